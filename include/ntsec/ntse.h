@@ -1,0 +1,377 @@
+/*
+ * ntse.h - tokens, privileges, subject and client contexts, access checks (Se*).
+ * Structure layouts follow spec/impersonation.md section 1.2 (x64).
+ */
+#ifndef NTSEC_NTSE_H
+#define NTSEC_NTSE_H
+
+#include "ntdef.h"
+#include "ntrtl.h"
+
+NTSEC_EXTERN_C_BEGIN
+
+typedef PVOID PACCESS_TOKEN;
+typedef struct _EPROCESS *PEPROCESS;
+typedef struct _ETHREAD *PETHREAD;
+typedef struct _OBJECT_TYPE OBJECT_TYPE, *POBJECT_TYPE;
+
+typedef enum _SECURITY_IMPERSONATION_LEVEL {
+    SecurityAnonymous = 0,
+    SecurityIdentification = 1,
+    SecurityImpersonation = 2,
+    SecurityDelegation = 3
+} SECURITY_IMPERSONATION_LEVEL, *PSECURITY_IMPERSONATION_LEVEL;
+
+#define SECURITY_MIN_IMPERSONATION_LEVEL SecurityAnonymous
+#define SECURITY_MAX_IMPERSONATION_LEVEL SecurityDelegation
+#define DEFAULT_IMPERSONATION_LEVEL SecurityImpersonation
+#define VALID_IMPERSONATION_LEVEL(L) \
+    (((ULONG)(L)) <= (ULONG)SECURITY_MAX_IMPERSONATION_LEVEL)
+
+typedef enum _TOKEN_TYPE { TokenPrimary = 1, TokenImpersonation = 2 } TOKEN_TYPE, *PTOKEN_TYPE;
+
+typedef BOOLEAN SECURITY_CONTEXT_TRACKING_MODE, *PSECURITY_CONTEXT_TRACKING_MODE;
+#define SECURITY_DYNAMIC_TRACKING ((SECURITY_CONTEXT_TRACKING_MODE)TRUE)
+#define SECURITY_STATIC_TRACKING ((SECURITY_CONTEXT_TRACKING_MODE)FALSE)
+
+typedef struct _SECURITY_QUALITY_OF_SERVICE {
+    ULONG Length;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    SECURITY_CONTEXT_TRACKING_MODE ContextTrackingMode;
+    BOOLEAN EffectiveOnly;
+} SECURITY_QUALITY_OF_SERVICE, *PSECURITY_QUALITY_OF_SERVICE;
+
+#define TOKEN_SOURCE_LENGTH 8
+typedef struct _TOKEN_SOURCE {
+    CHAR SourceName[TOKEN_SOURCE_LENGTH];
+    LUID SourceIdentifier;
+} TOKEN_SOURCE, *PTOKEN_SOURCE;
+
+typedef struct _TOKEN_CONTROL {
+    LUID TokenId;
+    LUID AuthenticationId;
+    LUID ModifiedId;
+    TOKEN_SOURCE TokenSource;
+} TOKEN_CONTROL, *PTOKEN_CONTROL;
+
+typedef struct _SECURITY_CLIENT_CONTEXT {
+    SECURITY_QUALITY_OF_SERVICE SecurityQos;
+    PACCESS_TOKEN ClientToken;
+    BOOLEAN DirectlyAccessClientToken;
+    BOOLEAN DirectAccessEffectiveOnly;
+    BOOLEAN ServerIsRemote;
+    TOKEN_CONTROL ClientTokenControl;
+} SECURITY_CLIENT_CONTEXT, *PSECURITY_CLIENT_CONTEXT;
+
+typedef struct _SECURITY_SUBJECT_CONTEXT {
+    PACCESS_TOKEN ClientToken;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    PACCESS_TOKEN PrimaryToken;
+    PVOID ProcessAuditId;
+} SECURITY_SUBJECT_CONTEXT, *PSECURITY_SUBJECT_CONTEXT;
+
+typedef struct _SE_IMPERSONATION_STATE {
+    PACCESS_TOKEN Token;
+    BOOLEAN CopyOnOpen;
+    BOOLEAN EffectiveOnly;
+    SECURITY_IMPERSONATION_LEVEL Level;
+} SE_IMPERSONATION_STATE, *PSE_IMPERSONATION_STATE;
+
+/* ---- Privileges ---- */
+
+typedef struct _LUID_AND_ATTRIBUTES {
+    LUID Luid;
+    ULONG Attributes;
+} LUID_AND_ATTRIBUTES, *PLUID_AND_ATTRIBUTES;
+
+#define SE_PRIVILEGE_ENABLED_BY_DEFAULT 0x00000001UL
+#define SE_PRIVILEGE_ENABLED            0x00000002UL
+#define SE_PRIVILEGE_REMOVED            0x00000004UL
+#define SE_PRIVILEGE_USED_FOR_ACCESS    0x80000000UL
+#define SE_PRIVILEGE_VALID_ATTRIBUTES   0x80000007UL
+
+#define PRIVILEGE_SET_ALL_NECESSARY 1
+#define ANYSIZE_ARRAY 1
+
+typedef struct _PRIVILEGE_SET {
+    ULONG PrivilegeCount;
+    ULONG Control;
+    LUID_AND_ATTRIBUTES Privilege[ANYSIZE_ARRAY];
+} PRIVILEGE_SET, *PPRIVILEGE_SET;
+
+#define INITIAL_PRIVILEGE_COUNT 3
+typedef struct _INITIAL_PRIVILEGE_SET {
+    ULONG PrivilegeCount;
+    ULONG Control;
+    LUID_AND_ATTRIBUTES Privilege[INITIAL_PRIVILEGE_COUNT];
+} INITIAL_PRIVILEGE_SET, *PINITIAL_PRIVILEGE_SET;
+
+#define SE_MIN_WELL_KNOWN_PRIVILEGE         2L
+#define SE_CREATE_TOKEN_PRIVILEGE           2L
+#define SE_ASSIGNPRIMARYTOKEN_PRIVILEGE     3L
+#define SE_LOCK_MEMORY_PRIVILEGE            4L
+#define SE_INCREASE_QUOTA_PRIVILEGE         5L
+#define SE_MACHINE_ACCOUNT_PRIVILEGE        6L
+#define SE_TCB_PRIVILEGE                    7L
+#define SE_SECURITY_PRIVILEGE               8L
+#define SE_TAKE_OWNERSHIP_PRIVILEGE         9L
+#define SE_LOAD_DRIVER_PRIVILEGE            10L
+#define SE_SYSTEM_PROFILE_PRIVILEGE         11L
+#define SE_SYSTEMTIME_PRIVILEGE             12L
+#define SE_PROF_SINGLE_PROCESS_PRIVILEGE    13L
+#define SE_INC_BASE_PRIORITY_PRIVILEGE      14L
+#define SE_CREATE_PAGEFILE_PRIVILEGE        15L
+#define SE_CREATE_PERMANENT_PRIVILEGE       16L
+#define SE_BACKUP_PRIVILEGE                 17L
+#define SE_RESTORE_PRIVILEGE                18L
+#define SE_SHUTDOWN_PRIVILEGE               19L
+#define SE_DEBUG_PRIVILEGE                  20L
+#define SE_AUDIT_PRIVILEGE                  21L
+#define SE_SYSTEM_ENVIRONMENT_PRIVILEGE     22L
+#define SE_CHANGE_NOTIFY_PRIVILEGE          23L
+#define SE_REMOTE_SHUTDOWN_PRIVILEGE        24L
+#define SE_UNDOCK_PRIVILEGE                 25L
+#define SE_SYNC_AGENT_PRIVILEGE             26L
+#define SE_ENABLE_DELEGATION_PRIVILEGE      27L
+#define SE_MANAGE_VOLUME_PRIVILEGE          28L
+#define SE_IMPERSONATE_PRIVILEGE            29L
+#define SE_CREATE_GLOBAL_PRIVILEGE          30L
+#define SE_TRUSTED_CREDMAN_ACCESS_PRIVILEGE 31L
+#define SE_RELABEL_PRIVILEGE                32L
+#define SE_INC_WORKING_SET_PRIVILEGE        33L
+#define SE_TIME_ZONE_PRIVILEGE              34L
+#define SE_CREATE_SYMBOLIC_LINK_PRIVILEGE   35L
+#define SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE 36L
+#define SE_MAX_WELL_KNOWN_PRIVILEGE         SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE
+
+/* ---- Group attributes ---- */
+
+#define SE_GROUP_MANDATORY          0x00000001UL
+#define SE_GROUP_ENABLED_BY_DEFAULT 0x00000002UL
+#define SE_GROUP_ENABLED            0x00000004UL
+#define SE_GROUP_OWNER              0x00000008UL
+#define SE_GROUP_USE_FOR_DENY_ONLY  0x00000010UL
+#define SE_GROUP_INTEGRITY          0x00000020UL
+#define SE_GROUP_INTEGRITY_ENABLED  0x00000040UL
+#define SE_GROUP_RESOURCE           0x20000000UL
+#define SE_GROUP_LOGON_ID           0xC0000000UL
+
+/* ---- Token flags (TOKEN.TokenFlags) ---- */
+
+#define TOKEN_HAS_TRAVERSE_PRIVILEGE    0x0001
+#define TOKEN_HAS_BACKUP_PRIVILEGE      0x0002
+#define TOKEN_HAS_RESTORE_PRIVILEGE     0x0004
+#define TOKEN_WRITE_RESTRICTED          0x0008
+#define TOKEN_IS_RESTRICTED             0x0010
+#define TOKEN_SESSION_NOT_REFERENCED    0x0020
+#define TOKEN_SANDBOX_INERT             0x0040
+#define TOKEN_HAS_IMPERSONATE_PRIVILEGE 0x0080
+#define TOKEN_IS_FILTERED               0x0800
+#define TOKEN_UIACCESS                  0x1000
+#define TOKEN_NOT_LOW                   0x2000
+
+/* ---- Token access rights ---- */
+
+#define TOKEN_ASSIGN_PRIMARY    0x0001
+#define TOKEN_DUPLICATE         0x0002
+#define TOKEN_IMPERSONATE       0x0004
+#define TOKEN_QUERY             0x0008
+#define TOKEN_QUERY_SOURCE      0x0010
+#define TOKEN_ADJUST_PRIVILEGES 0x0020
+#define TOKEN_ADJUST_GROUPS     0x0040
+#define TOKEN_ADJUST_DEFAULT    0x0080
+#define TOKEN_ADJUST_SESSIONID  0x0100
+#define TOKEN_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | 0x01FF)
+#define TOKEN_READ (STANDARD_RIGHTS_READ | TOKEN_QUERY)
+#define TOKEN_WRITE (STANDARD_RIGHTS_WRITE | TOKEN_ADJUST_PRIVILEGES | TOKEN_ADJUST_GROUPS | TOKEN_ADJUST_DEFAULT)
+#define TOKEN_EXECUTE (STANDARD_RIGHTS_EXECUTE)
+
+#define THREAD_IMPERSONATE        0x0100
+#define THREAD_DIRECT_IMPERSONATION 0x0200
+#define THREAD_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define PROCESS_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+
+/* ---- Token information classes ---- */
+
+typedef enum _TOKEN_INFORMATION_CLASS {
+    TokenUser = 1,
+    TokenGroups,
+    TokenPrivileges,
+    TokenOwner,
+    TokenPrimaryGroup,
+    TokenDefaultDacl,
+    TokenSource,
+    TokenType,
+    TokenImpersonationLevel,
+    TokenStatistics,
+    TokenRestrictedSids,
+    TokenSessionId,
+    TokenGroupsAndPrivileges,
+    TokenSessionReference,
+    TokenSandBoxInert,
+    TokenAuditPolicy,
+    TokenOrigin,
+    TokenElevationType,
+    TokenLinkedToken,
+    TokenElevation,
+    TokenHasRestrictions,
+    TokenAccessInformation,
+    TokenVirtualizationAllowed,
+    TokenVirtualizationEnabled,
+    TokenIntegrityLevel,
+    TokenUIAccess,
+    TokenMandatoryPolicy,
+    TokenLogonSid,
+    MaxTokenInfoClass
+} TOKEN_INFORMATION_CLASS, *PTOKEN_INFORMATION_CLASS;
+
+typedef struct _TOKEN_USER { SID_AND_ATTRIBUTES User; } TOKEN_USER, *PTOKEN_USER;
+typedef struct _TOKEN_GROUPS {
+    ULONG GroupCount;
+    SID_AND_ATTRIBUTES Groups[ANYSIZE_ARRAY];
+} TOKEN_GROUPS, *PTOKEN_GROUPS;
+typedef struct _TOKEN_PRIVILEGES {
+    ULONG PrivilegeCount;
+    LUID_AND_ATTRIBUTES Privileges[ANYSIZE_ARRAY];
+} TOKEN_PRIVILEGES, *PTOKEN_PRIVILEGES;
+typedef struct _TOKEN_OWNER { PSID Owner; } TOKEN_OWNER, *PTOKEN_OWNER;
+typedef struct _TOKEN_PRIMARY_GROUP { PSID PrimaryGroup; } TOKEN_PRIMARY_GROUP, *PTOKEN_PRIMARY_GROUP;
+typedef struct _TOKEN_DEFAULT_DACL { PACL DefaultDacl; } TOKEN_DEFAULT_DACL, *PTOKEN_DEFAULT_DACL;
+typedef struct _TOKEN_ORIGIN { LUID OriginatingLogonSession; } TOKEN_ORIGIN, *PTOKEN_ORIGIN;
+typedef struct _TOKEN_MANDATORY_LABEL { SID_AND_ATTRIBUTES Label; } TOKEN_MANDATORY_LABEL, *PTOKEN_MANDATORY_LABEL;
+typedef struct _TOKEN_MANDATORY_POLICY { ULONG Policy; } TOKEN_MANDATORY_POLICY, *PTOKEN_MANDATORY_POLICY;
+#define TOKEN_MANDATORY_POLICY_OFF             0x0
+#define TOKEN_MANDATORY_POLICY_NO_WRITE_UP     0x1
+#define TOKEN_MANDATORY_POLICY_NEW_PROCESS_MIN 0x2
+#define TOKEN_MANDATORY_POLICY_VALID_MASK      0x3
+
+typedef struct _TOKEN_STATISTICS {
+    LUID TokenId;
+    LUID AuthenticationId;
+    LARGE_INTEGER ExpirationTime;
+    TOKEN_TYPE TokenType;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    ULONG DynamicCharged;
+    ULONG DynamicAvailable;
+    ULONG GroupCount;
+    ULONG PrivilegeCount;
+    LUID ModifiedId;
+} TOKEN_STATISTICS, *PTOKEN_STATISTICS;
+
+/* SeFilterToken flags */
+#define DISABLE_MAX_PRIVILEGE 0x1
+#define SANDBOX_INERT         0x2
+#define LUA_TOKEN             0x4
+#define WRITE_RESTRICTED      0x8
+
+/* ---- Access checks and security assignment ---- */
+
+typedef struct _OBJECT_TYPE_LIST {
+    USHORT Level;
+    USHORT Sbz;
+    GUID *ObjectType;
+} OBJECT_TYPE_LIST, *POBJECT_TYPE_LIST;
+#define ACCESS_OBJECT_GUID 0
+#define ACCESS_PROPERTY_SET_GUID 1
+#define ACCESS_PROPERTY_GUID 2
+#define ACCESS_MAX_LEVEL 4
+
+/* SeAssignSecurityEx AutoInheritFlags */
+#define SEF_DACL_AUTO_INHERIT             0x01
+#define SEF_SACL_AUTO_INHERIT             0x02
+#define SEF_DEFAULT_DESCRIPTOR_FOR_OBJECT 0x04
+#define SEF_AVOID_PRIVILEGE_CHECK         0x08
+#define SEF_AVOID_OWNER_CHECK             0x10
+#define SEF_DEFAULT_OWNER_FROM_PARENT     0x20
+#define SEF_DEFAULT_GROUP_FROM_PARENT     0x40
+#define SEF_MACL_NO_WRITE_UP              0x100
+#define SEF_MACL_NO_READ_UP               0x200
+#define SEF_MACL_NO_EXECUTE_UP            0x400
+#define SEF_AVOID_OWNER_RESTRICTION       0x1000
+
+/* Se routine prototypes follow (owned by src/se). */
+
+typedef enum _POOL_TYPE {
+    NonPagedPool = 0,
+    PagedPool = 1,
+    NonPagedPoolMustSucceed = 2,
+    NonPagedPoolCacheAligned = 4,
+    PagedPoolCacheAligned = 5,
+    NonPagedPoolNx = 512
+} POOL_TYPE;
+
+/* Subject contexts (src/se/subject.c) */
+NTKERNELAPI VOID SeCaptureSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI VOID SeCaptureSubjectContextEx(PETHREAD Thread, PEPROCESS Process,
+                                           PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI VOID SeReleaseSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI VOID SeLockSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+NTKERNELAPI VOID SeUnlockSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+/* A macro in the WDK; a function here with the same call syntax. */
+NTKERNELAPI PACCESS_TOKEN SeQuerySubjectContextToken(PSECURITY_SUBJECT_CONTEXT SubjectContext);
+
+/* Client contexts (src/se/client.c) */
+_Must_inspect_result_ NTKERNELAPI NTSTATUS SeCreateClientSecurity(
+    PETHREAD ClientThread, PSECURITY_QUALITY_OF_SERVICE ClientSecurityQos,
+    BOOLEAN RemoteSession, PSECURITY_CLIENT_CONTEXT ClientContext);
+_Must_inspect_result_ NTKERNELAPI NTSTATUS SeCreateClientSecurityFromSubjectContext(
+    PSECURITY_SUBJECT_CONTEXT SubjectContext, PSECURITY_QUALITY_OF_SERVICE ClientSecurityQos,
+    BOOLEAN ServerIsRemote, PSECURITY_CLIENT_CONTEXT ClientContext);
+NTKERNELAPI NTSTATUS SeImpersonateClientEx(PSECURITY_CLIENT_CONTEXT ClientContext,
+                                           PETHREAD ServerThread);
+NTKERNELAPI VOID SeImpersonateClient(PSECURITY_CLIENT_CONTEXT ClientContext, PETHREAD ServerThread);
+/* Macros in the WDK; functions here with the same call syntax. */
+NTKERNELAPI VOID SeStopImpersonatingClient(VOID);
+NTKERNELAPI VOID SeDeleteClientSecurity(PSECURITY_CLIENT_CONTEXT ClientContext);
+
+/* Token queries (src/se/tokenquery.c) */
+NTKERNELAPI NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token,
+                                             TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                             PVOID *TokenInformation);
+NTKERNELAPI NTSTATUS SeQueryAuthenticationIdToken(PACCESS_TOKEN Token, PLUID AuthenticationId);
+NTKERNELAPI NTSTATUS SeQuerySessionIdToken(PACCESS_TOKEN Token, PULONG SessionId);
+NTKERNELAPI TOKEN_TYPE SeTokenType(PACCESS_TOKEN Token);
+NTKERNELAPI SECURITY_IMPERSONATION_LEVEL SeTokenImpersonationLevel(PACCESS_TOKEN Token);
+NTKERNELAPI BOOLEAN SeTokenIsAdmin(PACCESS_TOKEN Token);
+NTKERNELAPI BOOLEAN SeTokenIsRestricted(PACCESS_TOKEN Token);
+NTKERNELAPI BOOLEAN SeTokenIsWriteRestricted(PACCESS_TOKEN Token);
+NTKERNELAPI NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags,
+                                   PTOKEN_GROUPS SidsToDisable,
+                                   PTOKEN_PRIVILEGES PrivilegesToDelete,
+                                   PTOKEN_GROUPS RestrictedSids, PACCESS_TOKEN *FilteredToken);
+
+/* Access checks (src/se/accesschk*.c) and privileges (src/se/privilege.c) */
+NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                  PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
+                                  BOOLEAN SubjectContextLocked, ACCESS_MASK DesiredAccess,
+                                  ACCESS_MASK PreviouslyGrantedAccess,
+                                  PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
+                                  KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess,
+                                  PNTSTATUS AccessStatus);
+NTKERNELAPI BOOLEAN SePrivilegeCheck(PPRIVILEGE_SET RequiredPrivileges,
+                                     PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
+                                     KPROCESSOR_MODE AccessMode);
+NTKERNELAPI BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode);
+NTKERNELAPI VOID SeFreePrivileges(PPRIVILEGE_SET Privileges);
+
+/* Security assignment (src/se/assign.c) */
+NTKERNELAPI NTSTATUS SeAssignSecurity(PSECURITY_DESCRIPTOR ParentDescriptor,
+                                      PSECURITY_DESCRIPTOR ExplicitDescriptor,
+                                      PSECURITY_DESCRIPTOR *NewDescriptor,
+                                      BOOLEAN IsDirectoryObject,
+                                      PSECURITY_SUBJECT_CONTEXT SubjectContext,
+                                      PGENERIC_MAPPING GenericMapping, POOL_TYPE PoolType);
+NTKERNELAPI NTSTATUS SeAssignSecurityEx(PSECURITY_DESCRIPTOR ParentDescriptor,
+                                        PSECURITY_DESCRIPTOR ExplicitDescriptor,
+                                        PSECURITY_DESCRIPTOR *NewDescriptor, GUID *ObjectType,
+                                        BOOLEAN IsDirectoryObject, ULONG AutoInheritFlags,
+                                        PSECURITY_SUBJECT_CONTEXT SubjectContext,
+                                        PGENERIC_MAPPING GenericMapping, POOL_TYPE PoolType);
+NTKERNELAPI NTSTATUS SeDeassignSecurity(PSECURITY_DESCRIPTOR *SecurityDescriptor);
+
+extern NTKERNELAPI POBJECT_TYPE *SeTokenObjectType;
+
+
+NTSEC_EXTERN_C_END
+
+#endif /* NTSEC_NTSE_H */

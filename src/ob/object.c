@@ -1,0 +1,144 @@
+/*
+ * object.c - object creation, reference counting and type checks (Ob*).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "ob/obp.h"
+#include "verifier/vf.h"
+
+OBJECT_TYPE ObpTokenType = { "Token", NULL };
+OBJECT_TYPE ObpProcessType = { "Process", NULL };
+OBJECT_TYPE ObpThreadType = { "Thread", NULL };
+
+static POBJECT_TYPE ObpTokenTypePointer = &ObpTokenType;
+static POBJECT_TYPE ObpProcessTypePointer = &ObpProcessType;
+static POBJECT_TYPE ObpThreadTypePointer = &ObpThreadType;
+
+POBJECT_TYPE *SeTokenObjectType = &ObpTokenTypePointer;
+POBJECT_TYPE *PsProcessType = &ObpProcessTypePointer;
+POBJECT_TYPE *PsThreadType = &ObpThreadTypePointer;
+
+/*
+ * ObpCreateObject - see obp.h. The new object's single reference belongs to the caller.
+ */
+NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PCSTR CreatorTag, PVOID *Object)
+{
+    *Object = NULL;
+    POBJECT_HEADER h = ExAllocatePoolWithTag(NonPagedPool, sizeof(OBJECT_HEADER) + BodySize,
+                                             0x6a624f4e /* 'NObj' */);
+    if (h == NULL)
+        return STATUS_NO_MEMORY;
+    memset(h, 0, sizeof(OBJECT_HEADER) + BodySize);
+    h->Magic = OBP_HEADER_MAGIC;
+    h->Type = Type;
+    h->CreatorTag = CreatorTag;
+    h->BodySize = BodySize;
+    atomic_init(&h->PointerCount, 1);
+    if (VfIsEnabled())
+        VfObjectCreated(h);
+    *Object = h->Body;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * ObpDeleteObject - runs the type's delete procedure and frees the object
+ * (or, with the verifier on, poisons and quarantines it).
+ */
+static VOID ObpDeleteObject(POBJECT_HEADER h)
+{
+    if (h->Type->DeleteProcedure != NULL)
+        h->Type->DeleteProcedure(h->Body);
+    if (h->Flags & OBP_FLAG_TRACKED) {
+        if (VfObjectDeleting(h))
+            return; /* quarantined by the verifier */
+    }
+    h->Magic = OBP_FREED_MAGIC;
+    ExFreePoolWithTag(h, 0x6a624f4e);
+}
+
+/*
+ * ObfReferenceObject - adds one reference the caller must release with ObfDereferenceObject.
+ * Returns the new count.
+ */
+LONG_PTR ObfReferenceObject(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (VfIsEnabled() && h->Magic != OBP_HEADER_MAGIC) {
+        VfReportBadObject("ObfReferenceObject", Object, "reference to an object that was freed");
+        return 0;
+    }
+    return atomic_fetch_add_explicit(&h->PointerCount, 1, memory_order_relaxed) + 1;
+}
+
+/*
+ * ObfDereferenceObject - releases one reference owned by the caller; the object is
+ * deleted when the count reaches zero. Returns the new count.
+ */
+LONG_PTR ObfDereferenceObject(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (VfIsEnabled() && h->Magic != OBP_HEADER_MAGIC) {
+        VfReportBadObject("ObfDereferenceObject", Object,
+                          "dereference of an object whose last reference is gone");
+        return 0;
+    }
+    LONG_PTR n = atomic_fetch_sub_explicit(&h->PointerCount, 1, memory_order_acq_rel) - 1;
+    if (n == 0) {
+        ObpDeleteObject(h);
+    } else if (n < 0) {
+        /* Below zero: a caller released a reference it did not own. Never free twice. */
+        VfReportBadObject("ObfDereferenceObject", Object, "reference count went below zero");
+    }
+    return n;
+}
+
+BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine)
+{
+    if (ObpIsObjectOfType(Object, Type))
+        return TRUE;
+    if (VfIsEnabled())
+        VfReportTypeMismatch(Routine, Object, Type);
+    return FALSE;
+}
+
+PCSTR ObpTypeName(PVOID Object)
+{
+    if (Object == NULL)
+        return "NULL";
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Magic == OBP_FREED_MAGIC)
+        return "freed object";
+    if (h->Magic != OBP_HEADER_MAGIC)
+        return "not an object";
+    return h->Type->Name;
+}
+
+/*
+ * ObReferenceObjectByPointer - adds a reference if Object is of ObjectType; otherwise
+ * STATUS_OBJECT_TYPE_MISMATCH and no reference. Access checks on kernel pointers are
+ * not modelled (DesiredAccess and AccessMode are accepted and ignored, as for KernelMode).
+ */
+NTSTATUS ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess,
+                                    POBJECT_TYPE ObjectType, KPROCESSOR_MODE AccessMode)
+{
+    if (Object == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (ObjectType != NULL && !ObpCheckType(Object, ObjectType, "ObReferenceObjectByPointer"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    ObfReferenceObject(Object);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecReferenceCount - the object's current pointer count (tests, diagnostics).
+ * Takes no reference. Returns -1 for something that is not a live object.
+ */
+LONG_PTR NtsecReferenceCount(PVOID Object)
+{
+    if (Object == NULL)
+        return -1;
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Magic != OBP_HEADER_MAGIC)
+        return -1;
+    return atomic_load_explicit(&h->PointerCount, memory_order_relaxed);
+}

@@ -1,0 +1,74 @@
+/*
+ * obp.h - private object manager interface: object headers, types, creation.
+ *
+ * Every ntsec object (token, process, thread, device) is a body preceded by an
+ * OBJECT_HEADER that carries its type, an atomic pointer count and the tag of the
+ * routine that created it (for the verifier's leak report).
+ */
+#ifndef NTSEC_OBP_H
+#define NTSEC_OBP_H
+
+#include <stdatomic.h>
+#include "ntifs.h"
+
+struct _OBJECT_TYPE {
+    PCSTR Name;                       /* "Token", "Process", "Thread", "Device" */
+    VOID (*DeleteProcedure)(PVOID Object); /* runs at pointer count zero, before the free */
+};
+
+#define OBP_HEADER_MAGIC 0x6448624fUL /* 'ObHd' */
+#define OBP_FREED_MAGIC 0x64656546UL  /* 'Feed': freed, poisoned and quarantined */
+#define OBP_STACK_DEPTH 12
+
+typedef struct _OBJECT_HEADER {
+    ULONG Magic;
+    ULONG Flags;
+    POBJECT_TYPE Type;
+    _Atomic LONG_PTR PointerCount;
+    PCSTR CreatorTag;                 /* e.g. "token (SeCopyClientToken)" */
+    LIST_ENTRY TrackLinks;            /* verifier: live-object list */
+    ULONG CreationDepth;
+    PVOID CreationStack[OBP_STACK_DEPTH];
+    SIZE_T BodySize;
+    _Alignas(16) UCHAR Body[];
+} OBJECT_HEADER, *POBJECT_HEADER;
+
+#define OBP_FLAG_TRACKED 0x1
+
+#define OBJECT_TO_OBJECT_HEADER(o) CONTAINING_RECORD((o), OBJECT_HEADER, Body)
+
+extern OBJECT_TYPE ObpTokenType;
+extern OBJECT_TYPE ObpProcessType;
+extern OBJECT_TYPE ObpThreadType;
+
+/*
+ * ObpCreateObject - allocate a zeroed object body of BodySize bytes of type Type.
+ * On success *Object holds the body with a pointer count of one, owned by the caller.
+ * CreatorTag is a static string naming what the object is for.
+ * Returns STATUS_SUCCESS or STATUS_NO_MEMORY (nothing allocated).
+ */
+NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PCSTR CreatorTag, PVOID *Object);
+
+/* TRUE iff Object is a live object of type Type. Takes no reference. */
+static inline BOOLEAN ObpIsObjectOfType(PVOID Object, POBJECT_TYPE Type)
+{
+    if (Object == NULL)
+        return FALSE;
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    return h->Magic == OBP_HEADER_MAGIC && h->Type == Type;
+}
+
+/*
+ * ObpCheckType - TRUE iff Object is a live object of type Type; otherwise reports a
+ * verifier finding naming Routine (when the verifier is on) and returns FALSE.
+ * Takes no reference.
+ */
+BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine);
+
+/* Name of the object's type, or "not an object". */
+PCSTR ObpTypeName(PVOID Object);
+
+/* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
+VOID ObpCloseAllHandles(VOID);
+
+#endif /* NTSEC_OBP_H */

@@ -1,0 +1,110 @@
+/*
+ * psp.h - private process and thread model (EPROCESS, ETHREAD) and per-thread
+ * impersonation state (spec 1.4, 1.5).
+ */
+#ifndef NTSEC_PSP_H
+#define NTSEC_PSP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "ntsec.h"
+#include "ob/obp.h"
+#include "se/sep.h"
+
+typedef struct _EPROCESS {
+    PTOKEN PrimaryToken;           /* one reference owned by the process (P1); fixed for its life */
+    HANDLE UniqueProcessId;
+    BOOLEAN IsSystemProcess;
+    BOOLEAN IsHostProcess;         /* the process of adopted (non-ntsec) threads */
+    _Atomic LONG ActiveThreads;
+} EPROCESS;
+
+/* ImpersonationInfo of spec 1.5. Allocated on first impersonation, freed at thread deletion. */
+typedef struct _PS_IMPERSONATION_INFORMATION {
+    PTOKEN Token;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    BOOLEAN CopyOnOpen;
+    BOOLEAN EffectiveOnly;
+} PS_IMPERSONATION_INFORMATION, *PPS_IMPERSONATION_INFORMATION;
+
+/* CrossThreadFlags */
+#define PSP_ACTIVE_IMPERSONATION 0x1
+#define PSP_TERMINATED           0x2
+#define PSP_SYSTEM_THREAD        0x4
+#define PSP_ADOPTED              0x8
+#define PSP_HOST_DIRTY           0x10  /* effective token changed; host credentials must follow */
+
+struct _PSP_HOST_THREAD;
+
+typedef struct _ETHREAD {
+    PEPROCESS Process;             /* one reference owned by the thread */
+    HANDLE UniqueThreadId;
+    pthread_t PthreadId;
+    _Atomic ULONG CrossThreadFlags;
+    _Atomic(PPS_IMPERSONATION_INFORMATION) ImpersonationInfo;
+    _Atomic ULONG SecurityLock;    /* per-thread spin lock guarding ImpersonationInfo */
+    NTSEC_IMPERSONATION_DECISION LastDecision;
+    PKSTART_ROUTINE StartRoutine;
+    PVOID StartContext;
+    BOOLEAN Joined;
+    pid_t Tid;                     /* Linux thread id (gettid) once running */
+    struct _PSP_HOST_THREAD *Host; /* host backend's per-thread cache, owned by src/host */
+} ETHREAD;
+
+static inline VOID PspLockThreadSecurity(PETHREAD Thread)
+{
+    while (atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) != 0) {
+        while (atomic_load_explicit(&Thread->SecurityLock, memory_order_relaxed) != 0)
+            __builtin_ia32_pause();
+    }
+}
+
+static inline VOID PspUnlockThreadSecurity(PETHREAD Thread)
+{
+    atomic_store_explicit(&Thread->SecurityLock, 0, memory_order_release);
+}
+
+static inline BOOLEAN PspIsImpersonating(PETHREAD Thread)
+{
+    return (atomic_load_explicit(&Thread->CrossThreadFlags, memory_order_acquire) &
+            PSP_ACTIVE_IMPERSONATION) != 0;
+}
+
+/* The host process (primary token of adopted threads). Created at load. */
+extern PEPROCESS PspHostProcess;
+
+/* Replace the host process's primary token (src/host builds it from the Linux credentials).
+ * Consumes the caller's reference on Token. Only valid before any thread was adopted. */
+NTSTATUS PspSetHostProcessToken(PTOKEN Token);
+
+/*
+ * The one interface from src/ps to src/host (DESIGN "Layers"). NULL while the backend is off.
+ *
+ * PspHostSwitchHook(Thread, NewToken, Level) is called by every routine that changes
+ * Thread's effective token, BEFORE the change is published and outside the thread lock.
+ * NewToken is the new impersonation token, or NULL for "back to the process primary
+ * token"; Level is the stored level. If Thread is the calling thread the backend switches
+ * the OS credentials (verified); otherwise it only validates the mapping and marks the
+ * thread PSP_HOST_DIRTY so that the thread's next ntsec call syncs. A failure status
+ * (STATUS_NONE_MAPPED, STATUS_PRIVILEGE_NOT_HELD, ...) means the credentials are as
+ * before and the caller must abandon the change. No references are taken or released.
+ *
+ * PspHostSyncHook(Thread) brings the calling thread's OS credentials in line with its
+ * current effective token (used for PSP_HOST_DIRTY and NtsecSyncHostCredentials).
+ * PspHostThreadExitHook(Thread) releases the backend's per-thread state.
+ */
+typedef NTSTATUS (*PSP_HOST_SWITCH_HOOK)(PETHREAD Thread, PTOKEN NewToken,
+                                         SECURITY_IMPERSONATION_LEVEL Level);
+typedef NTSTATUS (*PSP_HOST_SYNC_HOOK)(PETHREAD Thread);
+typedef VOID (*PSP_HOST_THREAD_EXIT_HOOK)(PETHREAD Thread);
+extern PSP_HOST_SWITCH_HOOK PspHostSwitchHook;
+extern PSP_HOST_SYNC_HOOK PspHostSyncHook;
+extern PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
+
+/* The calling thread's ETHREAD without the host sync check (used by the host backend). */
+PETHREAD PspCurrentThreadNoSync(VOID);
+
+/* Ends impersonation on Thread (PsRevertThreadToSelf), used by thread teardown too. */
+VOID PspRevertThread(PETHREAD Thread);
+
+#endif /* NTSEC_PSP_H */

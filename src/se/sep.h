@@ -1,0 +1,149 @@
+/*
+ * sep.h - private token model shared by src/se, src/ps, src/host and src/verifier.
+ *
+ * A TOKEN is an object of type ObpTokenType (see ob/obp.h). Its SID arrays are fixed at
+ * creation; attributes of groups and privileges change only under the exclusive token
+ * lock (SepAcquireTokenLockExclusive), and every such change takes a new ModifiedId.
+ * Readers that need a consistent view take the lock shared; the lock allows a thread
+ * that holds it shared to take it shared again while a writer waits (spec 1.3, L3).
+ */
+#ifndef NTSEC_SEP_H
+#define NTSEC_SEP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "ntsec.h"
+#include "ob/obp.h"
+
+#define SEP_NO_INTEGRITY ((ULONG)-1)
+
+typedef struct _TOKEN {
+    TOKEN_SOURCE TokenSource;
+    LUID TokenId;
+    LUID AuthenticationId;
+    LUID ParentTokenId;
+    LUID ModifiedId;
+    LUID OriginatingLogonSession;
+    TOKEN_TYPE TokenType;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel; /* meaningful for TokenImpersonation */
+    ULONG SessionId;
+    _Atomic ULONG TokenFlags;      /* TOKEN_* flags of spec 1.1; written under the exclusive lock */
+    ULONG MandatoryPolicy;         /* TOKEN_MANDATORY_POLICY_* (default NO_WRITE_UP) */
+
+    ULONG UserAndGroupCount;       /* [0] is the user; groups follow (integrity group included) */
+    PSID_AND_ATTRIBUTES UserAndGroups;
+    ULONG RestrictedSidCount;
+    PSID_AND_ATTRIBUTES RestrictedSids;
+    ULONG PrivilegeCount;
+    PLUID_AND_ATTRIBUTES Privileges;
+    ULONG DefaultOwnerIndex;       /* index into UserAndGroups */
+    PSID PrimaryGroup;
+    PACL DefaultDacl;              /* NULL: none */
+    ULONG IntegrityIndex;          /* index into UserAndGroups, or SEP_NO_INTEGRITY */
+
+    PVOID SidIndex;                /* access-check index over the SIDs (se/sidindex.c), or NULL */
+    pthread_rwlock_t Lock;
+    PVOID Variable;                /* one pool block holding every array and SID above */
+    SIZE_T VariableLength;
+} TOKEN, *PTOKEN;
+
+/* Input for SepCreateToken. Arrays are copied; the caller keeps ownership of its memory. */
+typedef struct _SEP_TOKEN_TEMPLATE {
+    TOKEN_TYPE TokenType;
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    PSID User;
+    ULONG UserAttributes;
+    ULONG GroupCount;
+    PSID_AND_ATTRIBUTES Groups;    /* must not contain the integrity SID */
+    BOOLEAN HasIntegrity;
+    ULONG IntegrityRid;            /* SECURITY_MANDATORY_*_RID, when HasIntegrity */
+    ULONG RestrictedSidCount;
+    PSID_AND_ATTRIBUTES RestrictedSids;
+    ULONG PrivilegeCount;
+    PLUID_AND_ATTRIBUTES Privileges;
+    PSID Owner;                    /* NULL: the user; else must be the user or an SE_GROUP_OWNER group */
+    PSID PrimaryGroup;             /* NULL: the user */
+    PACL DefaultDacl;              /* NULL: owner and SYSTEM GENERIC_ALL (if !NoDefaultDacl) */
+    BOOLEAN NoDefaultDacl;
+    LUID AuthenticationId;         /* {0,0}: a fresh LUID */
+    LUID OriginatingLogonSession;
+    TOKEN_SOURCE TokenSource;      /* SourceName all zero: "ntsec" */
+    ULONG SessionId;
+    ULONG MandatoryPolicy;
+    ULONG ExtraFlags;              /* e.g. TOKEN_WRITE_RESTRICTED */
+} SEP_TOKEN_TEMPLATE, *PSEP_TOKEN_TEMPLATE;
+
+/*
+ * SepCreateToken - builds a new token from Template. On success *Token holds the single
+ * reference, owned by the caller. CreatorTag names the creator for leak reports.
+ * Returns STATUS_SUCCESS, STATUS_NO_MEMORY, STATUS_INVALID_SID, STATUS_INVALID_OWNER,
+ * STATUS_INVALID_PARAMETER (bad type/level), STATUS_INVALID_ACL.
+ */
+NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *Template, PCSTR CreatorTag, PTOKEN *Token);
+
+/*
+ * SepDuplicateToken - a new token of TokenType at Level copied from Source (spec 1.3):
+ * fresh TokenId, same ModifiedId (5-D12). EffectiveOnly drops disabled groups and
+ * privileges. Source is read under its shared lock. An impersonation Source may not be
+ * raised: Level > Source's level gives STATUS_BAD_IMPERSONATION_LEVEL.
+ * On success *NewToken holds the single reference, owned by the caller. The caller's
+ * reference on Source is untouched.
+ */
+NTSTATUS SepDuplicateToken(PTOKEN Source, TOKEN_TYPE TokenType, SECURITY_IMPERSONATION_LEVEL Level,
+                           BOOLEAN EffectiveOnly, PCSTR CreatorTag, PTOKEN *NewToken);
+
+/* SepCopyClientToken - CopyClientToken of spec 1.3: an impersonation copy at Level, no filtering. */
+NTSTATUS SepCopyClientToken(PTOKEN Source, SECURITY_IMPERSONATION_LEVEL Level, PCSTR CreatorTag,
+                            PTOKEN *NewToken);
+
+/* Token lock (shared-recursive, see above). */
+VOID SepAcquireTokenLockShared(PTOKEN Token);
+VOID SepAcquireTokenLockExclusive(PTOKEN Token);
+VOID SepReleaseTokenLock(PTOKEN Token);
+
+/* Recomputes the privilege-derived TokenFlags; call under the exclusive lock. */
+VOID SepUpdateTokenFlags(PTOKEN Token);
+
+/* A fresh locally unique id (never zero, never a well-known LUID). */
+LUID SepAllocateLuid(VOID);
+
+static inline PSID SepTokenUserSid(PTOKEN Token)
+{
+    return Token->UserAndGroups[0].Sid;
+}
+
+/* IL(t) of spec 1.3: the integrity RID, Medium when the token has none (5-D19). */
+ULONG SepTokenIntegrityRid(PTOKEN Token);
+
+/* TRUE iff privilege LowPart=Privilege is present with SE_PRIVILEGE_ENABLED. Lock-free read. */
+BOOLEAN SepTokenPrivilegeEnabled(PTOKEN Token, ULONG Privilege);
+
+static inline BOOLEAN SepTokenIsRestricted(PTOKEN Token)
+{
+    return (atomic_load_explicit(&Token->TokenFlags, memory_order_relaxed) & TOKEN_IS_RESTRICTED) != 0;
+}
+
+static inline BOOLEAN SepLuidEqual(LUID a, LUID b)
+{
+    return a.LowPart == b.LowPart && a.HighPart == b.HighPart;
+}
+
+/* The SYSTEM token used as the System process's primary token (created at library load). */
+NTSTATUS SepCreateSystemToken(PTOKEN *Token);
+
+/*
+ * The impersonation-permission rule (spec 3.2). ProcessToken is P, Token is T, Level is L
+ * after clamping. Takes both tokens' locks shared in address order (L2). No references change.
+ */
+NTSEC_IMPERSONATION_DECISION SepTokenCanImpersonate(PTOKEN ProcessToken, PTOKEN Token,
+                                                    SECURITY_IMPERSONATION_LEVEL Level);
+static inline BOOLEAN SepDecisionAllows(NTSEC_IMPERSONATION_DECISION d)
+{
+    return d != NtsecDecisionDenyForgedAnonymous && d != NtsecDecisionDenyOtherUser &&
+           d != NtsecDecisionDenyRestriction && d != NtsecDecisionDenyIntegrity;
+}
+
+/* Token type check used at every public entry point; reports to the verifier. */
+#define SepIsToken(Object, Routine) ObpCheckType((Object), &ObpTokenType, (Routine))
+
+#endif /* NTSEC_SEP_H */
