@@ -93,7 +93,20 @@ NTSEC_API VOID NtsecSetAllocationFailure(ULONG FailAt);
 /* Number of pool allocations made so far (to size fault-injection sweeps). */
 NTSEC_API ULONG NtsecAllocationCount(VOID);
 
-/* @@NTSEC_MORE@@ */
+/* ---- Token API additions (tokens work) ---- */
+/* @@NTSEC_TOKENS@@ */
+
+/* ---- Access check API (access-check work) ---- */
+/* @@NTSEC_ACCESS@@ */
+
+/* ---- Verifier API (verifier work) ---- */
+/* @@NTSEC_VERIFIER@@ */
+
+/* ---- Host backend API (host work) ---- */
+/* @@NTSEC_HOST@@ */
+
+/* ---- Worker queue API (worker work) ---- */
+/* @@NTSEC_WORKER@@ */
 
 NTSEC_EXTERN_C_END
 

@@ -143,6 +143,15 @@ static inline BOOLEAN SepDecisionAllows(NTSEC_IMPERSONATION_DECISION d)
            d != NtsecDecisionDenyRestriction && d != NtsecDecisionDenyIntegrity;
 }
 
+/*
+ * Access-check SID index (src/se/sidindex.c). SepCreateToken calls SepSidIndexBuild after
+ * filling the SID arrays; SepDuplicateToken calls SepSidIndexClone (copy, not rebuild);
+ * token deletion calls SepSidIndexFree. A NULL Token->SidIndex is valid (linear lookup).
+ */
+NTSTATUS SepSidIndexBuild(PTOKEN Token);
+NTSTATUS SepSidIndexClone(PTOKEN Source, PTOKEN NewToken);
+VOID SepSidIndexFree(PTOKEN Token);
+
 /* Token type check used at every public entry point; reports to the verifier. */
 #define SepIsToken(Object, Routine) ObpCheckType((Object), &ObpTokenType, (Routine))
 

@@ -26,6 +26,26 @@ BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header);
 VOID VfReportBadObject(PCSTR Routine, PVOID Object, PCSTR What);
 VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected);
 
+/* Subject and client contexts (called by src/se; no-ops when the verifier is off). */
+VOID VfSubjectContextCaptured(PSECURITY_SUBJECT_CONTEXT Context);
+/* Returns FALSE when the release must not proceed (released twice or while locked). */
+BOOLEAN VfSubjectContextReleasing(PSECURITY_SUBJECT_CONTEXT Context);
+VOID VfSubjectContextLocked(PSECURITY_SUBJECT_CONTEXT Context, BOOLEAN Locked);
+VOID VfClientContextCreated(PSECURITY_CLIENT_CONTEXT Context);
+/* Returns FALSE when Context was already deleted (the caller must do nothing). */
+BOOLEAN VfClientContextDeleting(PSECURITY_CLIENT_CONTEXT Context);
+/* Returns FALSE when Context was deleted (use after delete); Routine names the user. */
+BOOLEAN VfClientContextUsable(PSECURITY_CLIENT_CONTEXT Context, PCSTR Routine);
+
+/* Threads (called by src/ps). */
+VOID VfRestoreWithoutDisable(PETHREAD Thread, PSE_IMPERSONATION_STATE State);
+VOID VfThreadDisabledImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE State);
+VOID VfThreadExitingImpersonating(PETHREAD Thread);
+
+/* Access checks (called by src/se access check): a UserMode check failed only because the
+ * subject impersonates at Identification/Anonymous level. */
+VOID VfAccessCheckBadLevel(PSECURITY_SUBJECT_CONTEXT Context, PCSTR Routine);
+
 /* Generic finding: Routine is where the misuse was seen, Object may be NULL. */
 VOID VfReport(PCSTR Kind, PCSTR Routine, PVOID Object, PCSTR Format, ...)
     __attribute__((format(printf, 4, 5)));
