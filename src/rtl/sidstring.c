@@ -31,7 +31,8 @@ static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, BOOLEAN AllowHex, U
     if (AllowHex && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         int h;
         p += 2;
-        while ((h = RtlpHexValue(*p)) >= 0) {
+        /* At most 12 digits (MS-DTYP "0x" 12HEXDIG), so "G:S-1-0x...05D:" ends before 'D'. */
+        while (digits < 12 && (h = RtlpHexValue(*p)) >= 0) {
             if (v > (Max - (ULONGLONG)h) / 16)
                 return FALSE;
             v = v * 16 + (ULONGLONG)h;
