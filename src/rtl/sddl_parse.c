@@ -210,6 +210,9 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
             return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' in ACE");
         field = end + 1;
         end = RtlpFieldEnd(field);
+        if (*end != ';')
+            return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER,
+                            "ACE has too few fields (type;flags;rights;object;inherited object;trustee)");
         if (end == field)
             continue;
         if (!RtlpIsObjectAceType(ace_type))
