@@ -1,13 +1,14 @@
 /*
  * test_spec_refcount.c - spec section 6 cases 1-17: reference counting and basic
- * impersonation state (PsReference*/PsDereference*, PsImpersonateClient, PsRevertToSelf,
+ * impersonation state (PsReference/PsDereference pairs, PsImpersonateClient, PsRevertToSelf,
  * PsReferenceEffectiveToken). Fixture: tests/common/specfixture.h.
  */
 #include "ntsec_test.h"
 #include "specfixture.h"
 
-#define FX SPEC_FIXTURE *F = *state
-#define tA TrThread(F->tA)
+#define FX                          \
+    SPEC_FIXTURE *F = *state;       \
+    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
 
 /* case 1 [D WDK-PsReferencePrimaryToken] */
 static void test_case01_reference_primary_token_adds_one_ref(void **state)
