@@ -189,7 +189,7 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
     Result->PrivilegesUsed = 0;
 
     if (trace) {
-        SepTrace(trace, "desired 0x%08x", (unsigned)Req->DesiredAccess);
+        SepTrace(trace, "desired");
         SepTraceMask(trace, Req->DesiredAccess);
         SepTrace(trace, ", previously granted 0x%08x\n", (unsigned)prev);
     }
