@@ -98,6 +98,34 @@ NTSEC_API ULONG NtsecAllocationCount(VOID);
 
 /* ---- Access check API (access-check work) ---- */
 /* @@NTSEC_ACCESS@@ */
+/*
+ * Explicit-token access check (NtAccessCheck rules, spec 2.20): Token must be an
+ * impersonation token (else STATUS_NO_IMPERSONATION_TOKEN) at Identification or above
+ * (Anonymous: STATUS_BAD_IMPERSONATION_LEVEL); DesiredAccess must hold no generic bits
+ * (STATUS_GENERIC_NOT_MAPPED). The return value is the call's status; the access result is
+ * in *GrantedAccess / *AccessStatus. Token is borrowed (no reference taken).
+ */
+NTSEC_API NTSTATUS NtsecAccessCheckToken(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                         PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                         PGENERIC_MAPPING GenericMapping,
+                                         PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus);
+/* Explicit-token privilege check (NtPrivilegeCheck rules, same token gate as above). */
+NTSEC_API NTSTATUS NtsecPrivilegeCheckToken(PACCESS_TOKEN Token, PPRIVILEGE_SET RequiredPrivileges,
+                                            PBOOLEAN Result);
+/*
+ * The access check with a readable trace (which ACE or rule decided each bit, in which
+ * pass, which privilege was used). Flags 0: SeAccessCheck(UserMode) rules for a subject
+ * whose effective token is Token (generic bits are mapped; an impersonation token below
+ * Impersonation level fails the level gate). NTSEC_CHECK_EXPLICIT_TOKEN: the rules of
+ * NtsecAccessCheckToken. *Trace (set whenever it could be built, even when the returned
+ * status is an error) is freed with NtsecFree.
+ */
+#define NTSEC_CHECK_EXPLICIT_TOKEN 0x1
+NTSEC_API NTSTATUS NtsecAccessCheckExplain(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                           PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                           PGENERIC_MAPPING GenericMapping, ULONG Flags,
+                                           PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus,
+                                           PSTR *Trace);
 
 /* ---- Verifier API (verifier work) ---- */
 /* @@NTSEC_VERIFIER@@ */
