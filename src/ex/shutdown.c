@@ -2,7 +2,7 @@
  * shutdown.c - NtsecShutdown: the orderly end of the library (DESIGN "Setup API").
  *
  * Order: (1) drain the worker queues and join the system worker threads (their routines
- * may still use handles and processes); (2) close every kernel handle (each owns a
+ * may still use handles and processes), then every unjoined PsCreateSystemThread thread; (2) close every kernel handle (each owns a
  * reference); (3) release the System and host processes (src/ps); (4) with the verifier
  * on, report every object, subject context and client context still alive - by now
  * everything the caller took should have been given back; (5) free the verifier's
@@ -14,9 +14,6 @@
 #include "ob/obp.h"
 #include "ps/psp.h"
 #include "verifier/vf.h"
-
-/* Until src/ps declares it in psp.h; resolved when src/ps provides it. */
-extern VOID PspShutdownProcesses(VOID) __attribute__((weak));
 
 static atomic_flag ExpShutdownDone = ATOMIC_FLAG_INIT;
 
@@ -35,9 +32,9 @@ VOID NtsecShutdown(VOID)
     if (atomic_flag_test_and_set(&ExpShutdownDone))
         return;
     ExpShutdownWorkers();
+    PspJoinSystemThreads();
     ObpCloseAllHandles();
-    if (PspShutdownProcesses != NULL)
-        PspShutdownProcesses();
+    PspShutdownProcesses();
     if (VfIsEnabled())
         VfReportLeaks();
     VfFlushQuarantine();

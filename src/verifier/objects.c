@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "ps/psp.h"
 #include "verifier/vfp.h"
 
 #define VFP_QUARANTINE_SIZE 4096
@@ -203,26 +204,82 @@ VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected)
 }
 
 /*
- * VfpReportObjectLeaks - one finding per tracked object still alive. The list lock is
- * dropped around each delivery (the handler may create or release objects); the object
- * is pinned with a reference meanwhile, which is not counted in its report.
+ * Leak accounting. Objects that running threads keep alive are not leaks: a running
+ * thread owns one reference on its own ETHREAD (released when it ends), each live thread
+ * one on its process and, while impersonating, one on its token; each process one on
+ * its primary token. An object is "explained" when every reference it has comes from
+ * such an owner that is itself explained (checked in type order thread, process,
+ * token). Every other live tracked object is reported with its outstanding references.
  */
+#define VFP_MAX_LEAKS 1024
+
+static BOOLEAN VfpThreadRunning(PETHREAD Thread)
+{
+    return Thread->Tid != 0 &&
+           (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) == 0;
+}
+
+static pthread_mutex_t VfpLeakLock = PTHREAD_MUTEX_INITIALIZER; /* guards the arrays below */
+
 static ULONG VfpReportObjectLeaks(VOID)
 {
     ULONG reported = 0;
-    PVOID objects[256];
+    static PVOID objects[VFP_MAX_LEAKS];
+    static BOOLEAN explained[VFP_MAX_LEAKS];
     ULONG n = 0;
+    pthread_mutex_lock(&VfpLeakLock);
     pthread_mutex_lock(&VfpObjectLock);
-    for (PLIST_ENTRY e = VfpLiveObjects.Flink; e != &VfpLiveObjects && n < 256; e = e->Flink) {
+    for (PLIST_ENTRY e = VfpLiveObjects.Flink; e != &VfpLiveObjects && n < VFP_MAX_LEAKS;
+         e = e->Flink) {
         POBJECT_HEADER h = CONTAINING_RECORD(e, OBJECT_HEADER, TrackLinks);
         if (atomic_load(&h->PointerCount) <= 0)
             continue; /* being deleted right now */
-        atomic_fetch_add(&h->PointerCount, 1);
+        atomic_fetch_add(&h->PointerCount, 1); /* pinned while reported */
+        explained[n] = FALSE;
         objects[n++] = h->Body;
     }
     pthread_mutex_unlock(&VfpObjectLock);
 
+    /* Threads: a running thread with only its own reference. */
     for (ULONG i = 0; i < n; i++) {
+        POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
+        if (h->Type == &ObpThreadType && VfpThreadRunning(objects[i]) &&
+            atomic_load(&h->PointerCount) - 1 == 1)
+            explained[i] = TRUE;
+    }
+    /* Processes: every reference from an explained thread; tokens likewise. */
+    for (int pass = 0; pass < 2; pass++) {
+        POBJECT_TYPE type = pass == 0 ? &ObpProcessType : &ObpTokenType;
+        for (ULONG i = 0; i < n; i++) {
+            POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
+            if (h->Type != type)
+                continue;
+            LONG_PTR owners = 0;
+            for (ULONG j = 0; j < n; j++) {
+                if (!explained[j])
+                    continue;
+                POBJECT_HEADER o = OBJECT_TO_OBJECT_HEADER(objects[j]);
+                if (o->Type == &ObpThreadType) {
+                    PETHREAD t = objects[j];
+                    PPS_IMPERSONATION_INFORMATION info = atomic_load(&t->ImpersonationInfo);
+                    if (pass == 0 && t->Process == objects[i])
+                        owners++;
+                    if (pass == 1 && PspIsImpersonating(t) && info != NULL &&
+                        info->Token == objects[i])
+                        owners++;
+                } else if (pass == 1 && o->Type == &ObpProcessType &&
+                           ((PEPROCESS)objects[j])->PrimaryToken == objects[i]) {
+                    owners++;
+                }
+            }
+            if (owners > 0 && atomic_load(&h->PointerCount) - 1 == owners)
+                explained[i] = TRUE;
+        }
+    }
+
+    for (ULONG i = 0; i < n; i++) {
+        if (explained[i])
+            continue;
         POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
         char creation[VFP_STACK_TEXT];
         char message[768];
@@ -231,8 +288,8 @@ static ULONG VfpReportObjectLeaks(VOID)
         snprintf(message, sizeof message,
                  "%s %p (\"%s\") is still alive at shutdown with %ld outstanding reference%s; "
                  "every reference taken must be released (ObDereferenceObject, "
-                 "PsDereference*Token, SeReleaseSubjectContext, SeDeleteClientSecurity). It was "
-                 "created at the stack below.", h->Type->Name, objects[i],
+                 "PsDereference*Token, SeReleaseSubjectContext, SeDeleteClientSecurity, "
+                 "ZwClose). It was created at the stack below.", h->Type->Name, objects[i],
                  h->CreatorTag ? h->CreatorTag : "?", (long)refs, refs == 1 ? "" : "s");
         VfpDeliver(NtsecFindingReferenceLeak, NtsecSeverityError, "NtsecShutdown", objects[i],
                    h->Type->Name, creation, message);
@@ -240,6 +297,7 @@ static ULONG VfpReportObjectLeaks(VOID)
     }
     for (ULONG i = 0; i < n; i++)
         ObfDereferenceObject(objects[i]);
+    pthread_mutex_unlock(&VfpLeakLock);
     return reported;
 }
 
