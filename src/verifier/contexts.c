@@ -308,13 +308,16 @@ static ULONG VfpReportTableLeaks(PVFP_TABLE Table, NTSEC_VERIFIER_FINDING Kind, 
         VFP_CONTEXT_FINDING f;
         PVOID key = NULL;
         pthread_mutex_lock(&Table->Lock);
-        for (ULONG b = 0; b < VFP_TABLE_BUCKETS && key == NULL; b++)
-            for (PVFP_RECORD r = Table->Buckets[b]; r != NULL && key == NULL; r = r->Next)
-                if (r->State == VfpLive) {
-                    VfpSnapshot(&f, Kind, r);
-                    key = r->Key;
-                    VfpTableRemove(Table, r); /* reported once */
-                }
+        PVFP_RECORD found = NULL;
+        for (ULONG b = 0; b < VFP_TABLE_BUCKETS && found == NULL; b++)
+            for (PVFP_RECORD r = Table->Buckets[b]; r != NULL && found == NULL; r = r->Next)
+                if (r->State == VfpLive)
+                    found = r;
+        if (found != NULL) {
+            VfpSnapshot(&f, Kind, found);
+            key = found->Key;
+            VfpTableRemove(Table, found); /* reported once */
+        }
         pthread_mutex_unlock(&Table->Lock);
         if (key == NULL)
             return reported;
