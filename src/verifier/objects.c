@@ -213,10 +213,10 @@ VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected)
  */
 #define VFP_MAX_LEAKS 1024
 
+/* A thread whose teardown has not run (started or about to start; adopted threads). */
 static BOOLEAN VfpThreadRunning(PETHREAD Thread)
 {
-    return Thread->Tid != 0 &&
-           (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) == 0;
+    return (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) == 0;
 }
 
 static pthread_mutex_t VfpLeakLock = PTHREAD_MUTEX_INITIALIZER; /* guards the arrays below */

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -177,8 +178,8 @@ static void test_finding_thread_ends_impersonating(void **state)
 }
 
 /* A work item returning impersonating: reported before the 0xDF bug check. */
-static int BugCheckOrder = -1;
-static ULONG BugCheckCode;
+static _Atomic int BugCheckOrder = -1;
+static _Atomic ULONG BugCheckCode;
 static VOID RecordBugCheck(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4,
                            PVOID Context)
 {
@@ -201,7 +202,7 @@ static void test_finding_work_item_returns_impersonating_before_bugcheck(void **
     NtsecSetBugCheckHandler(RecordBugCheck, NULL);
     ExInitializeWorkItem(&WorkItem, WorkImpersonate, it);
     ExQueueWorkItem(&WorkItem, DelayedWorkQueue);
-    while (NtsecReferenceCount(it) != it0 || BugCheckOrder < 0)
+    while (NtsecReferenceCount(it) != it0 || atomic_load(&BugCheckOrder) < 0)
         sched_yield();
     NtsecSetBugCheckHandler(NULL, NULL);
     SEEN *s = Only(NtsecFindingWorkItemImpersonating);
@@ -209,8 +210,8 @@ static void test_finding_work_item_returns_impersonating_before_bugcheck(void **
     assert_non_null(strstr(s->Message, "returned on system worker thread"));
     assert_non_null(strstr(s->Message, "SeStopImpersonatingClient"));
     assert_non_null(strstr(s->Message, "0xDF"));
-    assert_int_equal(BugCheckCode, IMPERSONATING_WORKER_THREAD);
-    assert_true(s->Order < BugCheckOrder);
+    assert_int_equal(atomic_load(&BugCheckCode), IMPERSONATING_WORKER_THREAD);
+    assert_true(s->Order < atomic_load(&BugCheckOrder));
     ObDereferenceObject(it);
 }
 
