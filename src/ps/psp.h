@@ -27,8 +27,7 @@ typedef struct _PS_IMPERSONATION_INFORMATION {
     BOOLEAN EffectiveOnly;
 } PS_IMPERSONATION_INFORMATION, *PPS_IMPERSONATION_INFORMATION;
 
-/* CrossThreadFlags */
-#define PSP_ACTIVE_IMPERSONATION 0x1
+/* CrossThreadFlags (the ActiveImpersonation flag of spec 1.5 is ETHREAD.ActiveImpersonation) */
 #define PSP_TERMINATED           0x2
 #define PSP_SYSTEM_THREAD        0x4
 #define PSP_ADOPTED              0x8
@@ -41,6 +40,7 @@ typedef struct _ETHREAD {
     HANDLE UniqueThreadId;
     pthread_t PthreadId;
     _Atomic ULONG CrossThreadFlags;
+    _Atomic BOOLEAN ActiveImpersonation; /* written under SecurityLock; read lock-free (L4) */
     _Atomic(PPS_IMPERSONATION_INFORMATION) ImpersonationInfo;
     _Atomic ULONG SecurityLock;    /* per-thread spin lock guarding ImpersonationInfo */
     NTSEC_IMPERSONATION_DECISION LastDecision;
@@ -66,8 +66,7 @@ static inline VOID PspUnlockThreadSecurity(PETHREAD Thread)
 
 static inline BOOLEAN PspIsImpersonating(PETHREAD Thread)
 {
-    return (atomic_load_explicit(&Thread->CrossThreadFlags, memory_order_acquire) &
-            PSP_ACTIVE_IMPERSONATION) != 0;
+    return atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_acquire) != 0;
 }
 
 /* The host process (primary token of adopted threads). Created at load. */
@@ -103,6 +102,12 @@ extern PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
 
 /* The calling thread's ETHREAD without the host sync check (used by the host backend). */
 PETHREAD PspCurrentThreadNoSync(VOID);
+
+/* Releases PsInitialSystemProcess and the host process (last step of NtsecShutdown). */
+VOID PspShutdownProcesses(VOID);
+
+/* Joins every system thread created by PsCreateSystemThread that has not been joined. */
+VOID PspJoinSystemThreads(VOID);
 
 /* Ends impersonation on Thread (PsRevertThreadToSelf), used by thread teardown too. */
 VOID PspRevertThread(PETHREAD Thread);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ntsec needs (when run as root) and builds build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind"
+missing=""
+for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build >/dev/null
+echo "bootstrap: built build/libntsec.a, build/libntsec.so, build/ntsec"

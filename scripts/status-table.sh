@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prints the README's status table: every public routine declared in include/ntsec/*.h,
+# whether libntsec defines it, and the STATUS_NOT_IMPLEMENTED paths found in src/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lib=${1:-build/libntsec.a}
+defined=$(nm -g --defined-only "$lib" 2>/dev/null | awk '$2 ~ /[TD]/ {print $3}' | sort -u)
+echo "| routine | header | status |"
+echo "|---|---|---|"
+for h in include/ntsec/*.h; do
+    # Declarations start with one of the export macros; the name precedes the first '('.
+    grep -hE '^(_Must_inspect_result_ )?(NTKERNELAPI|NTSYSAPI|NTSEC_API|KSECDDDECLSPEC) ' "$h" |
+        grep -v '^extern' | grep '(' |
+        sed -E 's/\(.*//; s/.*[ *]([A-Za-z_][A-Za-z0-9_]*)$/\1/' | sort -u |
+        while read -r name; do
+            if grep -qx "$name" <<<"$defined"; then s="implemented"; else s="**not yet**"; fi
+            echo "| \`$name\` | $(basename "$h") | $s |"
+        done
+done
+echo
+echo "Paths that return STATUS_NOT_IMPLEMENTED (grep NTSEC_NOT_IMPLEMENTED in src/):"
+echo
+grep -rn "NTSEC_NOT_IMPLEMENTED(" src | grep -v '#define' | sed -E 's/^([^:]+):([0-9]+):.*NTSEC_NOT_IMPLEMENTED\("?([^")]*)"?\).*/- `\1:\2`: \3/' || echo "- none"

@@ -1,0 +1,245 @@
+/*
+ * impersonate.c - per-thread impersonation: PsImpersonateClient, PsRevertToSelf,
+ * PsDisableImpersonation, PsRestoreImpersonation (spec 2.6-2.8).
+ *
+ * Locking (spec 1.8): the per-thread SecurityLock guards ImpersonationInfo and the
+ * ActiveImpersonation flag. Tokens are never copied, rule-checked or released under it:
+ * the new token is computed first, swapped under the lock, and the old reference is
+ * released after unlocking (L1). ActiveImpersonation may be read without the lock as a
+ * fast "not impersonating" exit; every decision is re-checked under the lock (L4).
+ */
+#include "ps/psp.h"
+#include "verifier/vf.h"
+
+#define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
+
+/* The thread's ImpersonationInfo, allocated and published on first use (spec 2.6 B.6). */
+static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
+{
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
+    if (info != NULL)
+        return info;
+    PPS_IMPERSONATION_INFORMATION fresh = ExAllocatePoolWithTag(NonPagedPool, sizeof(*fresh), PSP_INFO_TAG);
+    if (fresh == NULL)
+        return NULL;
+    PPS_IMPERSONATION_INFORMATION expected = NULL;
+    if (!atomic_compare_exchange_strong(&Thread->ImpersonationInfo, &expected, fresh)) {
+        ExFreePoolWithTag(fresh, PSP_INFO_TAG); /* another caller published first */
+        return expected;
+    }
+    return fresh;
+}
+
+/*
+ * PspInstall - under the thread lock, makes Token (whose reference is transferred to the
+ * thread) the impersonation token with the given flags; returns the previously
+ * impersonated token, whose thread reference the caller must release after this returns
+ * (NULL if none).
+ */
+static PTOKEN PspInstall(PETHREAD Thread, PPS_IMPERSONATION_INFORMATION Info, PTOKEN Token,
+                         BOOLEAN CopyOnOpen, BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL Level)
+{
+    PspLockThreadSecurity(Thread);
+    PTOKEN old = atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? Info->Token : NULL;
+    Info->Token = Token;
+    Info->ImpersonationLevel = Level;
+    Info->CopyOnOpen = CopyOnOpen;
+    Info->EffectiveOnly = EffectiveOnly;
+    atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
+    PspUnlockThreadSecurity(Thread);
+    return old;
+}
+
+/* Clears the active flag under the lock; returns the token whose reference the caller now owns. */
+static PTOKEN PspUninstall(PETHREAD Thread)
+{
+    PTOKEN old = NULL;
+    PspLockThreadSecurity(Thread);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
+        old = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed)->Token;
+        atomic_store_explicit(&Thread->ActiveImpersonation, FALSE, memory_order_release);
+    }
+    PspUnlockThreadSecurity(Thread);
+    return old;
+}
+
+/*
+ * PspRevertThread - ends Thread's impersonation (spec 2.6 case A). The thread's reference
+ * on the token it impersonated is released. With the host backend on, the OS credentials
+ * go back to the process identity first (the backend bug-checks if that fails).
+ */
+VOID PspRevertThread(PETHREAD Thread)
+{
+    if (!PspIsImpersonating(Thread))
+        return;
+    if (PspHostSwitchHook != NULL)
+        PspHostSwitchHook(Thread, NULL, SecurityAnonymous);
+    PTOKEN old = PspUninstall(Thread);
+    if (old != NULL)
+        ObfDereferenceObject(old);
+}
+
+/*
+ * PsImpersonateClient - makes Thread impersonate Token (spec 2.6).
+ *
+ * References: the caller's reference on Token is never consumed. On success the thread
+ * owns exactly one new reference (on Token, or the only reference on a downgraded copy)
+ * and the previously impersonated token loses the thread's reference. On failure nothing
+ * changed.
+ *
+ * @remarks spec 2.6 B: an invalid level is STATUS_INVALID_PARAMETER (5-D15); a level
+ * above an impersonation token's own level is clamped to it (5-D8); the permission rule
+ * of spec 3.2 is evaluated against the primary token of Thread's process (not the
+ * caller's); when it denies, the thread silently gets an Identification-level copy and
+ * the status is still STATUS_SUCCESS. Token NULL ends impersonation. A wrong object type
+ * for Thread or Token is STATUS_OBJECT_TYPE_MISMATCH with no change (5-D24).
+ */
+NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyOnOpen,
+                             BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL ImpersonationLevel)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsImpersonateClient"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (Token == NULL) {
+        PspRevertThread(Thread);
+        return STATUS_SUCCESS;
+    }
+    if (!SepIsToken(Token, "PsImpersonateClient"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (!VALID_IMPERSONATION_LEVEL(ImpersonationLevel))
+        return STATUS_INVALID_PARAMETER;
+
+    PTOKEN token = Token;
+    SECURITY_IMPERSONATION_LEVEL level = ImpersonationLevel;
+    if (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel)
+        level = token->ImpersonationLevel;
+
+    NTSEC_IMPERSONATION_DECISION decision =
+        SepTokenCanImpersonate(Thread->Process->PrimaryToken, token, level);
+    PTOKEN installed;
+    if (SepDecisionAllows(decision)) {
+        ObfReferenceObject(token);
+        installed = token;
+    } else {
+        NTSTATUS st = SepCopyClientToken(token, SecurityIdentification,
+                                         "token (PsImpersonateClient downgrade)", &installed);
+        if (!NT_SUCCESS(st))
+            return st;
+        level = SecurityIdentification;
+    }
+
+    PPS_IMPERSONATION_INFORMATION info = PspGetImpersonationInfo(Thread);
+    if (info == NULL) {
+        ObfDereferenceObject(installed);
+        return STATUS_NO_MEMORY; /* spec 5-D1 */
+    }
+    if (PspHostSwitchHook != NULL) {
+        NTSTATUS st = PspHostSwitchHook(Thread, installed, level);
+        if (!NT_SUCCESS(st)) {
+            ObfDereferenceObject(installed);
+            return st;
+        }
+    }
+    PTOKEN old = PspInstall(Thread, info, installed, CopyOnOpen, EffectiveOnly, level);
+    Thread->LastDecision = decision;
+    if (old != NULL)
+        ObfDereferenceObject(old);
+    return STATUS_SUCCESS;
+}
+
+/* PsRevertToSelf - ends all impersonation on the calling thread (spec 2.7). */
+VOID PsRevertToSelf(VOID)
+{
+    PETHREAD thread = PsGetCurrentThread();
+    if (thread != NULL)
+        PspRevertThread(thread);
+}
+
+/* PsRevertThreadToSelf - PsRevertToSelf for an arbitrary thread (ReactOS-style export). */
+VOID PsRevertThreadToSelf(PETHREAD Thread)
+{
+    if (ObpCheckType(Thread, &ObpThreadType, "PsRevertThreadToSelf"))
+        PspRevertThread(Thread);
+}
+
+/*
+ * PsDisableImpersonation - suspends Thread's impersonation (spec 2.8). If it was active
+ * the thread's token reference is TRANSFERRED into ImpersonationState and TRUE is
+ * returned; otherwise the state is zeroed (Token NULL, level Anonymous) and FALSE is
+ * returned (5-D11).
+ */
+BOOLEAN PsDisableImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE ImpersonationState)
+{
+    if (ImpersonationState == NULL || !ObpCheckType(Thread, &ObpThreadType, "PsDisableImpersonation"))
+        return FALSE;
+    ImpersonationState->Token = NULL;
+    ImpersonationState->CopyOnOpen = FALSE;
+    ImpersonationState->EffectiveOnly = FALSE;
+    ImpersonationState->Level = SecurityAnonymous;
+    if (!PspIsImpersonating(Thread))
+        return FALSE;
+    if (PspHostSwitchHook != NULL)
+        PspHostSwitchHook(Thread, NULL, SecurityAnonymous);
+    BOOLEAN was = FALSE;
+    PspLockThreadSecurity(Thread);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
+        PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+        ImpersonationState->Token = info->Token;
+        ImpersonationState->CopyOnOpen = info->CopyOnOpen;
+        ImpersonationState->EffectiveOnly = info->EffectiveOnly;
+        ImpersonationState->Level = info->ImpersonationLevel;
+        atomic_store_explicit(&Thread->ActiveImpersonation, FALSE, memory_order_release);
+        was = TRUE;
+    }
+    PspUnlockThreadSecurity(Thread);
+    if (was)
+        VfThreadDisabledImpersonation(Thread, ImpersonationState);
+    return was;
+}
+
+/*
+ * PsRestoreImpersonation - undoes PsDisableImpersonation (spec 2.8). The state's token
+ * reference is transferred back to the thread; a token impersonated in between loses the
+ * thread's reference. A NULL state or state token means "not impersonating" (spec 2.8
+ * Restore step 2, C). If the host backend cannot switch to the restored identity the
+ * thread stays not impersonating and the state's reference is released (reported).
+ */
+VOID PsRestoreImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE ImpersonationState)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsRestoreImpersonation"))
+        return;
+    VfRestoreWithoutDisable(Thread, ImpersonationState);
+    if (ImpersonationState == NULL || ImpersonationState->Token == NULL) {
+        PspRevertThread(Thread);
+        return;
+    }
+    PTOKEN token = ImpersonationState->Token;
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
+    if (info == NULL || !SepIsToken(token, "PsRestoreImpersonation")) {
+        /* Not a state PsDisableImpersonation filled for this thread: nothing to restore. */
+        return;
+    }
+    if (PspHostSwitchHook != NULL) {
+        NTSTATUS st = PspHostSwitchHook(Thread, token, ImpersonationState->Level);
+        if (!NT_SUCCESS(st)) {
+            VfReport("restore failed", "PsRestoreImpersonation", token,
+                     "host credentials could not be switched (0x%08X); thread left not impersonating",
+                     (unsigned)st);
+            PspRevertThread(Thread);
+            ObfDereferenceObject(token);
+            ImpersonationState->Token = NULL;
+            return;
+        }
+    }
+    PTOKEN old = PspInstall(Thread, info, token, ImpersonationState->CopyOnOpen,
+                            ImpersonationState->EffectiveOnly, ImpersonationState->Level);
+    ImpersonationState->Token = NULL;
+    if (old != NULL)
+        ObfDereferenceObject(old);
+}
+
+NTSEC_IMPERSONATION_DECISION NtsecLastImpersonationDecision(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "NtsecLastImpersonationDecision"))
+        return NtsecDecisionNone;
+    return Thread->LastDecision;
+}

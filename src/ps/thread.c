@@ -1,0 +1,322 @@
+/*
+ * thread.c - threads bound to pthreads: creation, adoption of foreign threads,
+ * termination, system threads (spec 1.5, 2.9).
+ *
+ * Each ntsec thread is an ETHREAD object. A running thread owns one reference on its own
+ * ETHREAD (through the thread-local pointer), released by PspThreadTeardown when the
+ * pthread ends; the creator gets another. A thread that ntsec did not create is adopted
+ * into the host process on its first call (PsGetCurrentThread).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "ps/psp.h"
+#include "verifier/vf.h"
+
+#define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
+
+PSP_HOST_SWITCH_HOOK PspHostSwitchHook;
+PSP_HOST_SYNC_HOOK PspHostSyncHook;
+PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
+
+static __thread PETHREAD PspCurrentThread;
+static pthread_key_t PspThreadKey;
+static _Atomic ULONG_PTR PspNextThreadId = 8;
+
+/* System threads not yet joined (PspJoinSystemThreads joins them at shutdown). */
+static pthread_mutex_t PspSystemThreadLock = PTHREAD_MUTEX_INITIALIZER;
+typedef struct _PSP_SYSTEM_THREAD_LINK {
+    struct _PSP_SYSTEM_THREAD_LINK *Next;
+    PETHREAD Thread; /* one reference owned by this list */
+} PSP_SYSTEM_THREAD_LINK;
+static PSP_SYSTEM_THREAD_LINK *PspSystemThreads;
+
+static VOID PspDeleteThread(PVOID Object)
+{
+    PETHREAD thread = Object;
+    PPS_IMPERSONATION_INFORMATION info = atomic_load(&thread->ImpersonationInfo);
+    if (info != NULL) {
+        /* T4: a thread that never ran its teardown (never started) still owns its ref. */
+        if (atomic_load(&thread->ActiveImpersonation) && info->Token != NULL)
+            ObfDereferenceObject(info->Token);
+        ExFreePoolWithTag(info, PSP_INFO_TAG);
+    }
+    if (thread->Process != NULL)
+        ObfDereferenceObject(thread->Process);
+}
+
+/*
+ * PspThreadTeardown - runs on the ending pthread (key destructor): marks the thread
+ * terminating, ends its impersonation (T4; a verifier finding if it was still
+ * impersonating), lets the host backend drop its per-thread state, and releases the
+ * thread's reference on its own ETHREAD.
+ */
+static void PspThreadTeardown(void *Value)
+{
+    PETHREAD thread = Value;
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_TERMINATED);
+    if (PspIsImpersonating(thread)) {
+        VfThreadExitingImpersonating(thread);
+        PspRevertThread(thread);
+    }
+    if (PspHostThreadExitHook != NULL)
+        PspHostThreadExitHook(thread);
+    atomic_fetch_sub(&thread->Process->ActiveThreads, 1);
+    PspCurrentThread = NULL;
+    ObfDereferenceObject(thread);
+}
+
+__attribute__((constructor(105))) static void PspInitThreads(void)
+{
+    ObpThreadType.DeleteProcedure = PspDeleteThread;
+    pthread_key_create(&PspThreadKey, PspThreadTeardown);
+}
+
+/* A new ETHREAD in Process holding one reference on Process; *Thread's reference is the caller's. */
+static NTSTATUS PspAllocateThread(PEPROCESS Process, PCSTR Tag, PETHREAD *Thread)
+{
+    PETHREAD thread;
+    NTSTATUS st = ObpCreateObject(&ObpThreadType, sizeof(ETHREAD), Tag, (PVOID *)&thread);
+    if (!NT_SUCCESS(st))
+        return st;
+    ObfReferenceObject(Process);
+    thread->Process = Process;
+    thread->UniqueThreadId = (HANDLE)atomic_fetch_add(&PspNextThreadId, 4);
+    *Thread = thread;
+    return STATUS_SUCCESS;
+}
+
+/* Binds Thread to the calling pthread; consumes one reference (released at teardown). */
+static VOID PspBindCurrent(PETHREAD Thread)
+{
+    Thread->PthreadId = pthread_self();
+    Thread->Tid = (pid_t)syscall(SYS_gettid);
+    atomic_fetch_add(&Thread->Process->ActiveThreads, 1);
+    PspCurrentThread = Thread;
+    pthread_setspecific(PspThreadKey, Thread);
+}
+
+/* Adopts the calling foreign thread into the host process. NULL if out of memory. */
+static PETHREAD PspAdoptCurrentThread(VOID)
+{
+    PETHREAD thread;
+    if (!NT_SUCCESS(PspAllocateThread(PspHostProcess, "thread (adopted)", &thread)))
+        return NULL;
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED);
+    PspBindCurrent(thread);
+    return thread;
+}
+
+PETHREAD PspCurrentThreadNoSync(VOID)
+{
+    PETHREAD thread = PspCurrentThread;
+    return thread != NULL ? thread : PspAdoptCurrentThread();
+}
+
+/*
+ * PsGetCurrentThread - the calling thread's ETHREAD. No reference is taken (as in the
+ * WDK). A foreign thread is adopted into the host process on its first call. If another
+ * thread changed this thread's effective token while the host backend is on, the OS
+ * credentials are synced here ("no later than the thread's next ntsec call").
+ */
+PETHREAD PsGetCurrentThread(VOID)
+{
+    PETHREAD thread = PspCurrentThreadNoSync();
+    if (thread != NULL && PspHostSyncHook != NULL &&
+        (atomic_load_explicit(&thread->CrossThreadFlags, memory_order_acquire) & PSP_HOST_DIRTY))
+        PspHostSyncHook(thread);
+    return thread;
+}
+
+PEPROCESS PsGetCurrentProcess(VOID)
+{
+    PETHREAD thread = PsGetCurrentThread();
+    return thread != NULL ? thread->Process : NULL;
+}
+
+PEPROCESS PsGetThreadProcess(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsGetThreadProcess"))
+        return NULL;
+    return Thread->Process;
+}
+
+HANDLE PsGetCurrentProcessId(VOID)
+{
+    PEPROCESS process = PsGetCurrentProcess();
+    return process != NULL ? process->UniqueProcessId : NULL;
+}
+
+HANDLE PsGetCurrentThreadId(VOID)
+{
+    PETHREAD thread = PsGetCurrentThread();
+    return thread != NULL ? thread->UniqueThreadId : NULL;
+}
+
+HANDLE PsGetThreadId(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsGetThreadId"))
+        return NULL;
+    return Thread->UniqueThreadId;
+}
+
+/* PsIsThreadTerminating - TRUE once termination has begun (spec 2.9). No lock, no refs. */
+BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsIsThreadTerminating"))
+        return FALSE;
+    return (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) != 0;
+}
+
+BOOLEAN PsIsSystemThread(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsIsSystemThread"))
+        return FALSE;
+    return Thread->Process->IsSystemProcess;
+}
+
+static void *PspThreadStart(void *Argument)
+{
+    PETHREAD thread = Argument;
+    PspBindCurrent(thread); /* consumes the reference taken for the running thread */
+    thread->StartRoutine(thread->StartContext);
+    return NULL; /* teardown runs in the key destructor */
+}
+
+/* Starts Thread's pthread; on failure the running-thread reference is dropped again. */
+static NTSTATUS PspStartThread(PETHREAD Thread)
+{
+    ObfReferenceObject(Thread); /* owned by the running thread */
+    int rc = pthread_create(&Thread->PthreadId, NULL, PspThreadStart, Thread);
+    if (rc != 0) {
+        ObfDereferenceObject(Thread);
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecCreateThread - starts Start(Context) on a new pthread belonging to Process.
+ * *Thread holds one reference owned by the caller (release it with ObDereferenceObject,
+ * after NtsecJoinThread if the caller waits for it). The thread owns a reference on
+ * Process for its lifetime.
+ */
+NTSTATUS NtsecCreateThread(PEPROCESS Process, PKSTART_ROUTINE Start, PVOID Context, PETHREAD *Thread)
+{
+    if (Thread == NULL || Start == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *Thread = NULL;
+    if (!ObpCheckType(Process, &ObpProcessType, "NtsecCreateThread"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    PETHREAD thread;
+    NTSTATUS st = PspAllocateThread(Process, "thread (NtsecCreateThread)", &thread);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (Process->IsSystemProcess)
+        atomic_fetch_or(&thread->CrossThreadFlags, PSP_SYSTEM_THREAD);
+    thread->StartRoutine = Start;
+    thread->StartContext = Context;
+    st = PspStartThread(thread);
+    if (!NT_SUCCESS(st)) {
+        ObfDereferenceObject(thread);
+        return st;
+    }
+    *Thread = thread;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecJoinThread - waits until Thread has ended (its teardown has run). Each thread can
+ * be joined once; joining the calling thread or an adopted thread is
+ * STATUS_INVALID_PARAMETER. No references change.
+ */
+NTSTATUS NtsecJoinThread(PETHREAD Thread)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "NtsecJoinThread"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (Thread == PspCurrentThread || (atomic_load(&Thread->CrossThreadFlags) & PSP_ADOPTED))
+        return STATUS_INVALID_PARAMETER;
+    pthread_mutex_lock(&PspSystemThreadLock);
+    BOOLEAN joined = Thread->Joined;
+    Thread->Joined = TRUE;
+    pthread_mutex_unlock(&PspSystemThreadLock);
+    if (joined)
+        return STATUS_INVALID_PARAMETER;
+    return pthread_join(Thread->PthreadId, NULL) == 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
+}
+
+/*
+ * PsCreateSystemThread - starts StartRoutine in the System process (ProcessHandle NULL)
+ * or in the process ProcessHandle refers to. On success *ThreadHandle is a kernel handle
+ * owning one reference (close with ZwClose); the thread is joined at NtsecShutdown if
+ * nobody joined it before.
+ */
+NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
+                              HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
+                              PVOID StartContext)
+{
+    if (ThreadHandle == NULL || StartRoutine == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *ThreadHandle = NULL;
+    PEPROCESS process = PsInitialSystemProcess;
+    NTSTATUS st;
+    if (ProcessHandle != NULL) {
+        st = ObReferenceObjectByHandle(ProcessHandle, 0, *PsProcessType, KernelMode, (PVOID *)&process, NULL);
+        if (!NT_SUCCESS(st))
+            return st;
+    } else {
+        ObfReferenceObject(process);
+    }
+    PSP_SYSTEM_THREAD_LINK *link = ExAllocatePoolWithTag(NonPagedPool, sizeof(*link), 0x6b6e694c);
+    PETHREAD thread = NULL;
+    st = link ? NtsecCreateThread(process, StartRoutine, StartContext, &thread) : STATUS_INSUFFICIENT_RESOURCES;
+    ObfDereferenceObject(process);
+    if (!NT_SUCCESS(st)) {
+        if (link)
+            ExFreePool(link);
+        return st;
+    }
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_SYSTEM_THREAD);
+    if (ClientId != NULL) {
+        ClientId->UniqueProcess = thread->Process->UniqueProcessId;
+        ClientId->UniqueThread = thread->UniqueThreadId;
+    }
+    st = ObOpenObjectByPointer(thread, OBJ_KERNEL_HANDLE, NULL, DesiredAccess, *PsThreadType, KernelMode, ThreadHandle);
+    /* The list keeps our creation reference until the thread is joined at shutdown. */
+    link->Thread = thread;
+    pthread_mutex_lock(&PspSystemThreadLock);
+    link->Next = PspSystemThreads;
+    PspSystemThreads = link;
+    pthread_mutex_unlock(&PspSystemThreadLock);
+    return st;
+}
+
+/*
+ * PsTerminateSystemThread - ends the calling system thread (never returns on success).
+ * Called from a thread that is not a system thread: STATUS_INVALID_PARAMETER.
+ */
+NTSTATUS PsTerminateSystemThread(NTSTATUS ExitStatus)
+{
+    PETHREAD thread = PspCurrentThread;
+    if (thread == NULL || !(atomic_load(&thread->CrossThreadFlags) & PSP_SYSTEM_THREAD))
+        return STATUS_INVALID_PARAMETER;
+    pthread_exit(NULL); /* teardown runs in the key destructor */
+}
+
+VOID PspJoinSystemThreads(VOID)
+{
+    for (;;) {
+        pthread_mutex_lock(&PspSystemThreadLock);
+        PSP_SYSTEM_THREAD_LINK *link = PspSystemThreads;
+        if (link != NULL)
+            PspSystemThreads = link->Next;
+        pthread_mutex_unlock(&PspSystemThreadLock);
+        if (link == NULL)
+            return;
+        if (link->Thread != PspCurrentThread)
+            NtsecJoinThread(link->Thread); /* already joined: harmless INVALID_PARAMETER */
+        ObfDereferenceObject(link->Thread);
+        ExFreePool(link);
+    }
+}
