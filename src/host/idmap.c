@@ -27,6 +27,7 @@
 
 #define HOSTP_MAX_LINE 1024
 #define HOSTP_MAX_ENTRIES 1000000U
+#define HOSTP_IDMAP_TAG 0x70614d49 /* 'IMap' */
 
 typedef struct __attribute__((aligned(4))) _HOSTP_SIDBUF {
     UCHAR Bytes[SECURITY_MAX_SID_SIZE];
@@ -183,7 +184,7 @@ static BOOLEAN HostpGrow(PVOID *Array, ULONG *Capacity, ULONG Count, SIZE_T Elem
     if (Count >= HOSTP_MAX_ENTRIES)
         return FALSE;
     ULONG capacity = *Capacity ? *Capacity * 2 : 16;
-    PVOID bigger = ExAllocatePoolWithTag(PagedPool, (SIZE_T)capacity * ElementSize, 'pMdI');
+    PVOID bigger = ExAllocatePoolWithTag(PagedPool, (SIZE_T)capacity * ElementSize, HOSTP_IDMAP_TAG);
     if (bigger == NULL)
         return FALSE;
     if (*Array != NULL) {
@@ -294,7 +295,7 @@ NTSTATUS HostParseIdMap(const char *Text, size_t Length, PHOST_IDMAP *Map, char 
         ErrorText[0] = '\0';
     if (Map == NULL || (Text == NULL && Length != 0))
         return STATUS_INVALID_PARAMETER;
-    PHOST_IDMAP map = ExAllocatePoolWithTag(PagedPool, sizeof(*map), 'pMdI');
+    PHOST_IDMAP map = ExAllocatePoolWithTag(PagedPool, sizeof(*map), HOSTP_IDMAP_TAG);
     if (map == NULL)
         return STATUS_NO_MEMORY;
     NTSTATUS status = STATUS_SUCCESS;
