@@ -469,8 +469,13 @@ NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONAT
             HostFatal(HOSTP_STEP_READ, ENOMEM, HostBase.Uid);
         return st;
     }
-    if (h->Poisoned)
+    if (h->Poisoned) {
+        /* A thread whose rollback failed only gets here from its own teardown (the
+         * bug-check ended it); its credentials die with it. Anything else is fatal. */
+        if (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED)
+            return STATUS_UNSUCCESSFUL;
         HostFatal(HOSTP_STEP_READ, EPERM, h->Current.Uid);
+    }
     ULONG computed;
     LUID tokenId = {0, 0}, modifiedId = {0, 0};
     if (NewToken != NULL) {
