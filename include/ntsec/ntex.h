@@ -20,6 +20,10 @@ NTKERNELAPI VOID ExFreePool(PVOID P);
 #define IMPERSONATING_WORKER_THREAD 0x000000DFUL
 #define WORKER_THREAD_RETURNED_AT_BAD_IRQL 0x000000E1UL
 #define WORKER_INVALID 0x000000E4UL
+/* ntsec-specific: a thread's Linux credentials could not be brought back to a consistent
+ * identity after a failed switch (src/host, docs/host.md). P1 = failed step, P2 = errno,
+ * P3 = Linux thread id, P4 = the uid the thread was being switched to. */
+#define NTSEC_HOST_CREDENTIALS_INCONSISTENT 0x4E545345UL
 NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
                               ULONG_PTR BugCheckParameter4);

@@ -190,6 +190,22 @@ NTSEC_API PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind);
 
 /* ---- Host backend API (host work) ---- */
 /* @@NTSEC_HOST@@ */
+/* Loads a SID<->uid/gid mapping file (docs/host.md "Mapping file"); replaces the current map.
+ * NULL Path: unload. STATUS_INVALID_PARAMETER with NtsecIdMapErrorText() naming the line. */
+NTSEC_API NTSTATUS NtsecLoadIdMap(PCSTR Path);
+NTSEC_API PCSTR NtsecIdMapErrorText(VOID);
+/* The identity used for Identification/Anonymous-level impersonation (default nobody/nogroup). */
+NTSEC_API NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid);
+/* Brings the calling thread's Linux credentials in line with its effective token. */
+NTSEC_API NTSTATUS NtsecSyncHostCredentials(VOID);
+/* The backend mode in force. */
+NTSEC_API NTSEC_HOST_MODE NtsecHostCredentialsMode(VOID);
+/* Test seam: the Step-th credential syscall of this thread from now fails (1 = the next);
+ * with NTSEC_HOST_FAIL_ONWARD every later one fails too; 0 disables. */
+#define NTSEC_HOST_FAIL_ONWARD 0x80000000UL
+NTSEC_API VOID NtsecHostInjectFailure(ULONG Step);
+/* Credential syscalls (changes and read-backs) issued by this thread so far. */
+NTSEC_API ULONG NtsecHostSyscallCount(VOID);
 
 /* ---- Worker queue API (worker work) ---- */
 /* @@NTSEC_WORKER@@ */
