@@ -348,6 +348,17 @@ NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                   PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
                                   KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess,
                                   PNTSTATUS AccessStatus);
+/* Not a WDK kernel export: signature modelled on NtAccessCheckByType with a subject context.
+ * Object-type ACE evaluation is not implemented: returns FALSE with *AccessStatus =
+ * STATUS_NOT_IMPLEMENTED (docs/access-check.md "Not implemented"). */
+NTKERNELAPI BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
+                                        PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
+                                        BOOLEAN SubjectContextLocked, ACCESS_MASK DesiredAccess,
+                                        ACCESS_MASK PreviouslyGrantedAccess,
+                                        POBJECT_TYPE_LIST ObjectTypeList, ULONG ObjectTypeListLength,
+                                        PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
+                                        KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess,
+                                        PNTSTATUS AccessStatus);
 NTKERNELAPI BOOLEAN SePrivilegeCheck(PPRIVILEGE_SET RequiredPrivileges,
                                      PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
                                      KPROCESSOR_MODE AccessMode);

@@ -161,6 +161,23 @@ static void test_sid_index_matches_linear_scan_and_survives_duplicate(void **sta
     ObDereferenceObject(t);
 }
 
+/* SeAccessCheckByType is a documented STATUS_NOT_IMPLEMENTED (fail closed, docs/access-check.md). */
+static void test_seaccesscheckbytype_not_implemented_fails_closed(void **state)
+{
+    (void)state;
+    ACCESS_MASK granted = 0xDEADBEEF;
+    NTSTATUS status = 0;
+    PPRIVILEGE_SET privs = (PPRIVILEGE_SET)1;
+    SECURITY_SUBJECT_CONTEXT ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    GENERIC_MAPPING map = {1, 2, 4, 7};
+    assert_false(SeAccessCheckByType(NULL, NULL, &ctx, FALSE, 1, 0, NULL, 0, &privs, &map, KernelMode,
+                                     &granted, &status));
+    assert_int_equal(granted, 0);
+    assert_status(status, STATUS_NOT_IMPLEMENTED);
+    assert_null(privs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_seaccesscheck_previously_granted_and_privilege_set),
         cmocka_unit_test(test_seaccesscheck_rejects_malformed_sd),
         cmocka_unit_test(test_sid_index_matches_linear_scan_and_survives_duplicate),
+        cmocka_unit_test(test_seaccesscheckbytype_not_implemented_fails_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
