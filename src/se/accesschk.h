@@ -173,6 +173,6 @@ ACCESS_MASK SepPrivilegeGrantedAccess(const SEP_ACCESS_REQUEST *Request, PULONG 
 NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges);
 
 /* Privilege name for trace output. */
-PCSTR SepPrivilegeName(ULONG LowPart);
+#include "se/privnames.h" /* SepPrivilegeName: NULL for an unknown LUID */
 
 #endif /* NTSEC_ACCESSCHK_H */

@@ -16,6 +16,7 @@
 #define NTSEC_COMMAND_LIST(X)                                                                   \
     X("sddl", NtsecCmdSddl, "parse, print and explain SDDL and self-relative descriptor bytes") \
     /* @@NTSEC_COMMAND token@@       X("token", NtsecCmdToken, "...")             */           \
+    X("token", NtsecCmdToken, "parse a token from its text form and print it like whoami /all") \
     /* @@NTSEC_COMMAND impersonate@@ X("impersonate", NtsecCmdImpersonate, "...") */           \
     /* @@NTSEC_COMMAND check@@       X("check", NtsecCmdCheck, "...")             */           \
     /* @@NTSEC_COMMAND whoami@@      X("whoami", NtsecCmdWhoami, "...")           */           \
