@@ -1,49 +1,181 @@
 /*
- * hosttoken.c - the host process's primary token from the Linux credentials.
+ * hosttoken.c - the host process's primary token, from the Linux credentials
+ * (docs/host.md "The host process token").
  *
- * First version: user S-1-22-1-<ruid>, primary group S-1-22-2-<rgid>, Everyone and
- * Authenticated Users; root also BUILTIN\Administrators with SeImpersonatePrivilege and
- * High integrity. The host backend work replaces it with the full mapping (docs/host.md).
+ * Adopted threads (threads ntsec did not create) belong to the host process, so this
+ * token is what PsReferencePrimaryToken, the impersonation rule (spec 3.2 step 4:
+ * SeImpersonatePrivilege) and `ntsec whoami` see for an ordinary Linux program.
  */
+#include <linux/capability.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
-#include "host/host.h"
+#include "host/hostp.h"
 
-static PSID HostSid(UCHAR *Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B)
+#define HOSTP_TOKEN_TAG 0x6b6f5448 /* 'HTok' */
+
+/* Capability -> privilege table. Both capabilities must be held (the second may repeat the
+ * first). Present when permitted, enabled when also effective. Kept in docs/host.md. */
+typedef struct _HOSTP_CAP_PRIVILEGE {
+    int Cap1, Cap2;
+    ULONG Privilege;
+} HOSTP_CAP_PRIVILEGE;
+
+static const HOSTP_CAP_PRIVILEGE HostpCapPrivileges[] = {
+    {CAP_IPC_LOCK, CAP_IPC_LOCK, SE_LOCK_MEMORY_PRIVILEGE},
+    {CAP_SYS_RESOURCE, CAP_SYS_RESOURCE, SE_INCREASE_QUOTA_PRIVILEGE},
+    {CAP_SYS_ADMIN, CAP_SYS_ADMIN, SE_TCB_PRIVILEGE},
+    {CAP_AUDIT_CONTROL, CAP_AUDIT_CONTROL, SE_SECURITY_PRIVILEGE},
+    {CAP_FOWNER, CAP_FOWNER, SE_TAKE_OWNERSHIP_PRIVILEGE},
+    {CAP_SYS_MODULE, CAP_SYS_MODULE, SE_LOAD_DRIVER_PRIVILEGE},
+    {CAP_SYS_TIME, CAP_SYS_TIME, SE_SYSTEMTIME_PRIVILEGE},
+    {CAP_SYS_NICE, CAP_SYS_NICE, SE_INC_BASE_PRIORITY_PRIVILEGE},
+    {CAP_DAC_READ_SEARCH, CAP_DAC_READ_SEARCH, SE_BACKUP_PRIVILEGE},
+    {CAP_DAC_OVERRIDE, CAP_DAC_OVERRIDE, SE_RESTORE_PRIVILEGE},
+    {CAP_SYS_BOOT, CAP_SYS_BOOT, SE_SHUTDOWN_PRIVILEGE},
+    {CAP_SYS_PTRACE, CAP_SYS_PTRACE, SE_DEBUG_PRIVILEGE},
+    {CAP_AUDIT_WRITE, CAP_AUDIT_WRITE, SE_AUDIT_PRIVILEGE},
+    {CAP_SYS_RAWIO, CAP_SYS_RAWIO, SE_MANAGE_VOLUME_PRIVILEGE},
+    {CAP_SETUID, CAP_SETGID, SE_IMPERSONATE_PRIVILEGE},
+};
+
+static PSID HostpWellKnownSid(PUCHAR Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B)
 {
-    SID_IDENTIFIER_AUTHORITY auth = { { 0, 0, 0, 0, 0, Authority } };
     PISID sid = (PISID)Buffer;
-    RtlInitializeSid(sid, &auth, Count);
+    memset(sid, 0, 16);
+    sid->Revision = SID_REVISION;
+    sid->SubAuthorityCount = Count;
+    sid->IdentifierAuthority.Value[5] = Authority;
     sid->SubAuthority[0] = A;
     if (Count > 1)
         sid->SubAuthority[1] = B;
     return sid;
 }
 
+static BOOLEAN HostpHasCap(unsigned long long Mask, int Cap)
+{
+    return Cap >= 0 && Cap < 64 && (Mask & (1ULL << Cap)) != 0;
+}
+
+/*
+ * HostBuildProcessToken - see host.h. On success *Token holds the single reference.
+ * @remarks Groups are those Windows gives an interactive user (Everyone, Local,
+ * Interactive, Authenticated Users, the logon SID) plus the primary gid and every
+ * supplementary gid as S-1-22-2-N (or their mapping-file SIDs); root is also
+ * BUILTIN\Administrators, the default owner. Integrity is High when privileged
+ * (euid 0 or CAP_SYS_ADMIN effective), Medium otherwise.
+ */
 NTSTATUS HostBuildProcessToken(PTOKEN *Token)
 {
-    UCHAR user[16], group[16], world[16], auth[16], admins[16];
-    BOOLEAN root = geteuid() == 0;
+    uid_t r, e, s;
+    gid_t rg, eg, sg;
+    if (syscall(SYS_getresuid, &r, &e, &s) != 0 || syscall(SYS_getresgid, &rg, &eg, &sg) != 0)
+        return STATUS_UNSUCCESSFUL;
+    long n = syscall(SYS_getgroups, 0, NULL);
+    if (n < 0 || n > (long)HOST_MAX_GROUPS)
+        return STATUS_UNSUCCESSFUL;
+    ULONG extra = 8; /* primary gid, Everyone, Local, Interactive, AU, logon, admins, slack */
+    ULONG slots = (ULONG)n + extra;
+    gid_t *gids = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)n + 1) * sizeof(gid_t), HOSTP_TOKEN_TAG);
+    PUCHAR sids = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)slots + 1) * SECURITY_MAX_SID_SIZE,
+                                        HOSTP_TOKEN_TAG);
+    PSID_AND_ATTRIBUTES groups =
+        ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * sizeof(SID_AND_ATTRIBUTES), HOSTP_TOKEN_TAG);
+    NTSTATUS st = STATUS_NO_MEMORY;
+    if (gids == NULL || sids == NULL || groups == NULL)
+        goto out;
+    long got = syscall(SYS_getgroups, n, gids);
+    if (got < 0) {
+        st = STATUS_UNSUCCESSFUL;
+        goto out;
+    }
+
     const ULONG on = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
-    SID_AND_ATTRIBUTES groups[4] = {
-        { HostSid(group, 22, 2, 2, (ULONG)getgid()), on },
-        { HostSid(world, 1, 1, SECURITY_WORLD_RID, 0), on },
-        { HostSid(auth, 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0), on },
-        { HostSid(admins, 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS), on | SE_GROUP_OWNER },
-    };
-    LUID_AND_ATTRIBUTES privs[2] = {
-        { { SE_CHANGE_NOTIFY_PRIVILEGE, 0 }, SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED },
-        { { SE_IMPERSONATE_PRIVILEGE, 0 }, SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED },
-    };
-    SEP_TOKEN_TEMPLATE t = { 0 };
+    ULONG count = 0;
+    PUCHAR next = sids;
+#define HOSTP_NEXT_SID() (next += SECURITY_MAX_SID_SIZE, next - SECURITY_MAX_SID_SIZE)
+    PSID user = HOSTP_NEXT_SID();
+    HostUidToSid(r, user);
+    PSID primary = HOSTP_NEXT_SID();
+    HostGidToSid(rg, primary);
+    groups[count++] = (SID_AND_ATTRIBUTES){primary, on};
+    for (long i = 0; i < got; i++) {
+        if (gids[i] == rg)
+            continue;
+        BOOLEAN seen = FALSE;
+        for (long j = 0; j < i && !seen; j++)
+            seen = gids[j] == gids[i];
+        if (seen)
+            continue;
+        PSID sid = HOSTP_NEXT_SID();
+        HostGidToSid(gids[i], sid);
+        groups[count++] = (SID_AND_ATTRIBUTES){sid, on};
+    }
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        HostpWellKnownSid(HOSTP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0), on};
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        HostpWellKnownSid(HOSTP_NEXT_SID(), 2, 1, SECURITY_LOCAL_RID, 0), on};
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_INTERACTIVE_RID, 0), on};
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0), on};
+    LUID logon = SepAllocateLuid();
+    PISID logonSid = HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)logon.HighPart);
+    logonSid->SubAuthority[2] = logon.LowPart;
+    groups[count++] = (SID_AND_ATTRIBUTES){logonSid, on | SE_GROUP_LOGON_ID};
+    BOOLEAN root = r == 0 || e == 0;
+    PSID admins = NULL;
+    if (root) {
+        admins = HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID,
+                                   DOMAIN_ALIAS_RID_ADMINS);
+        groups[count++] = (SID_AND_ATTRIBUTES){admins, on | SE_GROUP_OWNER};
+    }
+#undef HOSTP_NEXT_SID
+
+    unsigned long long effective = 0, permitted = 0;
+    if (HostSysGetCaps(&effective, &permitted) != 0)
+        effective = permitted = 0;
+    LUID_AND_ATTRIBUTES privileges[1 + sizeof(HostpCapPrivileges) / sizeof(HostpCapPrivileges[0])];
+    ULONG privilegeCount = 0;
+    const ULONG enabled = SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED;
+    BOOLEAN changeNotifyDone = FALSE;
+    for (ULONG i = 0; i < sizeof(HostpCapPrivileges) / sizeof(HostpCapPrivileges[0]); i++) {
+        const HOSTP_CAP_PRIVILEGE *m = &HostpCapPrivileges[i];
+        if (!changeNotifyDone && m->Privilege > SE_CHANGE_NOTIFY_PRIVILEGE) {
+            privileges[privilegeCount++] = (LUID_AND_ATTRIBUTES){{SE_CHANGE_NOTIFY_PRIVILEGE, 0}, enabled};
+            changeNotifyDone = TRUE;
+        }
+        if (!HostpHasCap(permitted, m->Cap1) || !HostpHasCap(permitted, m->Cap2))
+            continue;
+        BOOLEAN on2 = HostpHasCap(effective, m->Cap1) && HostpHasCap(effective, m->Cap2);
+        privileges[privilegeCount++] = (LUID_AND_ATTRIBUTES){{m->Privilege, 0}, on2 ? enabled : 0};
+    }
+    if (!changeNotifyDone)
+        privileges[privilegeCount++] = (LUID_AND_ATTRIBUTES){{SE_CHANGE_NOTIFY_PRIVILEGE, 0}, enabled};
+
+    SEP_TOKEN_TEMPLATE t;
+    memset(&t, 0, sizeof(t));
     t.TokenType = TokenPrimary;
-    t.User = HostSid(user, 22, 2, 1, (ULONG)getuid());
+    t.User = user;
     t.Groups = groups;
-    t.GroupCount = root ? 4 : 3;
-    t.PrimaryGroup = groups[0].Sid;
+    t.GroupCount = count;
+    t.PrimaryGroup = primary;
+    t.Owner = admins;
     t.HasIntegrity = TRUE;
-    t.IntegrityRid = root ? SECURITY_MANDATORY_HIGH_RID : SECURITY_MANDATORY_MEDIUM_RID;
-    t.Privileges = privs;
-    t.PrivilegeCount = root ? 2 : 1;
+    t.IntegrityRid = (e == 0 || HostpHasCap(effective, CAP_SYS_ADMIN)) ? SECURITY_MANDATORY_HIGH_RID
+                                                                         : SECURITY_MANDATORY_MEDIUM_RID;
+    t.Privileges = privileges;
+    t.PrivilegeCount = privilegeCount;
+    t.AuthenticationId = logon;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP | TOKEN_MANDATORY_POLICY_NEW_PROCESS_MIN;
-    return SepCreateToken(&t, "token (host process)", Token);
+    memcpy(t.TokenSource.SourceName, "ntsechst", 8);
+    st = SepCreateToken(&t, "token (host process)", Token);
+out:
+    if (gids != NULL)
+        ExFreePool(gids);
+    if (sids != NULL)
+        ExFreePool(sids);
+    if (groups != NULL)
+        ExFreePool(groups);
+    return st;
 }

@@ -1,0 +1,212 @@
+/*
+ * hostapi.c - turning the host backend on and off, and the three hooks src/ps calls
+ * (psp.h: PspHostSwitchHook, PspHostSyncHook, PspHostThreadExitHook).
+ *
+ * The rule (docs/host.md "When credentials change"): every change of a thread's
+ * effective token reaches the backend before it is published. For the calling thread
+ * the OS credentials are switched (and verified) before the routine returns; a failure
+ * makes the routine fail with the thread unchanged. For another thread the mapping is
+ * validated and the thread is marked PSP_HOST_DIRTY; it switches itself no later than its
+ * next ntsec call (PsGetCurrentThread), or when it calls NtsecSyncHostCredentials.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "host/hostp.h"
+
+_Atomic int HostMode = NtsecHostOff;
+_Atomic ULONG HostGeneration = 1;
+BOOLEAN HostPrivileged;
+HOST_CREDS HostBase;
+uid_t HostUnprivUid = (uid_t)-1;
+gid_t HostUnprivGid = (gid_t)-1;
+_Atomic LONG HostSwitchedThreads;
+
+static pthread_mutex_t HostpEnableLock = PTHREAD_MUTEX_INITIALIZER;
+static BOOLEAN HostpUnprivExplicit;
+
+static NTSTATUS HostpSwitchHook(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level)
+{
+    if (Thread == PspCurrentThreadNoSync())
+        return HostSwitchCurrent(Thread, NewToken, Level);
+    if (NewToken != NULL) {
+        /* Another thread: validate now, so that the caller gets the error (spec 2.6 B
+         * fails with the thread unchanged); the thread switches itself later. */
+        HOST_CREDS target = {0};
+        ULONG cls;
+        NTSTATUS st = HostComputeTarget(NewToken, Level, &target, &cls);
+        if (NT_SUCCESS(st) && !HostPrivileged && !HostCredsSameAccess(&target, &HostBase))
+            st = STATUS_PRIVILEGE_NOT_HELD;
+        HostCredsFree(&target);
+        if (!NT_SUCCESS(st))
+            return st;
+    }
+    atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS HostpSyncHook(PETHREAD Thread)
+{
+    return HostSyncCurrent(Thread);
+}
+
+static VOID HostpThreadExitHook(PETHREAD Thread)
+{
+    if (Thread->Tid == (pid_t)syscall(SYS_gettid))
+        HostRestoreBaseOrDie(Thread);
+    HostFreeThread(Thread);
+}
+
+static VOID HostpResolveUnprivileged(VOID)
+{
+    char buffer[4096];
+    struct passwd pw, *pwr = NULL;
+    struct group gr, *grr = NULL;
+    if (HostpUnprivExplicit)
+        return;
+    HostUnprivUid = 65534;
+    HostUnprivGid = 65534;
+    if (getpwnam_r("nobody", &pw, buffer, sizeof(buffer), &pwr) == 0 && pwr != NULL &&
+        pw.pw_uid != 0)
+        HostUnprivUid = pw.pw_uid;
+    if ((getgrnam_r("nogroup", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
+         gr.gr_gid != 0) ||
+        (getgrnam_r("nobody", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
+         gr.gr_gid != 0))
+        HostUnprivGid = gr.gr_gid;
+}
+
+/* The server's own identity: the calling thread's credentials now. */
+static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
+{
+    uid_t r, e, s, fs;
+    gid_t rg, eg, sg, fsg;
+    ULONG count = 0, n = 0;
+    if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
+        HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0 || HostSysGetGroups(0, NULL, &n) != 0)
+        return STATUS_UNSUCCESSFUL;
+    NTSTATUS st = HostCredsReserve(&HostBase, n + 1);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (HostSysGetGroups(HostBase.GroupCapacity, HostBase.Groups, &count) != 0)
+        return STATUS_UNSUCCESSFUL;
+    HostBase.Uid = Mode == NtsecHostFsuid ? fs : e;
+    HostBase.Gid = Mode == NtsecHostFsuid ? fsg : eg;
+    HostBase.GroupCount = count;
+    unsigned long long effective = 0, permitted = 0;
+    HostPrivileged = HostSysGetCaps(&effective, &permitted) == 0 &&
+                     (effective & (1ULL << CAP_SETUID)) && (effective & (1ULL << CAP_SETGID));
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecEnableHostCredentials - turns per-thread Linux credential switching on or off.
+ *
+ * @remarks docs/host.md. The calling thread's credentials at this moment are the base
+ * identity every thread returns to on revert; call it before any thread impersonates.
+ * Switching between fsuid and euid goes through NtsecHostOff. Off fails with
+ * STATUS_DEVICE_NOT_READY while another thread still runs with switched credentials
+ * (turning the hooks off then would leave it unable to revert); the calling thread is
+ * brought back to the base first. Without CAP_SETUID and CAP_SETGID the backend is on but
+ * switches only to the caller's own identity (STATUS_PRIVILEGE_NOT_HELD otherwise).
+ * Returns STATUS_SUCCESS, STATUS_INVALID_PARAMETER (bad mode or a mode change without Off),
+ * STATUS_DEVICE_NOT_READY, STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL (credentials unreadable).
+ */
+NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode)
+{
+    if (Mode != NtsecHostOff && Mode != NtsecHostFsuid && Mode != NtsecHostEuid)
+        return STATUS_INVALID_PARAMETER;
+    PETHREAD thread = PspCurrentThreadNoSync();
+    if (thread == NULL)
+        return STATUS_NO_MEMORY;
+    NTSTATUS st = STATUS_SUCCESS;
+    pthread_mutex_lock(&HostpEnableLock);
+    int current = atomic_load(&HostMode);
+    if ((int)Mode == current)
+        goto out;
+    if (Mode == NtsecHostOff) {
+        HostRestoreBaseOrDie(thread);
+        if (atomic_load(&HostSwitchedThreads) > 0) {
+            st = STATUS_DEVICE_NOT_READY;
+            goto out;
+        }
+        PspHostSwitchHook = NULL;
+        PspHostSyncHook = NULL;
+        atomic_store(&HostMode, NtsecHostOff);
+        goto out; /* the exit hook stays: it frees per-thread state */
+    }
+    if (current != NtsecHostOff) {
+        st = STATUS_INVALID_PARAMETER;
+        goto out;
+    }
+    st = HostpReadBase(Mode);
+    if (!NT_SUCCESS(st))
+        goto out;
+    HostpResolveUnprivileged();
+    atomic_store(&HostSwitchedThreads, 0);
+    atomic_fetch_add(&HostGeneration, 1);
+    atomic_store(&HostMode, Mode);
+    PspHostThreadExitHook = HostpThreadExitHook;
+    PspHostSyncHook = HostpSyncHook;
+    PspHostSwitchHook = HostpSwitchHook;
+    if (PspIsImpersonating(thread)) {
+        st = HostSyncCurrent(thread);
+        if (!NT_SUCCESS(st)) {
+            HostRestoreBaseOrDie(thread);
+            PspHostSwitchHook = NULL;
+            PspHostSyncHook = NULL;
+            atomic_store(&HostMode, NtsecHostOff);
+        }
+    }
+out:
+    pthread_mutex_unlock(&HostpEnableLock);
+    return st;
+}
+
+NTSEC_HOST_MODE NtsecHostCredentialsMode(VOID)
+{
+    return (NTSEC_HOST_MODE)atomic_load(&HostMode);
+}
+
+/*
+ * NtsecSetHostUnprivilegedIdentity - the identity of Identification/Anonymous-level
+ * impersonation. Only while the backend is off (STATUS_DEVICE_NOT_READY otherwise);
+ * root ids and -1 are STATUS_INVALID_PARAMETER.
+ */
+NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid)
+{
+    if (Uid == 0 || Gid == 0 || Uid == 0xFFFFFFFFUL || Gid == 0xFFFFFFFFUL)
+        return STATUS_INVALID_PARAMETER;
+    NTSTATUS st = STATUS_SUCCESS;
+    pthread_mutex_lock(&HostpEnableLock);
+    if (atomic_load(&HostMode) != NtsecHostOff) {
+        st = STATUS_DEVICE_NOT_READY;
+    } else {
+        HostUnprivUid = (uid_t)Uid;
+        HostUnprivGid = (gid_t)Gid;
+        HostpUnprivExplicit = TRUE;
+    }
+    pthread_mutex_unlock(&HostpEnableLock);
+    return st;
+}
+
+/*
+ * NtsecSyncHostCredentials - brings the calling thread's credentials in line with its
+ * effective token now (what its next ntsec call would do). STATUS_SUCCESS when the
+ * backend is off (nothing to follow). Failure statuses as HostSwitchCurrent; after a
+ * failure the thread runs as the unprivileged identity, never with its old rights.
+ */
+NTSTATUS NtsecSyncHostCredentials(VOID)
+{
+    if (atomic_load(&HostMode) == NtsecHostOff)
+        return STATUS_SUCCESS;
+    PETHREAD thread = PspCurrentThreadNoSync();
+    if (thread == NULL)
+        return STATUS_NO_MEMORY;
+    return HostSyncCurrent(thread);
+}

@@ -1,0 +1,126 @@
+/*
+ * hostp.h - private interface of the Linux host backend (docs/host.md).
+ *
+ * Layers inside src/host:
+ *   idmap.c     SID <-> uid/gid (S-1-22 convention and the mapping file)
+ *   syscalls.c  the only file that issues credential syscalls (raw, per thread)
+ *   switch.c    target computation, prepare/apply/verify/rollback, per-thread cache
+ *   hostapi.c   NtsecEnableHostCredentials and the ps hooks
+ *   hosttoken.c the host process's primary token
+ */
+#ifndef NTSEC_HOSTP_H
+#define NTSEC_HOSTP_H
+
+#include <sys/types.h>
+#include <stdatomic.h>
+#include "host/host.h"
+#include "ps/psp.h"
+
+/* The kernel's limit on supplementary groups (NGROUPS_MAX of <linux/limits.h>). */
+#define HOST_MAX_GROUPS 65536U
+
+/* One thread's Linux identity as far as access checks are concerned. Groups are sorted
+ * ascending without duplicates, in pool memory owned by whoever owns the HOST_CREDS. */
+typedef struct _HOST_CREDS {
+    uid_t Uid;          /* euid (euid mode) or fsuid (fsuid mode) */
+    gid_t Gid;          /* egid or fsgid */
+    ULONG GroupCount;
+    ULONG GroupCapacity;
+    gid_t *Groups;
+} HOST_CREDS, *PHOST_CREDS;
+
+/* Per-thread state (ETHREAD::Host). Touched only by the thread itself, and freed by the
+ * thread-exit hook once the thread is gone. */
+typedef struct _PSP_HOST_THREAD {
+    BOOLEAN Initialized;     /* Current/Real/Saved were read from the kernel */
+    BOOLEAN Poisoned;        /* a rollback failed: never switch again */
+    BOOLEAN AtBase;          /* Current equals the base identity (no impersonation) */
+    BOOLEAN CacheValid;      /* Current was computed from (CachedTokenId, CachedModifiedId) */
+    ULONG Generation;        /* HostGeneration when initialised */
+    LUID CachedTokenId;
+    LUID CachedModifiedId;
+    ULONG CachedClass;       /* HOST_CLASS_* the cache entry was computed for */
+    uid_t RealUid, SavedUid; /* kept as they are in euid mode (the return path) */
+    gid_t RealGid, SavedGid;
+    HOST_CREDS Current;      /* what the kernel has for this thread (verified) */
+    HOST_CREDS Target;       /* scratch for the next switch */
+    HOST_CREDS Previous;     /* scratch for rollback */
+} PSP_HOST_THREAD, *PHOST_THREAD;
+
+#define HOST_CLASS_FULL 1    /* Impersonation / Delegation: the token's identity */
+#define HOST_CLASS_UNPRIV 2  /* Identification / Anonymous: the unprivileged identity */
+
+/* ---- global backend state (hostapi.c) ---- */
+extern _Atomic int HostMode;            /* NTSEC_HOST_MODE */
+extern _Atomic ULONG HostGeneration;    /* bumped on every enable */
+extern BOOLEAN HostPrivileged;          /* CAP_SETUID and CAP_SETGID at enable time */
+extern HOST_CREDS HostBase;             /* the server's own identity, read at enable time */
+extern uid_t HostUnprivUid;
+extern gid_t HostUnprivGid;
+extern _Atomic LONG HostSwitchedThreads; /* threads whose credentials are not the base */
+
+/* ---- idmap.c ---- */
+typedef struct _HOST_IDMAP HOST_IDMAP, *PHOST_IDMAP;
+/* Parses a mapping file's text (hostile input: any bytes). On success *Map is owned by the
+ * caller (HostFreeIdMap). On failure ErrorText (may be NULL) receives "line N: ...". */
+NTSTATUS HostParseIdMap(const char *Text, size_t Length, PHOST_IDMAP *Map, char *ErrorText,
+                        size_t ErrorSize);
+VOID HostFreeIdMap(PHOST_IDMAP Map);
+/* Look-ups through the S-1-22 convention and the installed map. No references. */
+BOOLEAN HostSidToUid(PSID Sid, uid_t *Uid);
+BOOLEAN HostSidToGid(PSID Sid, gid_t *Gid);
+/* The SID of uid/gid (map entries first, then ranges, then S-1-22-x-N) into Buffer. */
+VOID HostUidToSid(uid_t Uid, PSID Buffer);
+VOID HostGidToSid(gid_t Gid, PSID Buffer);
+/* Look-ups against one parsed map only (fuzzing, tests). */
+BOOLEAN HostMapSidToId(PHOST_IDMAP Map, PSID Sid, BOOLEAN Group, ULONG *Id);
+
+/* ---- syscalls.c (raw, per thread; each returns 0 or an errno value) ---- */
+int HostSysSetGroups(ULONG Count, const gid_t *Groups);
+int HostSysGetGroups(ULONG Capacity, gid_t *Groups, ULONG *Count);
+int HostSysSetResUid(uid_t Ruid, uid_t Euid, uid_t Suid);
+int HostSysSetResGid(gid_t Rgid, gid_t Egid, gid_t Sgid);
+int HostSysGetResUid(uid_t *Ruid, uid_t *Euid, uid_t *Suid);
+int HostSysGetResGid(gid_t *Rgid, gid_t *Egid, gid_t *Sgid);
+int HostSysSetFsUid(uid_t Uid, uid_t *Previous);
+int HostSysSetFsGid(gid_t Gid, gid_t *Previous);
+int HostSysGetFsUid(uid_t *Uid);
+int HostSysGetFsGid(gid_t *Gid);
+/* Effective and permitted capability masks of the calling thread (capget). */
+int HostSysGetCaps(unsigned long long *Effective, unsigned long long *Permitted);
+
+/* ---- creds helpers (switch.c) ---- */
+NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count);
+VOID HostCredsFree(PHOST_CREDS Creds);
+NTSTATUS HostCredsCopy(PHOST_CREDS Dest, const HOST_CREDS *Source);
+/* Adds Gid keeping Groups sorted and unique. */
+NTSTATUS HostCredsAddGroup(PHOST_CREDS Creds, gid_t Gid);
+/* TRUE iff a and b grant the same access: same uid, gid, and supplementary set apart from
+ * each one's own gid. */
+BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b);
+
+/*
+ * HostComputeTarget - the Linux identity for Token at Level (docs/host.md "Mapping").
+ * Token NULL means the base identity. Reads Token under its shared lock; no references.
+ * STATUS_NONE_MAPPED (user unmappable), STATUS_TOO_MANY_SIDS (more than the kernel's
+ * group limit), STATUS_NO_MEMORY.
+ */
+NTSTATUS HostComputeTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, PHOST_CREDS Target,
+                           ULONG *Class);
+
+/* Switches the calling thread (Thread must be the calling thread). */
+NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level);
+/* Reads the calling thread's effective token and switches to it (PSP_HOST_DIRTY path). */
+NTSTATUS HostSyncCurrent(PETHREAD Thread);
+/* Restores the base identity of the calling thread, bug-checking on failure (teardown). */
+VOID HostRestoreBaseOrDie(PETHREAD Thread);
+/* Frees Thread->Host. */
+VOID HostFreeThread(PETHREAD Thread);
+/* Makes the calling thread's current (impersonated) identity permanent: real, effective,
+ * saved and fs ids all become the current ones (run-as before execve). */
+NTSTATUS HostMakePermanent(PETHREAD Thread);
+
+/* Bug-check on a failed rollback; never returns (docs/host.md "Fail closed"). */
+__attribute__((noreturn)) VOID HostFatal(ULONG Step, int Error, uid_t Uid);
+
+#endif /* NTSEC_HOSTP_H */

@@ -1,0 +1,583 @@
+/*
+ * switch.c - moving one Linux thread between identities (docs/host.md "Switching").
+ *
+ * prepare: HostComputeTarget turns the effective token into {uid, gid, groups}.
+ * apply:   groups, then gid, then uid (in euid mode a thread that is not at the base
+ *          euid first takes the saved base euid back, so that it holds CAP_SETGID again);
+ *          each through syscalls.c, which touches only the calling thread.
+ * verify:  the ids are read back from the kernel and must be exactly the target.
+ * rollback: any failure re-applies the previous identity with every step forced; if that
+ *          fails too the thread is left with a mixed identity, so HostFatal bug-checks and
+ *          the thread never runs on.
+ * cache:   the thread's PSP_HOST_THREAD remembers what the kernel has and which token
+ *          (TokenId, ModifiedId, level class) it came from, so a switch to credentials the
+ *          thread already has costs no syscall.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "host/hostp.h"
+
+#define HOSTP_TAG 0x74734f48 /* 'HOst' */
+
+/* Steps reported in bug-check parameter 1 (docs/host.md). */
+#define HOSTP_STEP_RAISE  1
+#define HOSTP_STEP_GROUPS 2
+#define HOSTP_STEP_GID    3
+#define HOSTP_STEP_UID    4
+#define HOSTP_STEP_VERIFY 5
+#define HOSTP_STEP_READ   6
+
+/* ---- HOST_CREDS ---- */
+
+NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
+{
+    if (Count <= Creds->GroupCapacity && Creds->Groups != NULL)
+        return STATUS_SUCCESS;
+    if (Count > HOST_MAX_GROUPS + 1)
+        return STATUS_TOO_MANY_SIDS;
+    ULONG capacity = Creds->GroupCapacity ? Creds->GroupCapacity : 32;
+    while (capacity < Count)
+        capacity *= 2;
+    gid_t *groups = ExAllocatePoolWithTag(PagedPool, (SIZE_T)capacity * sizeof(gid_t), HOSTP_TAG);
+    if (groups == NULL)
+        return STATUS_NO_MEMORY;
+    if (Creds->Groups != NULL) {
+        memcpy(groups, Creds->Groups, (SIZE_T)Creds->GroupCount * sizeof(gid_t));
+        ExFreePool(Creds->Groups);
+    }
+    Creds->Groups = groups;
+    Creds->GroupCapacity = capacity;
+    return STATUS_SUCCESS;
+}
+
+VOID HostCredsFree(PHOST_CREDS Creds)
+{
+    if (Creds->Groups != NULL)
+        ExFreePool(Creds->Groups);
+    Creds->Groups = NULL;
+    Creds->GroupCapacity = Creds->GroupCount = 0;
+}
+
+NTSTATUS HostCredsCopy(PHOST_CREDS Dest, const HOST_CREDS *Source)
+{
+    NTSTATUS st = HostCredsReserve(Dest, Source->GroupCount);
+    if (!NT_SUCCESS(st))
+        return st;
+    Dest->Uid = Source->Uid;
+    Dest->Gid = Source->Gid;
+    Dest->GroupCount = Source->GroupCount;
+    memcpy(Dest->Groups, Source->Groups, (SIZE_T)Source->GroupCount * sizeof(gid_t));
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS HostCredsAddGroup(PHOST_CREDS Creds, gid_t Gid)
+{
+    ULONG lo = 0, hi = Creds->GroupCount;
+    while (lo < hi) {
+        ULONG mid = lo + (hi - lo) / 2;
+        if (Creds->Groups[mid] == Gid)
+            return STATUS_SUCCESS;
+        if (Creds->Groups[mid] < Gid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (Creds->GroupCount >= HOST_MAX_GROUPS)
+        return STATUS_TOO_MANY_SIDS;
+    NTSTATUS st = HostCredsReserve(Creds, Creds->GroupCount + 1);
+    if (!NT_SUCCESS(st))
+        return st;
+    memmove(&Creds->Groups[lo + 1], &Creds->Groups[lo],
+            (SIZE_T)(Creds->GroupCount - lo) * sizeof(gid_t));
+    Creds->Groups[lo] = Gid;
+    Creds->GroupCount++;
+    return STATUS_SUCCESS;
+}
+
+/* The next supplementary gid at or after *i that is not Skip and not a repeat. */
+static BOOLEAN HostpNextGroup(const HOST_CREDS *c, ULONG *i, gid_t Skip, gid_t *Out)
+{
+    while (*i < c->GroupCount) {
+        gid_t g = c->Groups[(*i)++];
+        if (g == Skip || (*i >= 2 && c->Groups[*i - 2] == g))
+            continue;
+        *Out = g;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b)
+{
+    if (a->Uid != b->Uid || a->Gid != b->Gid)
+        return FALSE;
+    ULONG i = 0, j = 0;
+    for (;;) {
+        gid_t x = 0, y = 0;
+        BOOLEAN hx = HostpNextGroup(a, &i, a->Gid, &x);
+        BOOLEAN hy = HostpNextGroup(b, &j, b->Gid, &y);
+        if (hx != hy)
+            return FALSE;
+        if (!hx)
+            return TRUE;
+        if (x != y)
+            return FALSE;
+    }
+}
+
+static BOOLEAN HostpSameGroupsExactly(const HOST_CREDS *a, const HOST_CREDS *b)
+{
+    return a->GroupCount == b->GroupCount &&
+           memcmp(a->Groups, b->Groups, (SIZE_T)a->GroupCount * sizeof(gid_t)) == 0;
+}
+
+/* ---- prepare ---- */
+
+static BOOLEAN HostpIsAnonymousLogonSid(PSID Sid)
+{
+    const SID *s = Sid;
+    return s->SubAuthorityCount == 1 && s->IdentifierAuthority.Value[5] == 5 &&
+           s->IdentifierAuthority.Value[0] == 0 && s->IdentifierAuthority.Value[1] == 0 &&
+           s->IdentifierAuthority.Value[2] == 0 && s->IdentifierAuthority.Value[3] == 0 &&
+           s->IdentifierAuthority.Value[4] == 0 && s->SubAuthority[0] == SECURITY_ANONYMOUS_LOGON_RID;
+}
+
+static BOOLEAN HostpSidEqual(PSID a, PSID b)
+{
+    const SID *x = a, *y = b;
+    return x->SubAuthorityCount == y->SubAuthorityCount &&
+           memcmp(x, y, 8 + 4U * x->SubAuthorityCount) == 0;
+}
+
+static BOOLEAN HostpInRestrictedSids(PTOKEN Token, PSID Sid)
+{
+    for (ULONG i = 0; i < Token->RestrictedSidCount; i++)
+        if (HostpSidEqual(Token->RestrictedSids[i].Sid, Sid))
+            return TRUE;
+    return FALSE;
+}
+
+static VOID HostpUnprivileged(PHOST_CREDS Target, ULONG *Class)
+{
+    Target->Uid = HostUnprivUid;
+    Target->Gid = HostUnprivGid;
+    Target->GroupCount = 0;
+    *Class = HOST_CLASS_UNPRIV;
+}
+
+/*
+ * HostComputeTarget - see hostp.h.
+ * @remarks docs/host.md "Mapping": Identification and Anonymous levels, and the anonymous
+ * logon user, get the unprivileged identity with no groups, so the kernel refuses what NT
+ * would refuse (an Identification token may be queried, never used for access; spec 2.6).
+ * Only enabled groups that map become gids; deny-only, disabled, integrity and unmappable
+ * SIDs never do. In a restricted token a group also needs to be among the restricting SIDs
+ * (the second access pass of spec 4.x can only narrow). The gid is the primary group when
+ * that is an enabled mapped group, else the first enabled mapped group in token order,
+ * else the unprivileged gid: the egid never grants a group the token does not hold enabled.
+ */
+NTSTATUS HostComputeTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, PHOST_CREDS Target,
+                           ULONG *Class)
+{
+    Target->GroupCount = 0;
+    if (Token == NULL) {
+        *Class = 0;
+        return HostCredsCopy(Target, &HostBase);
+    }
+    if (Level < SecurityImpersonation) {
+        HostpUnprivileged(Target, Class);
+        return STATUS_SUCCESS;
+    }
+    NTSTATUS st = STATUS_SUCCESS;
+    SepAcquireTokenLockShared(Token);
+    PSID user = SepTokenUserSid(Token);
+    uid_t uid;
+    if (HostpIsAnonymousLogonSid(user)) {
+        HostpUnprivileged(Target, Class);
+        goto out;
+    }
+    if (!HostSidToUid(user, &uid)) {
+        st = STATUS_NONE_MAPPED;
+        goto out;
+    }
+    BOOLEAN restricted = SepTokenIsRestricted(Token);
+    BOOLEAN havePrimary = FALSE, haveFirst = FALSE;
+    gid_t primary = 0, first = 0;
+    for (ULONG i = 1; i < Token->UserAndGroupCount; i++) {
+        ULONG attributes = Token->UserAndGroups[i].Attributes;
+        gid_t gid;
+        if ((attributes & (SE_GROUP_USE_FOR_DENY_ONLY | SE_GROUP_INTEGRITY)) != 0 ||
+            (attributes & SE_GROUP_ENABLED) == 0)
+            continue;
+        if (!HostSidToGid(Token->UserAndGroups[i].Sid, &gid))
+            continue;
+        if (restricted && !HostpInRestrictedSids(Token, Token->UserAndGroups[i].Sid))
+            continue;
+        st = HostCredsAddGroup(Target, gid);
+        if (!NT_SUCCESS(st))
+            goto out;
+        if (!haveFirst) {
+            first = gid;
+            haveFirst = TRUE;
+        }
+        if (!havePrimary && Token->PrimaryGroup != NULL &&
+            HostpSidEqual(Token->PrimaryGroup, Token->UserAndGroups[i].Sid)) {
+            primary = gid;
+            havePrimary = TRUE;
+        }
+    }
+    Target->Uid = uid;
+    Target->Gid = havePrimary ? primary : haveFirst ? first : HostUnprivGid;
+    *Class = HOST_CLASS_FULL;
+out:
+    SepReleaseTokenLock(Token);
+    return st;
+}
+
+/* ---- per-thread state ---- */
+
+static NTSTATUS HostpReadKernel(PHOST_THREAD h)
+{
+    uid_t r, e, s, fs;
+    gid_t rg, eg, sg, fsg;
+    ULONG count = 0;
+    if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
+        HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
+        return STATUS_UNSUCCESSFUL;
+    ULONG n = 0;
+    if (HostSysGetGroups(0, NULL, &n) != 0)
+        return STATUS_UNSUCCESSFUL;
+    NTSTATUS st = HostCredsReserve(&h->Current, n + 1);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (HostSysGetGroups(h->Current.GroupCapacity, h->Current.Groups, &count) != 0)
+        return STATUS_UNSUCCESSFUL;
+    BOOLEAN fsMode = atomic_load(&HostMode) == NtsecHostFsuid;
+    h->RealUid = r;
+    h->SavedUid = s;
+    h->RealGid = rg;
+    h->SavedGid = sg;
+    h->Current.Uid = fsMode ? fs : e;
+    h->Current.Gid = fsMode ? fsg : eg;
+    h->Current.GroupCount = count;
+    h->AtBase = HostCredsSameAccess(&h->Current, &HostBase);
+    h->CacheValid = FALSE;
+    h->Poisoned = FALSE;
+    h->Generation = atomic_load(&HostGeneration);
+    h->Initialized = TRUE;
+    return STATUS_SUCCESS;
+}
+
+/* The calling thread's state, created or refreshed from the kernel when needed. */
+static NTSTATUS HostpThreadState(PETHREAD Thread, PHOST_THREAD *State)
+{
+    PHOST_THREAD h = Thread->Host;
+    if (h == NULL) {
+        h = ExAllocatePoolWithTag(PagedPool, sizeof(*h), HOSTP_TAG);
+        if (h == NULL)
+            return STATUS_NO_MEMORY;
+        Thread->Host = h;
+    }
+    if (!h->Initialized || h->Generation != atomic_load(&HostGeneration)) {
+        BOOLEAN wasSwitched = h->Initialized && !h->AtBase;
+        NTSTATUS st = HostpReadKernel(h);
+        if (!NT_SUCCESS(st)) {
+            h->Initialized = FALSE;
+            return st;
+        }
+        if (!h->AtBase && !wasSwitched)
+            atomic_fetch_add(&HostSwitchedThreads, 1);
+        else if (h->AtBase && wasSwitched)
+            atomic_fetch_sub(&HostSwitchedThreads, 1);
+    }
+    *State = h;
+    return STATUS_SUCCESS;
+}
+
+VOID HostFreeThread(PETHREAD Thread)
+{
+    PHOST_THREAD h = Thread->Host;
+    if (h == NULL)
+        return;
+    if (h->Initialized && !h->AtBase)
+        atomic_fetch_sub(&HostSwitchedThreads, 1);
+    HostCredsFree(&h->Current);
+    HostCredsFree(&h->Target);
+    HostCredsFree(&h->Previous);
+    ExFreePool(h);
+    Thread->Host = NULL;
+}
+
+/* ---- apply / verify ---- */
+
+static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULONG ScratchSize)
+{
+    ULONG count = 0;
+    if (atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid) {
+        uid_t fs;
+        gid_t fsg;
+        if (HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
+            return EIO;
+        if (fs != t->Uid || fsg != t->Gid)
+            return EPERM;
+    } else {
+        uid_t r, e, s;
+        gid_t rg, eg, sg;
+        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0)
+            return EIO;
+        if (r != h->RealUid || e != t->Uid || s != h->SavedUid || rg != h->RealGid ||
+            eg != t->Gid || sg != h->SavedGid)
+            return EPERM;
+    }
+    if (HostSysGetGroups(ScratchSize, Scratch, &count) != 0)
+        return EIO;
+    if (count != t->GroupCount || memcmp(Scratch, t->Groups, (SIZE_T)count * sizeof(gid_t)) != 0)
+        return EPERM;
+    return 0;
+}
+
+/*
+ * HostpApply - makes the calling thread's credentials t (groups, gid, uid), verified.
+ * Force: issue every step even where h->Current says it is already so (rollback, where
+ * the kernel state after a failure is not known exactly). Returns 0 or an errno; *Step is
+ * the failing step.
+ */
+static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG *Step)
+{
+    BOOLEAN fsMode = atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid;
+    BOOLEAN groups = Force || !HostpSameGroupsExactly(&h->Current, t);
+    BOOLEAN gid = Force || h->Current.Gid != t->Gid;
+    BOOLEAN uid = Force || h->Current.Uid != t->Uid;
+    int rc = 0;
+    if (!groups && !gid && !uid)
+        return 0;
+    /* Scratch for verification: one more slot than expected so extra groups show. */
+    ULONG most = t->GroupCount > h->Current.GroupCount ? t->GroupCount : h->Current.GroupCount;
+    if (!NT_SUCCESS(HostCredsReserve(&h->Previous, most + 1)))
+        return ENOMEM;
+    uid_t kernelUid = h->Current.Uid;
+    if (!fsMode && (Force || kernelUid != HostBase.Uid)) {
+        *Step = HOSTP_STEP_RAISE;
+        if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0)
+            return rc;
+        kernelUid = HostBase.Uid;
+    }
+    if (groups) {
+        *Step = HOSTP_STEP_GROUPS;
+        if ((rc = HostSysSetGroups(t->GroupCount, t->Groups)) != 0)
+            return rc;
+    }
+    if (gid) {
+        *Step = HOSTP_STEP_GID;
+        rc = fsMode ? HostSysSetFsGid(t->Gid, NULL) : HostSysSetResGid((gid_t)-1, t->Gid, (gid_t)-1);
+        if (rc != 0)
+            return rc;
+    }
+    if (Force || kernelUid != t->Uid) {
+        *Step = HOSTP_STEP_UID;
+        rc = fsMode ? HostSysSetFsUid(t->Uid, NULL) : HostSysSetResUid((uid_t)-1, t->Uid, (uid_t)-1);
+        if (rc != 0)
+            return rc;
+    }
+    *Step = HOSTP_STEP_VERIFY;
+    return HostpVerify(h, t, h->Previous.Groups, h->Previous.GroupCapacity);
+}
+
+static NTSTATUS HostpErrnoStatus(int Error)
+{
+    switch (Error) {
+    case EPERM: return STATUS_PRIVILEGE_NOT_HELD;
+    case EINVAL: return STATUS_INVALID_PARAMETER;
+    case ENOMEM: return STATUS_NO_MEMORY;
+    default: return STATUS_UNSUCCESSFUL;
+    }
+}
+
+__attribute__((noreturn)) VOID HostFatal(ULONG Step, int Error, uid_t Uid)
+{
+    KeBugCheckEx(NTSEC_HOST_CREDENTIALS_INCONSISTENT, Step, (ULONG_PTR)Error,
+                 (ULONG_PTR)syscall(SYS_gettid), (ULONG_PTR)Uid);
+    /* The handler returned: this thread must still never run on with a mixed identity. */
+    if ((pid_t)syscall(SYS_gettid) == getpid())
+        abort();
+    pthread_exit(NULL);
+}
+
+/*
+ * HostpSwitchTo - applies Target (h->Target) to the calling thread with rollback. On
+ * success Current becomes Target (the buffers are swapped). On failure the previous
+ * identity is back (verified) and the errno's status is returned; if even that fails,
+ * HostFatal.
+ */
+static NTSTATUS HostpSwitchTo(PHOST_THREAD h)
+{
+    ULONG step = 0;
+    int rc = HostpApply(h, &h->Target, FALSE, &step);
+    if (rc == 0) {
+        HOST_CREDS swap = h->Current;
+        h->Current = h->Target;
+        h->Target = swap;
+    } else if (rc == ENOMEM && step == 0) {
+        return STATUS_NO_MEMORY; /* nothing was touched */
+    } else {
+        /* h->Current still describes the identity to go back to; Target is free scratch. */
+        ULONG rollbackStep = 0;
+        int rc2 = HostpApply(h, &h->Current, TRUE, &rollbackStep);
+        if (rc2 != 0) {
+            h->Poisoned = TRUE;
+            HostFatal(step * 16 + rollbackStep, rc2, h->Target.Uid);
+        }
+        return HostpErrnoStatus(rc);
+    }
+    BOOLEAN atBase = HostCredsSameAccess(&h->Current, &HostBase);
+    if (atBase != h->AtBase)
+        atomic_fetch_add(&HostSwitchedThreads, atBase ? -1 : 1);
+    h->AtBase = atBase;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * HostSwitchCurrent - the calling thread's credentials for NewToken at Level (NULL: the
+ * base identity). No references change. Returns STATUS_SUCCESS, STATUS_NONE_MAPPED,
+ * STATUS_TOO_MANY_SIDS, STATUS_PRIVILEGE_NOT_HELD (unprivileged process, or the kernel's
+ * EPERM), STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL (verification); on failure the thread's
+ * credentials are as before. Going back to the base identity cannot fail: HostFatal.
+ */
+NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level)
+{
+    PHOST_THREAD h = Thread->Host;
+    ULONG cls = NewToken == NULL ? 0 : Level < SecurityImpersonation ? HOST_CLASS_UNPRIV : HOST_CLASS_FULL;
+    /* Fast path: the kernel already has what this token maps to (no lock, no syscall). */
+    if (h != NULL && h->Initialized && h->Generation == atomic_load_explicit(&HostGeneration, memory_order_relaxed)) {
+        if (NewToken == NULL) {
+            if (h->AtBase)
+                return STATUS_SUCCESS;
+        } else if (h->CacheValid && h->CachedClass == cls &&
+                   (cls == HOST_CLASS_UNPRIV ||
+                    (SepLuidEqual(h->CachedTokenId, NewToken->TokenId) &&
+                     SepLuidEqual(h->CachedModifiedId, NewToken->ModifiedId)))) {
+            return STATUS_SUCCESS;
+        }
+    }
+    NTSTATUS st = HostpThreadState(Thread, &h);
+    if (!NT_SUCCESS(st)) {
+        if (NewToken == NULL)
+            HostFatal(HOSTP_STEP_READ, ENOMEM, HostBase.Uid);
+        return st;
+    }
+    if (h->Poisoned) {
+        /* A thread whose rollback failed only gets here from its own teardown (the
+         * bug-check ended it); its credentials die with it. Anything else is fatal. */
+        if (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED)
+            return STATUS_UNSUCCESSFUL;
+        HostFatal(HOSTP_STEP_READ, EPERM, h->Current.Uid);
+    }
+    ULONG computed;
+    LUID tokenId = {0, 0}, modifiedId = {0, 0};
+    if (NewToken != NULL) {
+        SepAcquireTokenLockShared(NewToken);
+        tokenId = NewToken->TokenId;
+        modifiedId = NewToken->ModifiedId;
+        SepReleaseTokenLock(NewToken);
+    }
+    st = HostComputeTarget(NewToken, Level, &h->Target, &computed);
+    if (!NT_SUCCESS(st)) {
+        if (NewToken == NULL)
+            HostFatal(HOSTP_STEP_READ, ENOMEM, HostBase.Uid);
+        return st;
+    }
+    if (!HostCredsSameAccess(&h->Target, &h->Current)) {
+        if (!HostPrivileged) {
+            if (NewToken == NULL)
+                HostFatal(HOSTP_STEP_RAISE, EPERM, HostBase.Uid);
+            return STATUS_PRIVILEGE_NOT_HELD;
+        } /* without privilege: only the caller's own identity */
+        st = HostpSwitchTo(h);
+        if (!NT_SUCCESS(st)) {
+            if (NewToken == NULL)
+                HostFatal(HOSTP_STEP_VERIFY, EPERM, HostBase.Uid);
+            h->CacheValid = FALSE;
+            return st;
+        }
+    }
+    h->CacheValid = NewToken != NULL;
+    h->CachedClass = computed == HOST_CLASS_UNPRIV ? cls : computed;
+    h->CachedTokenId = tokenId;
+    h->CachedModifiedId = modifiedId;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * HostSyncCurrent - PSP_HOST_DIRTY: follows the calling thread's effective token, read
+ * under the thread security lock (one token reference held across the switch, released
+ * here). If the new identity cannot be applied, the thread falls back to the unprivileged
+ * identity (fail closed: it never keeps rights the token no longer gives); if even that
+ * fails, HostFatal.
+ */
+NTSTATUS HostSyncCurrent(PETHREAD Thread)
+{
+    atomic_fetch_and(&Thread->CrossThreadFlags, ~(ULONG)PSP_HOST_DIRTY);
+    PTOKEN token = NULL;
+    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
+    PspLockThreadSecurity(Thread);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
+        PPS_IMPERSONATION_INFORMATION info =
+            atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+        if (info != NULL && info->Token != NULL) {
+            token = info->Token;
+            level = info->ImpersonationLevel;
+            ObfReferenceObject(token);
+        }
+    }
+    PspUnlockThreadSecurity(Thread);
+    NTSTATUS st = HostSwitchCurrent(Thread, token, level);
+    if (!NT_SUCCESS(st) && token != NULL) {
+        NTSTATUS st2 = HostSwitchCurrent(Thread, token, SecurityIdentification);
+        if (!NT_SUCCESS(st2))
+            HostFatal(HOSTP_STEP_VERIFY, EPERM, HostUnprivUid);
+    }
+    if (token != NULL)
+        ObfDereferenceObject(token);
+    return st;
+}
+
+VOID HostRestoreBaseOrDie(PETHREAD Thread)
+{
+    PHOST_THREAD h = Thread->Host;
+    if (h != NULL && h->Initialized && !h->AtBase && !h->Poisoned)
+        (VOID)HostSwitchCurrent(Thread, NULL, SecurityAnonymous);
+}
+
+/*
+ * HostMakePermanent - real, effective, saved and fs ids all become the thread's current
+ * identity (CreateProcessAsUser before execve: the new program cannot switch back).
+ * The thread's state is poisoned afterwards: it can no longer revert.
+ */
+NTSTATUS HostMakePermanent(PETHREAD Thread)
+{
+    PHOST_THREAD h;
+    NTSTATUS st = HostpThreadState(Thread, &h);
+    if (!NT_SUCCESS(st))
+        return st;
+    uid_t uid = h->Current.Uid;
+    gid_t gid = h->Current.Gid;
+    int rc;
+    if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
+        (rc = HostSysSetGroups(h->Current.GroupCount, h->Current.Groups)) != 0 ||
+        (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0) {
+        h->Poisoned = TRUE;
+        return HostpErrnoStatus(rc);
+    }
+    uid_t r, e, s, fs;
+    gid_t rg, eg, sg, fsg;
+    h->Poisoned = TRUE;
+    if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
+        HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0 || r != uid || e != uid ||
+        s != uid || fs != uid || rg != gid || eg != gid || sg != gid || fsg != gid)
+        return STATUS_UNSUCCESSFUL;
+    return STATUS_SUCCESS;
+}

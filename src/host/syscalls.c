@@ -1,0 +1,152 @@
+/*
+ * syscalls.c - the only place in ntsec that changes Linux credentials.
+ *
+ * Every call goes straight to the kernel through syscall(SYS_...), which changes the
+ * credentials of the calling thread only. glibc's setresuid/setgroups wrappers are never
+ * used: they broadcast the change to every thread of the process (the "setxid" signal
+ * dance), which is exactly what a server impersonating one client per thread must avoid.
+ *
+ * Test seam: NtsecHostInjectFailure(Step) makes the Step-th credential syscall issued by
+ * the calling thread from now fail (EPERM for a change, EIO for a read-back), without
+ * reaching the kernel; with NTSEC_HOST_FAIL_ONWARD, that one and every later one fail.
+ * NtsecHostSyscallCount() counts the calls made by this thread, so tests and benchmarks
+ * can prove that a switch to the credentials a thread already has makes none.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "host/hostp.h"
+
+static __thread ULONG HostpFailAt;       /* 0: off; else countdown */
+static __thread BOOLEAN HostpFailOnward; /* keep failing once the countdown hit */
+static __thread BOOLEAN HostpFailing;
+static __thread ULONG HostpSyscalls;
+
+VOID NtsecHostInjectFailure(ULONG Step)
+{
+    HostpFailOnward = (Step & NTSEC_HOST_FAIL_ONWARD) != 0;
+    HostpFailAt = Step & ~NTSEC_HOST_FAIL_ONWARD;
+    HostpFailing = FALSE;
+}
+
+ULONG NtsecHostSyscallCount(VOID)
+{
+    return HostpSyscalls;
+}
+
+/* Counts one syscall; TRUE if the test seam says this one fails. */
+static BOOLEAN HostpInjected(VOID)
+{
+    HostpSyscalls++;
+    if (HostpFailing)
+        return TRUE;
+    if (HostpFailAt != 0 && --HostpFailAt == 0) {
+        HostpFailing = HostpFailOnward;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static int HostpResult(long rc)
+{
+    return rc == 0 ? 0 : (errno != 0 ? errno : EPERM);
+}
+
+int HostSysSetGroups(ULONG Count, const gid_t *Groups)
+{
+    if (HostpInjected())
+        return EPERM;
+    return HostpResult(syscall(SYS_setgroups, (size_t)Count, Groups));
+}
+
+int HostSysGetGroups(ULONG Capacity, gid_t *Groups, ULONG *Count)
+{
+    if (HostpInjected())
+        return EIO;
+    long n = syscall(SYS_getgroups, (int)Capacity, Groups);
+    if (n < 0)
+        return errno != 0 ? errno : EIO;
+    *Count = (ULONG)n;
+    return 0;
+}
+
+int HostSysSetResUid(uid_t Ruid, uid_t Euid, uid_t Suid)
+{
+    if (HostpInjected())
+        return EPERM;
+    return HostpResult(syscall(SYS_setresuid, Ruid, Euid, Suid));
+}
+
+int HostSysSetResGid(gid_t Rgid, gid_t Egid, gid_t Sgid)
+{
+    if (HostpInjected())
+        return EPERM;
+    return HostpResult(syscall(SYS_setresgid, Rgid, Egid, Sgid));
+}
+
+int HostSysGetResUid(uid_t *Ruid, uid_t *Euid, uid_t *Suid)
+{
+    if (HostpInjected())
+        return EIO;
+    return HostpResult(syscall(SYS_getresuid, Ruid, Euid, Suid));
+}
+
+int HostSysGetResGid(gid_t *Rgid, gid_t *Egid, gid_t *Sgid)
+{
+    if (HostpInjected())
+        return EIO;
+    return HostpResult(syscall(SYS_getresgid, Rgid, Egid, Sgid));
+}
+
+/* setfsuid never reports failure; it returns the previous fsuid. The caller verifies by
+ * reading the value back with HostSysGetFsUid. */
+int HostSysSetFsUid(uid_t Uid, uid_t *Previous)
+{
+    if (HostpInjected())
+        return EPERM;
+    long old = syscall(SYS_setfsuid, Uid);
+    if (Previous != NULL)
+        *Previous = (uid_t)old;
+    return 0;
+}
+
+int HostSysSetFsGid(gid_t Gid, gid_t *Previous)
+{
+    if (HostpInjected())
+        return EPERM;
+    long old = syscall(SYS_setfsgid, Gid);
+    if (Previous != NULL)
+        *Previous = (gid_t)old;
+    return 0;
+}
+
+/* setfsuid(-1) is an invalid id: the kernel changes nothing and returns the current fsuid. */
+int HostSysGetFsUid(uid_t *Uid)
+{
+    if (HostpInjected())
+        return EIO;
+    *Uid = (uid_t)syscall(SYS_setfsuid, (uid_t)-1);
+    return 0;
+}
+
+int HostSysGetFsGid(gid_t *Gid)
+{
+    if (HostpInjected())
+        return EIO;
+    *Gid = (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
+    return 0;
+}
+
+int HostSysGetCaps(unsigned long long *Effective, unsigned long long *Permitted)
+{
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EPERM;
+    *Effective = (unsigned long long)data[0].effective |
+                 ((unsigned long long)data[1].effective << 32);
+    *Permitted = (unsigned long long)data[0].permitted |
+                 ((unsigned long long)data[1].permitted << 32);
+    return 0;
+}

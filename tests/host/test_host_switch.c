@@ -1,0 +1,275 @@
+/*
+ * test_host_switch.c - the host backend in euid mode against real files: the kernel
+ * decides, as the impersonated client (issue 6 acceptance; docs/host.md).
+ * Every test body runs on its own pthread, adopted into the host process.
+ */
+#include "host_helpers.h"
+
+static TH_TREE Tree;
+
+static int SetupGroup(void **state)
+{
+    if (geteuid() != 0)
+        return 0;
+    ThMakeTree(&Tree);
+    return NtsecEnableHostCredentials(NtsecHostEuid) == STATUS_SUCCESS ? 0 : -1;
+}
+
+static int TeardownGroup(void **state)
+{
+    if (geteuid() != 0)
+        return 0;
+    ThRemoveTree(&Tree);
+    return NtsecEnableHostCredentials(NtsecHostOff) == STATUS_SUCCESS ? 0 : -1;
+}
+
+/* ---- user access: A reads A's 0600 file and is refused B's; revert restores root ---- */
+static void *BodyOwnFile(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 1);
+    TH_IDS before, during, after;
+    ThReadIds(&before);
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+                  STATUS_SUCCESS);
+    ThReadIds(&during);
+    /* euid mode: effective and fs uid are the client's; real and saved stay the server's. */
+    assert_int_equal(during.Uid[0], before.Uid[0]);
+    assert_int_equal(during.Uid[1], TH_UID_A);
+    assert_int_equal(during.Uid[2], before.Uid[2]);
+    assert_int_equal(during.Uid[3], TH_UID_A);
+    assert_int_equal(during.Gid[1], TH_GID_A);
+    assert_int_equal(during.Gid[3], TH_GID_A);
+    assert_int_equal(during.GroupCount, 1);
+    assert_int_equal(during.Groups[0], TH_GID_A);
+    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    PsRevertToSelf();
+    ThReadIds(&after);
+    assert_true(ThIdsEqual(&before, &after));
+    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    assert_int_equal(NtsecReferenceCount(token), 1);
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_impersonated_user_reads_own_file_and_is_refused_other(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyOwnFile, NULL);
+}
+
+/* ---- groups: an enabled mapped group grants, a deny-only group grants nothing ---- */
+static void *BodyGroups(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}, {TH_GID_SHARED, 0},
+                    {TH_GID_DENY, SE_GROUP_USE_FOR_DENY_ONLY | SE_GROUP_MANDATORY}};
+    PTOKEN token = ThToken(TH_UID_C, g, 3);
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+                  STATUS_SUCCESS);
+    TH_IDS ids;
+    ThReadIds(&ids);
+    assert_true(ThIdsHaveGroup(&ids, TH_GID_SHARED));
+    assert_false(ThIdsHaveGroup(&ids, TH_GID_DENY));
+    assert_int_equal(ThOpenRead(Tree.FileShared), 0);
+    assert_int_equal(ThOpenRead(Tree.FileDeny), EACCES);
+    PsRevertToSelf();
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_supplementary_group_grants_and_deny_only_group_does_not(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyGroups, NULL);
+}
+
+/* ---- Identification level: the unprivileged identity, refused everywhere (spec 2.6) ---- */
+static void *BodyIdentification(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}, {TH_GID_SHARED, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 2);
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityIdentification),
+                  STATUS_SUCCESS);
+    TH_IDS ids;
+    ThReadIds(&ids);
+    assert_int_equal(ids.Uid[1], HostUnprivUid);
+    assert_int_equal(ids.Gid[1], HostUnprivGid);
+    assert_int_equal(ids.GroupCount, 0);
+    assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
+    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    assert_int_equal(ThOpenRead(Tree.FileShared), EACCES);
+    PsRevertToSelf();
+    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    /* Anonymous level too. */
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityAnonymous),
+                  STATUS_SUCCESS);
+    assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
+    PsRevertToSelf();
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_identification_level_is_refused_everywhere(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyIdentification, NULL);
+}
+
+/* ---- unmappable user: STATUS_NONE_MAPPED, thread unchanged ---- */
+static void *BodyUnmappable(void *Arg)
+{
+    TH_SID user;
+    PISID sid = (PISID)user.Bytes;
+    memset(sid, 0, sizeof(user));
+    sid->Revision = 1;
+    sid->SubAuthorityCount = 5;
+    sid->IdentifierAuthority.Value[5] = 5;
+    sid->SubAuthority[0] = 21;
+    sid->SubAuthority[1] = 91;
+    sid->SubAuthority[2] = 92;
+    sid->SubAuthority[3] = 93;
+    sid->SubAuthority[4] = 1000;
+    PTOKEN token = ThTokenWithUserSid(sid, NULL, 0);
+    PETHREAD thread = PsGetCurrentThread();
+    TH_IDS before, after;
+    ThReadIds(&before);
+    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation),
+                  STATUS_NONE_MAPPED);
+    ThReadIds(&after);
+    assert_true(ThIdsEqual(&before, &after));
+    assert_false(PspIsImpersonating(thread));
+    assert_int_equal(NtsecReferenceCount(token), 1);
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_unmappable_user_is_none_mapped_and_thread_unchanged(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyUnmappable, NULL);
+}
+
+/* ---- files created while impersonating are owned by the client ---- */
+static void *BodyCreate(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_SHARED, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 1);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/created", Tree.Subdir);
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+                  STATUS_SUCCESS);
+    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    close(fd);
+    PsRevertToSelf();
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_uid, TH_UID_A);
+    assert_int_equal(st.st_gid, TH_GID_SHARED);
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_file_created_while_impersonating_is_owned_by_client(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyCreate, NULL);
+}
+
+/* ---- re-impersonating the identity the thread has costs no syscall ---- */
+static void *BodyCache(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 1);
+    PETHREAD thread = PsGetCurrentThread();
+    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    ULONG before = NtsecHostSyscallCount();
+    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    assert_int_equal(NtsecHostSyscallCount(), before);
+    /* A different token object for the same identity: computed, still no syscall. */
+    PTOKEN same = ThToken(TH_UID_A, g, 1);
+    assert_status(PsImpersonateClient(thread, same, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    assert_int_equal(NtsecHostSyscallCount(), before);
+    PsRevertToSelf();
+    assert_true(NtsecHostSyscallCount() > before);
+    ULONG reverted = NtsecHostSyscallCount();
+    PsRevertToSelf();
+    assert_int_equal(NtsecHostSyscallCount(), reverted);
+    assert_int_equal(NtsecReferenceCount(token), 1);
+    assert_int_equal(NtsecReferenceCount(same), 1);
+    ObfDereferenceObject(token);
+    ObfDereferenceObject(same);
+    return NULL;
+}
+
+static void test_unchanged_credentials_cost_no_syscall(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyCache, NULL);
+}
+
+/* ---- PsDisableImpersonation / PsRestoreImpersonation move the credentials too ---- */
+static void *BodyDisableRestore(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 1);
+    PETHREAD thread = PsGetCurrentThread();
+    SE_IMPERSONATION_STATE saved;
+    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    assert_true(PsDisableImpersonation(thread, &saved));
+    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    PsRestoreImpersonation(thread, &saved);
+    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    PsRevertToSelf();
+    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    ObfDereferenceObject(token);
+    return NULL;
+}
+
+static void test_disable_and_restore_impersonation_switch_credentials(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyDisableRestore, NULL);
+}
+
+/* ---- thread exit while impersonating: the OS thread dies with the client's ids; the
+ * creating thread is untouched, and a new thread starts as the server ---- */
+static void *BodyExitImpersonating(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}};
+    PTOKEN token = ThToken(TH_UID_A, g, 1);
+    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+                  STATUS_SUCCESS);
+    ObfDereferenceObject(token); /* the thread's own reference keeps it */
+    return NULL;                 /* teardown reverts (verifier finding) and frees Host */
+}
+
+static void test_thread_exit_while_impersonating_leaves_other_threads_alone(void **state)
+{
+    TH_REQUIRE_ROOT();
+    TH_IDS before, after;
+    ThReadIds(&before);
+    ThRunOnThread(BodyExitImpersonating, NULL);
+    ThReadIds(&after);
+    assert_true(ThIdsEqual(&before, &after));
+    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_impersonated_user_reads_own_file_and_is_refused_other),
+        cmocka_unit_test(test_supplementary_group_grants_and_deny_only_group_does_not),
+        cmocka_unit_test(test_identification_level_is_refused_everywhere),
+        cmocka_unit_test(test_unmappable_user_is_none_mapped_and_thread_unchanged),
+        cmocka_unit_test(test_file_created_while_impersonating_is_owned_by_client),
+        cmocka_unit_test(test_unchanged_credentials_cost_no_syscall),
+        cmocka_unit_test(test_disable_and_restore_impersonation_switch_credentials),
+        cmocka_unit_test(test_thread_exit_while_impersonating_leaves_other_threads_alone),
+    };
+    return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
+}
