@@ -7,8 +7,8 @@
  * thread impersonate the second token at the requested level (PsImpersonateClient, called
  * on the thread itself). Reports what the thread ends up with - the same token object or
  * an Identification copy, the stored level - and why: the step of the impersonation rule
- * (spec 3.2) that decided. Exit status: 0 impersonated as asked, 1 downgraded, 2 usage or
- * token-text error, 3 PsImpersonateClient failed.
+ * (spec 3.2) that decided. Exit status: 0 impersonated as asked, 1 downgraded to
+ * Identification or PsImpersonateClient failed, 2 usage or token-text error.
  */
 #include <stdio.h>
 #include <string.h>
@@ -120,7 +120,7 @@ int NtsecCmdImpersonate(int argc, char **argv)
     }
     NTSEC_IMPERSONATION_POLICY oldPolicy = NtsecGetImpersonationPolicy();
     NtsecSetImpersonationPolicy(policy);
-    int rc = 3;
+    int rc = 1;
     PEPROCESS process = NULL;
     PETHREAD thread = NULL;
     CMD_IMP c = {token, (SECURITY_IMPERSONATION_LEVEL)level, STATUS_UNSUCCESSFUL};

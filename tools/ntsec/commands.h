@@ -17,6 +17,7 @@
     X("sddl", NtsecCmdSddl, "parse, print and explain SDDL and self-relative descriptor bytes") \
     /* @@NTSEC_COMMAND token@@       X("token", NtsecCmdToken, "...")             */           \
     /* @@NTSEC_COMMAND impersonate@@ X("impersonate", NtsecCmdImpersonate, "...") */           \
+    X("impersonate", NtsecCmdImpersonate, "impersonate a token from a process; allowed or downgraded, and why") \
     /* @@NTSEC_COMMAND check@@       X("check", NtsecCmdCheck, "...")             */           \
     /* @@NTSEC_COMMAND whoami@@      X("whoami", NtsecCmdWhoami, "...")           */           \
     /* @@NTSEC_COMMAND run-as@@      X("run-as", NtsecCmdRunAs, "...")            */           \
