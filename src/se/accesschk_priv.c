@@ -8,49 +8,6 @@
 
 #define SEP_PRIVSET_TAG 0x76725053 /* 'SPrv' */
 
-PCSTR SepPrivilegeName(ULONG LowPart)
-{
-    static const char *const names[] = {
-        [SE_CREATE_TOKEN_PRIVILEGE] = "SeCreateTokenPrivilege",
-        [SE_ASSIGNPRIMARYTOKEN_PRIVILEGE] = "SeAssignPrimaryTokenPrivilege",
-        [SE_LOCK_MEMORY_PRIVILEGE] = "SeLockMemoryPrivilege",
-        [SE_INCREASE_QUOTA_PRIVILEGE] = "SeIncreaseQuotaPrivilege",
-        [SE_MACHINE_ACCOUNT_PRIVILEGE] = "SeMachineAccountPrivilege",
-        [SE_TCB_PRIVILEGE] = "SeTcbPrivilege",
-        [SE_SECURITY_PRIVILEGE] = "SeSecurityPrivilege",
-        [SE_TAKE_OWNERSHIP_PRIVILEGE] = "SeTakeOwnershipPrivilege",
-        [SE_LOAD_DRIVER_PRIVILEGE] = "SeLoadDriverPrivilege",
-        [SE_SYSTEM_PROFILE_PRIVILEGE] = "SeSystemProfilePrivilege",
-        [SE_SYSTEMTIME_PRIVILEGE] = "SeSystemtimePrivilege",
-        [SE_PROF_SINGLE_PROCESS_PRIVILEGE] = "SeProfileSingleProcessPrivilege",
-        [SE_INC_BASE_PRIORITY_PRIVILEGE] = "SeIncreaseBasePriorityPrivilege",
-        [SE_CREATE_PAGEFILE_PRIVILEGE] = "SeCreatePagefilePrivilege",
-        [SE_CREATE_PERMANENT_PRIVILEGE] = "SeCreatePermanentPrivilege",
-        [SE_BACKUP_PRIVILEGE] = "SeBackupPrivilege",
-        [SE_RESTORE_PRIVILEGE] = "SeRestorePrivilege",
-        [SE_SHUTDOWN_PRIVILEGE] = "SeShutdownPrivilege",
-        [SE_DEBUG_PRIVILEGE] = "SeDebugPrivilege",
-        [SE_AUDIT_PRIVILEGE] = "SeAuditPrivilege",
-        [SE_SYSTEM_ENVIRONMENT_PRIVILEGE] = "SeSystemEnvironmentPrivilege",
-        [SE_CHANGE_NOTIFY_PRIVILEGE] = "SeChangeNotifyPrivilege",
-        [SE_REMOTE_SHUTDOWN_PRIVILEGE] = "SeRemoteShutdownPrivilege",
-        [SE_UNDOCK_PRIVILEGE] = "SeUndockPrivilege",
-        [SE_SYNC_AGENT_PRIVILEGE] = "SeSyncAgentPrivilege",
-        [SE_ENABLE_DELEGATION_PRIVILEGE] = "SeEnableDelegationPrivilege",
-        [SE_MANAGE_VOLUME_PRIVILEGE] = "SeManageVolumePrivilege",
-        [SE_IMPERSONATE_PRIVILEGE] = "SeImpersonatePrivilege",
-        [SE_CREATE_GLOBAL_PRIVILEGE] = "SeCreateGlobalPrivilege",
-        [SE_TRUSTED_CREDMAN_ACCESS_PRIVILEGE] = "SeTrustedCredManAccessPrivilege",
-        [SE_RELABEL_PRIVILEGE] = "SeRelabelPrivilege",
-        [SE_INC_WORKING_SET_PRIVILEGE] = "SeIncreaseWorkingSetPrivilege",
-        [SE_TIME_ZONE_PRIVILEGE] = "SeTimeZonePrivilege",
-        [SE_CREATE_SYMBOLIC_LINK_PRIVILEGE] = "SeCreateSymbolicLinkPrivilege",
-        [SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE] = "SeDelegateSessionUserImpersonatePrivilege",
-    };
-    if (LowPart < sizeof(names) / sizeof(names[0]) && names[LowPart])
-        return names[LowPart];
-    return "unknown privilege";
-}
 
 /*
  * SepPrivilegeGrantedAccess - @remarks MS-DTYP 2.5.3.2 and Microsoft "SACL Access Right" /

@@ -29,13 +29,13 @@ static char *Assign(PCSTR Token, PCSTR Parent, PCSTR Explicit, BOOLEAN IsDir, UL
     return text;
 }
 
-/* MS-DTYP 2.5.3.4.4: a file inherits OI ACEs as effective ACEs with CREATOR OWNER substituted. */
+/* MS-DTYP 2.5.3.4.4 (0x1 prints as CC in canonical SDDL): a file inherits OI ACEs as effective ACEs with CREATOR OWNER substituted. */
 static void test_assign_file_inherits_object_inherit_and_creator_owner(void **state)
 {
     char *s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;FA;;;CO)(A;CI;FR;;;WD)(A;OI;0x1;;;AU)",
                      NULL, FALSE, 0, STATUS_SUCCESS);
     assert_non_null(strstr(s, "(A;ID;FA;;;" U ")"));
-    assert_non_null(strstr(s, "(A;ID;0x1;;;AU)"));
+    assert_non_null(strstr(s, "(A;ID;CC;;;AU)"));
     assert_null(strstr(s, ";;;WD)")); /* CI-only ACE not inherited by a file */
     NtsecFree(s);
 }
@@ -48,7 +48,7 @@ static void test_assign_directory_splits_creator_owner(void **state)
     assert_non_null(strstr(s, "(A;ID;FA;;;" U ")"));
     assert_non_null(strstr(s, "(A;OICIIOID;GA;;;CO)"));
     assert_non_null(strstr(s, "(A;ID;FR;;;WD)"));    /* no-propagate: effective only */
-    assert_non_null(strstr(s, "(A;OIIOID;0x1;;;AU)")); /* OI-only: inherit-only on a directory */
+    assert_non_null(strstr(s, "(A;OIIOID;CC;;;AU)")); /* OI-only: inherit-only on a directory */
     NtsecFree(s);
 }
 

@@ -15,12 +15,12 @@
 /* X(name, function, one-line summary) */
 #define NTSEC_COMMAND_LIST(X)                                                                   \
     X("sddl", NtsecCmdSddl, "parse, print and explain SDDL and self-relative descriptor bytes") \
-    /* @@NTSEC_COMMAND token@@       X("token", NtsecCmdToken, "...")             */           \
+    X("token", NtsecCmdToken, "parse a token's text form and print it like whoami /all")     \
     /* @@NTSEC_COMMAND impersonate@@ X("impersonate", NtsecCmdImpersonate, "...") */           \
     X("impersonate", NtsecCmdImpersonate, "impersonate a token from a process; allowed or downgraded, and why") \
-    /* @@NTSEC_COMMAND check@@       X("check", NtsecCmdCheck, "...")             */           \
-    /* @@NTSEC_COMMAND whoami@@      X("whoami", NtsecCmdWhoami, "...")           */           \
-    /* @@NTSEC_COMMAND run-as@@      X("run-as", NtsecCmdRunAs, "...")            */           \
+    X("check", NtsecCmdCheck, "run an access check of a token against a descriptor")         \
+    X("whoami", NtsecCmdWhoami, "print the host process token (from the Linux credentials)") \
+    X("run-as", NtsecCmdRunAs, "impersonate a token through the host backend, then exec")    \
     /* @@NTSEC_COMMAND more@@ */
 
 #define NTSEC_DECLARE_COMMAND(name, function, summary) int function(int argc, char **argv);
