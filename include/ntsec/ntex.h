@@ -31,6 +31,80 @@ NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
 
 /* Worker queues (src/ex/work.c) - declared in full by the worker-queue work. */
 /* @@EX_PROTOTYPES@@ */
+/* Worker queues (src/ex/work.c, spec 2.21). */
+typedef enum _WORK_QUEUE_TYPE {
+    CriticalWorkQueue = 0,
+    DelayedWorkQueue = 1,
+    HyperCriticalWorkQueue = 2,   /* reserved for the system */
+    NormalWorkQueue = 3,
+    BackgroundWorkQueue = 4,
+    RealTimeWorkQueue = 5,
+    SuperCriticalWorkQueue = 6,
+    MaximumWorkQueue = 7,
+    CustomPriorityWorkQueue = 32  /* 32 + priority (Windows 8.1 and later) */
+} WORK_QUEUE_TYPE;
+
+typedef VOID (*PWORKER_THREAD_ROUTINE)(PVOID Parameter);
+
+typedef struct _WORK_QUEUE_ITEM {
+    LIST_ENTRY List;              /* Flink is NULL while the item is not queued */
+    PWORKER_THREAD_ROUTINE WorkerRoutine;
+    volatile PVOID Parameter;
+} WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
+
+/* A macro in the WDK (kept as one here); the function of the same name is exported for
+ * callers that cannot use macros. Both set the routine and parameter and mark the item
+ * "not queued". */
+NTKERNELAPI VOID ExInitializeWorkItem(PWORK_QUEUE_ITEM Item, PWORKER_THREAD_ROUTINE Routine,
+                                      PVOID Context);
+#define ExInitializeWorkItem(Item, Routine, Context) \
+    ((Item)->WorkerRoutine = (Routine), (Item)->Parameter = (Context), \
+     (Item)->List.Flink = NULL)
+NTKERNELAPI VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
+
+/* Minimal I/O manager objects (src/ex/iowork.c): enough for IoAllocateWorkItem. */
+#define IO_TYPE_DRIVER 4
+#define IO_TYPE_DEVICE 3
+#define FILE_DEVICE_UNKNOWN 0x00000022
+typedef ULONG DEVICE_TYPE;
+struct _DEVICE_OBJECT;
+
+typedef struct _DRIVER_OBJECT {
+    SHORT Type;                   /* IO_TYPE_DRIVER (set by the caller or left 0) */
+    SHORT Size;
+    struct _DEVICE_OBJECT *DeviceObject; /* devices created for this driver (NextDevice chain) */
+    ULONG Flags;
+    PVOID DriverExtension;
+    UNICODE_STRING DriverName;
+} DRIVER_OBJECT, *PDRIVER_OBJECT;
+
+typedef struct _DEVICE_OBJECT {
+    SHORT Type;                   /* IO_TYPE_DEVICE */
+    USHORT Size;
+    LONG ReferenceCount;          /* I/O reference count (unused; the object count is kept by Ob) */
+    struct _DRIVER_OBJECT *DriverObject;
+    struct _DEVICE_OBJECT *NextDevice;
+    ULONG Flags;
+    ULONG Characteristics;
+    PVOID DeviceExtension;        /* DeviceExtensionSize zeroed bytes, or NULL */
+    DEVICE_TYPE DeviceType;
+} DEVICE_OBJECT, *PDEVICE_OBJECT;
+
+NTKERNELAPI NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
+                                    PUNICODE_STRING DeviceName, DEVICE_TYPE DeviceType,
+                                    ULONG DeviceCharacteristics, BOOLEAN Exclusive,
+                                    PDEVICE_OBJECT *DeviceObject);
+NTKERNELAPI VOID IoDeleteDevice(PDEVICE_OBJECT DeviceObject);
+
+typedef struct _IO_WORKITEM IO_WORKITEM, *PIO_WORKITEM;
+typedef VOID (*PIO_WORKITEM_ROUTINE)(PDEVICE_OBJECT DeviceObject, PVOID Context);
+NTKERNELAPI PIO_WORKITEM IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject);
+NTKERNELAPI VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
+                                 WORK_QUEUE_TYPE QueueType, PVOID Context);
+NTKERNELAPI VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
+NTKERNELAPI ULONG IoSizeofWorkItem(VOID);
+NTKERNELAPI VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem);
+NTKERNELAPI VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem);
 
 NTSEC_EXTERN_C_END
 

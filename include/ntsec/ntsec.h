@@ -98,9 +98,95 @@ NTSEC_API ULONG NtsecAllocationCount(VOID);
 
 /* ---- Access check API (access-check work) ---- */
 /* @@NTSEC_ACCESS@@ */
+/*
+ * Explicit-token access check (NtAccessCheck rules, spec 2.20): Token must be an
+ * impersonation token (else STATUS_NO_IMPERSONATION_TOKEN) at Identification or above
+ * (Anonymous: STATUS_BAD_IMPERSONATION_LEVEL); DesiredAccess must hold no generic bits
+ * (STATUS_GENERIC_NOT_MAPPED). The return value is the call's status; the access result is
+ * in *GrantedAccess / *AccessStatus. Token is borrowed (no reference taken).
+ */
+NTSEC_API NTSTATUS NtsecAccessCheckToken(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                         PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                         PGENERIC_MAPPING GenericMapping,
+                                         PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus);
+/* Explicit-token privilege check (NtPrivilegeCheck rules, same token gate as above). */
+NTSEC_API NTSTATUS NtsecPrivilegeCheckToken(PACCESS_TOKEN Token, PPRIVILEGE_SET RequiredPrivileges,
+                                            PBOOLEAN Result);
+/*
+ * The access check with a readable trace (which ACE or rule decided each bit, in which
+ * pass, which privilege was used). Flags 0: SeAccessCheck(UserMode) rules for a subject
+ * whose effective token is Token (generic bits are mapped; an impersonation token below
+ * Impersonation level fails the level gate). NTSEC_CHECK_EXPLICIT_TOKEN: the rules of
+ * NtsecAccessCheckToken. *Trace (set whenever it could be built, even when the returned
+ * status is an error) is freed with NtsecFree.
+ */
+#define NTSEC_CHECK_EXPLICIT_TOKEN 0x1
+NTSEC_API NTSTATUS NtsecAccessCheckExplain(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                           PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                           PGENERIC_MAPPING GenericMapping, ULONG Flags,
+                                           PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus,
+                                           PSTR *Trace);
 
 /* ---- Verifier API (verifier work) ---- */
 /* @@NTSEC_VERIFIER@@ */
+/* Flags for NtsecEnableVerifier (docs/verifier.md). 0 turns the verifier off. */
+#define NTSEC_VERIFIER_ENABLED 0x1   /* every check, quarantine of freed objects */
+#define NTSEC_VERIFIER_FATAL   0x2   /* an error finding with no handler installed aborts
+                                        (env NTSEC_VERIFIER_FATAL=1; for CI) */
+
+typedef enum _NTSEC_VERIFIER_FINDING {
+    NtsecFindingOther = 0,
+    NtsecFindingWrongObjectType,          /* e.g. a process where a token is expected (D24) */
+    NtsecFindingNotAnObject,              /* a pointer that is no ntsec object at all */
+    NtsecFindingReferenceLeak,            /* object alive at shutdown */
+    NtsecFindingDereferenceBelowZero,     /* released a reference after the last one */
+    NtsecFindingUseAfterFree,             /* used after its last reference was released */
+    NtsecFindingThreadExitImpersonating,
+    NtsecFindingWorkItemImpersonating,    /* a work routine returned impersonating (0xDF) */
+    NtsecFindingSubjectContextLeak,       /* captured, never released */
+    NtsecFindingSubjectContextDoubleRelease,
+    NtsecFindingSubjectContextReleaseLocked,
+    NtsecFindingClientContextLeak,        /* created, never deleted */
+    NtsecFindingClientContextDoubleDelete,
+    NtsecFindingClientContextUseAfterDelete,
+    NtsecFindingRestoreWithoutDisable,
+    NtsecFindingDowngradedAccessCheck,    /* hint: failed because of an Identification/Anonymous level */
+    NtsecFindingMaximum
+} NTSEC_VERIFIER_FINDING;
+
+typedef enum _NTSEC_VERIFIER_SEVERITY {
+    NtsecSeverityError = 0,               /* a bug in the caller */
+    NtsecSeverityHint = 1                 /* legal but probably not what the caller meant */
+} NTSEC_VERIFIER_SEVERITY;
+
+/* One finding. Every string is valid only during the handler call. */
+typedef struct _NTSEC_VERIFIER_REPORT {
+    NTSEC_VERIFIER_FINDING Kind;
+    NTSEC_VERIFIER_SEVERITY Severity;
+    PCSTR KindName;        /* "wrong object type", ... */
+    PCSTR Routine;         /* where the misuse was seen ("SeReleaseSubjectContext") */
+    PVOID Object;          /* the object or context concerned, or NULL */
+    PCSTR ObjectType;      /* "Token", "Process", "Thread", "Device", "subject context", ... */
+    PCSTR Message;         /* the one-paragraph report (what, which object, where) */
+    PCSTR CreationStack;   /* backtrace text where the object was created ("" if unknown) */
+    PCSTR MisuseStack;     /* backtrace text where the misuse was seen ("" if none) */
+} NTSEC_VERIFIER_REPORT, *PNTSEC_VERIFIER_REPORT;
+
+typedef VOID (*NTSEC_VERIFIER_HANDLER)(const NTSEC_VERIFIER_REPORT *Report, PVOID Context);
+
+/* Turns the verifier on (Flags != 0) or off (0). Equivalent to NTSEC_VERIFIER=1 at load. */
+NTSEC_API VOID NtsecEnableVerifier(ULONG Flags);
+NTSEC_API ULONG NtsecVerifierFlags(VOID);
+/* Installs the report hook (NULL restores the default: stderr). Reports go to the handler
+ * instead of stderr. The handler may run on any thread and must not call back into the
+ * verifier's setup routines. */
+NTSEC_API VOID NtsecSetVerifierHandler(NTSEC_VERIFIER_HANDLER Handler, PVOID Context);
+/* Findings reported since load (every kind and severity). */
+NTSEC_API ULONG NtsecVerifierFindingCount(VOID);
+/* Reports every live tracked object, unreleased subject context and undeleted client
+ * context now (as NtsecShutdown does) and returns how many were reported. */
+NTSEC_API ULONG NtsecVerifierCheckLeaks(VOID);
+NTSEC_API PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind);
 
 /* ---- Host backend API (host work) ---- */
 /* @@NTSEC_HOST@@ */

@@ -140,7 +140,8 @@ NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyO
         }
     }
     PTOKEN old = PspInstall(Thread, info, installed, CopyOnOpen, EffectiveOnly, level);
-    Thread->LastDecision = decision;
+    /* several threads may impersonate on one target at once (spec case 80) */
+    __atomic_store_n(&Thread->LastDecision, decision, __ATOMIC_RELAXED);
     if (old != NULL)
         ObfDereferenceObject(old);
     return STATUS_SUCCESS;
@@ -241,5 +242,5 @@ NTSEC_IMPERSONATION_DECISION NtsecLastImpersonationDecision(PETHREAD Thread)
 {
     if (!ObpCheckType(Thread, &ObpThreadType, "NtsecLastImpersonationDecision"))
         return NtsecDecisionNone;
-    return Thread->LastDecision;
+    return __atomic_load_n(&Thread->LastDecision, __ATOMIC_RELAXED);
 }

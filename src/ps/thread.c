@@ -87,10 +87,11 @@ static NTSTATUS PspAllocateThread(PEPROCESS Process, PCSTR Tag, PETHREAD *Thread
     return STATUS_SUCCESS;
 }
 
-/* Binds Thread to the calling pthread; consumes one reference (released at teardown). */
+/* Binds Thread to the calling pthread; consumes one reference (released at teardown).
+ * PthreadId is written by pthread_create for started threads and by PspAdoptCurrentThread
+ * for adopted ones: writing it here too raced with pthread_create's store (TSan). */
 static VOID PspBindCurrent(PETHREAD Thread)
 {
-    Thread->PthreadId = pthread_self();
     Thread->Tid = (pid_t)syscall(SYS_gettid);
     atomic_fetch_add(&Thread->Process->ActiveThreads, 1);
     PspCurrentThread = Thread;
@@ -104,6 +105,7 @@ static PETHREAD PspAdoptCurrentThread(VOID)
     if (!NT_SUCCESS(PspAllocateThread(PspHostProcess, "thread (adopted)", &thread)))
         return NULL;
     atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED);
+    thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
 }

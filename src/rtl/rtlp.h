@@ -6,6 +6,14 @@
 
 #include "ntifs.h"
 
+/* Every path that is not done yet returns through this one macro (grep-able). */
+#define NTSEC_NOT_IMPLEMENTED() STATUS_NOT_IMPLEMENTED
+
+/* Pool tags of Rtl allocations (four characters, little-endian as WDK 'xxxx' literals). */
+#define RTLP_TAG_SDDL 0x6c645352u /* 'RSdl' SDDL parse/format buffers */
+#define RTLP_TAG_SD   0x64535452u /* 'RTSd' security descriptors built by Rtl */
+#define RTLP_TAG_DSID 0x64695344u /* 'DSid' the domain SID of NtsecSetDomainSid */
+
 /*
  * RtlpStringToSid - parses one SID at Text: "S-1-..." (decimal or 0x-hex identifier
  * authority) or a two-letter SDDL alias (domain aliases resolve against the domain SID
@@ -27,5 +35,54 @@ PCSTR RtlpSidAccountName(PSID Sid);
 
 /* RtlpDomainSid - the domain SID set with NtsecSetDomainSid, or NULL. No reference semantics. */
 PSID RtlpDomainSid(VOID);
+
+/* ---- Additions (rtl work): shared by the SDDL code, the CLI and the token text parser ---- */
+
+/*
+ * RtlpAliasToSid - the SID for a two-letter SDDL alias (exactly Alias[0], Alias[1]).
+ * STATUS_INVALID_SID if not an alias, STATUS_NONE_MAPPED for a domain alias without a
+ * domain SID, STATUS_BUFFER_TOO_SMALL if Sid cannot hold it.
+ */
+NTSTATUS RtlpAliasToSid(PCSTR Alias, PSID Sid, ULONG BufferSize);
+
+/*
+ * RtlpSetLastErrorText - formats the calling thread's last error text (NtsecLastErrorText);
+ * any layer that rejects text input calls it before returning its failure status.
+ */
+VOID RtlpSetLastErrorText(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
+VOID RtlpClearLastErrorText(VOID);
+
+/* RtlpValidSidBounded - RtlValidSid for a SID of which only Length bytes are readable. */
+BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length);
+
+/* RtlpAceSid - the trustee SID of a known ACE type inside an ACE already bounds-checked, or NULL. */
+PSID RtlpAceSid(PACE_HEADER Ace);
+
+/* RtlpAclFirstFree - offset of the first free byte of a well-formed ACL, or 0 if malformed. */
+ULONG RtlpAclFirstFree(PACL Acl);
+
+/* RtlpIsObjectAceType - ACE types with the object-ACE layout (0x5-0x8, 0xB, 0xC, 0xF, 0x10). */
+BOOLEAN RtlpIsObjectAceType(UCHAR AceType);
+
+/* RtlpSdParts - owner/group/dacl/sacl pointers of an absolute or self-relative SD (trusted memory). */
+VOID RtlpSdParts(PSECURITY_DESCRIPTOR Sd, PSID *Owner, PSID *Group, PACL *Dacl, PACL *Sacl);
+
+/* SDDL tables (src/rtl/sddl_tables.c). */
+typedef struct _RTLP_SDDL_NAME {
+    PCSTR Name;
+    ULONG Value;
+    PCSTR Description;
+} RTLP_SDDL_NAME;
+
+extern const RTLP_SDDL_NAME RtlpSddlAceTypes[];
+extern const RTLP_SDDL_NAME RtlpSddlAceFlags[];
+extern const RTLP_SDDL_NAME RtlpSddlRights[];        /* whole-mask names, print priority order */
+extern const RTLP_SDDL_NAME RtlpSddlRightBits[];     /* single-bit names in Windows' letter order */
+extern const RTLP_SDDL_NAME RtlpSddlLabelRightBits[]; /* NW NR NX for mandatory label ACEs */
+const RTLP_SDDL_NAME *RtlpSddlLookup(const RTLP_SDDL_NAME *Table, PCSTR Text, SIZE_T Length);
+const RTLP_SDDL_NAME *RtlpSddlByValue(const RTLP_SDDL_NAME *Table, ULONG Value);
+
+/* RtlpSddlFormatRights - the SDDL rights text for Mask in an ACE of AceType (Windows' canonical form). */
+VOID RtlpSddlFormatRights(UCHAR AceType, ACCESS_MASK Mask, PSTR Buffer, SIZE_T Size);
 
 #endif /* NTSEC_RTLP_H */

@@ -46,6 +46,14 @@ VOID VfThreadExitingImpersonating(PETHREAD Thread);
  * subject impersonates at Identification/Anonymous level. */
 VOID VfAccessCheckBadLevel(PSECURITY_SUBJECT_CONTEXT Context, PCSTR Routine);
 
+/* Worker queues (called by src/ex): a work routine returned while Thread still
+ * impersonates; reported before the IMPERSONATING_WORKER_THREAD bug check. */
+VOID VfWorkItemReturnedImpersonating(PVOID Routine, PVOID Parameter, PVOID Item, PETHREAD Thread);
+
+/* Shutdown (called by NtsecShutdown): report leaks, then free the quarantine. */
+ULONG VfReportLeaks(VOID);
+VOID VfFlushQuarantine(VOID);
+
 /* Generic finding: Routine is where the misuse was seen, Object may be NULL. */
 VOID VfReport(PCSTR Kind, PCSTR Routine, PVOID Object, PCSTR Format, ...)
     __attribute__((format(printf, 4, 5)));

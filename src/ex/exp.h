@@ -1,0 +1,54 @@
+/*
+ * exp.h - private interface of the system worker queues (src/ex/work.c, iowork.c,
+ * shutdown.c). See docs/workers.md.
+ */
+#ifndef NTSEC_EXP_H
+#define NTSEC_EXP_H
+
+#include "ntsec.h"
+
+/* Worker threads per queue (started lazily on the first item of that queue). */
+#define EXP_CRITICAL_WORKERS 2
+#define EXP_DELAYED_WORKERS 2
+
+/*
+ * WORKER_INVALID (0xE4) parameter 1 values raised by ntsec (C; docs/workers.md):
+ *   P1 = EXP_INVALID_ALREADY_QUEUED: P2 = item, P3 = queue type, P4 = routine;
+ *        the item was already queued and is not queued a second time.
+ *   P1 = EXP_INVALID_QUEUE_TYPE: P2 = item, P3 = queue type, P4 = 0; not queued.
+ *   P1 = EXP_INVALID_FREE_QUEUED: P2 = IO_WORKITEM, P3 = routine, P4 = context;
+ *        IoFreeWorkItem on a queued item, which is not freed.
+ *   P1 = EXP_INVALID_AFTER_SHUTDOWN: P2 = item, P3 = queue type, P4 = 0; not queued.
+ *   P1 = EXP_INVALID_NO_WORKER: P2 = item, P3 = queue type, P4 = NTSTATUS of the
+ *        thread creation; no worker thread could be started, the item is not queued.
+ */
+#define EXP_INVALID_ALREADY_QUEUED 0
+#define EXP_INVALID_QUEUE_TYPE 1
+#define EXP_INVALID_FREE_QUEUED 2
+#define EXP_INVALID_AFTER_SHUTDOWN 3
+#define EXP_INVALID_NO_WORKER 4
+
+/*
+ * ExpCheckWorkerReturn - the post-conditions of spec 2.21 step 3 after a work routine
+ * returned on the calling worker thread. Routine/Parameter/Item are reported as given
+ * (Item may already be freed; it is never dereferenced). If the thread still
+ * impersonates: verifier finding, KeBugCheckEx(IMPERSONATING_WORKER_THREAD, Routine,
+ * Parameter, Item, 0), and if the bug check handler returns, the worker is reverted so
+ * that the next item runs as SYSTEM.
+ */
+VOID ExpCheckWorkerReturn(PVOID Routine, PVOID Parameter, PVOID Item);
+
+/*
+ * ExpHoldQueues - test seam: while held, worker threads take no item (queued items stay
+ * queued, so "already queued" is deterministic). Release lets them run.
+ */
+VOID ExpHoldQueues(BOOLEAN Hold);
+
+/* TRUE iff the calling thread is one of the system worker threads. */
+BOOLEAN ExpIsWorkerThread(VOID);
+
+/* Drains every queue, stops and joins the worker threads (NtsecShutdown). Queuing after
+ * this raises WORKER_INVALID (EXP_INVALID_AFTER_SHUTDOWN). */
+VOID ExpShutdownWorkers(VOID);
+
+#endif /* NTSEC_EXP_H */

@@ -1,0 +1,150 @@
+/*
+ * threadtoken.c - opening a thread's or a process's token as a kernel handle:
+ * ZwOpenThreadTokenEx, ZwOpenThreadToken, ZwOpenProcessTokenEx (spec 2.20 "Open-thread-token
+ * service").
+ *
+ * Locking (spec 1.8 L1): the thread's impersonation state is read under its SecurityLock
+ * with one extra token reference taken there; duplication, handle creation and every
+ * release happen outside the lock. The copy-on-open swap re-checks, under the lock, that
+ * the thread still impersonates the token that was duplicated.
+ */
+#include "ps/psp.h"
+
+#ifndef THREAD_QUERY_INFORMATION
+#define THREAD_QUERY_INFORMATION 0x0040
+#endif
+#ifndef PROCESS_QUERY_INFORMATION
+#define PROCESS_QUERY_INFORMATION 0x0400
+#endif
+
+/*
+ * PspCopyOnOpen - the copy-on-open step: a duplicate of Token (EffectiveOnly-filtered when
+ * EffectiveOnly) at the thread's stored Level, installed as Thread's impersonation token if
+ * Thread still impersonates Token. On success *Copy holds the duplicate with one reference
+ * owned by the caller; the thread's reference on Token moves to the duplicate (the old one is
+ * released after unlocking). The caller's own reference on Token is untouched.
+ *
+ * @remarks The duplicate has the same user and the same enabled groups as Token, so the host
+ * backend's per-thread credentials stay right and no switch hook is needed.
+ */
+static NTSTATUS PspCopyOnOpen(PETHREAD Thread, PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
+                              BOOLEAN EffectiveOnly, PTOKEN *Copy)
+{
+    PTOKEN copy = NULL;
+    NTSTATUS st = SepDuplicateToken(Token, TokenImpersonation, Level, EffectiveOnly,
+                                    "token (ZwOpenThreadTokenEx copy-on-open)", &copy);
+    if (!NT_SUCCESS(st))
+        return st;
+    ObfReferenceObject(copy); /* the thread's reference, if the swap happens */
+    PTOKEN released = copy;
+    PspLockThreadSecurity(Thread);
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) && info != NULL &&
+        info->Token == Token) {
+        info->Token = copy;
+        released = Token; /* the thread's old reference */
+    }
+    PspUnlockThreadSecurity(Thread);
+    ObfDereferenceObject(released);
+    *Copy = copy;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * ZwOpenThreadTokenEx - a kernel handle to the impersonation token of the thread behind
+ * ThreadHandle (NtCurrentThread() works). On success *TokenHandle owns one token reference;
+ * close it with ZwClose. The caller's thread reference is untouched.
+ *
+ * @remarks spec 2.20: a thread that is not impersonating gives STATUS_NO_TOKEN; a thread
+ * whose stored level is SecurityAnonymous gives STATUS_CANT_OPEN_ANONYMOUS (5-D18: the
+ * thread's stored level, not the token's). If the thread impersonates with CopyOnOpen, the
+ * caller receives a duplicate at the stored level (EffectiveOnly-filtered when the thread's
+ * EffectiveOnly is TRUE) and the thread is switched to that duplicate (R, ReactOS), so later
+ * changes through the handle never reach the client's own token. OpenAsSelf is accepted and
+ * has no effect: ntsec performs no access check against the thread token when opening.
+ * Other results: STATUS_INVALID_PARAMETER (TokenHandle NULL), the ObReferenceObjectByHandle
+ * status (STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH), STATUS_NO_MEMORY /
+ * STATUS_INSUFFICIENT_RESOURCES with the thread unchanged.
+ */
+NTSTATUS ZwOpenThreadTokenEx(HANDLE ThreadHandle, ACCESS_MASK DesiredAccess, BOOLEAN OpenAsSelf,
+                             ULONG HandleAttributes, PHANDLE TokenHandle)
+{
+    (void)OpenAsSelf;
+    if (TokenHandle == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *TokenHandle = NULL;
+    PETHREAD thread = NULL;
+    NTSTATUS st = ObReferenceObjectByHandle(ThreadHandle, THREAD_QUERY_INFORMATION, *PsThreadType,
+                                            KernelMode, (PVOID *)&thread, NULL);
+    if (!NT_SUCCESS(st))
+        return st;
+
+    PTOKEN token = NULL;
+    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
+    BOOLEAN copyOnOpen = FALSE, effectiveOnly = FALSE;
+    PspLockThreadSecurity(thread);
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&thread->ImpersonationInfo, memory_order_relaxed);
+    if (atomic_load_explicit(&thread->ActiveImpersonation, memory_order_relaxed) && info != NULL) {
+        token = info->Token;
+        level = info->ImpersonationLevel;
+        copyOnOpen = info->CopyOnOpen;
+        effectiveOnly = info->EffectiveOnly;
+        if (level != SecurityAnonymous)
+            ObfReferenceObject(token); /* ours, released below */
+    }
+    PspUnlockThreadSecurity(thread);
+
+    if (token == NULL)
+        st = STATUS_NO_TOKEN;
+    else if (level == SecurityAnonymous)
+        st = STATUS_CANT_OPEN_ANONYMOUS;
+    else {
+        PTOKEN opened = token;
+        if (copyOnOpen) {
+            st = PspCopyOnOpen(thread, token, level, effectiveOnly, &opened);
+            ObfDereferenceObject(token);
+        }
+        if (NT_SUCCESS(st)) {
+            st = ObOpenObjectByPointer(opened, HandleAttributes, NULL, DesiredAccess, *SeTokenObjectType,
+                                       KernelMode, TokenHandle);
+            ObfDereferenceObject(opened);
+        }
+    }
+    ObfDereferenceObject(thread);
+    return st;
+}
+
+/* ZwOpenThreadToken - ZwOpenThreadTokenEx with no handle attributes. */
+NTSTATUS ZwOpenThreadToken(HANDLE ThreadHandle, ACCESS_MASK DesiredAccess, BOOLEAN OpenAsSelf,
+                           PHANDLE TokenHandle)
+{
+    return ZwOpenThreadTokenEx(ThreadHandle, DesiredAccess, OpenAsSelf, 0, TokenHandle);
+}
+
+/*
+ * ZwOpenProcessTokenEx - a kernel handle to the primary token of the process behind
+ * ProcessHandle (NtCurrentProcess() works). On success *TokenHandle owns one token
+ * reference (close with ZwClose); no other reference changes.
+ */
+NTSTATUS ZwOpenProcessTokenEx(HANDLE ProcessHandle, ACCESS_MASK DesiredAccess, ULONG HandleAttributes,
+                              PHANDLE TokenHandle)
+{
+    if (TokenHandle == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *TokenHandle = NULL;
+    PEPROCESS process = NULL;
+    NTSTATUS st = ObReferenceObjectByHandle(ProcessHandle, PROCESS_QUERY_INFORMATION, *PsProcessType,
+                                            KernelMode, (PVOID *)&process, NULL);
+    if (!NT_SUCCESS(st))
+        return st;
+    PACCESS_TOKEN token = PsReferencePrimaryToken(process);
+    if (token == NULL)
+        st = STATUS_UNSUCCESSFUL;
+    else {
+        st = ObOpenObjectByPointer(token, HandleAttributes, NULL, DesiredAccess, *SeTokenObjectType,
+                                   KernelMode, TokenHandle);
+        PsDereferencePrimaryToken(token);
+    }
+    ObfDereferenceObject(process);
+    return st;
+}

@@ -1,0 +1,219 @@
+/*
+ * sddl_format.c - a security descriptor to SDDL text in Windows' canonical form
+ * (NtsecSecurityDescriptorToSddl).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "rtlp.h"
+#include "ntsec.h"
+
+/* A growing NUL-terminated string in pool memory; Status records the first failure. */
+typedef struct _RTLP_TEXT {
+    PSTR Data;
+    SIZE_T Length, Capacity;
+    NTSTATUS Status;
+} RTLP_TEXT;
+
+static VOID __attribute__((format(printf, 2, 3))) RtlpAppend(RTLP_TEXT *Text, PCSTR Format, ...)
+{
+    va_list args;
+    int n;
+    if (!NT_SUCCESS(Text->Status))
+        return;
+    va_start(args, Format);
+    n = vsnprintf(NULL, 0, Format, args);
+    va_end(args);
+    if (Text->Length + (SIZE_T)n + 1 > Text->Capacity) {
+        SIZE_T capacity = (Text->Capacity ? Text->Capacity * 2 : 256) + (SIZE_T)n;
+        PSTR data = ExAllocatePoolWithTag(PagedPool, capacity, RTLP_TAG_SDDL);
+        if (data == NULL) {
+            Text->Status = STATUS_INSUFFICIENT_RESOURCES;
+            return;
+        }
+        if (Text->Data != NULL)
+            memcpy(data, Text->Data, Text->Length + 1);
+        ExFreePool(Text->Data);
+        Text->Data = data;
+        Text->Capacity = capacity;
+    }
+    va_start(args, Format);
+    vsnprintf(Text->Data + Text->Length, Text->Capacity - Text->Length, Format, args);
+    va_end(args);
+    Text->Length += (SIZE_T)n;
+}
+
+/* RtlpAppendSid - the alias Windows prints for Sid, else its S-1-... form. */
+static VOID RtlpAppendSid(RTLP_TEXT *Text, PSID Sid)
+{
+    char buffer[200];
+    PCSTR alias = RtlpSidAlias(Sid);
+    if (alias != NULL) {
+        RtlpAppend(Text, "%s", alias);
+    } else if (NT_SUCCESS(RtlpSidToString(Sid, buffer, sizeof(buffer)))) {
+        RtlpAppend(Text, "%s", buffer);
+    } else if (NT_SUCCESS(Text->Status)) {
+        Text->Status = STATUS_INVALID_SID;
+    }
+}
+
+static VOID RtlpAppendGuid(RTLP_TEXT *Text, const UCHAR *Bytes)
+{
+    GUID g;
+    memcpy(&g, Bytes, sizeof(g));
+    RtlpAppend(Text, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3,
+               g.Data4[0], g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6],
+               g.Data4[7]);
+}
+
+/* RtlpUnsupported - records why an ACE has no SDDL form; fails closed. */
+static VOID RtlpUnsupported(RTLP_TEXT *Text, ULONG Index, PCSTR What, ULONG Value)
+{
+    RtlpSetLastErrorText("SDDL: ACE %u: %s 0x%x has no SDDL form here", Index, What, Value);
+    if (NT_SUCCESS(Text->Status))
+        Text->Status = NTSEC_NOT_IMPLEMENTED();
+}
+
+/*
+ * RtlpAppendAce - "(type;flags;rights;guid;guid;sid)" for one ACE of a valid ACL.
+ * @remarks Callback ACEs carrying a condition and resource-attribute ACEs carrying
+ * attribute data are not printed (STATUS_NOT_IMPLEMENTED), nor are ACE types and ACE
+ * flags that SDDL has no name for.
+ */
+static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
+{
+    const RTLP_SDDL_NAME *type = RtlpSddlByValue(RtlpSddlAceTypes, Ace->AceType), *flag;
+    PUCHAR bytes = (PUCHAR)Ace;
+    PSID sid = RtlpAceSid(Ace);
+    ACCESS_MASK mask;
+    char rights[80];
+    UCHAR flags = Ace->AceFlags;
+    ULONG object_flags = 0, offset = 12;
+
+    if (type == NULL || sid == NULL || Ace->AceSize < 8) {
+        RtlpUnsupported(Text, Index, "ACE type", Ace->AceType);
+        return;
+    }
+    if ((Ace->AceType >= ACCESS_ALLOWED_CALLBACK_ACE_TYPE &&
+         Ace->AceType <= SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE &&
+         Ace->AceType != ACCESS_ALLOWED_OBJECT_ACE_TYPE) ||
+        Ace->AceType == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE) {
+        if ((ULONG)((PUCHAR)sid - bytes) + RtlLengthSid(sid) < Ace->AceSize) {
+            RtlpUnsupported(Text, Index, "condition/attribute data on ACE type", Ace->AceType);
+            return;
+        }
+    }
+    memcpy(&mask, bytes + 4, 4);
+    RtlpAppend(Text, "(%s;", type->Name);
+    if (Ace->AceType == SYSTEM_ACCESS_FILTER_ACE_TYPE && (flags & TRUST_PROTECTED_FILTER_ACE_FLAG)) {
+        flags &= (UCHAR)~TRUST_PROTECTED_FILTER_ACE_FLAG;
+        for (flag = RtlpSddlAceFlags; flag->Name != NULL; flag++)
+            if (flags & flag->Value)
+                RtlpAppend(Text, "%s", flag->Name);
+        RtlpAppend(Text, "TP");
+        flags = 0;
+    }
+    for (flag = RtlpSddlAceFlags; flag->Name != NULL; flag++) {
+        if (flags & flag->Value) {
+            RtlpAppend(Text, "%s", flag->Name);
+            flags &= (UCHAR)~flag->Value;
+        }
+    }
+    if (flags != 0) {
+        RtlpUnsupported(Text, Index, "ACE flags", flags);
+        return;
+    }
+    RtlpSddlFormatRights(Ace->AceType, mask, rights, sizeof(rights));
+    RtlpAppend(Text, ";%s;", rights);
+    if (RtlpIsObjectAceType(Ace->AceType)) {
+        memcpy(&object_flags, bytes + 8, 4);
+        if (object_flags & ACE_OBJECT_TYPE_PRESENT) {
+            RtlpAppendGuid(Text, bytes + offset);
+            offset += sizeof(GUID);
+        }
+        RtlpAppend(Text, ";");
+        if (object_flags & ACE_INHERITED_OBJECT_TYPE_PRESENT)
+            RtlpAppendGuid(Text, bytes + offset);
+        RtlpAppend(Text, ";");
+    } else {
+        RtlpAppend(Text, ";;");
+    }
+    RtlpAppendSid(Text, sid);
+    RtlpAppend(Text, ")");
+}
+
+/*
+ * RtlpAppendAcl - "D:" or "S:", the control flags (P, AR, AI in that order), then
+ * NO_ACCESS_CONTROL for a NULL ACL or the ACEs. LabelsOnly keeps mandatory label ACEs only.
+ */
+static VOID RtlpAppendAcl(RTLP_TEXT *Text, BOOLEAN Dacl, USHORT Control, PACL Acl, BOOLEAN LabelsOnly)
+{
+    ULONG i;
+    RtlpAppend(Text, "%s", Dacl ? "D:" : "S:");
+    if (Control & (Dacl ? SE_DACL_PROTECTED : SE_SACL_PROTECTED))
+        RtlpAppend(Text, "P");
+    if (Control & (Dacl ? SE_DACL_AUTO_INHERIT_REQ : SE_SACL_AUTO_INHERIT_REQ))
+        RtlpAppend(Text, "AR");
+    if (Control & (Dacl ? SE_DACL_AUTO_INHERITED : SE_SACL_AUTO_INHERITED))
+        RtlpAppend(Text, "AI");
+    if (Acl == NULL) {
+        RtlpAppend(Text, "NO_ACCESS_CONTROL");
+        return;
+    }
+    for (i = 0; i < Acl->AceCount; i++) {
+        PACE_HEADER ace;
+        if (!NT_SUCCESS(RtlGetAce(Acl, i, (PVOID *)&ace))) {
+            Text->Status = STATUS_INVALID_ACL;
+            return;
+        }
+        if (LabelsOnly && ace->AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE)
+            continue;
+        RtlpAppendAce(Text, ace, i);
+    }
+}
+
+/*
+ * NtsecSecurityDescriptorToSddl - the SDDL text of the parts of Sd that Info selects
+ * (OWNER/GROUP/DACL/SACL_SECURITY_INFORMATION; LABEL_SECURITY_INFORMATION alone prints the
+ * SACL's mandatory labels), in *Sddl (freed with NtsecFree).
+ * @remarks Sd may be absolute or self-relative and must be valid (in trusted memory: check
+ * hostile bytes with RtlValidRelativeSecurityDescriptor first); an invalid one is
+ * STATUS_INVALID_SECURITY_DESCR. Absent parts are omitted, as Windows does.
+ */
+NTSTATUS NtsecSecurityDescriptorToSddl(PSECURITY_DESCRIPTOR Sd, SECURITY_INFORMATION Info, PSTR *Sddl)
+{
+    PISECURITY_DESCRIPTOR sd = Sd;
+    RTLP_TEXT text = { NULL, 0, 0, STATUS_SUCCESS };
+    PSID owner, group;
+    PACL dacl, sacl;
+
+    RtlpClearLastErrorText();
+    if (Sddl == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *Sddl = NULL;
+    if (Sd == NULL || !RtlValidSecurityDescriptor(Sd)) {
+        RtlpSetLastErrorText("SDDL: invalid security descriptor");
+        return STATUS_INVALID_SECURITY_DESCR;
+    }
+    RtlpSdParts(Sd, &owner, &group, &dacl, &sacl);
+    RtlpAppend(&text, "%s", "");
+    if ((Info & OWNER_SECURITY_INFORMATION) && owner != NULL) {
+        RtlpAppend(&text, "O:");
+        RtlpAppendSid(&text, owner);
+    }
+    if ((Info & GROUP_SECURITY_INFORMATION) && group != NULL) {
+        RtlpAppend(&text, "G:");
+        RtlpAppendSid(&text, group);
+    }
+    if ((Info & DACL_SECURITY_INFORMATION) && (sd->Control & SE_DACL_PRESENT))
+        RtlpAppendAcl(&text, TRUE, sd->Control, dacl, FALSE);
+    if ((Info & (SACL_SECURITY_INFORMATION | LABEL_SECURITY_INFORMATION)) &&
+        (sd->Control & SE_SACL_PRESENT))
+        RtlpAppendAcl(&text, FALSE, sd->Control, sacl, !(Info & SACL_SECURITY_INFORMATION));
+    if (!NT_SUCCESS(text.Status)) {
+        ExFreePool(text.Data);
+        return text.Status;
+    }
+    *Sddl = text.Data;
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,416 @@
+/*
+ * sddl_parse.c - SDDL text to a self-relative security descriptor
+ * (NtsecSddlToSecurityDescriptor). Grammar: docs/sddl.md and the "Security Descriptor
+ * String Format" / "ACE Strings" pages; every rejection names the offset and the word.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "rtlp.h"
+#include "ntsec.h"
+
+#define RTLP_MAX_ACL 0xFFFCu /* the largest ULONG-aligned AclSize */
+
+typedef struct _RTLP_SDDL_PARSER {
+    PCSTR Start;
+    PCSTR P;
+} RTLP_SDDL_PARSER;
+
+/* RtlpFail - records "SDDL error at offset N: ..." for NtsecLastErrorText; returns Status. */
+static NTSTATUS __attribute__((format(printf, 4, 5)))
+RtlpFail(RTLP_SDDL_PARSER *Parser, PCSTR At, NTSTATUS Status, PCSTR Format, ...)
+{
+    char message[192];
+    va_list args;
+    va_start(args, Format);
+    vsnprintf(message, sizeof(message), Format, args);
+    va_end(args);
+    RtlpSetLastErrorText("SDDL error at offset %u: %s", (unsigned)(At - Parser->Start), message);
+    return Status;
+}
+
+/* RtlpFieldEnd - end of the ACE field starting at P: the next ';' or ')' or NUL. */
+static PCSTR RtlpFieldEnd(PCSTR P)
+{
+    while (*P != '\0' && *P != ';' && *P != ')')
+        P++;
+    return P;
+}
+
+static void RtlpSkipSpaces(RTLP_SDDL_PARSER *Parser)
+{
+    while (*Parser->P == ' ' || *Parser->P == '\t' || *Parser->P == '\n' || *Parser->P == '\r')
+        Parser->P++;
+}
+
+/* RtlpParseSid - a SID (alias or S-1-...) at Parser->P into Sid (SECURITY_MAX_SID_SIZE bytes). */
+static NTSTATUS RtlpParseSid(RTLP_SDDL_PARSER *Parser, PSID Sid)
+{
+    PCSTR end;
+    NTSTATUS status = RtlpStringToSid(Parser->P, &end, Sid, SECURITY_MAX_SID_SIZE);
+    if (status == STATUS_NONE_MAPPED)
+        return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER,
+                        "domain SID alias \"%.2s\" needs a domain SID (NtsecSetDomainSid)",
+                        Parser->P);
+    if (!NT_SUCCESS(status)) {
+        PCSTR stop = Parser->P;
+        while (*stop != '\0' && *stop != ';' && *stop != ')' && *stop != ':' && stop - Parser->P < 40)
+            stop++;
+        return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER, "invalid SID \"%.*s\"",
+                        (int)(stop - Parser->P), Parser->P);
+    }
+    Parser->P = end;
+    return STATUS_SUCCESS;
+}
+
+static int RtlpHex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* RtlpParseGuid - exactly "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in [Text, End). */
+static BOOLEAN RtlpParseGuid(PCSTR Text, PCSTR End, GUID *Guid)
+{
+    UCHAR bytes[16];
+    int i, n = 0;
+    if (End - Text != 36)
+        return FALSE;
+    for (i = 0; i < 36;) {
+        int hi, lo;
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (Text[i] != '-')
+                return FALSE;
+            i++;
+            continue;
+        }
+        hi = RtlpHex(Text[i]);
+        lo = RtlpHex(Text[i + 1]);
+        if (hi < 0 || lo < 0)
+            return FALSE;
+        bytes[n++] = (UCHAR)(hi * 16 + lo);
+        i += 2;
+    }
+    /* Data1..Data3 are little-endian in memory, written big-endian in text. */
+    Guid->Data1 = ((ULONG)bytes[0] << 24) | ((ULONG)bytes[1] << 16) | ((ULONG)bytes[2] << 8) | bytes[3];
+    Guid->Data2 = (USHORT)((bytes[4] << 8) | bytes[5]);
+    Guid->Data3 = (USHORT)((bytes[6] << 8) | bytes[7]);
+    memcpy(Guid->Data4, bytes + 8, 8);
+    return TRUE;
+}
+
+/*
+ * RtlpParseRights - the rights field [Text, End): "0x" hex, decimal, or concatenated
+ * two-letter names (whole-mask names like FA and single rights like RP; NR/NW/NX too).
+ */
+static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End, ACCESS_MASK *Mask)
+{
+    ULONGLONG value = 0;
+    PCSTR p = Text;
+    *Mask = 0;
+    if (p < End && *p >= '0' && *p <= '9') {
+        BOOLEAN hex = (End - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'));
+        if (hex)
+            p += 2;
+        for (; p < End; p++) {
+            int d = hex ? RtlpHex(*p) : ((*p >= '0' && *p <= '9') ? *p - '0' : -1);
+            if (d < 0)
+                return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "bad digit '%c' in rights", *p);
+            value = value * (hex ? 16 : 10) + (ULONGLONG)d;
+            if (value > 0xFFFFFFFFull)
+                return RtlpFail(Parser, Text, STATUS_INVALID_PARAMETER,
+                                "rights value \"%.*s\" does not fit 32 bits", (int)(End - Text), Text);
+        }
+        *Mask = (ACCESS_MASK)value;
+        return STATUS_SUCCESS;
+    }
+    while (p < End) {
+        const RTLP_SDDL_NAME *entry = NULL;
+        if (End - p >= 2) {
+            entry = RtlpSddlLookup(RtlpSddlRights, p, 2);
+            if (entry == NULL)
+                entry = RtlpSddlLookup(RtlpSddlLabelRightBits, p, 2);
+        }
+        if (entry == NULL)
+            return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "unknown right \"%.*s\"",
+                            (int)(End - p >= 2 ? 2 : 1), p);
+        *Mask |= entry->Value;
+        p += 2;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlpParseAce - one "(type;flags;rights;guid;guid;sid)" at Parser->P, appended to Acl.
+ * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; conditional
+ * expressions and resource attributes (a seventh field) are not supported here
+ * (STATUS_NOT_IMPLEMENTED).
+ */
+static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
+{
+    union {
+        ACE_HEADER Header;
+        UCHAR Bytes[12 + 2 * sizeof(GUID) + SECURITY_MAX_SID_SIZE];
+        ULONG Align;
+    } ace;
+    ULONG sid_buffer[SECURITY_MAX_SID_SIZE / sizeof(ULONG)];
+    const RTLP_SDDL_NAME *type;
+    PCSTR field, end;
+    UCHAR ace_type, flags = 0;
+    ACCESS_MASK mask;
+    GUID guids[2];
+    BOOLEAN have[2] = { FALSE, FALSE };
+    ULONG size, i;
+    NTSTATUS status;
+
+    Parser->P++; /* '(' */
+    /* type */
+    field = Parser->P;
+    end = RtlpFieldEnd(field);
+    type = RtlpSddlLookup(RtlpSddlAceTypes, field, (SIZE_T)(end - field));
+    if (type == NULL)
+        return RtlpFail(Parser, field, STATUS_INVALID_PARAMETER, "unknown ACE type \"%.*s\"",
+                        (int)(end - field > 8 ? 8 : end - field), field);
+    ace_type = (UCHAR)type->Value;
+    if (*end != ';')
+        return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE type");
+    /* flags */
+    field = end + 1;
+    end = RtlpFieldEnd(field);
+    for (Parser->P = field; Parser->P < end; Parser->P += 2) {
+        const RTLP_SDDL_NAME *flag = NULL;
+        if (end - Parser->P >= 2) {
+            if (ace_type == SYSTEM_ACCESS_FILTER_ACE_TYPE && memcmp(Parser->P, "TP", 2) == 0) {
+                flags |= TRUST_PROTECTED_FILTER_ACE_FLAG;
+                continue;
+            }
+            flag = RtlpSddlLookup(RtlpSddlAceFlags, Parser->P, 2);
+        }
+        if (flag == NULL)
+            return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER, "unknown ACE flag \"%.*s\"",
+                            (int)(end - Parser->P >= 2 ? 2 : 1), Parser->P);
+        flags |= (UCHAR)flag->Value;
+    }
+    if (*end != ';')
+        return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE flags");
+    /* rights */
+    field = end + 1;
+    end = RtlpFieldEnd(field);
+    status = RtlpParseRights(Parser, field, end, &mask);
+    if (!NT_SUCCESS(status))
+        return status;
+    /* object type and inherited object type */
+    for (i = 0; i < 2; i++) {
+        if (*end != ';')
+            return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' in ACE");
+        field = end + 1;
+        end = RtlpFieldEnd(field);
+        if (*end != ';')
+            return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER,
+                            "ACE has too few fields (type;flags;rights;object;inherited object;trustee)");
+        if (end == field)
+            continue;
+        if (!RtlpIsObjectAceType(ace_type))
+            return RtlpFail(Parser, field, STATUS_INVALID_PARAMETER,
+                            "object GUID on ACE type \"%s\", which is not an object ACE", type->Name);
+        if (!RtlpParseGuid(field, end, &guids[i]))
+            return RtlpFail(Parser, field, STATUS_INVALID_PARAMETER, "invalid GUID \"%.*s\"",
+                            (int)(end - field > 40 ? 40 : end - field), field);
+        have[i] = TRUE;
+    }
+    if (*end != ';')
+        return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' before ACE trustee");
+    /* trustee */
+    Parser->P = end + 1;
+    status = RtlpParseSid(Parser, sid_buffer);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (*Parser->P == ';')
+        return RtlpFail(Parser, Parser->P + 1, NTSEC_NOT_IMPLEMENTED(),
+                        "conditional expressions and resource attributes are not supported");
+    if (*Parser->P != ')')
+        return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER,
+                        "expected ')' after ACE trustee");
+    Parser->P++;
+
+    if (RtlpIsObjectAceType(ace_type) && !have[0] && !have[1] &&
+        ace_type <= SYSTEM_ALARM_OBJECT_ACE_TYPE)
+        ace_type = (UCHAR)(ace_type - ACCESS_ALLOWED_OBJECT_ACE_TYPE); /* OA->A, OD->D, OU->AU, OL->AL */
+
+    memset(&ace, 0, sizeof(ace));
+    ace.Header.AceType = ace_type;
+    ace.Header.AceFlags = flags;
+    memcpy(ace.Bytes + 4, &mask, 4);
+    size = 8;
+    if (RtlpIsObjectAceType(ace_type)) {
+        ULONG object_flags = (have[0] ? ACE_OBJECT_TYPE_PRESENT : 0) |
+                             (have[1] ? ACE_INHERITED_OBJECT_TYPE_PRESENT : 0);
+        memcpy(ace.Bytes + 8, &object_flags, 4);
+        size = 12;
+        for (i = 0; i < 2; i++) {
+            if (have[i]) {
+                memcpy(ace.Bytes + size, &guids[i], sizeof(GUID));
+                size += sizeof(GUID);
+            }
+        }
+    }
+    memcpy(ace.Bytes + size, sid_buffer, RtlLengthSid(sid_buffer));
+    size += RtlLengthSid(sid_buffer);
+    ace.Header.AceSize = (USHORT)size;
+    status = RtlAddAce(Acl, ACL_REVISION, 0xFFFFFFFFu, ace.Bytes, size);
+    if (status == STATUS_BUFFER_TOO_SMALL)
+        return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER, "ACL larger than 64 KB");
+    return status;
+}
+
+/*
+ * RtlpParseAcl - control flags ("P", "AI", "AR", "NO_ACCESS_CONTROL") then ACEs, for "D:"
+ * or "S:". *Acl receives a pool ACL (NULL for NO_ACCESS_CONTROL) the caller frees.
+ */
+static NTSTATUS RtlpParseAcl(RTLP_SDDL_PARSER *Parser, BOOLEAN Dacl, PACL *Acl, USHORT *Control)
+{
+    BOOLEAN null_acl = FALSE;
+    PACL acl;
+    ULONG used;
+    *Acl = NULL;
+    for (;;) {
+        PCSTR p = Parser->P;
+        if (p[0] == '\0' || p[0] == '(' || p[0] == ' ' ||
+            (p[1] == ':' && strchr("OGDS", p[0]) != NULL))
+            break;
+        if (strncmp(p, "NO_ACCESS_CONTROL", 17) == 0) {
+            null_acl = TRUE;
+            Parser->P += 17;
+        } else if (p[0] == 'P') {
+            *Control |= Dacl ? SE_DACL_PROTECTED : SE_SACL_PROTECTED;
+            Parser->P += 1;
+        } else if (p[0] == 'A' && p[1] == 'I') {
+            *Control |= Dacl ? SE_DACL_AUTO_INHERITED : SE_SACL_AUTO_INHERITED;
+            Parser->P += 2;
+        } else if (p[0] == 'A' && p[1] == 'R') {
+            *Control |= Dacl ? SE_DACL_AUTO_INHERIT_REQ : SE_SACL_AUTO_INHERIT_REQ;
+            Parser->P += 2;
+        } else {
+            return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "unknown %s flag \"%.*s\"",
+                            Dacl ? "DACL" : "SACL", (int)strcspn(p, "(:") > 17 ? 17 : (int)strcspn(p, "(:"), p);
+        }
+    }
+    *Control |= Dacl ? SE_DACL_PRESENT : SE_SACL_PRESENT;
+    RtlpSkipSpaces(Parser);
+    if (null_acl) {
+        if (*Parser->P == '(')
+            return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER,
+                            "ACE after NO_ACCESS_CONTROL");
+        return STATUS_SUCCESS;
+    }
+    acl = ExAllocatePoolWithTag(PagedPool, RTLP_MAX_ACL, RTLP_TAG_SDDL);
+    if (acl == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    RtlCreateAcl(acl, RTLP_MAX_ACL, ACL_REVISION);
+    while (*Parser->P == '(') {
+        NTSTATUS status = RtlpParseAce(Parser, acl);
+        if (!NT_SUCCESS(status)) {
+            ExFreePool(acl);
+            return status;
+        }
+        RtlpSkipSpaces(Parser);
+    }
+    used = RtlpAclFirstFree(acl);
+    acl->AclSize = (USHORT)used;
+    *Acl = acl;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecSddlToSecurityDescriptor - parses Sddl into a new self-relative descriptor in
+ * *SelfRelative (freed with NtsecFree) of *Length bytes (Length may be NULL).
+ * @remarks Components O:, G:, D:, S: may come in any order, each once; whitespace between
+ * components and ACEs is ignored. Bad text: STATUS_INVALID_PARAMETER and NtsecLastErrorText
+ * names the offset; conditional ACEs/resource attributes: STATUS_NOT_IMPLEMENTED.
+ */
+NTSTATUS NtsecSddlToSecurityDescriptor(PCSTR Sddl, PSECURITY_DESCRIPTOR *SelfRelative,
+                                       PULONG Length)
+{
+    RTLP_SDDL_PARSER parser;
+    ULONG owner[SECURITY_MAX_SID_SIZE / sizeof(ULONG)], group[SECURITY_MAX_SID_SIZE / sizeof(ULONG)];
+    SECURITY_DESCRIPTOR abs;
+    PACL dacl = NULL, sacl = NULL;
+    BOOLEAN seen[4] = { FALSE, FALSE, FALSE, FALSE };
+    USHORT control = 0;
+    NTSTATUS status = STATUS_SUCCESS;
+    PVOID out = NULL;
+    ULONG size = 0;
+
+    RtlpClearLastErrorText();
+    if (SelfRelative != NULL)
+        *SelfRelative = NULL;
+    if (Sddl == NULL || SelfRelative == NULL) {
+        RtlpSetLastErrorText("SDDL error: NULL argument");
+        return STATUS_INVALID_PARAMETER;
+    }
+    parser.Start = parser.P = Sddl;
+    RtlCreateSecurityDescriptor(&abs, SECURITY_DESCRIPTOR_REVISION);
+    RtlpSkipSpaces(&parser);
+    while (*parser.P != '\0' && NT_SUCCESS(status)) {
+        PCSTR at = parser.P;
+        const char *kinds = "OGDS";
+        const char *kind = (at[0] != '\0') ? strchr(kinds, at[0]) : NULL;
+        int index;
+        if (kind == NULL || at[1] != ':') {
+            status = RtlpFail(&parser, at, STATUS_INVALID_PARAMETER,
+                              "expected O:, G:, D: or S: at \"%.10s\"", at);
+            break;
+        }
+        index = (int)(kind - kinds);
+        if (seen[index]) {
+            status = RtlpFail(&parser, at, STATUS_INVALID_PARAMETER, "duplicate \"%.2s\" component", at);
+            break;
+        }
+        seen[index] = TRUE;
+        parser.P += 2;
+        switch (at[0]) {
+        case 'O':
+            status = RtlpParseSid(&parser, owner);
+            if (NT_SUCCESS(status))
+                abs.Owner = owner;
+            break;
+        case 'G':
+            status = RtlpParseSid(&parser, group);
+            if (NT_SUCCESS(status))
+                abs.Group = group;
+            break;
+        case 'D':
+            status = RtlpParseAcl(&parser, TRUE, &dacl, &control);
+            abs.Dacl = dacl;
+            break;
+        default:
+            status = RtlpParseAcl(&parser, FALSE, &sacl, &control);
+            abs.Sacl = sacl;
+            break;
+        }
+        RtlpSkipSpaces(&parser);
+    }
+    if (NT_SUCCESS(status)) {
+        abs.Control = control;
+        status = RtlMakeSelfRelativeSD(&abs, NULL, &size);
+        if (status == STATUS_BUFFER_TOO_SMALL) {
+            out = ExAllocatePoolWithTag(PagedPool, size, RTLP_TAG_SD);
+            status = out ? RtlMakeSelfRelativeSD(&abs, out, &size) : STATUS_INSUFFICIENT_RESOURCES;
+        }
+    }
+    ExFreePool(dacl);
+    ExFreePool(sacl);
+    if (!NT_SUCCESS(status)) {
+        ExFreePool(out);
+        return status;
+    }
+    *SelfRelative = out;
+    if (Length != NULL)
+        *Length = size;
+    return STATUS_SUCCESS;
+}

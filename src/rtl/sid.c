@@ -1,0 +1,124 @@
+/*
+ * sid.c - the binary SID: length, validity, comparison, copy, initialisation, accessors.
+ *
+ * Layout (MS-DTYP 2.4.2.2): Revision (1), SubAuthorityCount (1), IdentifierAuthority (6,
+ * big-endian), SubAuthority[SubAuthorityCount] (4 each, little-endian). 8 + 4n bytes.
+ */
+#include <string.h>
+#include "rtlp.h"
+
+/* RtlLengthSid - bytes occupied by Sid (8 + 4 * SubAuthorityCount). Sid must be readable. */
+ULONG RtlLengthSid(PSID Sid)
+{
+    PISID sid = Sid;
+    return 8u + 4u * sid->SubAuthorityCount;
+}
+
+/* RtlLengthRequiredSid - bytes a SID with SubAuthorityCount sub-authorities needs. */
+ULONG RtlLengthRequiredSid(ULONG SubAuthorityCount)
+{
+    return 8u + 4u * SubAuthorityCount;
+}
+
+/*
+ * RtlValidSid - TRUE if Sid is a structurally valid SID.
+ * @remarks Windows rule: Revision must be SID_REVISION and SubAuthorityCount at most
+ * SID_MAX_SUB_AUTHORITIES (15). NULL is not valid.
+ */
+BOOLEAN RtlValidSid(PSID Sid)
+{
+    PISID sid = Sid;
+    if (sid == NULL)
+        return FALSE;
+    return sid->Revision == SID_REVISION && sid->SubAuthorityCount <= SID_MAX_SUB_AUTHORITIES;
+}
+
+/* RtlpValidSidBounded - RtlValidSid when only Length bytes at Sid may be read (hostile input). */
+BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length)
+{
+    PISID sid = Sid;
+    if (sid == NULL || Length < 8)
+        return FALSE;
+    if (!RtlValidSid(Sid))
+        return FALSE;
+    return RtlLengthSid(Sid) <= Length;
+}
+
+/*
+ * RtlEqualSid - TRUE if both SIDs have the same revision, authority and sub-authorities.
+ * @remarks Windows compares revisions first; SIDs of different revisions are unequal.
+ */
+BOOLEAN RtlEqualSid(PSID Sid1, PSID Sid2)
+{
+    PISID a = Sid1, b = Sid2;
+    if (a->Revision != b->Revision || a->SubAuthorityCount != b->SubAuthorityCount)
+        return FALSE;
+    return memcmp(a, b, RtlLengthSid(a)) == 0;
+}
+
+/*
+ * RtlEqualPrefixSid - TRUE if the SIDs are equal except for their last sub-authority.
+ * @remarks Windows requires the same revision and sub-authority count; two SIDs with no
+ * sub-authorities compare on revision and authority only.
+ */
+BOOLEAN RtlEqualPrefixSid(PSID Sid1, PSID Sid2)
+{
+    PISID a = Sid1, b = Sid2;
+    ULONG i;
+    if (a->Revision != b->Revision || a->SubAuthorityCount != b->SubAuthorityCount)
+        return FALSE;
+    if (memcmp(&a->IdentifierAuthority, &b->IdentifierAuthority, 6) != 0)
+        return FALSE;
+    for (i = 0; i + 1 < a->SubAuthorityCount; i++)
+        if (a->SubAuthority[i] != b->SubAuthority[i])
+            return FALSE;
+    return TRUE;
+}
+
+/*
+ * RtlCopySid - copies SourceSid into the caller's DestinationSid buffer.
+ * @return STATUS_BUFFER_TOO_SMALL if DestinationSidLength cannot hold it (nothing written).
+ */
+NTSTATUS RtlCopySid(ULONG DestinationSidLength, PSID DestinationSid, PSID SourceSid)
+{
+    ULONG length = RtlLengthSid(SourceSid);
+    if (DestinationSidLength < length)
+        return STATUS_BUFFER_TOO_SMALL;
+    memmove(DestinationSid, SourceSid, length);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlInitializeSid - writes revision, count and authority into the caller's buffer; the
+ * sub-authorities are left for the caller (RtlSubAuthoritySid).
+ * @return STATUS_INVALID_PARAMETER if SubAuthorityCount exceeds 15.
+ */
+NTSTATUS RtlInitializeSid(PSID Sid, PSID_IDENTIFIER_AUTHORITY IdentifierAuthority,
+                          UCHAR SubAuthorityCount)
+{
+    PISID sid = Sid;
+    if (SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+        return STATUS_INVALID_PARAMETER;
+    sid->Revision = SID_REVISION;
+    sid->SubAuthorityCount = SubAuthorityCount;
+    memcpy(&sid->IdentifierAuthority, IdentifierAuthority, sizeof(SID_IDENTIFIER_AUTHORITY));
+    return STATUS_SUCCESS;
+}
+
+/* RtlSubAuthoritySid - address of sub-authority SubAuthority (no range check, as Windows). */
+PULONG RtlSubAuthoritySid(PSID Sid, ULONG SubAuthority)
+{
+    return &((PISID)Sid)->SubAuthority[SubAuthority];
+}
+
+/* RtlSubAuthorityCountSid - address of the SubAuthorityCount byte. */
+PUCHAR RtlSubAuthorityCountSid(PSID Sid)
+{
+    return &((PISID)Sid)->SubAuthorityCount;
+}
+
+/* RtlIdentifierAuthoritySid - address of the six-byte identifier authority. */
+PSID_IDENTIFIER_AUTHORITY RtlIdentifierAuthoritySid(PSID Sid)
+{
+    return &((PISID)Sid)->IdentifierAuthority;
+}

@@ -1,0 +1,526 @@
+/*
+ * accesschk.c - the access check: the DACL walk of MS-DTYP 2.5.3.2 with the Vista-and-later
+ * additions (integrity, OWNER RIGHTS, write-restricted tokens), SeAccessCheck (spec 2.20)
+ * and the explicit-token check NtsecAccessCheckToken (NtAccessCheck's level rules).
+ *
+ * Algorithm (docs/access-check.md):
+ *   1. privileges for access: ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege, WRITE_OWNER
+ *      may come from SeTakeOwnershipPrivilege (accesschk_priv.c);
+ *   2. mandatory integrity: bits the object's label denies to a lower token (accesschk_integrity.c);
+ *   3. the normal pass over the DACL with the user and groups;
+ *   4. for restricted tokens, a second pass with the restricted SIDs; the result is the
+ *      intersection (for write-restricted tokens, only for write bits).
+ * Every bit is decided by the first ACE that names it (allow or deny); MAXIMUM_ALLOWED
+ * collects every bit some ACE grants before a deny ACE names it.
+ */
+#include "se/accesschk.h"
+#include "verifier/vf.h"
+
+typedef enum _SEP_PASS { SepPassNormal = 0, SepPassRestricted = 1 } SEP_PASS;
+
+static PCSTR SepPassName(SEP_PASS Pass)
+{
+    return Pass == SepPassNormal ? "normal" : "restricted";
+}
+
+/*
+ * SepEvaluateDacl - one pass over the DACL for the bits in Want. Returns the bits granted;
+ * *Denied receives the bits a deny ACE decided. Bits in PreGranted count as granted
+ * already (previously granted, or granted by privilege).
+ * @remarks MS-DTYP 2.5.3.2: owner implicit READ_CONTROL|WRITE_DAC unless the DACL holds an
+ * OWNER RIGHTS (S-1-3-4) ACE, in which case OWNER RIGHTS ACEs give the owner exactly their
+ * mask; inherit-only ACEs are skipped; an ACE's generic bits are mapped; object ACEs without
+ * an object type act as plain ACEs, with one they are skipped (no type list, spec row 17);
+ * callback (conditional) ACEs are not evaluated: allow-callback never grants, deny-callback
+ * always denies (fail closed).
+ */
+static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
+                                   ACCESS_MASK PreGranted, PACCESS_MASK Denied)
+{
+    const SEP_SD_VIEW *sd = Req->Sd;
+    PTOKEN token = Req->Token;
+    PSEP_TRACE trace = Req->Trace;
+    BOOLEAN restricted = (Pass == SepPassRestricted);
+    ACCESS_MASK granted = PreGranted & Want, denied = 0;
+    PACL dacl = sd->Dacl;
+
+    if (!sd->DaclPresent || dacl == NULL) {
+        /* NULL DACL: everything (MAXIMUM_ALLOWED gets GenericAll, see caller). */
+        if (trace)
+            SepTrace(trace, "%s pass: NULL DACL grants every requested right\n", SepPassName(Pass));
+        *Denied = 0;
+        if (Req->DesiredAccess & MAXIMUM_ALLOWED)
+            return (Req->Mapping->GenericAll |
+                    (Req->DesiredAccess & ~MAXIMUM_ALLOWED)) & Want;
+        return Want;
+    }
+
+    BOOLEAN isOwner = FALSE, ownerRightsAce = FALSE;
+    if (sd->Owner && (SepTokenSidMatch(token, sd->Owner, restricted) & SEP_MATCH_ALLOW))
+        isOwner = TRUE;
+    if (isOwner) {
+        PACE_HEADER ace = SepFirstAce(dacl);
+        for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
+            if (ace->AceFlags & INHERIT_ONLY_ACE)
+                continue;
+            if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE && ace->AceType != ACCESS_DENIED_ACE_TYPE)
+                continue;
+            if (SepSidIsOwnerRights(SepAceSid(ace))) {
+                ownerRightsAce = TRUE;
+                break;
+            }
+        }
+        if (!ownerRightsAce) {
+            ACCESS_MASK implicit = (READ_CONTROL | WRITE_DAC) & Want & ~granted;
+            granted |= (READ_CONTROL | WRITE_DAC) & Want;
+            if (trace) {
+                SepTrace(trace, "%s pass: owner ", SepPassName(Pass));
+                SepTraceSid(trace, sd->Owner);
+                SepTrace(trace, " is in the token: implicit READ_CONTROL|WRITE_DAC");
+                if (implicit) {
+                    SepTrace(trace, " grants");
+                    SepTraceMask(trace, implicit);
+                }
+                SepTrace(trace, "\n");
+            }
+        } else if (trace) {
+            SepTrace(trace, "%s pass: token is owner but the DACL has an OWNER RIGHTS ACE: "
+                            "no implicit owner rights\n", SepPassName(Pass));
+        }
+    }
+
+    PACE_HEADER ace = SepFirstAce(dacl);
+    for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
+        if ((granted | denied) == Want && trace == NULL)
+            break; /* every wanted bit is decided */
+        if (ace->AceFlags & INHERIT_ONLY_ACE)
+            continue;
+        BOOLEAN allow;
+        switch (ace->AceType) {
+        case ACCESS_ALLOWED_ACE_TYPE:
+            allow = TRUE;
+            break;
+        case ACCESS_DENIED_ACE_TYPE:
+        case ACCESS_DENIED_CALLBACK_ACE_TYPE:
+            allow = FALSE;
+            break;
+        case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
+        case ACCESS_DENIED_OBJECT_ACE_TYPE:
+            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT)
+                continue;
+            allow = (ace->AceType == ACCESS_ALLOWED_OBJECT_ACE_TYPE);
+            break;
+        case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
+            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT)
+                continue;
+            allow = FALSE;
+            break;
+        default:
+            continue; /* audit, label, allow-callback and unknown ACEs grant nothing */
+        }
+        PSID sid = SepAceSid(ace);
+        ULONG match;
+        if (SepSidIsOwnerRights(sid))
+            match = isOwner ? (SEP_MATCH_ALLOW | SEP_MATCH_DENY) : 0;
+        else
+            match = SepTokenSidMatch(token, sid, restricted);
+        if (!(match & (allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY))) {
+            if (trace && (match & SEP_MATCH_DENY) && allow) {
+                SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
+                SepTraceSid(trace, sid);
+                SepTrace(trace, " ignored: the SID is deny-only in the token\n");
+            }
+            continue;
+        }
+        ACCESS_MASK mask = SepMapGeneric(SepAceMask(ace), Req->Mapping) & Want;
+        if (allow) {
+            ACCESS_MASK newly = mask & ~granted & ~denied;
+            granted |= newly;
+            if (trace && newly) {
+                SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
+                SepTraceSid(trace, sid);
+                SepTrace(trace, " grants");
+                SepTraceMask(trace, newly);
+                SepTrace(trace, "\n");
+            }
+        } else {
+            ACCESS_MASK newly = mask & ~granted & ~denied;
+            denied |= newly;
+            if (trace && newly) {
+                SepTrace(trace, "%s pass: ACE[%u] deny ", SepPassName(Pass), i);
+                SepTraceSid(trace, sid);
+                SepTrace(trace, " denies");
+                SepTraceMask(trace, newly);
+                SepTrace(trace, "\n");
+            }
+        }
+    }
+    *Denied = denied;
+    return granted;
+}
+
+static ACCESS_MASK SepWantedBits(const SEP_ACCESS_REQUEST *Req, BOOLEAN Maximum)
+{
+    if (Maximum)
+        return ~(ACCESS_MASK)(MAXIMUM_ALLOWED | ACCESS_SYSTEM_SECURITY | SEP_GENERIC_BITS) |
+               (Req->DesiredAccess & ACCESS_SYSTEM_SECURITY);
+    return Req->DesiredAccess;
+}
+
+/*
+ * SepAccessCheckCore - see the file comment. The caller has mapped generic bits out of
+ * DesiredAccess, validated the descriptor and holds the token lock shared. No references.
+ * @remarks Result: without MAXIMUM_ALLOWED, success iff every desired bit is granted, and
+ * GrantedAccess = desired | previously granted; with it, GrantedAccess = every grantable
+ * bit, and STATUS_ACCESS_DENIED when that is nothing (MS-DTYP 2.5.3.2; Wine test_AccessCheck).
+ * A failed check grants 0.
+ */
+VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result)
+{
+    PSEP_TRACE trace = Req->Trace;
+    BOOLEAN maximum = (Req->DesiredAccess & MAXIMUM_ALLOWED) != 0;
+    ACCESS_MASK desired = Req->DesiredAccess & ~MAXIMUM_ALLOWED;
+    ACCESS_MASK prev = Req->PreviouslyGrantedAccess;
+    ACCESS_MASK want = SepWantedBits(Req, maximum);
+    PTOKEN token = Req->Token;
+
+    Result->GrantedAccess = 0;
+    Result->Status = STATUS_ACCESS_DENIED;
+    Result->PrivilegesUsed = 0;
+
+    if (trace) {
+        SepTrace(trace, "desired");
+        SepTraceMask(trace, Req->DesiredAccess);
+        SepTrace(trace, ", previously granted 0x%08x\n", (unsigned)prev);
+    }
+    if (desired == 0 && !maximum) {
+        if (prev == 0) {
+            if (trace)
+                SepTrace(trace, "result: nothing requested and nothing previously granted: "
+                                "STATUS_ACCESS_DENIED\n");
+            return;
+        }
+        Result->GrantedAccess = prev;
+        Result->Status = STATUS_SUCCESS;
+        if (trace)
+            SepTrace(trace, "result: nothing requested: previously granted access returned\n");
+        return;
+    }
+
+    /* 1. Privileges. */
+    NTSTATUS privStatus = STATUS_SUCCESS;
+    ULONG used = 0;
+    ACCESS_MASK byPrivilege = SepPrivilegeGrantedAccess(Req, &used, &privStatus);
+    if (privStatus != STATUS_SUCCESS) {
+        Result->Status = privStatus;
+        if (trace)
+            SepTrace(trace, "result: ACCESS_SYSTEM_SECURITY needs SeSecurityPrivilege, not "
+                            "enabled: STATUS_PRIVILEGE_NOT_HELD\n");
+        return;
+    }
+    ACCESS_MASK preGranted = prev | byPrivilege;
+
+    /* 2. Mandatory integrity. */
+    ACCESS_MASK mandatoryDenied = SepMandatoryDeniedAccess(Req) & ~prev;
+    if (!maximum && (desired & mandatoryDenied & ~prev)) {
+        if (trace) {
+            SepTrace(trace, "result: integrity pass denies");
+            SepTraceMask(trace, desired & mandatoryDenied);
+            SepTrace(trace, ": STATUS_ACCESS_DENIED\n");
+        }
+        return;
+    }
+
+    /* 3. Normal pass. */
+    ACCESS_MASK deniedNormal = 0;
+    ACCESS_MASK granted = SepEvaluateDacl(Req, SepPassNormal, want, preGranted & want, &deniedNormal);
+    if (!maximum && (desired & ~granted) && trace == NULL)
+        return;
+
+    /* 4. Restricted pass. */
+    if (SepTokenIsRestricted(token) && token->RestrictedSidCount != 0) {
+        ACCESS_MASK deniedRestricted = 0;
+        ACCESS_MASK r = SepEvaluateDacl(Req, SepPassRestricted, want, preGranted & want,
+                                        &deniedRestricted);
+        ULONG flags = atomic_load_explicit(&token->TokenFlags, memory_order_relaxed);
+        if (flags & TOKEN_WRITE_RESTRICTED) {
+            ACCESS_MASK writeBits = Req->Mapping->GenericWrite & ~(READ_CONTROL | SYNCHRONIZE);
+            r |= ~writeBits;
+            if (trace)
+                SepTrace(trace, "restricted pass: write-restricted token: only write bits are "
+                                "limited by the restricted SIDs\n");
+        }
+        ACCESS_MASK lost = granted & ~r;
+        granted &= r;
+        if (trace && lost) {
+            SepTrace(trace, "restricted pass: restricted SIDs do not grant");
+            SepTraceMask(trace, lost);
+            SepTrace(trace, "\n");
+        }
+    }
+
+    if (maximum) {
+        ACCESS_MASK lost = granted & mandatoryDenied;
+        granted &= ~mandatoryDenied;
+        if (trace && lost) {
+            SepTrace(trace, "integrity pass: removes");
+            SepTraceMask(trace, lost);
+            SepTrace(trace, " from the maximum\n");
+        }
+        granted |= prev;
+        if ((desired & ~granted) || granted == 0) {
+            if (trace) {
+                SepTrace(trace, "result: granted 0, STATUS_ACCESS_DENIED; missing");
+                SepTraceMask(trace, granted == 0 ? want & ~SEP_GENERIC_BITS : desired & ~granted);
+                SepTrace(trace, "\n");
+            }
+            return;
+        }
+        Result->GrantedAccess = granted;
+    } else {
+        if (desired & ~(granted | prev)) {
+            if (trace) {
+                SepTrace(trace, "result: granted 0, STATUS_ACCESS_DENIED; not granted");
+                SepTraceMask(trace, desired & ~(granted | prev));
+                SepTrace(trace, "\n");
+            }
+            return;
+        }
+        Result->GrantedAccess = desired | prev;
+    }
+    Result->Status = STATUS_SUCCESS;
+    /* A privilege that was exercised is reported even if the DACL would also have granted. */
+    Result->PrivilegesUsed = used;
+    if (trace) {
+        SepTrace(trace, "result: granted 0x%08x", (unsigned)Result->GrantedAccess);
+        SepTraceMask(trace, Result->GrantedAccess);
+        SepTrace(trace, ", STATUS_SUCCESS\n");
+    }
+}
+
+/*
+ * SepCheckWithToken - common tail of every entry point: validates and views Sd, takes
+ * Token's lock shared unless TokenLocked, runs the core. No references change.
+ */
+static NTSTATUS SepCheckWithToken(PSECURITY_DESCRIPTOR Sd, PTOKEN Token, BOOLEAN TokenLocked,
+                                  ACCESS_MASK Desired, ACCESS_MASK Previous,
+                                  const GENERIC_MAPPING *Mapping, PSEP_TRACE Trace,
+                                  PSEP_ACCESS_RESULT Result)
+{
+    SEP_SD_VIEW view;
+    NTSTATUS status = SepCaptureSdView(Sd, &view);
+    if (status != STATUS_SUCCESS) {
+        if (Trace)
+            SepTrace(Trace, "result: malformed security descriptor: 0x%08x\n", (unsigned)status);
+        return status;
+    }
+    SEP_ACCESS_REQUEST req = {
+        .Sd = &view,
+        .Token = Token,
+        .DesiredAccess = Desired,
+        .PreviouslyGrantedAccess = Previous,
+        .Mapping = Mapping,
+        .Trace = Trace,
+    };
+    if (!TokenLocked)
+        SepAcquireTokenLockShared(Token);
+    SepAccessCheckCore(&req, Result);
+    if (!TokenLocked)
+        SepReleaseTokenLock(Token);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * SeAccessCheck - WDK. Checks DesiredAccess against SecurityDescriptor for the subject's
+ * effective token (ClientToken if set, else PrimaryToken). Takes no references; reads the
+ * token under its shared lock unless SubjectContextLocked. On success with privileges used,
+ * *Privileges receives a PRIVILEGE_SET the caller frees with SeFreePrivileges (else NULL).
+ * @remarks spec 2.20, in this order: (1) KernelMode grants everything asked (MAXIMUM_ALLOWED
+ * gives GenericAll) plus previously granted, without looking at the descriptor or the
+ * level; (2) a NULL descriptor is STATUS_ACCESS_DENIED; (3) a client token at Anonymous or
+ * Identification level is STATUS_BAD_IMPERSONATION_LEVEL (the verifier is told); (4) the
+ * DACL evaluation of SepAccessCheckCore. Generic bits in DesiredAccess are mapped here.
+ */
+BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
+                      PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext, BOOLEAN SubjectContextLocked,
+                      ACCESS_MASK DesiredAccess, ACCESS_MASK PreviouslyGrantedAccess,
+                      PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
+                      KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus)
+{
+    if (Privileges)
+        *Privileges = NULL;
+    if (GrantedAccess == NULL || AccessStatus == NULL)
+        return FALSE;
+    *GrantedAccess = 0;
+    if (GenericMapping == NULL || SubjectSecurityContext == NULL) {
+        *AccessStatus = STATUS_INVALID_PARAMETER;
+        return FALSE;
+    }
+    ACCESS_MASK desired = SepMapGeneric(DesiredAccess, GenericMapping);
+
+    /* (1) KernelMode shortcut, before the NULL-SD test (spec 2.20 step 1). */
+    if (AccessMode == KernelMode) {
+        if (desired & MAXIMUM_ALLOWED)
+            *GrantedAccess = GenericMapping->GenericAll | (desired & ~MAXIMUM_ALLOWED) |
+                             PreviouslyGrantedAccess;
+        else
+            *GrantedAccess = desired | PreviouslyGrantedAccess;
+        *AccessStatus = STATUS_SUCCESS;
+        return TRUE;
+    }
+    /* (2) */
+    if (SecurityDescriptor == NULL) {
+        *AccessStatus = STATUS_ACCESS_DENIED;
+        return FALSE;
+    }
+    /* (3) the level gate */
+    if (SubjectSecurityContext->ClientToken != NULL &&
+        SubjectSecurityContext->ImpersonationLevel < SecurityImpersonation) {
+        VfAccessCheckBadLevel(SubjectSecurityContext, "SeAccessCheck");
+        *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL;
+        return FALSE;
+    }
+    PTOKEN token = SubjectSecurityContext->ClientToken ? SubjectSecurityContext->ClientToken
+                                                       : SubjectSecurityContext->PrimaryToken;
+    if (token == NULL || !SepIsToken(token, "SeAccessCheck")) {
+        *AccessStatus = STATUS_OBJECT_TYPE_MISMATCH;
+        return FALSE;
+    }
+    /* (4) */
+    SEP_ACCESS_RESULT result;
+    NTSTATUS status = SepCheckWithToken(SecurityDescriptor, token, SubjectContextLocked, desired,
+                                        PreviouslyGrantedAccess, GenericMapping, NULL, &result);
+    if (status != STATUS_SUCCESS) {
+        *AccessStatus = status;
+        return FALSE;
+    }
+    if (result.Status == STATUS_SUCCESS && result.PrivilegesUsed && Privileges) {
+        status = SepBuildPrivilegeSet(result.PrivilegesUsed, Privileges);
+        if (status != STATUS_SUCCESS) {
+            *AccessStatus = status;
+            return FALSE;
+        }
+    }
+    *GrantedAccess = result.GrantedAccess;
+    *AccessStatus = result.Status;
+    return result.Status == STATUS_SUCCESS;
+}
+
+/*
+ * SepExplicitTokenGate - the NtAccessCheck level rules (spec 2.20, explicit-token check):
+ * a primary token is STATUS_NO_IMPERSONATION_TOKEN, an Anonymous one
+ * STATUS_BAD_IMPERSONATION_LEVEL; Identification and above are accepted (W: WINE-T-sec).
+ */
+NTSTATUS SepExplicitTokenGate(PACCESS_TOKEN Token, PCSTR Routine)
+{
+    if (Token == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!SepIsToken(Token, Routine))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = Token;
+    if (token->TokenType != TokenImpersonation)
+        return STATUS_NO_IMPERSONATION_TOKEN;
+    if (token->ImpersonationLevel < SecurityIdentification)
+        return STATUS_BAD_IMPERSONATION_LEVEL;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * SepExplicitCheck - NtAccessCheck semantics: the routine's own status says whether the
+ * check could be made (gate, bad descriptor, unmapped generic bits); *AccessStatus says
+ * whether access was granted. Generic bits in DesiredAccess are STATUS_GENERIC_NOT_MAPPED
+ * (Wine test_AccessCheck: ERROR_GENERIC_NOT_MAPPED). No references change.
+ */
+NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                          PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
+                          PNTSTATUS AccessStatus, PSEP_TRACE Trace, PPRIVILEGE_SET *Privileges)
+{
+    if (Privileges)
+        *Privileges = NULL;
+    if (GrantedAccess == NULL || AccessStatus == NULL || Mapping == NULL || Sd == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *GrantedAccess = 0;
+    *AccessStatus = STATUS_ACCESS_DENIED;
+    NTSTATUS status = SepExplicitTokenGate(Token, "NtsecAccessCheckToken");
+    if (status != STATUS_SUCCESS) {
+        if (Trace)
+            SepTrace(Trace, "result: token refused before the check: 0x%08x (%s)\n", (unsigned)status,
+                     status == STATUS_NO_IMPERSONATION_TOKEN ? "primary token: an explicit check "
+                                                               "needs an impersonation token"
+                     : status == STATUS_BAD_IMPERSONATION_LEVEL ? "Anonymous level"
+                                                                 : "bad token");
+        return status;
+    }
+    if (DesiredAccess & SEP_GENERIC_BITS) {
+        if (Trace)
+            SepTrace(Trace, "result: generic bits in the desired access: STATUS_GENERIC_NOT_MAPPED\n");
+        return STATUS_GENERIC_NOT_MAPPED;
+    }
+    SEP_ACCESS_RESULT result;
+    status = SepCheckWithToken(Sd, Token, FALSE, DesiredAccess, 0, Mapping, Trace, &result);
+    if (status != STATUS_SUCCESS)
+        return status;
+    if (result.Status == STATUS_SUCCESS && result.PrivilegesUsed && Privileges) {
+        status = SepBuildPrivilegeSet(result.PrivilegesUsed, Privileges);
+        if (status != STATUS_SUCCESS)
+            return status;
+    }
+    if (Trace && result.PrivilegesUsed && result.Status == STATUS_SUCCESS) {
+        if (result.PrivilegesUsed & SEP_USED_SECURITY_PRIVILEGE)
+            SepTrace(Trace, "privileges used: SeSecurityPrivilege\n");
+        if (result.PrivilegesUsed & SEP_USED_TAKE_OWNERSHIP_PRIVILEGE)
+            SepTrace(Trace, "privileges used: SeTakeOwnershipPrivilege\n");
+    }
+    *GrantedAccess = result.GrantedAccess;
+    *AccessStatus = result.Status;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * NtsecAccessCheckToken - the explicit-token access check (NtAccessCheck-style). Token is
+ * borrowed (no reference taken); it must be an impersonation token at Identification or
+ * above. Returns the call status; *AccessStatus and *GrantedAccess give the result.
+ */
+NTSTATUS NtsecAccessCheckToken(PSECURITY_DESCRIPTOR SecurityDescriptor, PACCESS_TOKEN Token,
+                               ACCESS_MASK DesiredAccess, PGENERIC_MAPPING GenericMapping,
+                               PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus)
+{
+    return SepExplicitCheck(SecurityDescriptor, Token, DesiredAccess, GenericMapping, GrantedAccess,
+                            AccessStatus, NULL, NULL);
+}
+
+/*
+ * SepSubjectCheck - SeAccessCheck(UserMode) rules for a token that is the effective token
+ * of a subject: an impersonation token below SecurityImpersonation fails the level gate
+ * (spec 2.20 step 3) with *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL; primary tokens
+ * are checked as they are. Generic bits are mapped. No references change.
+ */
+NTSTATUS SepSubjectCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                         PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
+                         PNTSTATUS AccessStatus, PSEP_TRACE Trace)
+{
+    if (GrantedAccess == NULL || AccessStatus == NULL || Mapping == NULL || Sd == NULL ||
+        Token == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *GrantedAccess = 0;
+    *AccessStatus = STATUS_ACCESS_DENIED;
+    if (!SepIsToken(Token, "NtsecAccessCheckExplain"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = Token;
+    if (token->TokenType == TokenImpersonation && token->ImpersonationLevel < SecurityImpersonation) {
+        if (Trace)
+            SepTrace(Trace, "level gate: impersonation at %s level: every user-mode check fails: "
+                            "STATUS_BAD_IMPERSONATION_LEVEL (spec 2.20 step 3)\n",
+                     token->ImpersonationLevel == SecurityAnonymous ? "Anonymous" : "Identification");
+        *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL;
+        return STATUS_SUCCESS;
+    }
+    SEP_ACCESS_RESULT result;
+    NTSTATUS status = SepCheckWithToken(Sd, token, FALSE, SepMapGeneric(DesiredAccess, Mapping), 0,
+                                        Mapping, Trace, &result);
+    if (status != STATUS_SUCCESS)
+        return status;
+    *GrantedAccess = result.GrantedAccess;
+    *AccessStatus = result.Status;
+    return STATUS_SUCCESS;
+}

@@ -1,0 +1,178 @@
+/*
+ * accesschk.h - private interface of the access check (src/se/accesschk*.c, sidindex.c,
+ * assign*.c). See docs/access-check.md for the algorithm and the Windows rules it follows.
+ */
+#ifndef NTSEC_ACCESSCHK_H
+#define NTSEC_ACCESSCHK_H
+
+#include <string.h>
+#include "se/sep.h"
+
+#ifndef STATUS_GENERIC_NOT_MAPPED
+#define STATUS_GENERIC_NOT_MAPPED ((NTSTATUS)0xC00000E6L)
+#endif
+#ifndef STATUS_INVALID_LABEL
+#define STATUS_INVALID_LABEL ((NTSTATUS)0xC0000446L)
+#endif
+
+#define SEP_GENERIC_BITS (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)
+
+/* ---- SIDs (no Rtl dependency: the check runs on raw, already validated bytes) ---- */
+
+static inline ULONG SepSidLength(PSID Sid)
+{
+    return 8 + 4 * (ULONG)((PISID)Sid)->SubAuthorityCount;
+}
+
+static inline BOOLEAN SepSidEqual(PSID A, PSID B)
+{
+    const UCHAR *a = (const UCHAR *)A, *b = (const UCHAR *)B;
+    return a[1] == b[1] && memcmp(a, b, 8 + 4 * (SIZE_T)a[1]) == 0;
+}
+
+/* Well-known SID test: authority value Authority, one sub-authority Rid. */
+static inline BOOLEAN SepSidIsWellKnown(PSID Sid, UCHAR Authority, ULONG Rid)
+{
+    const SID *s = (const SID *)Sid;
+    return s->Revision == 1 && s->SubAuthorityCount == 1 && s->IdentifierAuthority.Value[0] == 0 &&
+           s->IdentifierAuthority.Value[1] == 0 && s->IdentifierAuthority.Value[2] == 0 &&
+           s->IdentifierAuthority.Value[3] == 0 && s->IdentifierAuthority.Value[4] == 0 &&
+           s->IdentifierAuthority.Value[5] == Authority && s->SubAuthority[0] == Rid;
+}
+#define SepSidIsOwnerRights(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_OWNER_RIGHTS_RID)
+#define SepSidIsCreatorOwner(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_OWNER_RID)
+#define SepSidIsCreatorGroup(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_GROUP_RID)
+
+/* ---- Security descriptor view ---- */
+
+typedef struct _SEP_SD_VIEW {
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    PSID Owner;  /* NULL: none */
+    PSID Group;  /* NULL: none */
+    PACL Dacl;   /* NULL with DaclPresent: NULL DACL */
+    PACL Sacl;
+    BOOLEAN DaclPresent;
+    BOOLEAN SaclPresent;
+} SEP_SD_VIEW, *PSEP_SD_VIEW;
+
+/*
+ * SepCaptureSdView - reads an absolute or self-relative descriptor into View (pointers into
+ * Sd; nothing is copied or referenced). Validates revision, SIDs and ACL structure (every
+ * ACE inside its ACL, every ACE SID inside its ACE). Returns STATUS_SUCCESS or
+ * STATUS_INVALID_SECURITY_DESCR / STATUS_INVALID_ACL / STATUS_INVALID_SID.
+ */
+NTSTATUS SepCaptureSdView(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View);
+
+/* Validates one ACL (structure, ACE sizes, SIDs). */
+NTSTATUS SepValidateAclStructure(PACL Acl);
+
+/* The SID of an ACE (NULL for compound or unknown ACE types); validated by SepValidateAclStructure. */
+PSID SepAceSid(PACE_HEADER Ace);
+
+/* First ACE of Acl, and the next one (no bounds checks: validate first). */
+static inline PACE_HEADER SepFirstAce(PACL Acl)
+{
+    return (PACE_HEADER)((PUCHAR)Acl + sizeof(ACL));
+}
+static inline PACE_HEADER SepNextAce(PACE_HEADER Ace)
+{
+    return (PACE_HEADER)((PUCHAR)Ace + Ace->AceSize);
+}
+static inline ACCESS_MASK SepAceMask(PACE_HEADER Ace)
+{
+    return ((PACCESS_ALLOWED_ACE)Ace)->Mask;
+}
+
+/* Maps generic bits of Mask through Mapping (RtlMapGenericMask semantics). */
+static inline ACCESS_MASK SepMapGeneric(ACCESS_MASK Mask, const GENERIC_MAPPING *Mapping)
+{
+    if (Mask & SEP_GENERIC_BITS) {
+        if (Mask & GENERIC_READ) Mask |= Mapping->GenericRead;
+        if (Mask & GENERIC_WRITE) Mask |= Mapping->GenericWrite;
+        if (Mask & GENERIC_EXECUTE) Mask |= Mapping->GenericExecute;
+        if (Mask & GENERIC_ALL) Mask |= Mapping->GenericAll;
+        Mask &= ~SEP_GENERIC_BITS;
+    }
+    return Mask;
+}
+
+/* ---- Token SID lookup (sidindex.c) ---- */
+
+#define SEP_MATCH_ALLOW 0x1 /* the SID is enabled in the set: allow and deny ACEs apply */
+#define SEP_MATCH_DENY  0x2 /* deny ACEs apply (enabled or deny-only) */
+
+/*
+ * SepTokenSidMatch - how Sid matches Token's normal set (UserAndGroups, Restricted FALSE)
+ * or its restricted SIDs (Restricted TRUE): 0, or SEP_MATCH_DENY, or both bits.
+ * Uses Token->SidIndex when present, else a linear scan. The caller holds the token lock
+ * shared (attributes are read live).
+ */
+ULONG SepTokenSidMatch(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
+/* Naive reference used by tests and the benchmark baseline: always a linear scan. */
+ULONG SepTokenSidMatchLinear(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
+
+/* ---- Trace (accesschk_explain.c) ---- */
+
+typedef struct _SEP_TRACE {
+    PSTR Buffer;
+    SIZE_T Length;
+    SIZE_T Capacity;
+    BOOLEAN Failed; /* an allocation failed; the trace is incomplete */
+    ULONG RightsKind; /* SEP_RIGHTS_KIND used to name specific rights */
+} SEP_TRACE, *PSEP_TRACE;
+
+VOID SepTrace(PSEP_TRACE Trace, PCSTR Format, ...) __attribute__((format(printf, 2, 3)));
+/* Appends " (NAME|NAME|0x...)" naming the bits of Mask. */
+VOID SepTraceMask(PSEP_TRACE Trace, ACCESS_MASK Mask);
+VOID SepTraceSid(PSEP_TRACE Trace, PSID Sid);
+
+/* ---- The check itself (accesschk.c) ---- */
+
+#define SEP_USED_SECURITY_PRIVILEGE        0x1
+#define SEP_USED_TAKE_OWNERSHIP_PRIVILEGE  0x2
+
+typedef struct _SEP_ACCESS_REQUEST {
+    const SEP_SD_VIEW *Sd;
+    PTOKEN Token;                 /* read under the caller's shared lock */
+    ACCESS_MASK DesiredAccess;    /* generic bits already mapped; may include MAXIMUM_ALLOWED */
+    ACCESS_MASK PreviouslyGrantedAccess;
+    const GENERIC_MAPPING *Mapping;
+    PSEP_TRACE Trace;             /* NULL: no explain trace */
+} SEP_ACCESS_REQUEST, *PSEP_ACCESS_REQUEST;
+
+typedef struct _SEP_ACCESS_RESULT {
+    ACCESS_MASK GrantedAccess;
+    NTSTATUS Status;
+    ULONG PrivilegesUsed;         /* SEP_USED_* */
+} SEP_ACCESS_RESULT, *PSEP_ACCESS_RESULT;
+
+/* SepAccessCheckCore - the DACL/integrity/privilege evaluation of MS-DTYP 2.5.3.2 (Vista+). */
+VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Request, PSEP_ACCESS_RESULT Result);
+
+/* NtAccessCheck level gate: primary => STATUS_NO_IMPERSONATION_TOKEN, Anonymous =>
+ * STATUS_BAD_IMPERSONATION_LEVEL, wrong object => STATUS_OBJECT_TYPE_MISMATCH. */
+NTSTATUS SepExplicitTokenGate(PACCESS_TOKEN Token, PCSTR Routine);
+/* The explicit-token check with an optional trace and privilege set (accesschk.c). */
+NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                          PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
+                          PNTSTATUS AccessStatus, PSEP_TRACE Trace, PPRIVILEGE_SET *Privileges);
+/* The subject-style check (SeAccessCheck UserMode rules) on one token, with optional trace. */
+NTSTATUS SepSubjectCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                         PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
+                         PNTSTATUS AccessStatus, PSEP_TRACE Trace);
+
+/* Integrity (accesschk_integrity.c): bits the mandatory policy denies (0 when none). */
+ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request);
+/* The object's label from its SACL: IL and SYSTEM_MANDATORY_LABEL_* policy (Medium/NO_WRITE_UP when none). */
+VOID SepObjectIntegrity(const SEP_SD_VIEW *Sd, PULONG Rid, PULONG Policy);
+
+/* Privileges for access (accesschk_priv.c). Returns the bits granted by privilege, and
+ * sets *Status to STATUS_PRIVILEGE_NOT_HELD when ACCESS_SYSTEM_SECURITY is asked without it. */
+ACCESS_MASK SepPrivilegeGrantedAccess(const SEP_ACCESS_REQUEST *Request, PULONG Used, PNTSTATUS Status);
+/* Builds the PRIVILEGE_SET for Used (pool, freed by SeFreePrivileges); NULL when Used is 0. */
+NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges);
+
+/* Privilege name for trace output. */
+#include "se/privnames.h" /* SepPrivilegeName: NULL for an unknown LUID */
+
+#endif /* NTSEC_ACCESSCHK_H */

@@ -1,0 +1,315 @@
+/*
+ * objects.c - object lifetime under the verifier: creation stacks, the live-object list,
+ * poisoned and quarantined freed objects, type mismatches, leaks at shutdown.
+ *
+ * Lock order: VfpObjectLock is a leaf; nothing is called while holding it except pool
+ * frees of quarantined objects.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "ps/psp.h"
+#include "verifier/vfp.h"
+
+#define VFP_QUARANTINE_SIZE 4096
+#define VFP_POISON 0xFD
+#define OBP_OBJECT_TAG 0x6a624f4e /* 'NObj', as in ob/object.c */
+
+static pthread_mutex_t VfpObjectLock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_ENTRY VfpLiveObjects = { &VfpLiveObjects, &VfpLiveObjects };
+static POBJECT_HEADER VfpQuarantine[VFP_QUARANTINE_SIZE]; /* ring, oldest at VfpQuarantineHead */
+static ULONG VfpQuarantineHead;
+static ULONG VfpQuarantineCount;
+
+/*
+ * VfObjectCreated - records where Header's object was created and links it into the
+ * live list (OBP_FLAG_TRACKED). Called by ObpCreateObject while the verifier is on;
+ * takes no reference.
+ */
+VOID VfObjectCreated(struct _OBJECT_HEADER *Header)
+{
+    Header->CreationDepth = VfpCaptureStack(Header->CreationStack, OBP_STACK_DEPTH, 1);
+    pthread_mutex_lock(&VfpObjectLock);
+    Header->TrackLinks.Flink = &VfpLiveObjects;
+    Header->TrackLinks.Blink = VfpLiveObjects.Blink;
+    VfpLiveObjects.Blink->Flink = &Header->TrackLinks;
+    VfpLiveObjects.Blink = &Header->TrackLinks;
+    Header->Flags |= OBP_FLAG_TRACKED;
+    pthread_mutex_unlock(&VfpObjectLock);
+}
+
+/*
+ * VfObjectDeleting - Header's count reached zero and its delete procedure ran. Unlinks
+ * it; while the verifier is on, poisons the body, marks the header freed and keeps the
+ * memory in a bounded quarantine (the oldest entry is freed when it is full) so that a
+ * later use is reported with the creation stack instead of touching reused memory.
+ * Returns TRUE if the memory was kept (the caller must not free it).
+ */
+BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header)
+{
+    POBJECT_HEADER evict = NULL;
+    BOOLEAN keep = VfIsEnabled();
+    pthread_mutex_lock(&VfpObjectLock);
+    Header->TrackLinks.Blink->Flink = Header->TrackLinks.Flink;
+    Header->TrackLinks.Flink->Blink = Header->TrackLinks.Blink;
+    Header->TrackLinks.Flink = Header->TrackLinks.Blink = NULL;
+    Header->Flags &= ~OBP_FLAG_TRACKED;
+    if (keep) {
+        memset(Header->Body, VFP_POISON, Header->BodySize);
+        Header->Magic = OBP_FREED_MAGIC;
+        if (VfpQuarantineCount == VFP_QUARANTINE_SIZE) {
+            evict = VfpQuarantine[VfpQuarantineHead];
+            VfpQuarantine[VfpQuarantineHead] = Header;
+            VfpQuarantineHead = (VfpQuarantineHead + 1) % VFP_QUARANTINE_SIZE;
+        } else {
+            VfpQuarantine[(VfpQuarantineHead + VfpQuarantineCount) % VFP_QUARANTINE_SIZE] = Header;
+            VfpQuarantineCount++;
+        }
+    }
+    pthread_mutex_unlock(&VfpObjectLock);
+    if (evict != NULL)
+        ExFreePoolWithTag(evict, OBP_OBJECT_TAG);
+    return keep;
+}
+
+/* VfFlushQuarantine - frees every quarantined object (verifier off, or shutdown). */
+VOID VfFlushQuarantine(VOID)
+{
+    pthread_mutex_lock(&VfpObjectLock);
+    while (VfpQuarantineCount > 0) {
+        POBJECT_HEADER h = VfpQuarantine[VfpQuarantineHead];
+        VfpQuarantine[VfpQuarantineHead] = NULL;
+        VfpQuarantineHead = (VfpQuarantineHead + 1) % VFP_QUARANTINE_SIZE;
+        VfpQuarantineCount--;
+        ExFreePoolWithTag(h, OBP_OBJECT_TAG);
+    }
+    VfpQuarantineHead = 0;
+    pthread_mutex_unlock(&VfpObjectLock);
+}
+
+/* TRUE iff Header is a quarantined object (so its header may be read). */
+static BOOLEAN VfpIsQuarantined(POBJECT_HEADER Header)
+{
+    BOOLEAN found = FALSE;
+    pthread_mutex_lock(&VfpObjectLock);
+    for (ULONG i = 0; i < VfpQuarantineCount && !found; i++)
+        found = VfpQuarantine[(VfpQuarantineHead + i) % VFP_QUARANTINE_SIZE] == Header;
+    pthread_mutex_unlock(&VfpObjectLock);
+    return found;
+}
+
+VOID VfpDescribeObject(PVOID Object, PSTR Buffer, SIZE_T Size)
+{
+    if (Object == NULL) {
+        snprintf(Buffer, Size, "NULL");
+        return;
+    }
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Magic == OBP_HEADER_MAGIC)
+        snprintf(Buffer, Size, "%s %p (\"%s\", %ld reference%s)", h->Type->Name, Object,
+                 h->CreatorTag ? h->CreatorTag : "?", (long)atomic_load(&h->PointerCount),
+                 atomic_load(&h->PointerCount) == 1 ? "" : "s");
+    else if (h->Magic == OBP_FREED_MAGIC)
+        snprintf(Buffer, Size, "freed %s %p (\"%s\", no references left)", h->Type->Name, Object,
+                 h->CreatorTag ? h->CreatorTag : "?");
+    else
+        snprintf(Buffer, Size, "%p (not an ntsec object)", Object);
+}
+
+VOID VfpObjectCreationStack(PVOID Object, PSTR Buffer, SIZE_T Size)
+{
+    Buffer[0] = '\0';
+    if (Object == NULL)
+        return;
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Magic != OBP_HEADER_MAGIC && h->Magic != OBP_FREED_MAGIC)
+        return;
+    VfpFormatStack(h->CreationStack, h->CreationDepth, Buffer, Size);
+}
+
+/*
+ * VfReportBadObject - Routine was handed something that is not a live object: a freed
+ * (quarantined) object - reported as a dereference below zero when Routine releases a
+ * reference, else as a use after the last reference - or no object at all.
+ */
+VOID VfReportBadObject(PCSTR Routine, PVOID Object, PCSTR What)
+{
+    char desc[256];
+    char creation[VFP_STACK_TEXT] = "";
+    char message[1024];
+    POBJECT_HEADER h = Object != NULL ? OBJECT_TO_OBJECT_HEADER(Object) : NULL;
+    NTSEC_VERIFIER_FINDING kind = NtsecFindingNotAnObject;
+    PCSTR type = "not an object";
+
+    if (h != NULL && h->Magic == OBP_FREED_MAGIC && VfpIsQuarantined(h)) {
+        type = h->Type->Name;
+        kind = strstr(Routine, "Dereference") != NULL ? NtsecFindingDereferenceBelowZero
+                                                       : NtsecFindingUseAfterFree;
+        VfpObjectCreationStack(Object, creation, sizeof creation);
+    } else if (h != NULL && h->Magic == OBP_HEADER_MAGIC) {
+        type = h->Type->Name;
+        if (atomic_load(&h->PointerCount) < 0)
+            kind = NtsecFindingDereferenceBelowZero;
+        VfpObjectCreationStack(Object, creation, sizeof creation);
+    }
+    VfpDescribeObject(Object, desc, sizeof desc);
+    if (kind == NtsecFindingDereferenceBelowZero)
+        snprintf(message, sizeof message,
+                 "%s released a reference to %s after its last reference was gone (%s): the "
+                 "count would go below zero; some caller released a reference it did not own. "
+                 "The object was created at the stack below.", Routine, desc, What);
+    else if (kind == NtsecFindingUseAfterFree)
+        snprintf(message, sizeof message,
+                 "%s used %s after its last reference was released (%s); the memory is poisoned "
+                 "and quarantined. The object was created at the stack below.", Routine, desc,
+                 What);
+    else
+        snprintf(message, sizeof message, "%s was given %s: %s.", Routine, desc, What);
+    VfpDeliver(kind, NtsecSeverityError, Routine, Object, type, creation, message);
+}
+
+/*
+ * VfReportTypeMismatch - Routine expected an object of type Expected (e.g. a token) and
+ * got Object (e.g. a process: the seed example's trap, spec 5-D24). The routine fails
+ * with STATUS_OBJECT_TYPE_MISMATCH; this names what was passed and where it was created.
+ */
+VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected)
+{
+    if (Object == NULL) {
+        char message[256];
+        snprintf(message, sizeof message, "%s expected a %s and was given NULL.", Routine,
+                 Expected->Name);
+        VfpDeliver(NtsecFindingNotAnObject, NtsecSeverityError, Routine, NULL, "NULL", NULL,
+                   message);
+        return;
+    }
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Magic != OBP_HEADER_MAGIC) {
+        char what[128];
+        snprintf(what, sizeof what, "expected a %s", Expected->Name);
+        VfReportBadObject(Routine, Object, what);
+        return;
+    }
+    char desc[256];
+    char creation[VFP_STACK_TEXT];
+    char message[1024];
+    VfpDescribeObject(Object, desc, sizeof desc);
+    VfpObjectCreationStack(Object, creation, sizeof creation);
+    snprintf(message, sizeof message,
+             "%s expected a %s but was given %s. C accepts it because PACCESS_TOKEN, PEPROCESS "
+             "and PETHREAD are all pointers; the call fails with STATUS_OBJECT_TYPE_MISMATCH "
+             "and changes nothing. The %s was created at the stack below.", Routine,
+             Expected->Name, desc, h->Type->Name);
+    VfpDeliver(NtsecFindingWrongObjectType, NtsecSeverityError, Routine, Object, h->Type->Name,
+               creation, message);
+}
+
+/*
+ * Leak accounting. Objects that running threads keep alive are not leaks: a running
+ * thread owns one reference on its own ETHREAD (released when it ends), each live thread
+ * one on its process and, while impersonating, one on its token; each process one on
+ * its primary token. An object is "explained" when every reference it has comes from
+ * such an owner that is itself explained (checked in type order thread, process,
+ * token). Every other live tracked object is reported with its outstanding references.
+ */
+#define VFP_MAX_LEAKS 1024
+
+/* A thread whose teardown has not run (started or about to start; adopted threads). */
+static BOOLEAN VfpThreadRunning(PETHREAD Thread)
+{
+    return (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) == 0;
+}
+
+static pthread_mutex_t VfpLeakLock = PTHREAD_MUTEX_INITIALIZER; /* guards the arrays below */
+
+static ULONG VfpReportObjectLeaks(VOID)
+{
+    ULONG reported = 0;
+    static PVOID objects[VFP_MAX_LEAKS];
+    static BOOLEAN explained[VFP_MAX_LEAKS];
+    ULONG n = 0;
+    pthread_mutex_lock(&VfpLeakLock);
+    pthread_mutex_lock(&VfpObjectLock);
+    for (PLIST_ENTRY e = VfpLiveObjects.Flink; e != &VfpLiveObjects && n < VFP_MAX_LEAKS;
+         e = e->Flink) {
+        POBJECT_HEADER h = CONTAINING_RECORD(e, OBJECT_HEADER, TrackLinks);
+        if (atomic_load(&h->PointerCount) <= 0)
+            continue; /* being deleted right now */
+        atomic_fetch_add(&h->PointerCount, 1); /* pinned while reported */
+        explained[n] = FALSE;
+        objects[n++] = h->Body;
+    }
+    pthread_mutex_unlock(&VfpObjectLock);
+
+    /* Threads: a running thread with only its own reference. */
+    for (ULONG i = 0; i < n; i++) {
+        POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
+        if (h->Type == &ObpThreadType && VfpThreadRunning(objects[i]) &&
+            atomic_load(&h->PointerCount) - 1 == 1)
+            explained[i] = TRUE;
+    }
+    /* Processes: every reference from an explained thread; tokens likewise. */
+    for (int pass = 0; pass < 2; pass++) {
+        POBJECT_TYPE type = pass == 0 ? &ObpProcessType : &ObpTokenType;
+        for (ULONG i = 0; i < n; i++) {
+            POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
+            if (h->Type != type)
+                continue;
+            LONG_PTR owners = 0;
+            for (ULONG j = 0; j < n; j++) {
+                if (!explained[j])
+                    continue;
+                POBJECT_HEADER o = OBJECT_TO_OBJECT_HEADER(objects[j]);
+                if (o->Type == &ObpThreadType) {
+                    PETHREAD t = objects[j];
+                    PPS_IMPERSONATION_INFORMATION info = atomic_load(&t->ImpersonationInfo);
+                    if (pass == 0 && t->Process == objects[i])
+                        owners++;
+                    if (pass == 1 && PspIsImpersonating(t) && info != NULL &&
+                        info->Token == objects[i])
+                        owners++;
+                } else if (pass == 1 && o->Type == &ObpProcessType &&
+                           ((PEPROCESS)objects[j])->PrimaryToken == objects[i]) {
+                    owners++;
+                }
+            }
+            if (owners > 0 && atomic_load(&h->PointerCount) - 1 == owners)
+                explained[i] = TRUE;
+        }
+    }
+
+    for (ULONG i = 0; i < n; i++) {
+        if (explained[i])
+            continue;
+        POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(objects[i]);
+        char creation[VFP_STACK_TEXT];
+        char message[768];
+        LONG_PTR refs = atomic_load(&h->PointerCount) - 1;
+        VfpFormatStack(h->CreationStack, h->CreationDepth, creation, sizeof creation);
+        snprintf(message, sizeof message,
+                 "%s %p (\"%s\") is still alive at shutdown with %ld outstanding reference%s; "
+                 "every reference taken must be released (ObDereferenceObject, "
+                 "PsDereference*Token, SeReleaseSubjectContext, SeDeleteClientSecurity, "
+                 "ZwClose). It was created at the stack below.", h->Type->Name, objects[i],
+                 h->CreatorTag ? h->CreatorTag : "?", (long)refs, refs == 1 ? "" : "s");
+        VfpDeliver(NtsecFindingReferenceLeak, NtsecSeverityError, "NtsecShutdown", objects[i],
+                   h->Type->Name, creation, message);
+        reported++;
+    }
+    for (ULONG i = 0; i < n; i++)
+        ObfDereferenceObject(objects[i]);
+    pthread_mutex_unlock(&VfpLeakLock);
+    return reported;
+}
+
+/* VfReportLeaks - objects, then contexts. Returns the number of findings. */
+ULONG VfReportLeaks(VOID)
+{
+    if (!VfIsEnabled())
+        return 0;
+    return VfpReportObjectLeaks() + VfpReportContextLeaks();
+}
+
+ULONG NtsecVerifierCheckLeaks(VOID)
+{
+    return VfReportLeaks();
+}
