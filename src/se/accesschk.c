@@ -29,7 +29,7 @@ static PCSTR SepPassName(SEP_PASS Pass)
  * already (previously granted, or granted by privilege).
  * @remarks MS-DTYP 2.5.3.2: owner implicit READ_CONTROL|WRITE_DAC unless the DACL holds an
  * OWNER RIGHTS (S-1-3-4) ACE, in which case OWNER RIGHTS ACEs give the owner exactly their
- * mask; inherit-only ACEs are skipped; an ACE's generic bits are mapped; object ACEs without
+ * mask; inherit-only ACEs are skipped; an ACE's generic bits are NOT mapped (MS-DTYP 2.5.3.2; SeAssignSecurity maps them); object ACEs without
  * an object type act as plain ACEs, with one they are skipped (no type list, spec row 17);
  * callback (conditional) ACEs are not evaluated: allow-callback never grants, deny-callback
  * always denies (fail closed).
@@ -132,7 +132,9 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             }
             continue;
         }
-        ACCESS_MASK mask = SepMapGeneric(SepAceMask(ace), Req->Mapping) & Want;
+        /* The ACE's mask is used as stored: generic bits in an ACE are not mapped by the
+         * check (MS-DTYP 2.5.3.2; they are mapped when the descriptor is assigned). */
+        ACCESS_MASK mask = SepAceMask(ace) & Want;
         if (allow) {
             ACCESS_MASK newly = mask & ~granted & ~denied;
             granted |= newly;
@@ -207,7 +209,18 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
         return;
     }
 
-    /* 1. Privileges. */
+    /* 1. Mandatory integrity, before the DACL and the privileges (Microsoft MIC). */
+    ACCESS_MASK mandatoryDenied = SepMandatoryDeniedAccess(Req) & ~prev;
+    if (!maximum && (desired & mandatoryDenied & ~prev)) {
+        if (trace) {
+            SepTrace(trace, "result: integrity pass denies");
+            SepTraceMask(trace, desired & mandatoryDenied);
+            SepTrace(trace, ": STATUS_ACCESS_DENIED\n");
+        }
+        return;
+    }
+
+    /* 2. Privileges (after integrity: Forshaw ch. 7 model). */
     NTSTATUS privStatus = STATUS_SUCCESS;
     ULONG used = 0;
     ACCESS_MASK byPrivilege = SepPrivilegeGrantedAccess(Req, &used, &privStatus);
@@ -219,17 +232,6 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
         return;
     }
     ACCESS_MASK preGranted = prev | byPrivilege;
-
-    /* 2. Mandatory integrity. */
-    ACCESS_MASK mandatoryDenied = SepMandatoryDeniedAccess(Req) & ~prev;
-    if (!maximum && (desired & mandatoryDenied & ~prev)) {
-        if (trace) {
-            SepTrace(trace, "result: integrity pass denies");
-            SepTraceMask(trace, desired & mandatoryDenied);
-            SepTrace(trace, ": STATUS_ACCESS_DENIED\n");
-        }
-        return;
-    }
 
     /* 3. Normal pass. */
     ACCESS_MASK deniedNormal = 0;
@@ -244,7 +246,10 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
                                         &deniedRestricted);
         ULONG flags = atomic_load_explicit(&token->TokenFlags, memory_order_relaxed);
         if (flags & TOKEN_WRITE_RESTRICTED) {
-            ACCESS_MASK writeBits = Req->Mapping->GenericWrite & ~(READ_CONTROL | SYNCHRONIZE);
+            /* Write bits: GenericWrite minus what GenericRead/GenericExecute also hold
+             * (READ_CONTROL, SYNCHRONIZE, ...), as NtApiDotNet GenericMapping.HasWrite. */
+            ACCESS_MASK writeBits = Req->Mapping->GenericWrite & ~Req->Mapping->GenericRead &
+                                    ~Req->Mapping->GenericExecute;
             r |= ~writeBits;
             if (trace)
                 SepTrace(trace, "restricted pass: write-restricted token: only write bits are "
@@ -470,6 +475,8 @@ NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_M
             SepTrace(Trace, "privileges used: SeSecurityPrivilege\n");
         if (result.PrivilegesUsed & SEP_USED_TAKE_OWNERSHIP_PRIVILEGE)
             SepTrace(Trace, "privileges used: SeTakeOwnershipPrivilege\n");
+        if (result.PrivilegesUsed & SEP_USED_RELABEL_PRIVILEGE)
+            SepTrace(Trace, "privileges used: SeRelabelPrivilege\n");
     }
     *GrantedAccess = result.GrantedAccess;
     *AccessStatus = result.Status;

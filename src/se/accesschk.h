@@ -130,6 +130,7 @@ VOID SepTraceSid(PSEP_TRACE Trace, PSID Sid);
 
 #define SEP_USED_SECURITY_PRIVILEGE        0x1
 #define SEP_USED_TAKE_OWNERSHIP_PRIVILEGE  0x2
+#define SEP_USED_RELABEL_PRIVILEGE         0x4
 
 typedef struct _SEP_ACCESS_REQUEST {
     const SEP_SD_VIEW *Sd;

@@ -31,14 +31,54 @@ VOID SepObjectIntegrity(const SEP_SD_VIEW *Sd, PULONG Rid, PULONG Policy)
 }
 
 /*
- * SepMandatoryDeniedAccess - the bits the mandatory policy takes away.
- * @remarks Microsoft, "Mandatory Integrity Control" and MS-DTYP 2.5.3.2: when the token's
- * mandatory policy includes TOKEN_MANDATORY_POLICY_NO_WRITE_UP and its level is below the
- * object's, it may have only the generic-read, generic-write and generic-execute rights of
- * the object's mapping that the label does not forbid (NO_WRITE_UP removes GenericWrite,
- * NO_READ_UP GenericRead, NO_EXECUTE_UP GenericExecute); every other bit (DELETE,
- * WRITE_DAC, WRITE_OWNER, ...) is denied. A token at or above the object's level, or whose
- * policy is OFF, is not limited. A token without an integrity SID counts as Medium (5-D19).
+ * SepMandatoryAllowedAccess - the rights a token below the object's level may still have,
+ * given the label policy (NO_READ_UP / NO_WRITE_UP / NO_EXECUTE_UP) and the type's mapping.
+ * @remarks Each of the three categories owns a set of rights: read = GenericRead|READ_CONTROL;
+ * execute = the GenericExecute bits that are not read bits, plus SYNCHRONIZE; write =
+ * GenericWrite|DELETE|WRITE_DAC|WRITE_OWNER|ACCESS_SYSTEM_SECURITY. The starting set is
+ * GenericRead|GenericExecute|READ_CONTROL|SYNCHRONIZE, plus GenericAll when writing up is
+ * allowed; a right is then removed when it belongs to a forbidden category and to no
+ * permitted one (so READ_CONTROL and SYNCHRONIZE, shared by the file mapping's three
+ * generic sets, survive as long as one category is permitted). A label policy of 0 forbids
+ * nothing (GenericAll). This is the behaviour measured on Windows and modelled by
+ * J. Forshaw (NtApiDotNet GenericMapping.GetAllowedMandatoryAccess; "Windows Security
+ * Internals" ch. 7, Test-MandatoryIntegrityLevel); MS-DTYP 2.5.3.3 states only that the
+ * label restricts the bits the DACL may grant. SeRelabelPrivilege (enabled) adds WRITE_OWNER.
+ */
+static ACCESS_MASK SepMandatoryAllowedAccess(const GENERIC_MAPPING *m, ULONG Policy, BOOLEAN Relabel)
+{
+    BOOLEAN canRead = !(Policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP);
+    BOOLEAN canWrite = !(Policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP);
+    BOOLEAN canExecute = !(Policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP);
+    ACCESS_MASK readSet = m->GenericRead | READ_CONTROL;
+    ACCESS_MASK executeSet = (m->GenericExecute & ~m->GenericRead) | SYNCHRONIZE;
+    ACCESS_MASK writeSet = m->GenericWrite | DELETE | WRITE_DAC | WRITE_OWNER | ACCESS_SYSTEM_SECURITY;
+    ACCESS_MASK allowed;
+
+    if (canRead && canWrite && canExecute) {
+        allowed = m->GenericAll;
+    } else {
+        ACCESS_MASK permitted = (canRead ? readSet : 0) | (canWrite ? writeSet : 0) |
+                                (canExecute ? executeSet : 0);
+        ACCESS_MASK forbidden = (canRead ? 0 : readSet) | (canWrite ? 0 : writeSet) |
+                                (canExecute ? 0 : executeSet);
+        allowed = m->GenericRead | m->GenericExecute | READ_CONTROL | SYNCHRONIZE |
+                  (canWrite ? m->GenericAll : 0);
+        allowed &= ~(forbidden & ~permitted);
+    }
+    if (Relabel)
+        allowed |= WRITE_OWNER;
+    return allowed;
+}
+
+/*
+ * SepMandatoryDeniedAccess - the bits the mandatory policy takes away (0 when none).
+ * @remarks Microsoft, "Mandatory Integrity Control": the check runs before the DACL (and,
+ * as in Forshaw's model, before privileges: SeTakeOwnershipPrivilege and
+ * SeSecurityPrivilege do not lift it); it applies only when the token's mandatory policy
+ * has TOKEN_MANDATORY_POLICY_NO_WRITE_UP and its level is below the object's; the rights
+ * left are those of SepMandatoryAllowedAccess. A token without an integrity SID counts as
+ * Medium (spec 5-D19).
  */
 ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request)
 {
@@ -62,22 +102,17 @@ ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request)
                      (unsigned)tokenRid, (unsigned)objectRid);
         return 0;
     }
-    ACCESS_MASK allowed = 0;
-    if (!(policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP))
-        allowed |= m->GenericWrite;
-    if (!(policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP))
-        allowed |= m->GenericRead;
-    if (!(policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP))
-        allowed |= m->GenericExecute;
+    BOOLEAN relabel = SepTokenPrivilegeEnabled(token, SE_RELABEL_PRIVILEGE);
+    ACCESS_MASK allowed = SepMandatoryAllowedAccess(m, policy, relabel);
     ACCESS_MASK denied = ~allowed & ~(ACCESS_MASK)(MAXIMUM_ALLOWED | SEP_GENERIC_BITS);
     if (trace) {
-        SepTrace(trace, "integrity pass: token 0x%04x < object 0x%04x, label policy%s%s%s: "
+        SepTrace(trace, "integrity pass: token 0x%04x < object 0x%04x, label policy%s%s%s%s: "
                         "allows only 0x%08x",
                  (unsigned)tokenRid, (unsigned)objectRid,
                  (policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP) ? " NO_WRITE_UP" : "",
                  (policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP) ? " NO_READ_UP" : "",
                  (policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP) ? " NO_EXECUTE_UP" : "",
-                 (unsigned)allowed);
+                 relabel ? " (+WRITE_OWNER by SeRelabelPrivilege)" : "", (unsigned)allowed);
         SepTraceMask(trace, allowed);
         SepTrace(trace, "\n");
     }

@@ -40,6 +40,14 @@ ACCESS_MASK SepPrivilegeGrantedAccess(const SEP_ACCESS_REQUEST *Request, PULONG 
         *Used |= SEP_USED_TAKE_OWNERSHIP_PRIVILEGE;
         if (Request->Trace)
             SepTrace(Request->Trace, "privilege: SeTakeOwnershipPrivilege grants WRITE_OWNER\n");
+    } else if ((desired & (WRITE_OWNER | MAXIMUM_ALLOWED)) &&
+               SepTokenPrivilegeEnabled(token, SE_RELABEL_PRIVILEGE)) {
+        /* Forshaw, "Windows Security Internals" ch. 7 (Resolve-TokenPrivilegeAccess):
+         * SeRelabelPrivilege also grants WRITE_OWNER, when SeTakeOwnership did not. */
+        granted |= WRITE_OWNER;
+        *Used |= SEP_USED_RELABEL_PRIVILEGE;
+        if (Request->Trace)
+            SepTrace(Request->Trace, "privilege: SeRelabelPrivilege grants WRITE_OWNER\n");
     }
     return granted;
 }
@@ -53,7 +61,8 @@ NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges)
 {
     *Privileges = NULL;
     ULONG count = ((Used & SEP_USED_SECURITY_PRIVILEGE) ? 1 : 0) +
-                  ((Used & SEP_USED_TAKE_OWNERSHIP_PRIVILEGE) ? 1 : 0);
+                  ((Used & SEP_USED_TAKE_OWNERSHIP_PRIVILEGE) ? 1 : 0) +
+                  ((Used & SEP_USED_RELABEL_PRIVILEGE) ? 1 : 0);
     if (count == 0)
         return STATUS_SUCCESS;
     PPRIVILEGE_SET set = ExAllocatePoolWithTag(
@@ -69,6 +78,11 @@ NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges)
     }
     if (Used & SEP_USED_TAKE_OWNERSHIP_PRIVILEGE) {
         set->Privilege[set->PrivilegeCount].Luid.LowPart = SE_TAKE_OWNERSHIP_PRIVILEGE;
+        set->Privilege[set->PrivilegeCount].Luid.HighPart = 0;
+        set->Privilege[set->PrivilegeCount++].Attributes = SE_PRIVILEGE_USED_FOR_ACCESS;
+    }
+    if (Used & SEP_USED_RELABEL_PRIVILEGE) {
+        set->Privilege[set->PrivilegeCount].Luid.LowPart = SE_RELABEL_PRIVILEGE;
         set->Privilege[set->PrivilegeCount].Luid.HighPart = 0;
         set->Privilege[set->PrivilegeCount++].Attributes = SE_PRIVILEGE_USED_FOR_ACCESS;
     }

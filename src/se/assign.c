@@ -112,7 +112,9 @@ static NTSTATUS SepComputeAcl(const SEP_SD_VIEW *Parent, const SEP_SD_VIEW *Expl
     }
     if (defaultAcl) {
         *Present = TRUE;
-        return SepCopyAcl(Out, defaultAcl);
+        /* The default DACL is applied like a creator ACL: generic bits mapped (the check
+         * does not map ACE masks, MS-DTYP 2.5.3.2). */
+        return SepComputeCreatorAcl(Out, defaultAcl, C, IsDacl, FALSE);
     }
     SepAclBuilderFree(Out);
     return STATUS_SUCCESS;

@@ -72,10 +72,17 @@ GEN = "Microsoft 'Generic Access Rights'"
 row(GEN + ": GENERIC_READ mapped", tok, f"O:{O}G:{O}D:(A;;FR;;;WD)", "GENERIC_READ", "FILE_GENERIC_READ", OK)
 row(GEN + ": GENERIC_ALL mapped", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)", "GENERIC_ALL", "FILE_ALL_ACCESS", OK)
 row(GEN + ": GENERIC_WRITE mapped, only read allowed", tok, f"O:{O}G:{O}D:(A;;FR;;;WD)", "GENERIC_WRITE", "0", AD)
-row(GEN + ": GA in ACE is mapped", tok, f"O:{O}G:{O}D:(A;;GA;;;WD)", "FILE_WRITE_DATA", "FILE_WRITE_DATA", OK)
-row(GEN + ": GR in ACE grants FILE_GENERIC_READ", tok, f"O:{O}G:{O}D:(A;;GR;;;WD)", "FILE_GENERIC_READ", "FILE_GENERIC_READ", OK)
+# Generic bits in an ACE are not mapped by the check: MS-DTYP 2.5.3.2 removes Ace.Mask from the
+# request as stored, and Forshaw's Windows model (windows-security-internals ch. 7,
+# Get-DiscretionaryAccess) does the same; SeAssignSecurity maps them when the descriptor is
+# built (MS-DTYP 2.5.3.4). Wine's server and ReactOS map them in the check (more permissive).
+ACEGEN = MD + " / Forshaw 'Windows Security Internals' ch. 7 model: ACE masks used as stored"
+row(ACEGEN + ": GA in an ACE grants no specific right", tok, f"O:{O}G:{O}D:(A;;GA;;;WD)", "FILE_WRITE_DATA", "0", AD)
+row(ACEGEN + ": GR in an ACE does not grant FILE_GENERIC_READ", tok, f"O:{O}G:{O}D:(A;;GR;;;WD)", "FILE_GENERIC_READ", "0", AD)
 row(GEN + ": GR in ACE does not grant write", tok, f"O:{O}G:{O}D:(A;;GR;;;WD)", "FILE_WRITE_DATA", "0", AD)
-row(GEN + ": KEY_READ via GR with key mapping", tok, f"O:{O}G:{O}D:(A;;GR;;;WD)", "KEY_READ", "KEY_READ", OK, mapping="KEY")
+row(ACEGEN + ": KEY_READ not granted by an unmapped GR ACE", tok, f"O:{O}G:{O}D:(A;;GR;;;WD)", "KEY_READ", "0", AD, mapping="KEY")
+row(ACEGEN + ": GA ACE plus a specific ACE: only the specific one counts", tok, f"O:{O}G:{O}D:(A;;GA;;;WD)(A;;0x1;;;WD)", "MAXIMUM_ALLOWED", "FILE_READ_DATA", OK)
+row(ACEGEN + ": GENERIC_READ asked is mapped, a KR ACE grants it", tok, f"O:{O}G:{O}D:(A;;KR;;;WD)", "GENERIC_READ", "KEY_READ", OK, mapping="KEY")
 row(GEN + ": KEY_SET_VALUE needs write", tok, f"O:{O}G:{O}D:(A;;KR;;;WD)", "KEY_SET_VALUE", "0", AD, mapping="KEY")
 row(GEN + ": GENERIC_ALL on key", tok, f"O:{O}G:{O}D:(A;;KA;;;WD)", "GENERIC_ALL", "KEY_ALL_ACCESS", OK, mapping="KEY")
 row(WINE + ": explicit check rejects unmapped generic bits", "type=impersonation level=impersonation " + tok, f"O:{O}G:{O}D:(A;;FA;;;WD)", "GENERIC_READ", "0", GNM, rules="EXPLICIT")
@@ -122,11 +129,17 @@ row(RST + " + " + DO + ": normal via WD, restricted via the group", tdr, f"O:{O}
 row(RST + " + " + DO + ": MAXIMUM_ALLOWED", tdr, f"O:{O}G:{O}D:(A;;FA;;;WD)(A;;0x1;;;{G})", "MAXIMUM_ALLOWED", "FILE_READ_DATA", OK)
 
 # 9. Write-restricted tokens (Microsoft 'CreateRestrictedToken' WRITE_RESTRICTED)
-WRS = "Microsoft 'CreateRestrictedToken' (WRITE_RESTRICTED)"
+WRS = "Microsoft 'CreateRestrictedToken' (WRITE_RESTRICTED) / TechNet blog 'Write-restricted token'"
 twr = f"{BASE} restricted={R} write-restricted integrity=medium"
 row(WRS + ": reads not limited", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)", "FILE_READ_DATA", "FILE_READ_DATA", OK)
 row(WRS + ": writes need a restricted SID", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)", "FILE_WRITE_DATA", "0", AD)
 row(WRS + ": writes with the restricted SID", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)(A;;0x2;;;{R})", "FILE_WRITE_DATA", "FILE_WRITE_DATA", OK)
+WRC = "Microsoft blog 'Write-restricted token' (TechNet voy 2007): restricting SIDs only for write access; write = GenericWrite&~GenericRead&~GenericExecute (NtApiDotNet GenericMapping.HasWrite); (C) non-write bits come from the normal pass"
+row(WRC + ": READ_CONTROL (in FILE_GENERIC_WRITE and READ) not limited", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)", "READ_CONTROL|SYNCHRONIZE", "READ_CONTROL|SYNCHRONIZE", OK)
+row(WRC + ": DELETE not limited", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)", "DELETE", "DELETE", OK)
+row(WRC + ": FILE_APPEND_DATA limited", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)(A;;0x2;;;{R})", "FILE_APPEND_DATA", "0", AD)
+row(WRC + ": deny for a restricted SID on a write bit", twr, f"O:{O}G:{O}D:(D;;0x2;;;{R})(A;;FA;;;WD)(A;;FA;;;{R})", "FILE_WRITE_DATA", "0", AD)
+row(WRC + ": key write needs the restricted SID", twr, f"O:{O}G:{O}D:(A;;KA;;;WD)", "KEY_SET_VALUE", "0", AD, mapping="KEY")
 row(WRS + ": MAXIMUM_ALLOWED drops write bits", twr, f"O:{O}G:{O}D:(A;;FA;;;WD)", "MAXIMUM_ALLOWED", "FILE_ALL_ACCESS&~(FILE_WRITE_DATA|FILE_APPEND_DATA|FILE_WRITE_EA|FILE_WRITE_ATTRIBUTES)", OK)
 
 # 10. Mandatory integrity (MIC)
@@ -150,7 +163,19 @@ row(MIC + ": high token writes a high object", thi, f"O:{O}G:{O}D:(A;;FA;;;WD)S:
 row(MIC + ": high token writes a medium object", thi, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NWNR;;;ME)", "FILE_ALL_ACCESS", "FILE_ALL_ACCESS", OK)
 row(MIC + ": label does not grant: DACL still decides", thi, f"O:{O}G:{O}D:S:(ML;;NW;;;LW)", "FILE_READ_DATA", "0", AD)
 row(MIC + ": integrity + MAXIMUM_ALLOWED removes write", tlow, f"O:{O}G:{O}D:(A;;FA;;;WD)", "MAXIMUM_ALLOWED", "FILE_GENERIC_READ|FILE_GENERIC_EXECUTE", OK)
-row(MIC + ": integrity + MAXIMUM_ALLOWED with no-read-up", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)", "MAXIMUM_ALLOWED", "FILE_GENERIC_EXECUTE", OK)
+# The rights a lower token keeps under a label: Forshaw's Windows model (NtApiDotNet
+# GenericMapping.GetAllowedMandatoryAccess; windows-security-internals ch. 7
+# Test-MandatoryIntegrityLevel): read = GR|RC, execute = (GX&~GR)|SYNCHRONIZE, write =
+# GW|DELETE|WRITE_DAC|WRITE_OWNER|ACCESS_SYSTEM_SECURITY; a right of a forbidden category survives
+# only if a permitted category holds it.
+FMIC = MIC + " / Forshaw NtApiDotNet GetAllowedMandatoryAccess"
+row(FMIC + ": integrity + MAXIMUM_ALLOWED with no-read-up leaves FILE_EXECUTE|SYNCHRONIZE", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)", "MAXIMUM_ALLOWED", "FILE_EXECUTE|SYNCHRONIZE", OK)
+row(FMIC + ": no-read-up: READ_CONTROL is a read right", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NWNR;;;HI)", "READ_CONTROL", "0", AD)
+row(FMIC + ": no-execute-up only: DELETE allowed (write up permitted)", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NX;;;HI)", "DELETE", "DELETE", OK)
+row(FMIC + ": no-execute-up only: MAXIMUM_ALLOWED loses FILE_EXECUTE only", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NX;;;HI)", "MAXIMUM_ALLOWED", "FILE_ALL_ACCESS&~FILE_EXECUTE", OK)
+row(FMIC + ": no-read-up only: READ_CONTROL kept (also a write right)", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NR;;;HI)", "READ_CONTROL|FILE_WRITE_DATA", "READ_CONTROL|FILE_WRITE_DATA", OK)
+row(FMIC + ": no-read-up only: FILE_READ_ATTRIBUTES lost", tok, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;;NR;;;HI)", "FILE_READ_ATTRIBUTES", "0", AD)
+row(FMIC + ": no-write-up: ACCESS_SYSTEM_SECURITY is a write right even with SeSecurityPrivilege", f"{BASE} privileges=SeSecurityPrivilege integrity=low", f"O:{O}G:{O}D:(A;;FA;;;WD)", "ACCESS_SYSTEM_SECURITY", "0", AD)
 row(MIC + ": integrity + MAXIMUM_ALLOWED owner RC survives", tlow, f"O:{U}G:{O}D:", "MAXIMUM_ALLOWED", "READ_CONTROL", OK)
 row(MIC + ": inherit-only label ignored", tlow, f"O:{O}G:{O}D:(A;;FA;;;WD)S:(ML;OICIIO;NW;;;SI)", "FILE_GENERIC_READ", "FILE_GENERIC_READ", OK)
 row(MIC + ": NULL DACL still subject to integrity", tlow, f"O:{O}G:{O}D:NO_ACCESS_CONTROL", "FILE_WRITE_DATA", "0", AD)
@@ -177,6 +202,18 @@ row(TOWN + ": privilege gives only WRITE_OWNER", ttake, f"O:{O}G:{O}D:", "WRITE_
 row(TOWN + ": MAXIMUM_ALLOWED includes WRITE_OWNER", ttake, f"O:{O}G:{O}D:(A;;FR;;;WD)", "MAXIMUM_ALLOWED", "FILE_GENERIC_READ|WRITE_OWNER", OK)
 row(TOWN + ": without privilege WRITE_OWNER denied", tok, f"O:{O}G:{O}D:", "WRITE_OWNER", "0", AD)
 row(TOWN + ": disabled privilege does not count", f"{BASE} privileges=SeTakeOwnershipPrivilege:disabled integrity=medium", f"O:{O}G:{O}D:", "WRITE_OWNER", "0", AD)
+
+# 11b. Integrity with privileges: the mandatory check comes first (Microsoft 'Mandatory Integrity
+# Control': evaluated before the DACL; Forshaw ch. 7 Get-PSGrantedAccess: Test-MandatoryAccess before
+# Resolve-TokenPrivilegeAccess), so SeTakeOwnershipPrivilege / SeSecurityPrivilege do not lift it;
+# SeRelabelPrivilege adds WRITE_OWNER to what the label allows and grants it (Forshaw ch. 7).
+IP = MIC + " + Forshaw ch. 7 (integrity before privileges)"
+row(IP + ": low token with SeTakeOwnershipPrivilege cannot take a medium object", f"{BASE} privileges=SeTakeOwnershipPrivilege integrity=low", f"O:{O}G:{O}D:", "WRITE_OWNER", "0", AD)
+row(IP + ": medium token with SeTakeOwnershipPrivilege cannot take a high object", f"{BASE} privileges=SeTakeOwnershipPrivilege integrity=medium", f"O:{O}G:{O}D:S:(ML;;NW;;;HI)", "WRITE_OWNER", "0", AD)
+row(IP + ": high token with SeTakeOwnershipPrivilege takes a high object", f"{BASE} privileges=SeTakeOwnershipPrivilege integrity=high", f"O:{O}G:{O}D:S:(ML;;NW;;;HI)", "WRITE_OWNER", "WRITE_OWNER", OK)
+row(IP + ": low token without SeSecurityPrivilege: integrity denies first (not PRIVILEGE_NOT_HELD)", tlow, f"O:{O}G:{O}D:(A;;FA;;;WD)", "ACCESS_SYSTEM_SECURITY", "0", AD)
+row(IP + ": SeRelabelPrivilege lets a low token have WRITE_OWNER on a medium object", f"{BASE} privileges=SeRelabelPrivilege integrity=low", f"O:{O}G:{O}D:", "WRITE_OWNER", "WRITE_OWNER", OK)
+row(IP + ": integrity + MAXIMUM_ALLOWED with SeTakeOwnershipPrivilege: no WRITE_OWNER up", f"{BASE} privileges=SeTakeOwnershipPrivilege integrity=low", f"O:{O}G:{O}D:(A;;FA;;;WD)", "MAXIMUM_ALLOWED", "FILE_GENERIC_READ|FILE_GENERIC_EXECUTE", OK)
 
 # 12. Levels (spec 2.20)
 L = "spec 2.20"
