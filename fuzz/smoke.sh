@@ -10,13 +10,14 @@ seconds="${2:-10}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in fuzz_sid_string fuzz_sddl fuzz_sd_relative; do
+for src in "$here"/fuzz_*.c; do
+    target="$(basename "$src" .c)"
     bin="$build/fuzz/$target"
     [ -x "$bin" ] || { echo "smoke: $bin not built" >&2; exit 2; }
     mkdir -p "$work/$target"
     echo "== $target (${seconds}s)"
     if ! "$bin" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/$target-" \
-         "$work/$target" "$here/corpus/$target" > "$work/$target.log" 2>&1; then
+         "$work/$target" $( [ -d "$here/corpus/$target" ] && echo "$here/corpus/$target" ) > "$work/$target.log" 2>&1; then
         tail -n 60 "$work/$target.log"
         echo "smoke: $target FAILED" >&2
         status=1
