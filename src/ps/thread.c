@@ -182,6 +182,9 @@ static void *PspThreadStart(void *Argument)
 {
     PETHREAD thread = Argument;
     PspBindCurrent(thread); /* consumes the reference taken for the running thread */
+    /* A pthread starts with its creator's kernel credentials, which may be a client's. */
+    if (PspHostSyncHook != NULL)
+        PspHostSyncHook(thread);
     thread->StartRoutine(thread->StartContext);
     return NULL; /* teardown runs in the key destructor */
 }
