@@ -104,7 +104,9 @@ static PETHREAD PspAdoptCurrentThread(VOID)
     PETHREAD thread;
     if (!NT_SUCCESS(PspAllocateThread(PspHostProcess, "thread (adopted)", &thread)))
         return NULL;
-    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED);
+    /* With the host backend on, the first PsGetCurrentThread syncs the adopted thread to the
+     * host process identity (it may have inherited a client's credentials). */
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED | (PspHostSyncHook ? PSP_HOST_DIRTY : 0));
     thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
