@@ -9,8 +9,8 @@ echo "| routine | header | status |"
 echo "|---|---|---|"
 for h in include/ntsec/*.h; do
     # Declarations start with one of the export macros; the name precedes the first '('.
-    grep -hE '^(_Must_inspect_result_ )?(NTKERNELAPI|NTSYSAPI|NTSEC_API|KSECDDDECLSPEC) ' "$h" |
-        grep -v '^extern' | grep '(' |
+    (grep -hE '^(_Must_inspect_result_ )?(NTKERNELAPI|NTSYSAPI|NTSEC_API|KSECDDDECLSPEC) ' "$h" |
+        grep -v '^extern' | grep '(' || true) |
         sed -E 's/\(.*//; s/.*[ *]([A-Za-z_][A-Za-z0-9_]*)$/\1/' | sort -u |
         while read -r name; do
             if grep -qx "$name" <<<"$defined"; then s="implemented"; else s="**not yet**"; fi

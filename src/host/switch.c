@@ -46,7 +46,8 @@ NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
     if (groups == NULL)
         return STATUS_NO_MEMORY;
     if (Creds->Groups != NULL) {
-        memcpy(groups, Creds->Groups, (SIZE_T)Creds->GroupCount * sizeof(gid_t));
+        if (Creds->GroupCount != 0)
+            memcpy(groups, Creds->Groups, (SIZE_T)Creds->GroupCount * sizeof(gid_t));
         ExFreePool(Creds->Groups);
     }
     Creds->Groups = groups;
@@ -70,7 +71,8 @@ NTSTATUS HostCredsCopy(PHOST_CREDS Dest, const HOST_CREDS *Source)
     Dest->Uid = Source->Uid;
     Dest->Gid = Source->Gid;
     Dest->GroupCount = Source->GroupCount;
-    memcpy(Dest->Groups, Source->Groups, (SIZE_T)Source->GroupCount * sizeof(gid_t));
+    if (Source->GroupCount != 0)
+        memcpy(Dest->Groups, Source->Groups, (SIZE_T)Source->GroupCount * sizeof(gid_t));
     return STATUS_SUCCESS;
 }
 
@@ -132,7 +134,7 @@ BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b)
 static BOOLEAN HostpSameGroupsExactly(const HOST_CREDS *a, const HOST_CREDS *b)
 {
     return a->GroupCount == b->GroupCount &&
-           memcmp(a->Groups, b->Groups, (SIZE_T)a->GroupCount * sizeof(gid_t)) == 0;
+           (a->GroupCount == 0 || memcmp(a->Groups, b->Groups, (SIZE_T)a->GroupCount * sizeof(gid_t)) == 0);
 }
 
 /* ---- prepare ---- */
@@ -335,7 +337,8 @@ static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULON
     }
     if (HostSysGetGroups(ScratchSize, Scratch, &count) != 0)
         return EIO;
-    if (count != t->GroupCount || memcmp(Scratch, t->Groups, (SIZE_T)count * sizeof(gid_t)) != 0)
+    if (count != t->GroupCount ||
+        (count != 0 && memcmp(Scratch, t->Groups, (SIZE_T)count * sizeof(gid_t)) != 0))
         return EPERM;
     return 0;
 }

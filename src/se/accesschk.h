@@ -7,7 +7,6 @@
 
 #include <string.h>
 #include "se/sep.h"
-#include "se/privnames.h"
 
 #ifndef STATUS_GENERIC_NOT_MAPPED
 #define STATUS_GENERIC_NOT_MAPPED ((NTSTATUS)0xC00000E6L)
@@ -174,5 +173,7 @@ ACCESS_MASK SepPrivilegeGrantedAccess(const SEP_ACCESS_REQUEST *Request, PULONG 
 /* Builds the PRIVILEGE_SET for Used (pool, freed by SeFreePrivileges); NULL when Used is 0. */
 NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges);
 
+/* Privilege name for trace output. */
+#include "se/privnames.h" /* SepPrivilegeName: NULL for an unknown LUID */
 
 #endif /* NTSEC_ACCESSCHK_H */

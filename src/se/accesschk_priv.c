@@ -8,6 +8,7 @@
 
 #define SEP_PRIVSET_TAG 0x76725053 /* 'SPrv' */
 
+/* SepPrivilegeName lives in se/privnames.c (the one privilege-name table). */
 
 /*
  * SepPrivilegeGrantedAccess - @remarks MS-DTYP 2.5.3.2 and Microsoft "SACL Access Right" /

@@ -22,7 +22,7 @@ contains whoami-token "gid 40101"
 contains whoami-token "deny-only, never a gid"
 contains whoami-token "no gid mapping"
 contains whoami-token "uid 40001  gid 40101  groups 40101"
-check whoami-bad-token 1 "$NTSEC" whoami --token 'user=bogus'
+check whoami-bad-token 2 "$NTSEC" whoami --token 'user=bogus'
 
 if [ "$(id -u)" != 0 ]; then
     check run-as-unprivileged 125 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- true

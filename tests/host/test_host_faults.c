@@ -117,10 +117,11 @@ static void test_fault_sweep_user_to_user_keeps_previous_client(void **state)
 
 /* Rollback fails too (every syscall from step N on fails): bug check, thread ends. */
 static _Atomic int RanOn;
+static PTOKEN RollbackToken;
 static void *BodyRollbackFails(void *Arg)
 {
     ULONG step = *(ULONG *)Arg;
-    PTOKEN token = SixteenGroupToken(TH_UID_A, 41000);
+    PTOKEN token = RollbackToken;
     /* Warm the per-thread cache (reads the kernel's ids) so that the steps counted below
      * are groups, gid, uid and the verifying reads. */
     assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
@@ -140,10 +141,17 @@ static void test_failed_rollback_bugchecks_and_thread_never_runs_on(void **state
     for (ULONG step = 1; step <= 6; step++) {
         atomic_store(&BugCheckCount, 0);
         atomic_store(&RanOn, 0);
+        RollbackToken = SixteenGroupToken(TH_UID_A, 41000);
         ThRunOnThread(BodyRollbackFails, &step);
         assert_int_equal(atomic_load(&BugCheckCount), 1);
         assert_int_equal(atomic_load(&BugCheckCode), NTSEC_HOST_CREDENTIALS_INCONSISTENT);
         assert_int_equal(atomic_load(&RanOn), 0);
+        /* The thread was ended inside PsImpersonateClient, after it had referenced the
+         * token for the change it was making: that in-flight reference ended with it, as
+         * with a kernel thread killed mid-routine. Ours plus that one remain. */
+        assert_int_equal(NtsecReferenceCount(RollbackToken), 2);
+        ObfDereferenceObject(RollbackToken);
+        ObfDereferenceObject(RollbackToken);
     }
     atomic_store(&BugCheckCount, 0);
 }

@@ -3,7 +3,7 @@
  * revert, disable/restore, capture subject contexts and create/delete client contexts on
  * shared tokens; at the end every token's reference count is back to its baseline
  * (spec invariants T1/T2, 1.6, 1.7). Clean under TSan. Iterations: NTSEC_STRESS_ITERS
- * (default 3000 per thread).
+ * (default 10000 per thread).
  */
 #include <stdlib.h>
 #include "ntsec_test.h"
@@ -65,7 +65,7 @@ static void test_stress_impersonation_refcounts_balance(void **state)
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     const char *env = getenv("NTSEC_STRESS_ITERS");
-    int iters = env ? atoi(env) : 3000;
+    int iters = env ? atoi(env) : 10000;
     enum { N = 6 };
     PEPROCESS procs[N] = {F->ProcA, F->ProcB, F->ProcSVC, F->ProcA, F->ProcSVC, F->ProcB};
     PETHREAD threads[N];

@@ -266,6 +266,31 @@ static void test_sddl_unprintable_aces_fail_closed(void **state)
     assert_true(strstr(NtsecLastErrorText(), "ACE 0") != NULL);
 }
 
+static void test_sddl_allocation_failures_fail_closed(void **state)
+{
+    PCSTR text = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)S:(AU;SA;FA;;;WD)";
+    ULONG n;
+    for (n = 1; n <= 8; n++) {
+        PSECURITY_DESCRIPTOR sd = (PVOID)1;
+        PSTR out = (PSTR)1;
+        NTSTATUS status;
+        NtsecSetAllocationFailure(n);
+        status = NtsecSddlToSecurityDescriptor(text, &sd, NULL);
+        NtsecSetAllocationFailure(0);
+        if (status != STATUS_SUCCESS) {
+            assert_status(status, STATUS_INSUFFICIENT_RESOURCES);
+            assert_null(sd);
+            continue;
+        }
+        NtsecSetAllocationFailure(1);
+        status = NtsecSecurityDescriptorToSddl(sd, ALL_INFO, &out);
+        NtsecSetAllocationFailure(0);
+        assert_status(status, STATUS_INSUFFICIENT_RESOURCES);
+        assert_null(out);
+        NtsecFree(sd);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_sddl_every_prefix_fails_cleanly),
         cmocka_unit_test(test_sddl_info_selection_and_absolute_input),
         cmocka_unit_test(test_sddl_unprintable_aces_fail_closed),
+        cmocka_unit_test(test_sddl_allocation_failures_fail_closed),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -73,16 +73,3 @@ int NtsecCmdRunAs(int argc, char **argv)
     fprintf(stderr, "ntsec run-as: %s: %s\n", argv[i], strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);
 }
-
-/* Until tools/ntsec/main.c (another work item) provides the dispatch table: a weak main
- * for `ntsec whoami` and `ntsec run-as`. The real main.c overrides it. */
-int NtsecCmdWhoami(int argc, char **argv);
-__attribute__((weak)) int main(int argc, char **argv)
-{
-    if (argc >= 2 && strcmp(argv[1], "whoami") == 0)
-        return NtsecCmdWhoami(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "run-as") == 0)
-        return NtsecCmdRunAs(argc - 1, argv + 1);
-    fprintf(stderr, "usage: ntsec whoami [--all] | ntsec run-as --token TEXT -- COMMAND...\n");
-    return 2;
-}

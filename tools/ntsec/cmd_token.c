@@ -116,14 +116,14 @@ static void CmdPrintToken(PTOKEN T)
     }
 }
 
-/* NtsecCmdToken - `ntsec token TEXT...` (the words are joined with spaces). Exit 0, 1 (usage), 2 (bad text). */
+/* NtsecCmdToken - `ntsec token TEXT...` (the words are joined with spaces). Exit 0, 2 (bad usage or bad text). */
 int NtsecCmdToken(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fprintf(argc < 2 ? stderr : stdout,
                 "usage: ntsec token 'user=SID groups=... privileges=... ...'\n"
                 "Parses a token in the text form (docs/token-text.md) and prints it like whoami /all.\n");
-        return argc < 2 ? 1 : 0;
+        return argc < 2 ? 2 : 0;
     }
     size_t len = 1;
     for (int i = 1; i < argc; i++)
@@ -156,14 +156,3 @@ int NtsecCmdToken(int argc, char **argv)
     return 0;
 }
 
-/*
- * Until tools/ntsec/main.c (the dispatch table, another helper's file) exists, this weak
- * main lets `ntsec token ...` run; the strong main of main.c replaces it at link time.
- */
-__attribute__((weak)) int main(int argc, char **argv)
-{
-    if (argc >= 2 && strcmp(argv[1], "token") == 0)
-        return NtsecCmdToken(argc - 1, argv + 1);
-    fprintf(stderr, "usage: ntsec token 'TEXT'\n");
-    return 1;
-}

@@ -197,7 +197,7 @@ int NtsecCmdWhoami(int argc, char **argv)
         NTSTATUS st = NtsecCreateTokenFromText(text, &t);
         if (!NT_SUCCESS(st)) {
             fprintf(stderr, "ntsec whoami: bad token text (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
-            return 1;
+            return 2;
         }
         token = t;
     } else {

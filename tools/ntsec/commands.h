@@ -16,7 +16,7 @@
 #define NTSEC_COMMAND_LIST(X)                                                                   \
     X("sddl", NtsecCmdSddl, "parse, print and explain SDDL and self-relative descriptor bytes") \
     X("token", NtsecCmdToken, "parse a token's text form and print it like whoami /all")     \
-    /* @@NTSEC_COMMAND impersonate@@ X("impersonate", NtsecCmdImpersonate, "...") */           \
+    X("impersonate", NtsecCmdImpersonate, "impersonate a token from a process; allowed or downgraded, and why") \
     X("check", NtsecCmdCheck, "run an access check of a token against a descriptor")         \
     X("whoami", NtsecCmdWhoami, "print the host process token (from the Linux credentials)") \
     X("run-as", NtsecCmdRunAs, "impersonate a token through the host backend, then exec")    \

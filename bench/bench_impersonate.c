@@ -1,0 +1,203 @@
+/*
+ * bench_impersonate.c - the impersonation core against its in-memory floor, in one run:
+ *   - PsImpersonateClient + PsRevertToSelf on the current thread
+ *   - SeCaptureSubjectContext + SeReleaseSubjectContext (while impersonating)
+ *   - SeCreateClientSecurity, static tracking (token copy) of 10 and 100 groups,
+ *     + SeDeleteClientSecurity
+ *   baseline: a thread-local pointer swap with an atomic increment and decrement
+ *   - scaling: the impersonate/revert pair on 1 thread vs 2 threads on different tokens
+ *     (2-thread run repeated 3 times).
+ * Run: build/bench_impersonate   (NTSEC_BENCH_SECONDS=0.3 per measurement by default)
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "harness.h"
+#include "ntsec.h"
+
+/* ---- baseline: what impersonate+revert must at least do ---- */
+static __thread void *BaselineSlot;
+static _Atomic long BaselineRefs;
+
+static void Baseline(void *Context, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        atomic_fetch_add_explicit(&BaselineRefs, 1, memory_order_relaxed);
+        BaselineSlot = Context;
+        BENCH_KEEP(BaselineSlot);
+        void *old = BaselineSlot;
+        BaselineSlot = NULL;
+        atomic_fetch_sub_explicit(&BaselineRefs, 1, memory_order_acq_rel);
+        BENCH_KEEP(old);
+    }
+}
+
+static void Pair(void *Context, uint64_t n)
+{
+    PETHREAD self = PsGetCurrentThread();
+    for (uint64_t i = 0; i < n; i++) {
+        if (PsImpersonateClient(self, Context, FALSE, FALSE, SecurityImpersonation) != 0)
+            return;
+        PsRevertToSelf();
+    }
+}
+
+static void Capture(void *Context, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        SECURITY_SUBJECT_CONTEXT ctx;
+        SeCaptureSubjectContext(&ctx);
+        BENCH_KEEP(ctx.ClientToken);
+        SeReleaseSubjectContext(&ctx);
+    }
+}
+
+typedef struct {
+    PETHREAD Client;
+} STATIC_CTX;
+
+static void StaticCopy(void *Context, uint64_t n)
+{
+    STATIC_CTX *s = Context;
+    SECURITY_QUALITY_OF_SERVICE q = {sizeof q, SecurityImpersonation, SECURITY_STATIC_TRACKING, FALSE};
+    for (uint64_t i = 0; i < n; i++) {
+        SECURITY_CLIENT_CONTEXT cc;
+        if (SeCreateClientSecurity(s->Client, &q, FALSE, &cc) != 0)
+            return;
+        SeDeleteClientSecurity(&cc);
+    }
+}
+
+/* An idle thread of a process with Groups groups, to be captured by SeCreateClientSecurity. */
+static pthread_mutex_t IdleLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t IdleCond = PTHREAD_COND_INITIALIZER;
+static int IdleQuit;
+
+static VOID Idle(PVOID Context)
+{
+    pthread_mutex_lock(&IdleLock);
+    while (!IdleQuit)
+        pthread_cond_wait(&IdleCond, &IdleLock);
+    pthread_mutex_unlock(&IdleLock);
+}
+
+static PACCESS_TOKEN TokenWithGroups(int Groups, const char *Extra)
+{
+    char text[8192];
+    int len = snprintf(text, sizeof text, "user=S-1-5-21-7-7-7-1001 groups=");
+    for (int g = 0; g < Groups; g++)
+        len += snprintf(text + len, sizeof text - len, "%sS-1-5-21-7-7-7-%d", g ? "," : "", 5000 + g);
+    snprintf(text + len, sizeof text - len, " integrity=ME %s", Extra);
+    PACCESS_TOKEN t = NULL;
+    if (NtsecCreateTokenFromText(text, &t) != 0) {
+        fprintf(stderr, "token text: %s\n", NtsecLastErrorText());
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- scaling ---- */
+typedef struct {
+    PACCESS_TOKEN Token;
+    uint64_t Iterations;
+    pthread_barrier_t *Barrier;
+    double Seconds;
+} SCALE;
+
+static double Now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *ScaleThread(void *Arg)
+{
+    SCALE *s = Arg;
+    Pair(s->Token, 1000); /* adopt + warm up */
+    pthread_barrier_wait(s->Barrier);
+    double t0 = Now();
+    Pair(s->Token, s->Iterations);
+    s->Seconds = Now() - t0;
+    return NULL;
+}
+
+/* Ops per second over all threads, each thread on its own token. */
+static double Throughput(PACCESS_TOKEN *Tokens, int Threads, uint64_t Iterations)
+{
+    pthread_t t[2];
+    SCALE s[2];
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, Threads);
+    for (int i = 0; i < Threads; i++) {
+        s[i] = (SCALE){Tokens[i], Iterations, &barrier, 0};
+        pthread_create(&t[i], NULL, ScaleThread, &s[i]);
+    }
+    double slowest = 0;
+    for (int i = 0; i < Threads; i++) {
+        pthread_join(t[i], NULL);
+        if (s[i].Seconds > slowest)
+            slowest = s[i].Seconds;
+    }
+    pthread_barrier_destroy(&barrier);
+    return Threads * (double)Iterations / slowest;
+}
+
+int main(void)
+{
+    double sec = BenchSeconds();
+    /* Same user as the host process, so no downgrade copy is made: the pure swap path. */
+    PACCESS_TOKEN self = PsReferencePrimaryToken(PsGetCurrentProcess());
+    PACCESS_TOKEN dup[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++)
+        NtsecDuplicateToken(self, TokenImpersonation, SecurityImpersonation, FALSE, &dup[i]);
+
+    BenchHeader("Impersonation core");
+    double base = BenchMeasure(Baseline, &base, sec, 3);
+    double pair = BenchMeasure(Pair, dup[0], sec, 3);
+    BenchRow("PsImpersonateClient+PsRevertToSelf", pair, "TLS swap+atomic inc/dec", base);
+
+    PsImpersonateClient(PsGetCurrentThread(), dup[0], FALSE, FALSE, SecurityImpersonation);
+    double cap = BenchMeasure(Capture, NULL, sec, 3);
+    PsRevertToSelf();
+    BenchRow("SeCaptureSubjectContext+Release", cap, "TLS swap+atomic inc/dec", base);
+
+    int groups[2] = {10, 100};
+    for (int g = 0; g < 2; g++) {
+        PACCESS_TOKEN tok = TokenWithGroups(groups[g], "");
+        PEPROCESS p;
+        PETHREAD t;
+        if (tok == NULL || NtsecCreateProcess(tok, &p) != 0 || NtsecCreateThread(p, Idle, NULL, &t) != 0)
+            return 1;
+        STATIC_CTX s = {t};
+        double ns = BenchMeasure(StaticCopy, &s, sec, 3);
+        char name[96];
+        snprintf(name, sizeof name, "SeCreateClientSecurity static, %d groups", groups[g]);
+        BenchRow(name, ns, "TLS swap+atomic inc/dec", base);
+        pthread_mutex_lock(&IdleLock);
+        IdleQuit = 1;
+        pthread_cond_broadcast(&IdleCond);
+        pthread_mutex_unlock(&IdleLock);
+        NtsecJoinThread(t);
+        IdleQuit = 0;
+        ObDereferenceObject(t);
+        ObDereferenceObject(p);
+        ObDereferenceObject(tok);
+    }
+
+    uint64_t iters = (uint64_t)(sec * 1e9 / (pair > 1 ? pair : 1));
+    double one = Throughput(dup, 1, iters);
+    printf("\nscaling, impersonate+revert pair, each thread on its own token (%llu pairs/thread)\n",
+           (unsigned long long)iters);
+    printf("  1 thread : %.1f Mpairs/s\n", one / 1e6);
+    for (int r = 0; r < 3; r++) {
+        double two = Throughput(dup, 2, iters);
+        printf("  2 threads: %.1f Mpairs/s  scaling %.2fx (run %d)\n", two / 1e6, two / one, r + 1);
+    }
+    ObDereferenceObject(dup[0]);
+    ObDereferenceObject(dup[1]);
+    PsDereferencePrimaryToken(self);
+    return 0;
+}
