@@ -107,12 +107,12 @@ ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request)
     ACCESS_MASK denied = ~allowed & ~(ACCESS_MASK)(MAXIMUM_ALLOWED | SEP_GENERIC_BITS);
     if (trace) {
         SepTrace(trace, "integrity pass: token 0x%04x < object 0x%04x, label policy%s%s%s%s: "
-                        "allows only 0x%08x",
+                        "allows only",
                  (unsigned)tokenRid, (unsigned)objectRid,
                  (policy & SYSTEM_MANDATORY_LABEL_NO_WRITE_UP) ? " NO_WRITE_UP" : "",
                  (policy & SYSTEM_MANDATORY_LABEL_NO_READ_UP) ? " NO_READ_UP" : "",
                  (policy & SYSTEM_MANDATORY_LABEL_NO_EXECUTE_UP) ? " NO_EXECUTE_UP" : "",
-                 relabel ? " (+WRITE_OWNER by SeRelabelPrivilege)" : "", (unsigned)allowed);
+                 relabel ? " (+WRITE_OWNER by SeRelabelPrivilege)" : "");
         SepTraceMask(trace, allowed);
         SepTrace(trace, "\n");
     }
