@@ -6,6 +6,9 @@
  * routine returns its failure status with state unchanged.
  */
 #include <stdlib.h>
+#include <string.h>
+
+#define EXP_CACHE_LINE 64
 #include "ntsec.h"
 
 static __thread ULONG ExpFailAt;      /* 0 = off; else countdown to the failing allocation */
@@ -24,12 +27,20 @@ ULONG NtsecAllocationCount(VOID)
 /*
  * ExAllocatePoolWithTag - returns NumberOfBytes of zeroed memory the caller frees with
  * ExFreePool(WithTag), or NULL when out of memory (or when a test injected a failure).
+ * The *CacheAligned pool types return whole 64-byte cache lines, 64-byte aligned.
  */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     ExpAllocations++;
     if (ExpFailAt != 0 && --ExpFailAt == 0)
         return NULL;
+    if (PoolType & NonPagedPoolCacheAligned) {
+        SIZE_T size = (NumberOfBytes + EXP_CACHE_LINE - 1) & ~(SIZE_T)(EXP_CACHE_LINE - 1);
+        PVOID p = aligned_alloc(EXP_CACHE_LINE, size ? size : EXP_CACHE_LINE);
+        if (p != NULL)
+            memset(p, 0, size ? size : EXP_CACHE_LINE);
+        return p;
+    }
     return calloc(1, NumberOfBytes ? NumberOfBytes : 1);
 }
 

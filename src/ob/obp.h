@@ -58,12 +58,20 @@ static inline BOOLEAN ObpIsObjectOfType(PVOID Object, POBJECT_TYPE Type)
     return h->Magic == OBP_HEADER_MAGIC && h->Type == Type;
 }
 
+/* Reports a wrong object type to the verifier (when on); always returns FALSE. */
+BOOLEAN ObpReportTypeMismatch(PVOID Object, POBJECT_TYPE Type, PCSTR Routine);
+
 /*
  * ObpCheckType - TRUE iff Object is a live object of type Type; otherwise reports a
  * verifier finding naming Routine (when the verifier is on) and returns FALSE.
- * Takes no reference.
+ * Takes no reference. Inline: it guards every public entry point.
  */
-BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine);
+static inline BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine)
+{
+    if (__builtin_expect(ObpIsObjectOfType(Object, Type), 1))
+        return TRUE;
+    return ObpReportTypeMismatch(Object, Type, Routine);
+}
 
 /* Name of the object's type, or "not an object". */
 PCSTR ObpTypeName(PVOID Object);

@@ -19,7 +19,7 @@ static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
     PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
     if (info != NULL)
         return info;
-    PPS_IMPERSONATION_INFORMATION fresh = ExAllocatePoolWithTag(NonPagedPool, sizeof(*fresh), PSP_INFO_TAG);
+    PPS_IMPERSONATION_INFORMATION fresh = ExAllocatePoolWithTag(NonPagedPoolCacheAligned, sizeof(*fresh), PSP_INFO_TAG);
     if (fresh == NULL)
         return NULL;
     PPS_IMPERSONATION_INFORMATION expected = NULL;
