@@ -31,6 +31,18 @@ static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
 }
 
 /*
+ * PspHostPublished - after Thread's effective token changed: when the host backend is on
+ * and Thread is not the caller, mark it so that its next ntsec call syncs the OS
+ * credentials. The switch hook marked it before publishing too; marking again after
+ * publishing closes the window in which the target could sync to the old token.
+ */
+static VOID PspHostPublished(PETHREAD Thread)
+{
+    if (PspHostSwitchHook != NULL && Thread != PspCurrentThreadNoSync())
+        atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
+}
+
+/*
  * PspInstall - under the thread lock, makes Token (whose reference is transferred to the
  * thread) the impersonation token with the given flags; returns the previously
  * impersonated token, whose thread reference the caller must release after this returns
@@ -47,6 +59,7 @@ static PTOKEN PspInstall(PETHREAD Thread, PPS_IMPERSONATION_INFORMATION Info, PT
     Info->EffectiveOnly = EffectiveOnly;
     atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
     PspUnlockThreadSecurity(Thread);
+    PspHostPublished(Thread);
     return old;
 }
 
@@ -60,6 +73,8 @@ static PTOKEN PspUninstall(PETHREAD Thread)
         atomic_store_explicit(&Thread->ActiveImpersonation, FALSE, memory_order_release);
     }
     PspUnlockThreadSecurity(Thread);
+    if (old != NULL)
+        PspHostPublished(Thread);
     return old;
 }
 
@@ -192,8 +207,10 @@ BOOLEAN PsDisableImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE Imperson
         was = TRUE;
     }
     PspUnlockThreadSecurity(Thread);
-    if (was)
+    if (was) {
+        PspHostPublished(Thread);
         VfThreadDisabledImpersonation(Thread, ImpersonationState);
+    }
     return was;
 }
 

@@ -104,7 +104,9 @@ static PETHREAD PspAdoptCurrentThread(VOID)
     PETHREAD thread;
     if (!NT_SUCCESS(PspAllocateThread(PspHostProcess, "thread (adopted)", &thread)))
         return NULL;
-    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED);
+    /* With the host backend on, the first PsGetCurrentThread syncs the adopted thread to the
+     * host process identity (it may have inherited a client's credentials). */
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED | (PspHostSyncHook ? PSP_HOST_DIRTY : 0));
     thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
@@ -182,6 +184,9 @@ static void *PspThreadStart(void *Argument)
 {
     PETHREAD thread = Argument;
     PspBindCurrent(thread); /* consumes the reference taken for the running thread */
+    /* A pthread starts with its creator's kernel credentials, which may be a client's. */
+    if (PspHostSyncHook != NULL)
+        PspHostSyncHook(thread);
     thread->StartRoutine(thread->StartContext);
     return NULL; /* teardown runs in the key destructor */
 }

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 #include "ntsec_test.h"
+#include "rtl/rtlp.h"
+#include <stdio.h>
 #include "specfixture.h"
 #include "se/sep.h"
 
@@ -354,6 +356,10 @@ static void test_case44_obsolete_impersonate_client(void **state)
 /* case 45 [R]: Anonymous QoS on a primary token impersonates at Anonymous.
  * (The SeAccessCheck and open-thread-token halves belong to the access-check and token
  * suites: test_spec_access / tokens.) */
+#define FILE_GENERIC_READ_45 0x120089
+#define FILE_GENERIC_WRITE_45 0x120116
+#define FILE_GENERIC_EXECUTE_45 0x1200A0
+
 static void test_case45_anonymous_qos_on_primary_token(void **state)
 {
     FX;
@@ -368,7 +374,31 @@ static void test_case45_anonymous_qos_on_primary_token(void **state)
     SECURITY_SUBJECT_CONTEXT ctx;
     SeCaptureSubjectContextEx(tSvc, F->ProcSVC, &ctx);
     assert_int_equal(ctx.ImpersonationLevel, SecurityAnonymous);
+    /* ... a subsequent SeAccessCheck(UserMode) fails on the level (spec 2.20), even though
+     * the DACL grants user B everything ... */
+    char sddl[160], sid[96];
+    assert_status(RtlpSidToString(SpecUserSid('B'), sid, sizeof sid), STATUS_SUCCESS);
+    snprintf(sddl, sizeof sddl, "O:BAG:BAD:(A;;GA;;;%s)", sid);
+    PSECURITY_DESCRIPTOR sd;
+    ULONG sdLength;
+    assert_status(NtsecSddlToSecurityDescriptor(sddl, &sd, &sdLength), STATUS_SUCCESS);
+    GENERIC_MAPPING map = { FILE_GENERIC_READ_45, FILE_GENERIC_WRITE_45, FILE_GENERIC_EXECUTE_45, 0x1F01FF };
+    ACCESS_MASK granted = 0xdead;
+    NTSTATUS access = STATUS_SUCCESS;
+    assert_false(SeAccessCheck(sd, &ctx, FALSE, 0x1 /* FILE_READ_DATA */, 0, NULL, &map, UserMode,
+                               &granted, &access));
+    assert_status(access, STATUS_BAD_IMPERSONATION_LEVEL);
+    assert_int_equal(granted, 0);
+    NtsecFree(sd);
     SeReleaseSubjectContext(&ctx);
+    /* ... and the open-thread-token service refuses an Anonymous-level thread (5-D18). */
+    HANDLE threadHandle, tokenHandle = NULL;
+    assert_status(ObOpenObjectByPointer(tSvc, OBJ_KERNEL_HANDLE, NULL, THREAD_ALL_ACCESS, *PsThreadType,
+                                        KernelMode, &threadHandle), STATUS_SUCCESS);
+    assert_status(ZwOpenThreadTokenEx(threadHandle, TOKEN_QUERY, FALSE, OBJ_KERNEL_HANDLE, &tokenHandle),
+                  STATUS_CANT_OPEN_ANONYMOUS);
+    assert_null(tokenHandle);
+    assert_status(ZwClose(threadHandle), STATUS_SUCCESS);
     PsRevertThreadToSelf(tSvc);
     SeDeleteClientSecurity(&cc);
 }
