@@ -9,7 +9,8 @@
  *       thread is silently downgraded to an Identification copy of SYSTEM, so the task
  *       cannot act as SYSTEM (spec 3.2 step 5, 3.4) - the hazard the seed warns about;
  *   [3] with the System PROCESS stored where its token belongs: STATUS_OBJECT_TYPE_MISMATCH
- *       and nothing changes (spec 5-D24).
+ *       and nothing changes (spec 5-D24); with NTSEC_VERIFIER=1 the verifier reports the
+ *       mix-up ("[3] verifier: wrong object type in PsImpersonateClient").
  *
  * The seed function has no hook inside the task, so "during" is observed through a second
  * call path: the driver makes exactly the call the seed makes (PsImpersonateClient with
@@ -137,6 +138,18 @@ static VOID RunScenario(PVOID Arg)
     PsRevertToSelf();
 }
 
+/*
+ * Scenario 3 misuses the API on purpose, which the verifier (NTSEC_VERIFIER=1) reports.
+ * This handler takes those reports while scenario 3 runs and prints one line each, so
+ * the example shows the verifier catching the mix-up (and CI's NTSEC_VERIFIER_FATAL does
+ * not abort on a finding the example provokes deliberately). It runs on the scenario's
+ * thread; Context is the scenario number.
+ */
+static VOID PrintFinding(const NTSEC_VERIFIER_REPORT *Report, PVOID Context)
+{
+    printf("[%d] verifier: %s in %s\n", *(int *)Context, Report->KindName, Report->Routine);
+}
+
 static int RunOnSystemThread(SCENARIO *s)
 {
     HANDLE h;
@@ -184,7 +197,10 @@ int main(void)
     printf("== [3] the System process stored where its token belongs ==\n");
     SCENARIO s3 = {3, {(PACCESS_TOKEN)PsInitialSystemProcess}, clientToken, STATUS_UNSUCCESSFUL,
                    FALSE};
-    if (RunOnSystemThread(&s3))
+    NtsecSetVerifierHandler(PrintFinding, &s3.Number);
+    int failed = RunOnSystemThread(&s3);
+    NtsecSetVerifierHandler(NULL, NULL);
+    if (failed)
         return 1;
 
     PsDereferencePrimaryToken(systemToken);

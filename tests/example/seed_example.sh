@@ -16,4 +16,9 @@ expect "[2] PerformSpecialTask -> 0x00000000"
 expect "[3] PerformSpecialTask -> 0xC0000024 (STATUS_OBJECT_TYPE_MISMATCH)"
 expect "[3] previous impersonation restored exactly: yes"
 expect "== result: as expected =="
+# With the verifier on, the example's handler shows it catching scenario 3's mix-up.
+case "${NTSEC_VERIFIER:-0}" in
+    ""|0) ! grep -qF -- "verifier:" <<<"$out" || { echo "UNEXPECTED verifier line"; fail=1; } ;;
+    *) expect "[3] verifier: wrong object type in PsImpersonateClient" ;;
+esac
 exit $fail

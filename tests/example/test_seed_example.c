@@ -121,7 +121,7 @@ static void test_seed_with_process_pointer_is_type_mismatch(void **state)
 {
     PACCESS_TOKEN client = TestToken(USER_A " type=impersonation level=impersonation");
     RUN r = {{(PACCESS_TOKEN)PsInitialSystemProcess}, client};
-    RunOnSystemThread(&r);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType, RunOnSystemThread(&r));
     assert_status(r.Status, STATUS_OBJECT_TYPE_MISMATCH);
     assert_ptr_equal(r.Before, client);
     assert_ptr_equal(r.After, client);

@@ -174,7 +174,9 @@ static void test_failed_revert_bugchecks(void **state)
     TH_REQUIRE_ROOT();
     atomic_store(&BugCheckCount, 0);
     atomic_store(&RanOn, 0);
-    ThRunOnThread(BodyRevertFails, NULL);
+    /* the bug check ends the thread inside PsRevertToSelf, still impersonating */
+    EXPECT_VERIFIER_FINDING(NtsecFindingThreadExitImpersonating,
+                            ThRunOnThread(BodyRevertFails, NULL));
     assert_int_equal(atomic_load(&BugCheckCount), 1);
     assert_int_equal(atomic_load(&BugCheckCode), NTSEC_HOST_CREDENTIALS_INCONSISTENT);
     assert_int_equal(atomic_load(&RanOn), 0);

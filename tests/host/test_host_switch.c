@@ -253,7 +253,8 @@ static void test_thread_exit_while_impersonating_leaves_other_threads_alone(void
     TH_REQUIRE_ROOT();
     TH_IDS before, after;
     ThReadIds(&before);
-    ThRunOnThread(BodyExitImpersonating, NULL);
+    EXPECT_VERIFIER_FINDING(NtsecFindingThreadExitImpersonating,
+                            ThRunOnThread(BodyExitImpersonating, NULL));
     ThReadIds(&after);
     assert_true(ThIdsEqual(&before, &after));
     assert_int_equal(ThOpenRead(Tree.FileB), 0);

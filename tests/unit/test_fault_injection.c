@@ -92,6 +92,7 @@ static void test_fault_psimpersonate_first_time_info_block(void **state)
             AssertSame(F, &s);
         } else {
             assert_ptr_equal(SpecThreadToken(TrThread(r), NULL, NULL, NULL), F->IT_A2);
+            PsRevertThreadToSelf(TrThread(r)); /* end it before the thread does (spec 1.5 T4) */
         }
         TrStop(r);
         if (done)

@@ -211,12 +211,14 @@ static void test_case38_invalid_qos_level_and_bad_arguments(void **state)
     assert_status(SeCreateClientSecurity(tC, NULL, FALSE, &cc), STATUS_INVALID_PARAMETER);
     assert_status(SeCreateClientSecurity(tC, &q, FALSE, NULL), STATUS_INVALID_PARAMETER);
     assert_status(SeCreateClientSecurity(NULL, &q, FALSE, &cc), STATUS_INVALID_PARAMETER);
-    assert_status(SeCreateClientSecurity((PETHREAD)F->ProcB, &q, FALSE, &cc),
-                  STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeCreateClientSecurity((PETHREAD)F->ProcB, &q, FALSE, &cc),
+                      STATUS_OBJECT_TYPE_MISMATCH));
     assert_null(cc.ClientToken);
     SECURITY_SUBJECT_CONTEXT bogus = {(PACCESS_TOKEN)F->ProcB, SecurityImpersonation, F->PT_B, 0};
-    assert_status(SeCreateClientSecurityFromSubjectContext(&bogus, &q, FALSE, &cc),
-                  STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeCreateClientSecurityFromSubjectContext(&bogus, &q, FALSE, &cc),
+                      STATUS_OBJECT_TYPE_MISMATCH));
     assert_null(cc.ClientToken);
     SpecAssertRefs(F, &refs);
 }
@@ -256,7 +258,8 @@ static void test_case40_delete_releases_one_ref(void **state)
     SeDeleteClientSecurity(&dyn);
     assert_int_equal(NtsecReferenceCount(F->PT_B), pb);
     assert_null(dyn.ClientToken);
-    SeDeleteClientSecurity(&dyn); /* 5-D23: second delete is a no-op */
+    EXPECT_VERIFIER_FINDING(NtsecFindingClientContextDoubleDelete,
+        SeDeleteClientSecurity(&dyn)); /* 5-D23: second delete is a no-op */
     assert_int_equal(NtsecReferenceCount(F->PT_B), pb);
     SpecWatchDeletion(sta.ClientToken);
     SeDeleteClientSecurity(&sta);
@@ -413,7 +416,8 @@ static void test_impersonate_deleted_or_forged_context_changes_nothing(void **st
     assert_status(SeCreateClientSecurity(tC, &q, FALSE, &cc), STATUS_SUCCESS);
     SeDeleteClientSecurity(&cc);
     /* must not act as "impersonate NULL" (which would silently revert tSvc) */
-    assert_status(SeImpersonateClientEx(&cc, tSvc), STATUS_INVALID_PARAMETER);
+    EXPECT_VERIFIER_FINDING(NtsecFindingClientContextUseAfterDelete,
+        assert_status(SeImpersonateClientEx(&cc, tSvc), STATUS_INVALID_PARAMETER));
     assert_ptr_equal(SpecThreadToken(tSvc, NULL, NULL, NULL), F->IT_B2);
     assert_status(SeImpersonateClientEx(NULL, tSvc), STATUS_INVALID_PARAMETER);
     LONG_PTR procRefs = NtsecReferenceCount(F->ProcB);
@@ -421,12 +425,15 @@ static void test_impersonate_deleted_or_forged_context_changes_nothing(void **st
     memset(&forged, 0, sizeof forged);
     forged.SecurityQos = q;
     forged.ClientToken = (PACCESS_TOKEN)F->ProcB; /* a process where the token belongs */
-    assert_status(SeImpersonateClientEx(&forged, tSvc), STATUS_OBJECT_TYPE_MISMATCH);
-    SeDeleteClientSecurity(&forged); /* left alone: not a token */
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeImpersonateClientEx(&forged, tSvc), STATUS_OBJECT_TYPE_MISMATCH));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        SeDeleteClientSecurity(&forged)); /* left alone: not a token */
     assert_int_equal(NtsecReferenceCount(F->ProcB), procRefs);
     assert_ptr_equal(SpecThreadToken(tSvc, NULL, NULL, NULL), F->IT_B2);
     assert_status(SeCreateClientSecurity(tC, &q, FALSE, &cc), STATUS_SUCCESS);
-    assert_status(SeImpersonateClientEx(&cc, (PETHREAD)F->ProcSVC), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeImpersonateClientEx(&cc, (PETHREAD)F->ProcSVC), STATUS_OBJECT_TYPE_MISMATCH));
     SeDeleteClientSecurity(&cc);
     assert_ptr_equal(SpecThreadToken(tSvc, NULL, NULL, NULL), F->IT_B2);
     SpecAssertRefs(F, &refs);

@@ -128,16 +128,16 @@ static void test_case23_restore_null_state_ends_impersonation(void **state)
     SpecSnapshotRefs(F, &refs);
     SE_IMPERSONATION_STATE st;
     memset(&st, 0, sizeof st);
-    PsRestoreImpersonation(tA, &st);
+    EXPECT_VERIFIER_FINDING(NtsecFindingRestoreWithoutDisable, PsRestoreImpersonation(tA, &st));
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
     /* and from an interim impersonation: its thread reference is released */
     assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
                   STATUS_SUCCESS);
-    PsRestoreImpersonation(tA, &st);
+    EXPECT_VERIFIER_FINDING(NtsecFindingRestoreWithoutDisable, PsRestoreImpersonation(tA, &st));
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
-    PsRestoreImpersonation(tA, NULL);
+    EXPECT_VERIFIER_FINDING(NtsecFindingRestoreWithoutDisable, PsRestoreImpersonation(tA, NULL));
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
 }

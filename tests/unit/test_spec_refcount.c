@@ -304,9 +304,10 @@ static void test_wrong_object_type_token_is_type_mismatch(void **state)
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     LONG_PTR procRefs = NtsecReferenceCount(F->ProcA);
-    assert_status(PsImpersonateClient(tA, (PACCESS_TOKEN)F->ProcA, TRUE, TRUE,
-                                      SecurityImpersonation),
-                  STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(PsImpersonateClient(tA, (PACCESS_TOKEN)F->ProcA, TRUE, TRUE,
+                                          SecurityImpersonation),
+                      STATUS_OBJECT_TYPE_MISMATCH));
     assert_ptr_equal(SpecThreadToken(tA, NULL, NULL, NULL), F->IT_A2);
     assert_int_equal(NtsecReferenceCount(F->ProcA), procRefs);
     SpecAssertRefs(F, &refs);

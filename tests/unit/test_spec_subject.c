@@ -31,7 +31,8 @@ static void test_case24_capture_not_impersonating(void **state)
     assert_int_equal(NtsecReferenceCount(F->PT_A), pa);
     assert_null(ctx.ClientToken);
     assert_null(ctx.PrimaryToken);
-    SeReleaseSubjectContext(&ctx); /* 5-D23: no-op */
+    EXPECT_VERIFIER_FINDING(NtsecFindingSubjectContextDoubleRelease,
+                            SeReleaseSubjectContext(&ctx)); /* 5-D23: no-op */
     assert_int_equal(NtsecReferenceCount(F->PT_A), pa);
 }
 
@@ -163,12 +164,14 @@ static void test_capture_ex_wrong_types_gives_empty_context(void **state)
     SpecSnapshotRefs(F, &refs);
     SECURITY_SUBJECT_CONTEXT ctx;
     memset(&ctx, 0xAA, sizeof ctx);
-    SeCaptureSubjectContextEx(tA, (PEPROCESS)F->PT_A, &ctx);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+                            SeCaptureSubjectContextEx(tA, (PEPROCESS)F->PT_A, &ctx));
     assert_null(ctx.ClientToken);
     assert_null(ctx.PrimaryToken);
     assert_null(SeQuerySubjectContextToken(&ctx));
     memset(&ctx, 0xAA, sizeof ctx);
-    SeCaptureSubjectContextEx((PETHREAD)F->ProcA, F->ProcA, &ctx);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+                            SeCaptureSubjectContextEx((PETHREAD)F->ProcA, F->ProcA, &ctx));
     assert_null(ctx.PrimaryToken);
     SpecAssertRefs(F, &refs);
     /* a NULL thread captures the process only (spec 2.10 step 2) */

@@ -101,7 +101,9 @@ static VOID ProcessTokenBody(PVOID Context)
     CHECK(NtsecReferenceCount(f->PtA) == base);
     /* spec 5-D24: a process handle where a thread handle is expected */
     h = (HANDLE)0x1;
+    TestExpectFindingBegin(NtsecFindingWrongObjectType); /* runs off the cmocka thread: no fail_msg */
     CHECK(ZwOpenThreadTokenEx(NtCurrentProcess(), TOKEN_QUERY, FALSE, 0, &h) == STATUS_OBJECT_TYPE_MISMATCH);
+    CHECK(TestExpectFindingEnd() > 0 || NtsecVerifierFlags() == 0);
     CHECK(h == NULL);
     CHECK(ZwOpenThreadTokenEx((HANDLE)(ULONG_PTR)0x7ff0, TOKEN_QUERY, FALSE, 0, &h) == STATUS_INVALID_HANDLE);
     CHECK(ZwOpenThreadTokenEx(NtCurrentThread(), TOKEN_QUERY, FALSE, 0, NULL) == STATUS_INVALID_PARAMETER);

@@ -87,7 +87,8 @@ static void test_adjust_bad_arguments_change_nothing(void **state)
     assert_status(NtsecAdjustTokenPrivileges(t, FALSE, NULL, NULL), STATUS_INVALID_PARAMETER);
     TOKEN_PRIVILEGES en = One(SE_IMPERSONATE_PRIVILEGE, SE_PRIVILEGE_ENABLED);
     PTOKEN_PRIVILEGES prev = (PTOKEN_PRIVILEGES)0x1;
-    assert_status(NtsecAdjustTokenPrivileges(PsInitialSystemProcess, FALSE, &en, &prev), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(NtsecAdjustTokenPrivileges(PsInitialSystemProcess, FALSE, &en, &prev), STATUS_OBJECT_TYPE_MISMATCH));
     assert_null(prev);
     NtsecSetAllocationFailure(1);
     assert_status(NtsecAdjustTokenPrivileges(t, FALSE, &en, &prev), STATUS_NO_MEMORY);
@@ -157,7 +158,8 @@ static void test_duplicate_wrong_type_and_allocation_failure(void **state)
 {
     PACCESS_TOKEN d = (PACCESS_TOKEN)0x1;
     LONG_PTR before = NtsecReferenceCount(PsInitialSystemProcess);
-    assert_status(NtsecDuplicateToken(PsInitialSystemProcess, TokenPrimary, 0, FALSE, &d), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(NtsecDuplicateToken(PsInitialSystemProcess, TokenPrimary, 0, FALSE, &d), STATUS_OBJECT_TYPE_MISMATCH));
     assert_null(d);
     assert_int_equal(NtsecReferenceCount(PsInitialSystemProcess), before);
     PACCESS_TOKEN t = TestToken(TEXT_P);

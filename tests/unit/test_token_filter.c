@@ -118,7 +118,8 @@ static void test_bad_arguments(void **state)
     assert_status(SeFilterToken(src, 0, &bad, NULL, NULL, &f), STATUS_INVALID_SID);
     assert_null(f);
     LONG_PTR before = NtsecReferenceCount(PsInitialSystemProcess);
-    assert_status(SeFilterToken(PsInitialSystemProcess, 0, NULL, NULL, NULL, &f), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeFilterToken(PsInitialSystemProcess, 0, NULL, NULL, NULL, &f), STATUS_OBJECT_TYPE_MISMATCH));
     assert_int_equal(NtsecReferenceCount(PsInitialSystemProcess), before);
     assert_int_equal(NtsecReferenceCount(src), 1);
     ObDereferenceObject(src);

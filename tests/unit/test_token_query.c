@@ -169,15 +169,23 @@ static void test_wrong_object_type(void **state)
     PVOID buf = (PVOID)0x1;
     LUID luid;
     ULONG session;
-    assert_status(SeQueryInformationToken(p, TokenUser, &buf), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeQueryInformationToken(p, TokenUser, &buf), STATUS_OBJECT_TYPE_MISMATCH));
     assert_null(buf);
-    assert_status(SeQueryAuthenticationIdToken(p, &luid), STATUS_OBJECT_TYPE_MISMATCH);
-    assert_status(SeQuerySessionIdToken(p, &session), STATUS_OBJECT_TYPE_MISMATCH);
-    assert_int_equal(SeTokenType(p), 0);
-    assert_int_equal(SeTokenImpersonationLevel(p), SecurityAnonymous);
-    assert_false(SeTokenIsAdmin(p));
-    assert_true(SeTokenIsRestricted(p));
-    assert_true(SeTokenIsWriteRestricted(p));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeQueryAuthenticationIdToken(p, &luid), STATUS_OBJECT_TYPE_MISMATCH));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(SeQuerySessionIdToken(p, &session), STATUS_OBJECT_TYPE_MISMATCH));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_int_equal(SeTokenType(p), 0));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_int_equal(SeTokenImpersonationLevel(p), SecurityAnonymous));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_false(SeTokenIsAdmin(p)));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_true(SeTokenIsRestricted(p)));
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_true(SeTokenIsWriteRestricted(p)));
     assert_int_equal(NtsecReferenceCount(p), before);
 }
 

@@ -212,7 +212,8 @@ static void test_format_wrong_object_type(void **state)
     LONG_PTR before = NtsecReferenceCount(process);
     char buf[64];
     SIZE_T needed = 0;
-    assert_status(NtsecFormatToken(process, buf, sizeof(buf), &needed), STATUS_OBJECT_TYPE_MISMATCH);
+    EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
+        assert_status(NtsecFormatToken(process, buf, sizeof(buf), &needed), STATUS_OBJECT_TYPE_MISMATCH));
     assert_int_equal(NtsecReferenceCount(process), before);
     assert_status(NtsecCreateTokenFromText("user=SY", NULL), STATUS_INVALID_PARAMETER);
     PACCESS_TOKEN t = NULL;
