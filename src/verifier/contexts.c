@@ -9,6 +9,7 @@
  * or when the same address is captured again while still live.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "verifier/vfp.h"
 
@@ -38,7 +39,9 @@ PVFP_RECORD VfpTableFind(PVFP_TABLE Table, PVOID Key, PVOID Owner)
 
 PVFP_RECORD VfpTableInsert(PVFP_TABLE Table, PVOID Key, PVOID Owner)
 {
-    PVFP_RECORD r = ExAllocatePoolWithTag(PagedPool, sizeof *r, VFP_TAG);
+    /* Not through the pool: verifier bookkeeping must not consume a test's injected
+     * allocation failure (NtsecSetAllocationFailure) nor change the allocation count. */
+    PVFP_RECORD r = malloc(sizeof *r);
     if (r == NULL)
         return NULL;
     memset(r, 0, sizeof *r);
@@ -57,7 +60,7 @@ VOID VfpTableRemove(PVFP_TABLE Table, PVFP_RECORD Record)
         if (*p == Record) {
             *p = Record->Next;
             Table->Count--;
-            ExFreePoolWithTag(Record, VFP_TAG);
+            free(Record);
             return;
         }
     }
@@ -72,7 +75,7 @@ VOID VfpTablePurge(PVFP_TABLE Table, BOOLEAN (*Predicate)(PVFP_RECORD Record))
             if (Predicate == NULL || Predicate(r)) {
                 *p = r->Next;
                 Table->Count--;
-                ExFreePoolWithTag(r, VFP_TAG);
+                free(r);
             } else {
                 p = &r->Next;
             }
