@@ -95,6 +95,7 @@ static NTSTATUS SepValidateClientSecurityArgs(PSECURITY_QUALITY_OF_SERVICE Qos,
 {
     if (ClientContext == NULL)
         return STATUS_INVALID_PARAMETER;
+    VfClientContextCreating(ClientContext);
     ClientContext->ClientToken = NULL;
     if (Qos == NULL)
         return STATUS_INVALID_PARAMETER;

@@ -221,6 +221,23 @@ VOID VfSubjectContextLocked(PSECURITY_SUBJECT_CONTEXT Context, BOOLEAN Locked)
 
 /* ---- Client contexts ---- */
 
+/*
+ * VfClientContextCreating - a SeCreateClientSecurity* call starts filling Context. A record
+ * of an earlier, deleted context at the same address is forgotten: this is a new context,
+ * and deleting it after a failed create is harmless (spec 5-D23), not a double delete.
+ * A live record stays, so re-creating over a context that was never deleted is reported.
+ */
+VOID VfClientContextCreating(PSECURITY_CLIENT_CONTEXT Context)
+{
+    if (!VfIsEnabled() || Context == NULL)
+        return;
+    pthread_mutex_lock(&VfpClients.Lock);
+    PVFP_RECORD r = VfpTableFind(&VfpClients, Context, NULL);
+    if (r != NULL && r->State == VfpEnded)
+        VfpTableRemove(&VfpClients, r);
+    pthread_mutex_unlock(&VfpClients.Lock);
+}
+
 /* VfClientContextCreated - a successful SeCreateClientSecurity* filled Context. */
 VOID VfClientContextCreated(PSECURITY_CLIENT_CONTEXT Context)
 {

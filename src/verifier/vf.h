@@ -31,6 +31,7 @@ VOID VfSubjectContextCaptured(PSECURITY_SUBJECT_CONTEXT Context);
 /* Returns FALSE when the release must not proceed (released twice or while locked). */
 BOOLEAN VfSubjectContextReleasing(PSECURITY_SUBJECT_CONTEXT Context);
 VOID VfSubjectContextLocked(PSECURITY_SUBJECT_CONTEXT Context, BOOLEAN Locked);
+VOID VfClientContextCreating(PSECURITY_CLIENT_CONTEXT Context);
 VOID VfClientContextCreated(PSECURITY_CLIENT_CONTEXT Context);
 /* Returns FALSE when Context was already deleted (the caller must do nothing). */
 BOOLEAN VfClientContextDeleting(PSECURITY_CLIENT_CONTEXT Context);
