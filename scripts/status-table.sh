@@ -18,6 +18,13 @@ for h in include/ntsec/*.h; do
         done
 done
 echo
-echo "Paths that return STATUS_NOT_IMPLEMENTED (grep NTSEC_NOT_IMPLEMENTED in src/):"
+echo "Code paths that return STATUS_NOT_IMPLEMENTED (found in src/ by this script):"
 echo
-grep -rn "NTSEC_NOT_IMPLEMENTED(" src | grep -v '#define' | sed -E 's/^([^:]+):([0-9]+):.*NTSEC_NOT_IMPLEMENTED\("?([^")]*)"?\).*/- `\1:\2`: \3/' || echo "- none"
+# Each non-comment use, with the function it is in (the last line that starts a definition).
+for f in $(grep -rl 'STATUS_NOT_IMPLEMENTED\|NTSEC_NOT_IMPLEMENTED()' src --include='*.c' | sort); do
+    awk -v file="$f" '
+        /^[A-Za-z_][A-Za-z0-9_ \*]*\(/ { fn = $0; sub(/\(.*/, "", fn); n = split(fn, w, /[ *]+/); fn = w[n] }
+        /^ *\/\*/ || /^ \*( |\/|$)/ { next }
+        /STATUS_NOT_IMPLEMENTED|NTSEC_NOT_IMPLEMENTED\(\)/ { printf "- `%s` in `%s:%d`\n", fn, file, NR }
+    ' "$f"
+done
