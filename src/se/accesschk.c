@@ -135,26 +135,18 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         /* The ACE's mask is used as stored: generic bits in an ACE are not mapped by the
          * check (MS-DTYP 2.5.3.2; they are mapped when the descriptor is assigned). */
         ACCESS_MASK mask = SepAceMask(ace) & Want;
-        if (allow) {
-            ACCESS_MASK newly = mask & ~granted & ~denied;
+        /* First decision wins per bit: only bits neither granted nor denied yet change. */
+        ACCESS_MASK newly = mask & ~granted & ~denied;
+        if (allow)
             granted |= newly;
-            if (trace && newly) {
-                SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
-                SepTraceSid(trace, sid);
-                SepTrace(trace, " grants");
-                SepTraceMask(trace, newly);
-                SepTrace(trace, "\n");
-            }
-        } else {
-            ACCESS_MASK newly = mask & ~granted & ~denied;
+        else
             denied |= newly;
-            if (trace && newly) {
-                SepTrace(trace, "%s pass: ACE[%u] deny ", SepPassName(Pass), i);
-                SepTraceSid(trace, sid);
-                SepTrace(trace, " denies");
-                SepTraceMask(trace, newly);
-                SepTrace(trace, "\n");
-            }
+        if (trace && newly) {
+            SepTrace(trace, "%s pass: ACE[%u] %s ", SepPassName(Pass), i, allow ? "allow" : "deny");
+            SepTraceSid(trace, sid);
+            SepTrace(trace, " %s", allow ? "grants" : "denies");
+            SepTraceMask(trace, newly);
+            SepTrace(trace, "\n");
         }
     }
     *Denied = denied;
