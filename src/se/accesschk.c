@@ -371,16 +371,10 @@ BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
         return FALSE;
     }
     /* (3) the level gate */
-    if (SubjectSecurityContext->ClientToken != NULL &&
-        SubjectSecurityContext->ImpersonationLevel < SecurityImpersonation) {
-        VfAccessCheckBadLevel(SubjectSecurityContext, "SeAccessCheck");
-        *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL;
-        return FALSE;
-    }
-    PTOKEN token = SubjectSecurityContext->ClientToken ? SubjectSecurityContext->ClientToken
-                                                       : SubjectSecurityContext->PrimaryToken;
-    if (token == NULL || !SepIsToken(token, "SeAccessCheck")) {
-        *AccessStatus = STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = NULL;
+    NTSTATUS gate = SepSubjectCheckToken(SubjectSecurityContext, "SeAccessCheck", &token);
+    if (gate != STATUS_SUCCESS) {
+        *AccessStatus = gate;
         return FALSE;
     }
     /* (4) */
