@@ -5,24 +5,15 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rtlp.h"
-#include "ntsec.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *Data, size_t Size)
 {
     PSECURITY_DESCRIPTOR sd = NULL, sd2 = NULL;
     ULONG length = 0, length2 = 0;
     PSTR sddl = NULL;
-    char *text = malloc(Size + 1);
-    static int once;
-    if (!once) {
-        ULONG domain[8] = { 0 };
-        RtlpStringToSid("S-1-5-21-1-2-3", NULL, domain, sizeof(domain));
-        NtsecSetDomainSid(domain);
-        once = 1;
-    }
-    memcpy(text, Data, Size);
-    text[Size] = '\0';
+    FuzzSetDomainSidOnce();
+    char *text = FuzzText(Data, Size);
     if (NT_SUCCESS(NtsecSddlToSecurityDescriptor(text, &sd, &length))) {
         if (!RtlValidRelativeSecurityDescriptor(sd, length, 0) ||
             RtlLengthSecurityDescriptor(sd) != length)

@@ -4,23 +4,15 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rtlp.h"
-#include "ntsec.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *Data, size_t Size)
 {
     ULONG sid[SECURITY_MAX_SID_SIZE / 4], again[SECURITY_MAX_SID_SIZE / 4];
-    char *text = malloc(Size + 1), buffer[256];
+    char buffer[256];
     PCSTR end;
-    static int once;
-    if (!once) {
-        ULONG domain[8] = { 0 };
-        RtlpStringToSid("S-1-5-21-1-2-3", NULL, domain, sizeof(domain));
-        NtsecSetDomainSid(domain);
-        once = 1;
-    }
-    memcpy(text, Data, Size);
-    text[Size] = '\0';
+    FuzzSetDomainSidOnce();
+    char *text = FuzzText(Data, Size);
     if (NT_SUCCESS(RtlpStringToSid(text, &end, sid, sizeof(sid)))) {
         if (!RtlValidSid(sid) || end < text || end > text + Size)
             abort();

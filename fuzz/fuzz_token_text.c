@@ -6,17 +6,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ntsec.h"
+#include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size)
 {
     if (Size > 4096)
         return 0;
-    char *text = malloc(Size + 1);
+    char *text = FuzzText(Data, Size);
     if (text == NULL)
         return 0;
-    memcpy(text, Data, Size);
-    text[Size] = '\0';
     PACCESS_TOKEN token = NULL;
     NTSTATUS st = NtsecCreateTokenFromText(text, &token);
     free(text);

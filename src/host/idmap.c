@@ -380,6 +380,17 @@ static BOOLEAN HostpMapIdToSid(PHOST_IDMAP Map, ULONG Id, BOOLEAN Group, PSID Bu
 
 /* ---- the installed map ---- */
 
+/* HostpInstallMap - makes Map (owned by the table from now; NULL: none) the installed map
+ * and frees the one it replaces, after no reader can still be using it. */
+static VOID HostpInstallMap(PHOST_IDMAP Map)
+{
+    pthread_rwlock_wrlock(&HostpMapLock);
+    PHOST_IDMAP old = HostpMap;
+    HostpMap = Map;
+    pthread_rwlock_unlock(&HostpMapLock);
+    HostFreeIdMap(old);
+}
+
 static NTSTATUS HostpLoadFile(PCSTR Path)
 {
     FILE *file = fopen(Path, "re");
@@ -417,11 +428,7 @@ static NTSTATUS HostpLoadFile(PCSTR Path)
     free(text);
     if (!NT_SUCCESS(status))
         return status;
-    pthread_rwlock_wrlock(&HostpMapLock);
-    PHOST_IDMAP old = HostpMap;
-    HostpMap = map;
-    pthread_rwlock_unlock(&HostpMapLock);
-    HostFreeIdMap(old);
+    HostpInstallMap(map);
     return STATUS_SUCCESS;
 }
 
@@ -445,11 +452,7 @@ NTSTATUS NtsecLoadIdMap(PCSTR Path)
     pthread_once(&HostpEnvOnce, HostpLoadEnvironment);
     HostpErrorText[0] = '\0';
     if (Path == NULL) {
-        pthread_rwlock_wrlock(&HostpMapLock);
-        PHOST_IDMAP old = HostpMap;
-        HostpMap = NULL;
-        pthread_rwlock_unlock(&HostpMapLock);
-        HostFreeIdMap(old);
+        HostpInstallMap(NULL);
         return STATUS_SUCCESS;
     }
     return HostpLoadFile(Path);

@@ -55,6 +55,9 @@ VOID RtlpClearLastErrorText(VOID);
 /* RtlpValidSidBounded - RtlValidSid for a SID of which only Length bytes are readable. */
 BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length);
 
+/* RtlpHexValue - the value of one hex digit (0-9, a-f, A-F), or -1 (src/rtl/sidstring.c). */
+int RtlpHexValue(char c);
+
 /* RtlpAceSid - the trustee SID of a known ACE type inside an ACE already bounds-checked, or NULL. */
 PSID RtlpAceSid(PACE_HEADER Ace);
 

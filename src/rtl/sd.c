@@ -85,18 +85,89 @@ static NTSTATUS RtlpCheckSettable(PISECURITY_DESCRIPTOR Sd)
     return STATUS_SUCCESS;
 }
 
+/*
+ * RtlpGetSidPart - the owner (Group FALSE) or group (Group TRUE) of either form, and its
+ * defaulted bit (DefaultedBit). *Sid points into the descriptor (NULL if none); no copy.
+ */
+static NTSTATUS RtlpGetSidPart(PISECURITY_DESCRIPTOR Sd, BOOLEAN Group, USHORT DefaultedBit,
+                               PSID *Sid, PBOOLEAN Defaulted)
+{
+    PSID owner, group;
+    PACL dacl, sacl;
+    if (Sd->Revision != SECURITY_DESCRIPTOR_REVISION)
+        return STATUS_UNKNOWN_REVISION;
+    RtlpSdParts(Sd, &owner, &group, &dacl, &sacl);
+    *Sid = Group ? group : owner;
+    *Defaulted = (Sd->Control & DefaultedBit) ? TRUE : FALSE;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlpSetSidPart - stores the caller's Sid pointer (may be NULL) in *Field (the owner or
+ * group of the absolute Sd) and sets/clears DefaultedBit. The caller keeps ownership.
+ */
+static NTSTATUS RtlpSetSidPart(PISECURITY_DESCRIPTOR Sd, PSID *Field, PSID Sid,
+                               USHORT DefaultedBit, BOOLEAN Defaulted)
+{
+    NTSTATUS status = RtlpCheckSettable(Sd);
+    if (!NT_SUCCESS(status))
+        return status;
+    *Field = Sid;
+    Sd->Control = (USHORT)((Sd->Control & ~DefaultedBit) | (Defaulted ? DefaultedBit : 0));
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlpGetAclPart - the DACL (Sacl FALSE) or SACL (Sacl TRUE) of either form: *Present from
+ * PresentBit; only when present, *Acl (points into the descriptor; NULL = a NULL ACL) and
+ * *Defaulted from DefaultedBit. When absent, Windows leaves *Acl and *Defaulted untouched.
+ */
+static NTSTATUS RtlpGetAclPart(PISECURITY_DESCRIPTOR Sd, BOOLEAN Sacl, USHORT PresentBit,
+                               USHORT DefaultedBit, PBOOLEAN Present, PACL *Acl,
+                               PBOOLEAN Defaulted)
+{
+    PSID owner, group;
+    PACL dacl, sacl;
+    if (Sd->Revision != SECURITY_DESCRIPTOR_REVISION)
+        return STATUS_UNKNOWN_REVISION;
+    *Present = (Sd->Control & PresentBit) ? TRUE : FALSE;
+    if (*Present) {
+        RtlpSdParts(Sd, &owner, &group, &dacl, &sacl);
+        *Acl = Sacl ? sacl : dacl;
+        *Defaulted = (Sd->Control & DefaultedBit) ? TRUE : FALSE;
+    }
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlpSetAclPart - Present FALSE clears PresentBit and DefaultedBit and *Field (the DACL or
+ * SACL pointer of the absolute Sd); TRUE stores the caller's Acl (NULL = a NULL ACL; the
+ * caller keeps ownership) and the defaulted bit.
+ */
+static NTSTATUS RtlpSetAclPart(PISECURITY_DESCRIPTOR Sd, PACL *Field, USHORT PresentBit,
+                               USHORT DefaultedBit, BOOLEAN Present, PACL Acl,
+                               BOOLEAN Defaulted)
+{
+    NTSTATUS status = RtlpCheckSettable(Sd);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (!Present) {
+        Sd->Control &= (USHORT)~(PresentBit | DefaultedBit);
+        *Field = NULL;
+        return STATUS_SUCCESS;
+    }
+    *Field = Acl;
+    Sd->Control = (USHORT)((Sd->Control & ~DefaultedBit) | PresentBit |
+                           (Defaulted ? DefaultedBit : 0));
+    return STATUS_SUCCESS;
+}
+
 /* RtlGetOwnerSecurityDescriptor - *Owner points into the descriptor (NULL if none). */
 NTSTATUS RtlGetOwnerSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID *Owner,
                                        PBOOLEAN OwnerDefaulted)
 {
-    PSID group;
-    PACL dacl, sacl;
-    PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return STATUS_UNKNOWN_REVISION;
-    RtlpSdParts(sd, Owner, &group, &dacl, &sacl);
-    *OwnerDefaulted = (sd->Control & SE_OWNER_DEFAULTED) ? TRUE : FALSE;
-    return STATUS_SUCCESS;
+    return RtlpGetSidPart(SecurityDescriptor, FALSE, SE_OWNER_DEFAULTED, Owner,
+                          OwnerDefaulted);
 }
 
 /* RtlSetOwnerSecurityDescriptor - stores the caller's Owner pointer (may be NULL) in an absolute SD. */
@@ -104,27 +175,15 @@ NTSTATUS RtlSetOwnerSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, 
                                        BOOLEAN OwnerDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    NTSTATUS status = RtlpCheckSettable(sd);
-    if (!NT_SUCCESS(status))
-        return status;
-    sd->Owner = Owner;
-    sd->Control = (USHORT)((sd->Control & ~SE_OWNER_DEFAULTED) |
-                           (OwnerDefaulted ? SE_OWNER_DEFAULTED : 0));
-    return STATUS_SUCCESS;
+    return RtlpSetSidPart(sd, &sd->Owner, Owner, SE_OWNER_DEFAULTED, OwnerDefaulted);
 }
 
 /* RtlGetGroupSecurityDescriptor - *Group points into the descriptor (NULL if none). */
 NTSTATUS RtlGetGroupSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID *Group,
                                        PBOOLEAN GroupDefaulted)
 {
-    PSID owner;
-    PACL dacl, sacl;
-    PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return STATUS_UNKNOWN_REVISION;
-    RtlpSdParts(sd, &owner, Group, &dacl, &sacl);
-    *GroupDefaulted = (sd->Control & SE_GROUP_DEFAULTED) ? TRUE : FALSE;
-    return STATUS_SUCCESS;
+    return RtlpGetSidPart(SecurityDescriptor, TRUE, SE_GROUP_DEFAULTED, Group,
+                          GroupDefaulted);
 }
 
 /* RtlSetGroupSecurityDescriptor - stores the caller's Group pointer (may be NULL) in an absolute SD. */
@@ -132,13 +191,7 @@ NTSTATUS RtlSetGroupSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, 
                                        BOOLEAN GroupDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    NTSTATUS status = RtlpCheckSettable(sd);
-    if (!NT_SUCCESS(status))
-        return status;
-    sd->Group = Group;
-    sd->Control = (USHORT)((sd->Control & ~SE_GROUP_DEFAULTED) |
-                           (GroupDefaulted ? SE_GROUP_DEFAULTED : 0));
-    return STATUS_SUCCESS;
+    return RtlpSetSidPart(sd, &sd->Group, Group, SE_GROUP_DEFAULTED, GroupDefaulted);
 }
 
 /*
@@ -149,18 +202,8 @@ NTSTATUS RtlSetGroupSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, 
 NTSTATUS RtlGetDaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       PBOOLEAN DaclPresent, PACL *Dacl, PBOOLEAN DaclDefaulted)
 {
-    PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    PSID owner, group;
-    PACL dacl, sacl;
-    if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return STATUS_UNKNOWN_REVISION;
-    *DaclPresent = (sd->Control & SE_DACL_PRESENT) ? TRUE : FALSE;
-    if (*DaclPresent) {
-        RtlpSdParts(sd, &owner, &group, &dacl, &sacl);
-        *Dacl = dacl;
-        *DaclDefaulted = (sd->Control & SE_DACL_DEFAULTED) ? TRUE : FALSE;
-    }
-    return STATUS_SUCCESS;
+    return RtlpGetAclPart(SecurityDescriptor, FALSE, SE_DACL_PRESENT, SE_DACL_DEFAULTED,
+                          DaclPresent, Dacl, DaclDefaulted);
 }
 
 /*
@@ -171,36 +214,16 @@ NTSTATUS RtlSetDaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       BOOLEAN DaclPresent, PACL Dacl, BOOLEAN DaclDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    NTSTATUS status = RtlpCheckSettable(sd);
-    if (!NT_SUCCESS(status))
-        return status;
-    if (!DaclPresent) {
-        sd->Control &= (USHORT)~(SE_DACL_PRESENT | SE_DACL_DEFAULTED);
-        sd->Dacl = NULL;
-        return STATUS_SUCCESS;
-    }
-    sd->Dacl = Dacl;
-    sd->Control = (USHORT)((sd->Control & ~SE_DACL_DEFAULTED) | SE_DACL_PRESENT |
-                           (DaclDefaulted ? SE_DACL_DEFAULTED : 0));
-    return STATUS_SUCCESS;
+    return RtlpSetAclPart(sd, &sd->Dacl, SE_DACL_PRESENT, SE_DACL_DEFAULTED, DaclPresent, Dacl,
+                          DaclDefaulted);
 }
 
 /* RtlGetSaclSecurityDescriptor - as RtlGetDaclSecurityDescriptor, for the SACL. */
 NTSTATUS RtlGetSaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       PBOOLEAN SaclPresent, PACL *Sacl, PBOOLEAN SaclDefaulted)
 {
-    PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    PSID owner, group;
-    PACL dacl, sacl;
-    if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return STATUS_UNKNOWN_REVISION;
-    *SaclPresent = (sd->Control & SE_SACL_PRESENT) ? TRUE : FALSE;
-    if (*SaclPresent) {
-        RtlpSdParts(sd, &owner, &group, &dacl, &sacl);
-        *Sacl = sacl;
-        *SaclDefaulted = (sd->Control & SE_SACL_DEFAULTED) ? TRUE : FALSE;
-    }
-    return STATUS_SUCCESS;
+    return RtlpGetAclPart(SecurityDescriptor, TRUE, SE_SACL_PRESENT, SE_SACL_DEFAULTED,
+                          SaclPresent, Sacl, SaclDefaulted);
 }
 
 /* RtlSetSaclSecurityDescriptor - as RtlSetDaclSecurityDescriptor, for the SACL. */
@@ -208,16 +231,6 @@ NTSTATUS RtlSetSaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       BOOLEAN SaclPresent, PACL Sacl, BOOLEAN SaclDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
-    NTSTATUS status = RtlpCheckSettable(sd);
-    if (!NT_SUCCESS(status))
-        return status;
-    if (!SaclPresent) {
-        sd->Control &= (USHORT)~(SE_SACL_PRESENT | SE_SACL_DEFAULTED);
-        sd->Sacl = NULL;
-        return STATUS_SUCCESS;
-    }
-    sd->Sacl = Sacl;
-    sd->Control = (USHORT)((sd->Control & ~SE_SACL_DEFAULTED) | SE_SACL_PRESENT |
-                           (SaclDefaulted ? SE_SACL_DEFAULTED : 0));
-    return STATUS_SUCCESS;
+    return RtlpSetAclPart(sd, &sd->Sacl, SE_SACL_PRESENT, SE_SACL_DEFAULTED, SaclPresent, Sacl,
+                          SaclDefaulted);
 }

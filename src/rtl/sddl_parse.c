@@ -63,17 +63,6 @@ static NTSTATUS RtlpParseSid(RTLP_SDDL_PARSER *Parser, PSID Sid)
     return STATUS_SUCCESS;
 }
 
-static int RtlpHex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* RtlpParseGuid - exactly "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" in [Text, End). */
 static BOOLEAN RtlpParseGuid(PCSTR Text, PCSTR End, GUID *Guid)
 {
@@ -89,8 +78,8 @@ static BOOLEAN RtlpParseGuid(PCSTR Text, PCSTR End, GUID *Guid)
             i++;
             continue;
         }
-        hi = RtlpHex(Text[i]);
-        lo = RtlpHex(Text[i + 1]);
+        hi = RtlpHexValue(Text[i]);
+        lo = RtlpHexValue(Text[i + 1]);
         if (hi < 0 || lo < 0)
             return FALSE;
         bytes[n++] = (UCHAR)(hi * 16 + lo);
@@ -118,7 +107,7 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
         if (hex)
             p += 2;
         for (; p < End; p++) {
-            int d = hex ? RtlpHex(*p) : ((*p >= '0' && *p <= '9') ? *p - '0' : -1);
+            int d = hex ? RtlpHexValue(*p) : ((*p >= '0' && *p <= '9') ? *p - '0' : -1);
             if (d < 0)
                 return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "bad digit '%c' in rights", *p);
             value = value * (hex ? 16 : 10) + (ULONGLONG)d;

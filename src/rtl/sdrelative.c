@@ -237,15 +237,17 @@ NTSTATUS RtlSelfRelativeToAbsoluteSD(PSECURITY_DESCRIPTOR SelfRelativeSecurityDe
     group_len = v.Group ? RtlLengthSid(v.Group) : 0;
     dacl_len = v.Dacl ? v.Dacl->AclSize : 0;
     sacl_len = v.Sacl ? v.Sacl->AclSize : 0;
-    if (*AbsoluteSecurityDescriptorSize < sizeof(SECURITY_DESCRIPTOR) || *OwnerSize < owner_len ||
-        *PrimaryGroupSize < group_len || *DaclSize < dacl_len || *SaclSize < sacl_len) {
-        *AbsoluteSecurityDescriptorSize = sizeof(SECURITY_DESCRIPTOR);
-        *OwnerSize = owner_len;
-        *PrimaryGroupSize = group_len;
-        *DaclSize = dacl_len;
-        *SaclSize = sacl_len;
+    BOOLEAN too_small = *AbsoluteSecurityDescriptorSize < sizeof(SECURITY_DESCRIPTOR) ||
+                        *OwnerSize < owner_len || *PrimaryGroupSize < group_len ||
+                        *DaclSize < dacl_len || *SaclSize < sacl_len;
+    /* The sizes needed are reported either way, on success and on BUFFER_TOO_SMALL. */
+    *AbsoluteSecurityDescriptorSize = sizeof(SECURITY_DESCRIPTOR);
+    *OwnerSize = owner_len;
+    *PrimaryGroupSize = group_len;
+    *DaclSize = dacl_len;
+    *SaclSize = sacl_len;
+    if (too_small)
         return STATUS_BUFFER_TOO_SMALL;
-    }
     memset(abs, 0, sizeof(SECURITY_DESCRIPTOR));
     abs->Revision = rel->Revision;
     abs->Sbz1 = rel->Sbz1;
@@ -266,10 +268,5 @@ NTSTATUS RtlSelfRelativeToAbsoluteSD(PSECURITY_DESCRIPTOR SelfRelativeSecurityDe
         memcpy(Sacl, v.Sacl, sacl_len);
         abs->Sacl = Sacl;
     }
-    *AbsoluteSecurityDescriptorSize = sizeof(SECURITY_DESCRIPTOR);
-    *OwnerSize = owner_len;
-    *PrimaryGroupSize = group_len;
-    *DaclSize = dacl_len;
-    *SaclSize = sacl_len;
     return STATUS_SUCCESS;
 }

@@ -8,7 +8,8 @@
 
 static int RtlpIsDigit(char c) { return c >= '0' && c <= '9'; }
 
-static int RtlpHexValue(char c)
+/* RtlpHexValue - see rtlp.h. */
+int RtlpHexValue(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';

@@ -135,26 +135,18 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         /* The ACE's mask is used as stored: generic bits in an ACE are not mapped by the
          * check (MS-DTYP 2.5.3.2; they are mapped when the descriptor is assigned). */
         ACCESS_MASK mask = SepAceMask(ace) & Want;
-        if (allow) {
-            ACCESS_MASK newly = mask & ~granted & ~denied;
+        /* First decision wins per bit: only bits neither granted nor denied yet change. */
+        ACCESS_MASK newly = mask & ~granted & ~denied;
+        if (allow)
             granted |= newly;
-            if (trace && newly) {
-                SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
-                SepTraceSid(trace, sid);
-                SepTrace(trace, " grants");
-                SepTraceMask(trace, newly);
-                SepTrace(trace, "\n");
-            }
-        } else {
-            ACCESS_MASK newly = mask & ~granted & ~denied;
+        else
             denied |= newly;
-            if (trace && newly) {
-                SepTrace(trace, "%s pass: ACE[%u] deny ", SepPassName(Pass), i);
-                SepTraceSid(trace, sid);
-                SepTrace(trace, " denies");
-                SepTraceMask(trace, newly);
-                SepTrace(trace, "\n");
-            }
+        if (trace && newly) {
+            SepTrace(trace, "%s pass: ACE[%u] %s ", SepPassName(Pass), i, allow ? "allow" : "deny");
+            SepTraceSid(trace, sid);
+            SepTrace(trace, " %s", allow ? "grants" : "denies");
+            SepTraceMask(trace, newly);
+            SepTrace(trace, "\n");
         }
     }
     *Denied = denied;
@@ -379,16 +371,10 @@ BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
         return FALSE;
     }
     /* (3) the level gate */
-    if (SubjectSecurityContext->ClientToken != NULL &&
-        SubjectSecurityContext->ImpersonationLevel < SecurityImpersonation) {
-        VfAccessCheckBadLevel(SubjectSecurityContext, "SeAccessCheck");
-        *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL;
-        return FALSE;
-    }
-    PTOKEN token = SubjectSecurityContext->ClientToken ? SubjectSecurityContext->ClientToken
-                                                       : SubjectSecurityContext->PrimaryToken;
-    if (token == NULL || !SepIsToken(token, "SeAccessCheck")) {
-        *AccessStatus = STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = NULL;
+    NTSTATUS gate = SepSubjectCheckToken(SubjectSecurityContext, "SeAccessCheck", &token);
+    if (gate != STATUS_SUCCESS) {
+        *AccessStatus = gate;
         return FALSE;
     }
     /* (4) */

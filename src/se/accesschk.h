@@ -7,6 +7,7 @@
 
 #include <string.h>
 #include "se/sep.h"
+#include "verifier/vf.h" /* VfAccessCheckBadLevel */
 
 #ifndef STATUS_GENERIC_NOT_MAPPED
 #define STATUS_GENERIC_NOT_MAPPED ((NTSTATUS)0xC00000E6L)
@@ -175,5 +176,28 @@ NTSTATUS SepBuildPrivilegeSet(ULONG Used, PPRIVILEGE_SET *Privileges);
 
 /* Privilege name for trace output. */
 #include "se/privnames.h" /* SepPrivilegeName: NULL for an unknown LUID */
+
+/*
+ * SepSubjectCheckToken - the token a check of Subject uses: the client token if there is
+ * one, else the primary token. STATUS_BAD_IMPERSONATION_LEVEL (reported to the verifier
+ * as Routine's) when the client token is below Impersonation level (spec 2.14 level gate:
+ * an Identification or Anonymous client cannot be checked against); STATUS_OBJECT_TYPE_MISMATCH
+ * when the chosen token is missing or not a token (5-D24). Takes no reference: *Token is
+ * held by Subject. Shared by SeAccessCheck and SePrivilegeCheck; always inlined so the
+ * verifier's stacks still start at the Se* routine.
+ */
+static inline __attribute__((always_inline)) NTSTATUS
+SepSubjectCheckToken(PSECURITY_SUBJECT_CONTEXT Subject, PCSTR Routine, PTOKEN *Token)
+{
+    if (Subject->ClientToken != NULL && Subject->ImpersonationLevel < SecurityImpersonation) {
+        VfAccessCheckBadLevel(Subject, Routine);
+        return STATUS_BAD_IMPERSONATION_LEVEL;
+    }
+    PTOKEN token = Subject->ClientToken ? Subject->ClientToken : Subject->PrimaryToken;
+    if (token == NULL || !SepIsToken(token, Routine))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    *Token = token;
+    return STATUS_SUCCESS;
+}
 
 #endif /* NTSEC_ACCESSCHK_H */

@@ -6,39 +6,19 @@
  * which must stay valid for the duration of the check.
  */
 #include "se/accesschk.h"
+#include "rtl/rtlp.h"
 
-/* SepValidSidAt - TRUE iff a well-formed SID starts at Sid and fits in Available bytes. */
-static BOOLEAN SepValidSidAt(PSID Sid, SIZE_T Available)
-{
-    const SID *s = (const SID *)Sid;
-    if (Available < 8)
-        return FALSE;
-    if (s->Revision != SID_REVISION || s->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
-        return FALSE;
-    return 8 + 4 * (SIZE_T)s->SubAuthorityCount <= Available;
-}
-
-static BOOLEAN SepIsObjectAceType(UCHAR Type)
-{
-    switch (Type) {
-    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_OBJECT_ACE_TYPE:
-    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE:
-        return TRUE;
-    default:
-        return FALSE;
-    }
-}
+/*
+ * The SID bound check (RtlpValidSidBounded) and the object-ACE type set
+ * (RtlpIsObjectAceType) are Rtl's, shared with RtlValidAcl. The ACL walk below stays its
+ * own: the access check accepts what RtlValidAcl rejects (AceSize not a multiple of 4,
+ * object ACEs in a revision-2 ACL), so it is not RtlValidAcl.
+ */
 
 /* Offset of the SID inside an ACE, or 0 when the type carries none we understand. */
 static ULONG SepAceSidOffset(PACE_HEADER Ace)
 {
-    if (SepIsObjectAceType(Ace->AceType)) {
+    if (RtlpIsObjectAceType(Ace->AceType)) {
         ULONG flags = ((PACCESS_ALLOWED_OBJECT_ACE)Ace)->Flags;
         ULONG off = 12;
         if (flags & ACE_OBJECT_TYPE_PRESENT)
@@ -79,7 +59,7 @@ NTSTATUS SepValidateAclStructure(PACL Acl)
         ULONG sidOff = SepAceSidOffset(ace);
         if (sidOff != 0) {
             if (sidOff >= ace->AceSize ||
-                !SepValidSidAt((PUCHAR)ace + sidOff, ace->AceSize - sidOff))
+                !RtlpValidSidBounded((PUCHAR)ace + sidOff, ace->AceSize - sidOff))
                 return STATUS_INVALID_ACL;
         }
         offset += ace->AceSize;
@@ -118,9 +98,9 @@ NTSTATUS SepCaptureSdView(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View)
     }
     View->DaclPresent = (control & SE_DACL_PRESENT) != 0;
     View->SaclPresent = (control & SE_SACL_PRESENT) != 0;
-    if (View->Owner && !SepValidSidAt(View->Owner, 8 + 4 * SID_MAX_SUB_AUTHORITIES))
+    if (View->Owner && !RtlpValidSidBounded(View->Owner, 8 + 4 * SID_MAX_SUB_AUTHORITIES))
         return STATUS_INVALID_SID;
-    if (View->Group && !SepValidSidAt(View->Group, 8 + 4 * SID_MAX_SUB_AUTHORITIES))
+    if (View->Group && !RtlpValidSidBounded(View->Group, 8 + 4 * SID_MAX_SUB_AUTHORITIES))
         return STATUS_INVALID_SID;
     if (View->Dacl && SepValidateAclStructure(View->Dacl) != STATUS_SUCCESS)
         return STATUS_INVALID_ACL;

@@ -58,14 +58,8 @@ BOOLEAN SePrivilegeCheck(PPRIVILEGE_SET RequiredPrivileges,
             RequiredPrivileges->Privilege[i].Attributes |= SE_PRIVILEGE_USED_FOR_ACCESS;
         return TRUE;
     }
-    if (SubjectSecurityContext->ClientToken != NULL &&
-        SubjectSecurityContext->ImpersonationLevel < SecurityImpersonation) {
-        VfAccessCheckBadLevel(SubjectSecurityContext, "SePrivilegeCheck");
-        return FALSE;
-    }
-    PTOKEN token = SubjectSecurityContext->ClientToken ? SubjectSecurityContext->ClientToken
-                                                       : SubjectSecurityContext->PrimaryToken;
-    if (token == NULL || !SepIsToken(token, "SePrivilegeCheck"))
+    PTOKEN token = NULL;
+    if (SepSubjectCheckToken(SubjectSecurityContext, "SePrivilegeCheck", &token) != STATUS_SUCCESS)
         return FALSE;
     return SepPrivilegeCheckToken(RequiredPrivileges, token, FALSE);
 }

@@ -82,6 +82,14 @@ typedef struct _SEP_TOKEN_TEMPLATE {
 NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *Template, PCSTR CreatorTag, PTOKEN *Token);
 
 /*
+ * SepTemplateFromToken - zeroes Template and fills the fields a rebuild of Source keeps
+ * unchanged (type, level, user, integrity, primary group, default DACL, logon ids, source,
+ * session, mandatory policy); the caller adds groups, privileges, restricted SIDs, owner
+ * and extra flags. Call under Source's lock; pointers alias Source. Takes no references.
+ */
+VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source);
+
+/*
  * SepDuplicateToken - a new token of TokenType at Level copied from Source (spec 1.3):
  * fresh TokenId, same ModifiedId (5-D12). EffectiveOnly drops disabled groups and
  * privileges. Source is read under its shared lock. An impersonation Source may not be

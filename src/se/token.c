@@ -366,6 +366,32 @@ static NTSTATUS SepCloneToken(PTOKEN Source, PCSTR CreatorTag, PTOKEN *NewToken)
     return STATUS_SUCCESS;
 }
 
+/*
+ * SepTemplateFromToken - see sep.h. Zeroes Template, then copies what every rebuild of
+ * Source keeps: type, level, user and its attributes, integrity, primary group, default
+ * DACL, logon ids, source, session and mandatory policy. Pointers alias Source's memory
+ * (SepCreateToken copies them), so the caller holds Source's lock until it has created
+ * the new token. Takes no references.
+ */
+VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source)
+{
+    memset(Template, 0, sizeof(*Template));
+    Template->TokenType = Source->TokenType;
+    Template->ImpersonationLevel = Source->ImpersonationLevel;
+    Template->User = Source->UserAndGroups[0].Sid;
+    Template->UserAttributes = Source->UserAndGroups[0].Attributes;
+    Template->HasIntegrity = Source->IntegrityIndex != SEP_NO_INTEGRITY;
+    Template->IntegrityRid = SepTokenIntegrityRid(Source);
+    Template->PrimaryGroup = Source->PrimaryGroup;
+    Template->DefaultDacl = Source->DefaultDacl;
+    Template->NoDefaultDacl = Source->DefaultDacl == NULL;
+    Template->AuthenticationId = Source->AuthenticationId;
+    Template->OriginatingLogonSession = Source->OriginatingLogonSession;
+    Template->TokenSource = Source->TokenSource;
+    Template->SessionId = Source->SessionId;
+    Template->MandatoryPolicy = Source->MandatoryPolicy;
+}
+
 /* EffectiveOnly copy (spec 1.3): rebuilt through a template without disabled entries. */
 static NTSTATUS SepCreateEffectiveOnlyCopy(PTOKEN Source, PCSTR CreatorTag, PTOKEN *NewToken)
 {
@@ -375,11 +401,8 @@ static NTSTATUS SepCreateEffectiveOnlyCopy(PTOKEN Source, PCSTR CreatorTag, PTOK
     PLUID_AND_ATTRIBUTES privs = ExAllocatePoolWithTag(PagedPool, (Source->PrivilegeCount + 1) * sizeof(LUID_AND_ATTRIBUTES), SEP_TOKEN_TAG);
     NTSTATUS st = STATUS_NO_MEMORY;
     if (groups != NULL && privs != NULL) {
-        SEP_TOKEN_TEMPLATE t = { 0 };
-        t.TokenType = Source->TokenType;
-        t.ImpersonationLevel = Source->ImpersonationLevel;
-        t.User = Source->UserAndGroups[0].Sid;
-        t.UserAttributes = Source->UserAndGroups[0].Attributes;
+        SEP_TOKEN_TEMPLATE t;
+        SepTemplateFromToken(&t, Source);
         PSID owner = Source->UserAndGroups[Source->DefaultOwnerIndex].Sid;
         for (ULONG i = 1; i < n; i++) {
             if (i == Source->IntegrityIndex)
@@ -389,8 +412,6 @@ static NTSTATUS SepCreateEffectiveOnlyCopy(PTOKEN Source, PCSTR CreatorTag, PTOK
             groups[t.GroupCount++] = Source->UserAndGroups[i];
         }
         t.Groups = groups;
-        t.HasIntegrity = Source->IntegrityIndex != SEP_NO_INTEGRITY;
-        t.IntegrityRid = SepTokenIntegrityRid(Source);
         for (ULONG i = 0; i < Source->PrivilegeCount; i++)
             if (Source->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED)
                 privs[t.PrivilegeCount++] = Source->Privileges[i];
@@ -404,14 +425,6 @@ static NTSTATUS SepCreateEffectiveOnlyCopy(PTOKEN Source, PCSTR CreatorTag, PTOK
             ownerKept = RtlEqualSid(groups[i].Sid, owner);
         if (!ownerKept)
             t.Owner = NULL;
-        t.PrimaryGroup = Source->PrimaryGroup;
-        t.DefaultDacl = Source->DefaultDacl;
-        t.NoDefaultDacl = Source->DefaultDacl == NULL;
-        t.AuthenticationId = Source->AuthenticationId;
-        t.OriginatingLogonSession = Source->OriginatingLogonSession;
-        t.TokenSource = Source->TokenSource;
-        t.SessionId = Source->SessionId;
-        t.MandatoryPolicy = Source->MandatoryPolicy;
         t.ExtraFlags = atomic_load(&Source->TokenFlags) &
                        (TOKEN_WRITE_RESTRICTED | TOKEN_SANDBOX_INERT | TOKEN_IS_FILTERED | TOKEN_UIACCESS);
         st = SepCreateToken(&t, CreatorTag, NewToken);

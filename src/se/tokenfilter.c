@@ -106,11 +106,7 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
     PLUID_AND_ATTRIBUTES privileges = (PLUID_AND_ATTRIBUTES)(restricted + nRestricted);
 
     SEP_TOKEN_TEMPLATE t;
-    memset(&t, 0, sizeof(t));
-    t.TokenType = source->TokenType;
-    t.ImpersonationLevel = source->ImpersonationLevel;
-    t.User = source->UserAndGroups[0].Sid;
-    t.UserAttributes = source->UserAndGroups[0].Attributes;
+    SepTemplateFromToken(&t, source);
     if (SepSidInGroups(t.User, SidsToDisable))
         t.UserAttributes = SepDenyOnly(t.UserAttributes);
     for (ULONG i = 1; i < nGroups; i++) {
@@ -122,8 +118,6 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
         t.GroupCount++;
     }
     t.Groups = groups;
-    t.HasIntegrity = source->IntegrityIndex != SEP_NO_INTEGRITY;
-    t.IntegrityRid = SepTokenIntegrityRid(source);
 
     /* Restricting SIDs: the new list, narrowed by the existing one when there is one (C). */
     if (RestrictedSids != NULL && RestrictedSids->GroupCount != 0) {
@@ -156,14 +150,6 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
 
     /* The owner stays what it was (a deny-only group may still own what it creates). */
     t.Owner = source->UserAndGroups[source->DefaultOwnerIndex].Sid;
-    t.PrimaryGroup = source->PrimaryGroup;
-    t.DefaultDacl = source->DefaultDacl;
-    t.NoDefaultDacl = source->DefaultDacl == NULL;
-    t.AuthenticationId = source->AuthenticationId;
-    t.OriginatingLogonSession = source->OriginatingLogonSession;
-    t.TokenSource = source->TokenSource;
-    t.SessionId = source->SessionId;
-    t.MandatoryPolicy = source->MandatoryPolicy;
     t.ExtraFlags = (atomic_load(&source->TokenFlags) &
                     (TOKEN_WRITE_RESTRICTED | TOKEN_SANDBOX_INERT | TOKEN_UIACCESS | TOKEN_NOT_LOW)) |
                    TOKEN_IS_FILTERED;

@@ -132,6 +132,71 @@ static VOID VfpReportContext(const VFP_CONTEXT_FINDING *F, PCSTR Routine, PVOID 
     VfpDeliver(F->Kind, NtsecSeverityError, Routine, Context, ContextType, stacks, message);
 }
 
+/* ---- Shared capture/create and release/delete bookkeeping ---- */
+
+/*
+ * VfpContextBegin - record that Context (in Table) now owns references: a capture or a
+ * create. Returns TRUE, with F filled for LeakKind, when a live record at the same
+ * address shows the previous capture/create was never released/deleted. Takes no
+ * references; the caller reports F after this returns (the table lock is not held then).
+ * noinline: the recorded stack skips this frame and its caller's hook frame (Skip 2), so
+ * it starts at the Se* routine that called the hook, as before this was shared.
+ */
+static __attribute__((noinline)) BOOLEAN
+VfpContextBegin(PVFP_TABLE Table, PVOID Context, NTSEC_VERIFIER_FINDING LeakKind,
+                VFP_CONTEXT_FINDING *F)
+{
+    BOOLEAN leaked = FALSE;
+    pthread_mutex_lock(&Table->Lock);
+    PVFP_RECORD r = VfpTableFind(Table, Context, NULL);
+    if (r != NULL && r->State == VfpLive) {
+        VfpSnapshot(F, LeakKind, r);
+        leaked = TRUE;
+    }
+    if (r == NULL) {
+        if (Table->Count > VFP_KEEP_RELEASED)
+            VfpTablePurge(Table, VfpIsEnded);
+        r = VfpTableInsert(Table, Context, NULL);
+    }
+    if (r != NULL) {
+        r->State = VfpLive;
+        r->LockDepth = 0; /* only subject contexts are ever locked; client records stay 0 */
+        r->EndDepth = 0;
+        r->StackDepth = VfpCaptureStack(r->Stack, VFP_STACK_DEPTH, 2);
+    }
+    pthread_mutex_unlock(&Table->Lock);
+    return leaked;
+}
+
+/*
+ * VfpContextEnd - Context (in Table) is about to give up its references: a release or a
+ * delete. Returns TRUE (proceed) and marks the record ended, or FALSE with F filled when
+ * it was already ended (DoubleKind) or is still locked (LockedKind; spec 2.11 - only
+ * subject contexts are locked, client records keep LockDepth 0). Unknown contexts
+ * (captured while the verifier was off) proceed. Takes and releases no references.
+ * noinline for the same Skip 2 stack as VfpContextBegin.
+ */
+static __attribute__((noinline)) BOOLEAN
+VfpContextEnd(PVFP_TABLE Table, PVOID Context, NTSEC_VERIFIER_FINDING DoubleKind,
+              NTSEC_VERIFIER_FINDING LockedKind, VFP_CONTEXT_FINDING *F)
+{
+    BOOLEAN proceed = TRUE;
+    pthread_mutex_lock(&Table->Lock);
+    PVFP_RECORD r = VfpTableFind(Table, Context, NULL);
+    if (r != NULL && r->State == VfpEnded) {
+        VfpSnapshot(F, DoubleKind, r);
+        proceed = FALSE;
+    } else if (r != NULL && r->LockDepth > 0) {
+        VfpSnapshot(F, LockedKind, r);
+        proceed = FALSE;
+    } else if (r != NULL) {
+        r->State = VfpEnded;
+        r->EndDepth = VfpCaptureStack(r->EndStack, VFP_STACK_DEPTH, 2);
+    }
+    pthread_mutex_unlock(&Table->Lock);
+    return proceed;
+}
+
 /* ---- Subject contexts ---- */
 
 /*
@@ -143,26 +208,7 @@ VOID VfSubjectContextCaptured(PSECURITY_SUBJECT_CONTEXT Context)
     if (!VfIsEnabled() || Context == NULL)
         return;
     VFP_CONTEXT_FINDING f;
-    BOOLEAN leaked = FALSE;
-    pthread_mutex_lock(&VfpSubjects.Lock);
-    PVFP_RECORD r = VfpTableFind(&VfpSubjects, Context, NULL);
-    if (r != NULL && r->State == VfpLive) {
-        VfpSnapshot(&f, NtsecFindingSubjectContextLeak, r);
-        leaked = TRUE;
-    }
-    if (r == NULL) {
-        if (VfpSubjects.Count > VFP_KEEP_RELEASED)
-            VfpTablePurge(&VfpSubjects, VfpIsEnded);
-        r = VfpTableInsert(&VfpSubjects, Context, NULL);
-    }
-    if (r != NULL) {
-        r->State = VfpLive;
-        r->LockDepth = 0;
-        r->EndDepth = 0;
-        r->StackDepth = VfpCaptureStack(r->Stack, VFP_STACK_DEPTH, 1);
-    }
-    pthread_mutex_unlock(&VfpSubjects.Lock);
-    if (leaked)
+    if (VfpContextBegin(&VfpSubjects, Context, NtsecFindingSubjectContextLeak, &f))
         VfpReportContext(&f, "SeCaptureSubjectContext", Context, "subject context",
                          "captured again while the previous capture at the same address was "
                          "never released with SeReleaseSubjectContext; its token references "
@@ -180,21 +226,8 @@ BOOLEAN VfSubjectContextReleasing(PSECURITY_SUBJECT_CONTEXT Context)
     if (!VfIsEnabled() || Context == NULL)
         return TRUE;
     VFP_CONTEXT_FINDING f;
-    BOOLEAN proceed = TRUE;
-    pthread_mutex_lock(&VfpSubjects.Lock);
-    PVFP_RECORD r = VfpTableFind(&VfpSubjects, Context, NULL);
-    if (r != NULL && r->State == VfpEnded) {
-        VfpSnapshot(&f, NtsecFindingSubjectContextDoubleRelease, r);
-        proceed = FALSE;
-    } else if (r != NULL && r->LockDepth > 0) {
-        VfpSnapshot(&f, NtsecFindingSubjectContextReleaseLocked, r);
-        proceed = FALSE;
-    } else if (r != NULL) {
-        r->State = VfpEnded;
-        r->EndDepth = VfpCaptureStack(r->EndStack, VFP_STACK_DEPTH, 1);
-    }
-    pthread_mutex_unlock(&VfpSubjects.Lock);
-    if (proceed)
+    if (VfpContextEnd(&VfpSubjects, Context, NtsecFindingSubjectContextDoubleRelease,
+                      NtsecFindingSubjectContextReleaseLocked, &f))
         return TRUE;
     if (f.Kind == NtsecFindingSubjectContextDoubleRelease)
         VfpReportContext(&f, "SeReleaseSubjectContext", Context, "subject context",
@@ -244,25 +277,7 @@ VOID VfClientContextCreated(PSECURITY_CLIENT_CONTEXT Context)
     if (!VfIsEnabled() || Context == NULL)
         return;
     VFP_CONTEXT_FINDING f;
-    BOOLEAN leaked = FALSE;
-    pthread_mutex_lock(&VfpClients.Lock);
-    PVFP_RECORD r = VfpTableFind(&VfpClients, Context, NULL);
-    if (r != NULL && r->State == VfpLive) {
-        VfpSnapshot(&f, NtsecFindingClientContextLeak, r);
-        leaked = TRUE;
-    }
-    if (r == NULL) {
-        if (VfpClients.Count > VFP_KEEP_RELEASED)
-            VfpTablePurge(&VfpClients, VfpIsEnded);
-        r = VfpTableInsert(&VfpClients, Context, NULL);
-    }
-    if (r != NULL) {
-        r->State = VfpLive;
-        r->EndDepth = 0;
-        r->StackDepth = VfpCaptureStack(r->Stack, VFP_STACK_DEPTH, 1);
-    }
-    pthread_mutex_unlock(&VfpClients.Lock);
-    if (leaked)
+    if (VfpContextBegin(&VfpClients, Context, NtsecFindingClientContextLeak, &f))
         VfpReportContext(&f, "SeCreateClientSecurity", Context, "client context",
                          "created again while the previous client context at the same address "
                          "was never deleted with SeDeleteClientSecurity; its client token "
@@ -275,17 +290,8 @@ BOOLEAN VfClientContextDeleting(PSECURITY_CLIENT_CONTEXT Context)
     if (!VfIsEnabled() || Context == NULL)
         return TRUE;
     VFP_CONTEXT_FINDING f;
-    BOOLEAN proceed = TRUE;
-    pthread_mutex_lock(&VfpClients.Lock);
-    PVFP_RECORD r = VfpTableFind(&VfpClients, Context, NULL);
-    if (r != NULL && r->State == VfpEnded) {
-        VfpSnapshot(&f, NtsecFindingClientContextDoubleDelete, r);
-        proceed = FALSE;
-    } else if (r != NULL) {
-        r->State = VfpEnded;
-        r->EndDepth = VfpCaptureStack(r->EndStack, VFP_STACK_DEPTH, 1);
-    }
-    pthread_mutex_unlock(&VfpClients.Lock);
+    BOOLEAN proceed = VfpContextEnd(&VfpClients, Context, NtsecFindingClientContextDoubleDelete,
+                                    NtsecFindingClientContextDoubleDelete, &f);
     if (!proceed)
         VfpReportContext(&f, "SeDeleteClientSecurity", Context, "client context",
                          "deleted a second time; SeDeleteClientSecurity must be called exactly "

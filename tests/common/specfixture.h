@@ -36,6 +36,11 @@ typedef struct _SPEC_FIXTURE {
     TEST_THREAD *tA, *tA2, *tC, *tSvc;
 } SPEC_FIXTURE;
 
+/* Test prologue for cases run on thread tA: F is the fixture, tA the ETHREAD of runner tA. */
+#define SPEC_FX_TA                                                                           \
+    SPEC_FIXTURE *F = *state;                                                                \
+    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
+
 /* cmocka group/test setup and teardown: *state becomes a SPEC_FIXTURE. */
 int SpecSetUp(void **state);
 int SpecTearDown(void **state);

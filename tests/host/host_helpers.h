@@ -205,6 +205,25 @@ static inline void ThRemoveTree(TH_TREE *T)
         fprintf(stderr, "could not remove %s\n", T->Dir);
 }
 
+/* Group setup for the euid-mode tests over the temp tree T: makes the tree and turns the
+ * euid backend on (root only; without root the tests skip themselves). 0 or -1 for cmocka. */
+static inline int ThSetupEuidTree(TH_TREE *T)
+{
+    if (geteuid() != 0)
+        return 0;
+    ThMakeTree(T);
+    return NtsecEnableHostCredentials(NtsecHostEuid) == STATUS_SUCCESS ? 0 : -1;
+}
+
+/* Group teardown matching ThSetupEuidTree: removes the tree and turns the backend off. */
+static inline int ThTeardownEuidTree(TH_TREE *T)
+{
+    if (geteuid() != 0)
+        return 0;
+    ThRemoveTree(T);
+    return NtsecEnableHostCredentials(NtsecHostOff) == STATUS_SUCCESS ? 0 : -1;
+}
+
 #define TH_REQUIRE_ROOT()                                                                  \
     do {                                                                                   \
         if (geteuid() != 0) {                                                              \

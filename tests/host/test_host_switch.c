@@ -9,18 +9,12 @@ static TH_TREE Tree;
 
 static int SetupGroup(void **state)
 {
-    if (geteuid() != 0)
-        return 0;
-    ThMakeTree(&Tree);
-    return NtsecEnableHostCredentials(NtsecHostEuid) == STATUS_SUCCESS ? 0 : -1;
+    return ThSetupEuidTree(&Tree);
 }
 
 static int TeardownGroup(void **state)
 {
-    if (geteuid() != 0)
-        return 0;
-    ThRemoveTree(&Tree);
-    return NtsecEnableHostCredentials(NtsecHostOff) == STATUS_SUCCESS ? 0 : -1;
+    return ThTeardownEuidTree(&Tree);
 }
 
 /* ---- user access: A reads A's 0600 file and is refused B's; revert restores root ---- */

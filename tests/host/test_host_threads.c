@@ -11,18 +11,12 @@ static pthread_barrier_t Barrier;
 
 static int SetupGroup(void **state)
 {
-    if (geteuid() != 0)
-        return 0;
-    ThMakeTree(&Tree);
-    return NtsecEnableHostCredentials(NtsecHostEuid) == STATUS_SUCCESS ? 0 : -1;
+    return ThSetupEuidTree(&Tree);
 }
 
 static int TeardownGroup(void **state)
 {
-    if (geteuid() != 0)
-        return 0;
-    ThRemoveTree(&Tree);
-    return NtsecEnableHostCredentials(NtsecHostOff) == STATUS_SUCCESS ? 0 : -1;
+    return ThTeardownEuidTree(&Tree);
 }
 
 typedef struct {

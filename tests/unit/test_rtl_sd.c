@@ -6,15 +6,7 @@
 #include <string.h>
 #include "ntsec_test.h"
 #include "rtl/rtlp.h"
-
-/* What Windows produces for O:BAG:SYD:(A;;FA;;;SY): header, DACL, owner, group. */
-static const UCHAR WindowsBytes[76] = {
-    0x01, 0x00, 0x04, 0x80, 0x30, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x14, 0x00, 0x00, 0x00, 0x02, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00,
-    0xff, 0x01, 0x1f, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x12, 0x00, 0x00, 0x00,
-    0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x20, 0x00, 0x00, 0x00, 0x20, 0x02, 0x00, 0x00,
-    0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x12, 0x00, 0x00, 0x00,
-};
+#include "sd_reference.h"
 
 static ULONG BaSid[4], SySid[3], WdSid[3];
 static ULONG DaclBuffer[8], SaclBuffer[8];
@@ -112,7 +104,7 @@ static void test_sd_absolute_to_self_relative_windows_layout(void **state)
     assert_status(RtlAbsoluteToSelfRelativeSD(&sd, out, &length), STATUS_BUFFER_TOO_SMALL);
     assert_int_equal(length, 76);
     assert_status(RtlAbsoluteToSelfRelativeSD(&sd, out, &length), STATUS_SUCCESS);
-    assert_memory_equal(out, WindowsBytes, 76);
+    assert_memory_equal(out, NtsecTestWindowsSdBytes, 76);
     assert_int_equal(RtlLengthSecurityDescriptor(out), 76);
     assert_true(RtlValidSecurityDescriptor(out));
     assert_true(RtlValidRelativeSecurityDescriptor(out, 76, OWNER_SECURITY_INFORMATION |
@@ -125,7 +117,7 @@ static void test_sd_absolute_to_self_relative_windows_layout(void **state)
         UCHAR copy[76];
         length = sizeof(copy);
         assert_status(RtlMakeSelfRelativeSD(out, copy, &length), STATUS_SUCCESS);
-        assert_memory_equal(copy, WindowsBytes, 76);
+        assert_memory_equal(copy, NtsecTestWindowsSdBytes, 76);
     }
 }
 
@@ -154,14 +146,14 @@ static void test_sd_self_relative_to_absolute(void **state)
     BOOLEAN defaulted;
     UCHAR copy[76];
     ULONG length = sizeof(copy);
-    assert_status(RtlSelfRelativeToAbsoluteSD((PVOID)WindowsBytes, &abs, &abs_size, (PACL)dacl, &dsize,
+    assert_status(RtlSelfRelativeToAbsoluteSD((PVOID)NtsecTestWindowsSdBytes, &abs, &abs_size, (PACL)dacl, &dsize,
                                               NULL, &ssize, owner, &osize, group, &gsize),
                   STATUS_BUFFER_TOO_SMALL);
     assert_int_equal(dsize, 28);
     assert_int_equal(ssize, 0);
     assert_int_equal(osize, 16);
     assert_int_equal(gsize, 12);
-    assert_status(RtlSelfRelativeToAbsoluteSD((PVOID)WindowsBytes, &abs, &abs_size, (PACL)dacl, &dsize,
+    assert_status(RtlSelfRelativeToAbsoluteSD((PVOID)NtsecTestWindowsSdBytes, &abs, &abs_size, (PACL)dacl, &dsize,
                                               NULL, &ssize, owner, &osize, group, &gsize),
                   STATUS_SUCCESS);
     assert_int_equal(abs.Control, SE_DACL_PRESENT);
@@ -171,12 +163,12 @@ static void test_sd_self_relative_to_absolute(void **state)
     assert_status(RtlGetOwnerSecurityDescriptor(&abs, &sid, &defaulted), STATUS_SUCCESS);
     assert_true(RtlEqualSid(sid, BaSid));
     assert_status(RtlAbsoluteToSelfRelativeSD(&abs, copy, &length), STATUS_SUCCESS);
-    assert_memory_equal(copy, WindowsBytes, 76);
+    assert_memory_equal(copy, NtsecTestWindowsSdBytes, 76);
     /* Absolute input is refused. */
     assert_status(RtlSelfRelativeToAbsoluteSD(&abs, &abs, &abs_size, (PACL)dacl, &dsize, NULL, &ssize,
                                               owner, &osize, group, &gsize), STATUS_BAD_DESCRIPTOR_FORMAT);
     /* Set routines refuse a self-relative descriptor. */
-    memcpy(copy, WindowsBytes, 76);
+    memcpy(copy, NtsecTestWindowsSdBytes, 76);
     assert_status(RtlSetOwnerSecurityDescriptor(copy, SySid, FALSE), STATUS_INVALID_SECURITY_DESCR);
 }
 
@@ -185,13 +177,13 @@ static void test_sd_relative_truncated_at_every_length_is_rejected(void **state)
     ULONG length;
     for (length = 0; length < 76; length++) {
         PUCHAR exact = malloc(length ? length : 1); /* exactly sized: ASan catches over-reads */
-        memcpy(exact, WindowsBytes, length);
+        memcpy(exact, NtsecTestWindowsSdBytes, length);
         assert_false(RtlValidRelativeSecurityDescriptor(exact, length, 0));
         free(exact);
     }
     {
         PUCHAR exact = malloc(76);
-        memcpy(exact, WindowsBytes, 76);
+        memcpy(exact, NtsecTestWindowsSdBytes, 76);
         assert_true(RtlValidRelativeSecurityDescriptor(exact, 76, 0));
         free(exact);
     }
@@ -201,7 +193,7 @@ static void test_sd_relative_hostile_fields(void **state)
 {
     UCHAR bytes[76];
     PISECURITY_DESCRIPTOR_RELATIVE rel = (PISECURITY_DESCRIPTOR_RELATIVE)bytes;
-#define RESET() memcpy(bytes, WindowsBytes, sizeof(bytes))
+#define RESET() memcpy(bytes, NtsecTestWindowsSdBytes, sizeof(bytes))
     RESET(); rel->Revision = 2;                 assert_false(RtlValidRelativeSecurityDescriptor(bytes, 76, 0));
     RESET(); rel->Control &= ~SE_SELF_RELATIVE; assert_false(RtlValidRelativeSecurityDescriptor(bytes, 76, 0));
     RESET(); rel->Owner = 0xFFFFFFF0;           assert_false(RtlValidRelativeSecurityDescriptor(bytes, 76, 0));

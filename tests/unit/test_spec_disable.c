@@ -6,14 +6,10 @@
 #include "ntsec_test.h"
 #include "specfixture.h"
 
-#define FX                          \
-    SPEC_FIXTURE *F = *state;       \
-    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
-
 /* case 18 [R]: the thread's reference moves into the state block */
 static void test_case18_disable_moves_token_into_state(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
                   STATUS_SUCCESS);
     LONG_PTR refs = NtsecReferenceCount(F->IT_A2);
@@ -32,7 +28,7 @@ static void test_case18_disable_moves_token_into_state(void **state)
 /* case 19 [R]: restore gives the reference back to the thread */
 static void test_case19_restore_reinstalls_saved_state(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
                   STATUS_SUCCESS);
     LONG_PTR refs = NtsecReferenceCount(F->IT_A2);
@@ -51,7 +47,7 @@ static void test_case19_restore_reinstalls_saved_state(void **state)
 /* case 20 [R; C 5-D11]: not impersonating -> FALSE and a zeroed state */
 static void test_case20_disable_when_not_impersonating_returns_false(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     SE_IMPERSONATION_STATE st;
@@ -67,7 +63,7 @@ static void test_case20_disable_when_not_impersonating_returns_false(void **stat
 /* case 21 [R]: an impersonation made while disabled is released by the restore */
 static void test_case21_restore_replaces_interim_impersonation(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -102,7 +98,7 @@ static VOID DisableAndCapture(PVOID Context)
 /* case 22 [R]: while disabled, a capture sees only the primary token */
 static void test_case22_capture_while_disabled_sees_primary_only(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     LONG_PTR a2 = NtsecReferenceCount(F->IT_A2), pa = NtsecReferenceCount(F->PT_A);
@@ -123,7 +119,7 @@ static void test_case22_capture_while_disabled_sees_primary_only(void **state)
 /* case 23 [C]: restoring a state without a token means "not impersonating" */
 static void test_case23_restore_null_state_ends_impersonation(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     SE_IMPERSONATION_STATE st;

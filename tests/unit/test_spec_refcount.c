@@ -6,14 +6,10 @@
 #include "ntsec_test.h"
 #include "specfixture.h"
 
-#define FX                          \
-    SPEC_FIXTURE *F = *state;       \
-    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
-
 /* case 1 [D WDK-PsReferencePrimaryToken] */
 static void test_case01_reference_primary_token_adds_one_ref(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR before = NtsecReferenceCount(F->PT_A);
     PACCESS_TOKEN t = PsReferencePrimaryToken(F->ProcA);
     assert_ptr_equal(t, F->PT_A);
@@ -25,7 +21,7 @@ static void test_case01_reference_primary_token_adds_one_ref(void **state)
 /* case 2 [D]: not impersonating -> NULL, no reference changes */
 static void test_case02_reference_impersonation_token_null_when_not_impersonating(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     BOOLEAN coo, eo;
@@ -37,7 +33,7 @@ static void test_case02_reference_impersonation_token_null_when_not_impersonatin
 /* case 3 [D "If this is a NULL pointer, does nothing"] */
 static void test_case03_dereference_impersonation_token_null_is_noop(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     PsDereferenceImpersonationToken(NULL);
@@ -47,7 +43,7 @@ static void test_case03_dereference_impersonation_token_null_is_noop(void **stat
 /* case 4 [D, R ROS-ps] */
 static void test_case04_impersonate_installs_same_token_with_flags(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -67,7 +63,7 @@ static void test_case04_impersonate_installs_same_token_with_flags(void **state)
 /* case 5 [D]: the thread's reference keeps the token alive; revert destroys it */
 static void test_case05_thread_ref_keeps_token_alive_until_revert(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     PACCESS_TOKEN mine = SpecDuplicate(F->PT_A, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(mine), 1);
     assert_status(PsImpersonateClient(tA, mine, FALSE, FALSE, SecurityImpersonation),
@@ -85,7 +81,7 @@ static void test_case05_thread_ref_keeps_token_alive_until_revert(void **state)
 /* case 6 [D remark]: replacing releases the old token's thread reference */
 static void test_case06_reimpersonate_replaces_token_and_flags(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR a2 = NtsecReferenceCount(F->IT_A2), a1 = NtsecReferenceCount(F->IT_A1);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -104,7 +100,7 @@ static void test_case06_reimpersonate_replaces_token_and_flags(void **state)
 /* case 7 [R]: re-impersonating the same token is safe and updates the flags */
 static void test_case07_reimpersonate_same_token_keeps_one_ref(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -120,7 +116,7 @@ static void test_case07_reimpersonate_same_token_keeps_one_ref(void **state)
 /* case 8 [D]: NULL token ends impersonation */
 static void test_case08_impersonate_null_ends_impersonation(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -133,7 +129,7 @@ static void test_case08_impersonate_null_ends_impersonation(void **state)
 /* case 9 [R]: NULL token on a thread that is not impersonating: success, no change */
 static void test_case09_impersonate_null_when_not_impersonating_is_noop(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     assert_status(PsImpersonateClient(tA, NULL, TRUE, TRUE, SecurityDelegation), STATUS_SUCCESS);
@@ -144,7 +140,7 @@ static void test_case09_impersonate_null_when_not_impersonating_is_noop(void **s
 /* case 10 [D, R]: PsRevertToSelf on the current thread; a second one is a no-op */
 static void test_case10_revert_to_self_releases_and_repeats_safely(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -159,7 +155,7 @@ static void test_case10_revert_to_self_releases_and_repeats_safely(void **state)
 /* case 11 [D WDK-PsImpersonateClient]: save / impersonate / restore */
 static void test_case11_save_impersonate_restore_round_trip(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
                   STATUS_SUCCESS);
     SPEC_REFS refs;
@@ -184,7 +180,7 @@ static void test_case11_save_impersonate_restore_round_trip(void **state)
 /* case 12 [D]: the same pattern from "not impersonating" */
 static void test_case12_save_restore_from_not_impersonating(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     BOOLEAN c = FALSE, e = FALSE;
@@ -201,7 +197,7 @@ static void test_case12_save_restore_from_not_impersonating(void **state)
 /* case 13 [D param text; R]: a primary token may be impersonated; T3 */
 static void test_case13_impersonate_primary_token_object(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->PT_A);
     assert_status(PsImpersonateClient(tA, F->PT_A, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -222,7 +218,7 @@ static void test_case13_impersonate_primary_token_object(void **state)
 /* case 14 [R] */
 static void test_case14_effective_token_is_primary_when_not_impersonating(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->PT_A);
     TOKEN_TYPE type = TokenImpersonation;
     BOOLEAN eo = TRUE;
@@ -239,7 +235,7 @@ static void test_case14_effective_token_is_primary_when_not_impersonating(void *
 /* case 15 [R] */
 static void test_case15_effective_token_reports_thread_flags(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, TRUE, SecurityImpersonation),
                   STATUS_SUCCESS);
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
@@ -258,7 +254,7 @@ static void test_case15_effective_token_reports_thread_flags(void **state)
 /* case 16 [C 5-D15]: invalid level, from both states */
 static void test_case16_invalid_level_is_rejected_without_change(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE,
@@ -285,7 +281,7 @@ static void test_case16_invalid_level_is_rejected_without_change(void **state)
 /* case 17 [C 5-D8]: a level above the token's own is clamped, no copy */
 static void test_case17_level_above_token_is_clamped(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A1);
     assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityDelegation),
                   STATUS_SUCCESS);
@@ -298,7 +294,7 @@ static void test_case17_level_above_token_is_clamped(void **state)
 /* spec 5-D24: a process where a token belongs changes nothing */
 static void test_wrong_object_type_token_is_type_mismatch(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     SPEC_REFS refs;

@@ -8,10 +8,6 @@
 #include "specfixture.h"
 #include "se/sep.h"
 
-#define FX                          \
-    SPEC_FIXTURE *F = *state;       \
-    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
-
 /* Impersonates Token on Thread at Level and checks whether it was installed as is
  * (Copied FALSE, level Expected) or as an Identification copy of the same user (Copied
  * TRUE). The caller's references on Token are unchanged either way (spec 3.4). */
@@ -45,7 +41,7 @@ static void ExpectOutcome(PETHREAD Thread, PACCESS_TOKEN Token, SECURITY_IMPERSO
 /* case 46 [D WDK remark + SDK; W NTU; R]: another user's token is downgraded, silently */
 static void test_case46_psimpersonate_downgrades_other_user(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR b2x = NtsecReferenceCount(F->IT_B2x);
     assert_status(PsImpersonateClient(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
@@ -72,7 +68,7 @@ static void test_case46_psimpersonate_downgrades_other_user(void **state)
 /* case 48 [D; W NTU]: a downgraded thread cannot be captured for impersonation */
 static void test_case48_downgraded_thread_cannot_create_client_security(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     SPEC_REFS refs;
@@ -90,7 +86,7 @@ static void test_case48_downgraded_thread_cannot_create_client_security(void **s
 /* case 49 [D SDK condition 1; W NTU]: Identification requests need no permission */
 static void test_case49_identification_request_is_not_copied(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->IT_B2x, SecurityIdentification, FALSE, SecurityIdentification);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowLevelAtMostIdentify);
 }
@@ -98,7 +94,7 @@ static void test_case49_identification_request_is_not_copied(void **state)
 /* case 50 [D SDK condition 4, WDK; R]: same user */
 static void test_case50_same_user_is_not_copied(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->IT_A2, SecurityImpersonation, FALSE, SecurityImpersonation);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowSameIdentity);
 }
@@ -106,14 +102,14 @@ static void test_case50_same_user_is_not_copied(void **state)
 /* case 51 [D SDK condition 3; C 5-D21]: token logged on from A's session */
 static void test_case51_origin_in_callers_logon_session_is_not_copied(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->IT_B2o, SecurityImpersonation, FALSE, SecurityImpersonation);
 }
 
 /* case 52 [D SDK condition 2; KB821546]: SeImpersonatePrivilege enabled */
 static void test_case52_impersonate_privilege_allows_other_user(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(TrThread(F->tSvc), F->IT_B2x, SecurityImpersonation, FALSE,
                   SecurityImpersonation);
     assert_int_equal(NtsecLastImpersonationDecision(TrThread(F->tSvc)),
@@ -123,7 +119,7 @@ static void test_case52_impersonate_privilege_allows_other_user(void **state)
 /* case 53 [C; R flag semantics]: a present but disabled privilege does not count */
 static void test_case53_disabled_privilege_is_downgraded(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     TEST_THREAD *t = TrStart(F->ProcSVCd);
     ExpectOutcome(TrThread(t), F->IT_B2x, SecurityImpersonation, TRUE, SecurityIdentification);
     TrStop(t);
@@ -132,7 +128,7 @@ static void test_case53_disabled_privilege_is_downgraded(void **state)
 /* case 54 [D-weak BLOG-FK]: higher integrity is downgraded under VISTA, not XPSP2 */
 static void test_case54_higher_integrity_depends_on_policy(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->IT_A2hi, SecurityImpersonation, TRUE, SecurityIdentification);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionDenyIntegrity);
     assert_status(NtsecSetImpersonationPolicy(NtsecPolicyXpSp2), STATUS_SUCCESS);
@@ -142,7 +138,7 @@ static void test_case54_higher_integrity_depends_on_policy(void **state)
 /* case 55 [R; D WDK; C 5-D5]: restriction state must match */
 static void test_case55_restriction_must_match(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->IT_A2r, SecurityImpersonation, TRUE, SecurityIdentification);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionDenyRestriction);
     TEST_THREAD *r = TrStart(F->ProcAr);
@@ -154,7 +150,7 @@ static void test_case55_restriction_must_match(void **state)
 /* case 56 [C 5-D6; D WDK; R]: the system anonymous token is allowed, a forged one is not */
 static void test_case56_anonymous_logon_tokens(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     ExpectOutcome(tA, F->ANON, SecurityImpersonation, FALSE, SecurityImpersonation);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowSystemAnonymous);
     ExpectOutcome(tA, F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
@@ -164,7 +160,7 @@ static void test_case56_anonymous_logon_tokens(void **state)
 /* case 58 [D SDK "XP SP1 and earlier"; KB821546]: legacy policy has no rule */
 static void test_case58_legacy_policy_allows_everything(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(NtsecSetImpersonationPolicy(NtsecPolicyNtLegacy), STATUS_SUCCESS);
     ExpectOutcome(tA, F->IT_B2x, SecurityImpersonation, FALSE, SecurityImpersonation);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowLegacyPolicy);
@@ -174,7 +170,7 @@ static void test_case58_legacy_policy_allows_everything(void **state)
  * every allocation of the call until it succeeds. */
 static void test_case59_copy_failure_keeps_previous_impersonation(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification),
                   STATUS_SUCCESS);
     SPEC_REFS refs;
@@ -202,7 +198,7 @@ static void test_case59_copy_failure_keeps_previous_impersonation(void **state)
 /* case 60 [R; D]: SeImpersonateClientEx applies the rule against the server's process */
 static void test_case60_impersonate_client_ex_downgrades_unprivileged_server(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SECURITY_QUALITY_OF_SERVICE q = {sizeof q, SecurityImpersonation, SECURITY_STATIC_TRACKING,
                                      FALSE};
     SECURITY_CLIENT_CONTEXT cc;
@@ -232,7 +228,7 @@ static VOID ImpersonateOther(PVOID Context)
 /* case 61 [R]: the rule uses the TARGET thread's process, not the caller's */
 static void test_case61_rule_uses_target_threads_process(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     REMOTE_IMP r = {TrThread(F->tA2), F->IT_B2x, STATUS_UNSUCCESSFUL};
     TrRun(F->tSvc, ImpersonateOther, &r); /* caller holds SeImpersonatePrivilege */
     assert_status(r.Status, STATUS_SUCCESS);

@@ -9,14 +9,10 @@
 #include "specfixture.h"
 #include "se/sep.h"
 
-#define FX                          \
-    SPEC_FIXTURE *F = *state;       \
-    PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
-
 /* case 24 [D, R; C 5-D9 for the level, 5-D23 for the second release] */
 static void test_case24_capture_not_impersonating(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR pa = NtsecReferenceCount(F->PT_A);
     SECURITY_SUBJECT_CONTEXT ctx;
     memset(&ctx, 0xAA, sizeof ctx);
@@ -39,7 +35,7 @@ static void test_case24_capture_not_impersonating(void **state)
 /* case 25 [D, R] */
 static void test_case25_capture_impersonating_identification(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
                   STATUS_SUCCESS);
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
@@ -57,7 +53,7 @@ static void test_case25_capture_impersonating_identification(void **state)
 /* case 26 [R]: the context is a snapshot with its own references */
 static void test_case26_capture_survives_revert(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
     assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
                   STATUS_SUCCESS);
@@ -87,7 +83,7 @@ static void *WriterMain(void *Arg)
 /* case 27 [W WINFSP]: a copy while locked does not deadlock, even with a writer waiting */
 static void test_case27_client_security_from_locked_subject(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     LONG_PTR pa = NtsecReferenceCount(F->PT_A);
     SECURITY_SUBJECT_CONTEXT ctx;
     TrRun(F->tA, TrWorkCapture, &ctx);
@@ -130,7 +126,7 @@ static VOID CaptureLockUnlockRelease(PVOID Context)
 /* case 28 [D]: writers wait for the unlock; shared lockers do not */
 static void test_case28_locked_subject_blocks_writers_not_readers(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     SECURITY_SUBJECT_CONTEXT ctx;
@@ -159,7 +155,7 @@ static void test_case28_locked_subject_blocks_writers_not_readers(void **state)
 /* spec 5-D24: capture with a token where the process belongs leaves an empty context */
 static void test_capture_ex_wrong_types_gives_empty_context(void **state)
 {
-    FX;
+    SPEC_FX_TA;
     SPEC_REFS refs;
     SpecSnapshotRefs(F, &refs);
     SECURITY_SUBJECT_CONTEXT ctx;
