@@ -36,5 +36,5 @@ if [ -f fuzz/CMakeLists.txt ]; then
     step "fuzz smoke (build-fuzz/, clang-14 libFuzzer)"
     CC=clang-14 cmake -S . -B build-fuzz -G Ninja -DNTSEC_FUZZ=ON -DNTSEC_TESTS=OFF >/dev/null
     ninja -C build-fuzz
-    bash fuzz/smoke.sh build-fuzz
+    bash fuzz/smoke.sh build-fuzz 5
 fi
