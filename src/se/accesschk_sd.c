@@ -40,8 +40,8 @@ PSID SepAceSid(PACE_HEADER Ace)
 
 /*
  * SepValidateAclStructure - @remarks An ACL is trusted by nothing downstream: every ACE must
- * lie inside AclSize, have a size of at least its header, and a known ACE type must hold a
- * whole, valid SID (RtlValidAcl's rules). A bad ACL is STATUS_INVALID_ACL, never a crash.
+ * lie inside AclSize, have a size of at least its header (object ACEs: header, mask and
+ * Flags), and a known ACE type must hold a whole, valid SID (RtlValidAcl's rules). A bad ACL is STATUS_INVALID_ACL, never a crash.
  */
 NTSTATUS SepValidateAclStructure(PACL Acl)
 {
@@ -55,6 +55,10 @@ NTSTATUS SepValidateAclStructure(PACL Acl)
             return STATUS_INVALID_ACL;
         PACE_HEADER ace = (PACE_HEADER)((PUCHAR)Acl + offset);
         if (ace->AceSize < sizeof(ACE_HEADER) || offset + ace->AceSize > Acl->AclSize)
+            return STATUS_INVALID_ACL;
+        /* An object ACE's Flags (offset 8) select where its SID is: the ACE must hold them
+         * before they are read (MS-DTYP 2.4.4.3), else the read could leave AclSize. */
+        if (RtlpIsObjectAceType(ace->AceType) && ace->AceSize < 12)
             return STATUS_INVALID_ACL;
         ULONG sidOff = SepAceSidOffset(ace);
         if (sidOff != 0) {
