@@ -130,11 +130,45 @@ static void test_object_ace_with_whole_fixed_part_is_checked(void **state)
     ObDereferenceObject(t);
 }
 
+/* MS-DTYP 2.4.4.1: AceSize MUST be a multiple of 4 (DWORD alignment of the next ACE); an
+ * ACE of 22 bytes (a whole allow ACE for S-1-1-0 plus 2 bytes) is STATUS_INVALID_ACL, as
+ * RtlValidAcl says, instead of leaving the next ACE misaligned. */
+static void test_ace_size_not_multiple_of_4_is_invalid_acl(void **state)
+{
+    (void)state;
+    static const UCHAR acl[] = {ACL_REVISION, 0, 8 + 22 + 20, 0, 2, 0, 0, 0,
+                                /* allow WD 0x1, AceSize 22 */
+                                ACCESS_ALLOWED_ACE_TYPE, 0, 22, 0, 1, 0, 0, 0,
+                                1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0xAA, 0xBB,
+                                /* allow WD 0x2 at offset 30 (misaligned) */
+                                ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 2, 0, 0, 0,
+                                1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
+                              " groups=WD,AU integrity=medium");
+    PSECURITY_DESCRIPTOR owner = AtSd("O:" U "G:" U "D:");
+    SEP_SD_VIEW ov;
+    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    GUARDED g;
+    GuardedAcl(&g, acl, sizeof(acl));
+    g.Acl = (PACL)(((ULONG_PTR)g.Acl) & ~(ULONG_PTR)3); /* keep the ACL itself aligned */
+    memcpy(g.Acl, acl, sizeof(acl));
+    SECURITY_DESCRIPTOR sd;
+    AbsoluteSd(&sd, ov.Owner, g.Acl, NULL);
+    GENERIC_MAPPING m = SepFileMapping;
+    ACCESS_MASK granted = 0;
+    NTSTATUS status = 0;
+    assert_status(NtsecAccessCheckToken(&sd, t, 0x3, &m, &granted, &status), STATUS_INVALID_ACL);
+    GuardedFree(&g);
+    NtsecFree(owner);
+    ObDereferenceObject(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_object_ace_shorter_than_its_fixed_part_is_invalid_acl),
         cmocka_unit_test(test_object_ace_with_whole_fixed_part_is_checked),
+        cmocka_unit_test(test_ace_size_not_multiple_of_4_is_invalid_acl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
