@@ -11,8 +11,10 @@
 /*
  * The SID bound check (RtlpValidSidBounded) and the object-ACE type set
  * (RtlpIsObjectAceType) are Rtl's, shared with RtlValidAcl. The ACL walk below stays its
- * own: the access check accepts what RtlValidAcl rejects (AceSize not a multiple of 4,
- * object ACEs in a revision-2 ACL), so it is not RtlValidAcl.
+ * own: the access check accepts what RtlValidAcl rejects (object ACEs in a revision-2 ACL),
+ * so it is not RtlValidAcl. An AceSize that is not a multiple of 4 is refused, as by
+ * RtlValidAcl (MS-DTYP 2.4.4.1: AceSize MUST be a multiple of 4 to keep ACEs DWORD aligned;
+ * a misaligned ACE would be read through misaligned ACE pointers).
  */
 
 /* Offset of the SID inside an ACE, or 0 when the type carries none we understand. */
@@ -40,8 +42,8 @@ PSID SepAceSid(PACE_HEADER Ace)
 
 /*
  * SepValidateAclStructure - @remarks An ACL is trusted by nothing downstream: every ACE must
- * lie inside AclSize, have a size of at least its header, and a known ACE type must hold a
- * whole, valid SID (RtlValidAcl's rules). A bad ACL is STATUS_INVALID_ACL, never a crash.
+ * lie inside AclSize, have a size of at least its header (object ACEs: header, mask and
+ * Flags), and a known ACE type must hold a whole, valid SID (RtlValidAcl's rules). A bad ACL is STATUS_INVALID_ACL, never a crash.
  */
 NTSTATUS SepValidateAclStructure(PACL Acl)
 {
@@ -54,7 +56,12 @@ NTSTATUS SepValidateAclStructure(PACL Acl)
         if (offset + sizeof(ACE_HEADER) > Acl->AclSize)
             return STATUS_INVALID_ACL;
         PACE_HEADER ace = (PACE_HEADER)((PUCHAR)Acl + offset);
-        if (ace->AceSize < sizeof(ACE_HEADER) || offset + ace->AceSize > Acl->AclSize)
+        if (ace->AceSize < sizeof(ACE_HEADER) || (ace->AceSize & 3) != 0 ||
+            offset + ace->AceSize > Acl->AclSize)
+            return STATUS_INVALID_ACL;
+        /* An object ACE's Flags (offset 8) select where its SID is: the ACE must hold them
+         * before they are read (MS-DTYP 2.4.4.3), else the read could leave AclSize. */
+        if (RtlpIsObjectAceType(ace->AceType) && ace->AceSize < 12)
             return STATUS_INVALID_ACL;
         ULONG sidOff = SepAceSidOffset(ace);
         if (sidOff != 0) {
