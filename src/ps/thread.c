@@ -173,11 +173,14 @@ BOOLEAN PsIsThreadTerminating(PETHREAD Thread)
     return (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED) != 0;
 }
 
+/* PsIsSystemThread - TRUE for a thread of the System process or one created by
+ * PsCreateSystemThread (in any process), as on Windows; FALSE for NtsecCreateThread threads
+ * of other processes and for adopted threads. No lock, no refs. */
 BOOLEAN PsIsSystemThread(PETHREAD Thread)
 {
     if (!ObpCheckType(Thread, &ObpThreadType, "PsIsSystemThread"))
         return FALSE;
-    return Thread->Process->IsSystemProcess;
+    return (atomic_load(&Thread->CrossThreadFlags) & PSP_SYSTEM_THREAD) != 0;
 }
 
 static void *PspThreadStart(void *Argument)
@@ -204,6 +207,26 @@ static NTSTATUS PspStartThread(PETHREAD Thread)
 }
 
 /*
+ * PspPrepareThread - a new, not yet started ETHREAD in Process that will run Start(Context)
+ * (PSP_SYSTEM_THREAD set when SystemThread or Process is the System process, before the
+ * thread can run). *Thread holds the creation reference, owned by the caller.
+ */
+static NTSTATUS PspPrepareThread(PEPROCESS Process, PKSTART_ROUTINE Start, PVOID Context,
+                                 BOOLEAN SystemThread, PCSTR Tag, PETHREAD *Thread)
+{
+    PETHREAD thread;
+    NTSTATUS st = PspAllocateThread(Process, Tag, &thread);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (SystemThread || Process->IsSystemProcess)
+        atomic_fetch_or(&thread->CrossThreadFlags, PSP_SYSTEM_THREAD);
+    thread->StartRoutine = Start;
+    thread->StartContext = Context;
+    *Thread = thread;
+    return STATUS_SUCCESS;
+}
+
+/*
  * NtsecCreateThread - starts Start(Context) on a new pthread belonging to Process.
  * *Thread holds one reference owned by the caller (release it with ObDereferenceObject,
  * after NtsecJoinThread if the caller waits for it). The thread owns a reference on
@@ -217,13 +240,9 @@ NTSTATUS NtsecCreateThread(PEPROCESS Process, PKSTART_ROUTINE Start, PVOID Conte
     if (!ObpCheckType(Process, &ObpProcessType, "NtsecCreateThread"))
         return STATUS_OBJECT_TYPE_MISMATCH;
     PETHREAD thread;
-    NTSTATUS st = PspAllocateThread(Process, "thread (NtsecCreateThread)", &thread);
+    NTSTATUS st = PspPrepareThread(Process, Start, Context, FALSE, "thread (NtsecCreateThread)", &thread);
     if (!NT_SUCCESS(st))
         return st;
-    if (Process->IsSystemProcess)
-        atomic_fetch_or(&thread->CrossThreadFlags, PSP_SYSTEM_THREAD);
-    thread->StartRoutine = Start;
-    thread->StartContext = Context;
     st = PspStartThread(thread);
     if (!NT_SUCCESS(st)) {
         ObfDereferenceObject(thread);
@@ -258,6 +277,13 @@ NTSTATUS NtsecJoinThread(PETHREAD Thread)
  * or in the process ProcessHandle refers to. On success *ThreadHandle is a kernel handle
  * owning one reference (close with ZwClose); the thread is joined at NtsecShutdown if
  * nobody joined it before.
+ *
+ * @remarks Everything that can fail (the shutdown-list link, the thread object, the
+ * handle) is done before the pthread starts: a failure status means StartRoutine never
+ * runs, so the caller may free StartContext at once. The thread is a system thread
+ * (PsIsSystemThread, PsTerminateSystemThread) from its first instruction. References: the
+ * shutdown list owns the creation reference on the thread; the running thread and the
+ * handle own one each; the process reference taken here is released before returning.
  */
 NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes,
                               HANDLE ProcessHandle, PCLIENT_ID ClientId, PKSTART_ROUTINE StartRoutine,
@@ -277,26 +303,36 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     }
     PSP_SYSTEM_THREAD_LINK *link = ExAllocatePoolWithTag(NonPagedPool, sizeof(*link), 0x6b6e694c);
     PETHREAD thread = NULL;
-    st = link ? NtsecCreateThread(process, StartRoutine, StartContext, &thread) : STATUS_INSUFFICIENT_RESOURCES;
+    st = link ? PspPrepareThread(process, StartRoutine, StartContext, TRUE, "thread (PsCreateSystemThread)", &thread)
+              : STATUS_INSUFFICIENT_RESOURCES;
     ObfDereferenceObject(process);
+    HANDLE handle = NULL;
+    if (NT_SUCCESS(st))
+        st = ObOpenObjectByPointer(thread, OBJ_KERNEL_HANDLE, NULL, DesiredAccess, *PsThreadType, KernelMode, &handle);
+    if (NT_SUCCESS(st)) {
+        st = PspStartThread(thread);
+        if (!NT_SUCCESS(st))
+            ZwClose(handle);
+    }
     if (!NT_SUCCESS(st)) {
+        if (thread != NULL)
+            ObfDereferenceObject(thread);
         if (link)
             ExFreePool(link);
         return st;
     }
-    atomic_fetch_or(&thread->CrossThreadFlags, PSP_SYSTEM_THREAD);
     if (ClientId != NULL) {
         ClientId->UniqueProcess = thread->Process->UniqueProcessId;
         ClientId->UniqueThread = thread->UniqueThreadId;
     }
-    st = ObOpenObjectByPointer(thread, OBJ_KERNEL_HANDLE, NULL, DesiredAccess, *PsThreadType, KernelMode, ThreadHandle);
     /* The list keeps our creation reference until the thread is joined at shutdown. */
     link->Thread = thread;
     pthread_mutex_lock(&PspSystemThreadLock);
     link->Next = PspSystemThreads;
     PspSystemThreads = link;
     pthread_mutex_unlock(&PspSystemThreadLock);
-    return st;
+    *ThreadHandle = handle;
+    return STATUS_SUCCESS;
 }
 
 /*

@@ -21,8 +21,10 @@
  * PspCopyOnOpen - the copy-on-open step: a duplicate of Token (EffectiveOnly-filtered when
  * EffectiveOnly) at the thread's stored Level, installed as Thread's impersonation token if
  * Thread still impersonates Token. On success *Copy holds the duplicate with one reference
- * owned by the caller; the thread's reference on Token moves to the duplicate (the old one is
- * released after unlocking). The caller's own reference on Token is untouched.
+ * owned by the caller; if Thread still impersonates Token with CopyOnOpen, Level and
+ * EffectiveOnly unchanged, the thread's reference on Token moves to the duplicate (the old
+ * one is released after unlocking), otherwise the thread is left alone. The caller's own
+ * reference on Token is untouched.
  *
  * @remarks The duplicate has the same user and the same enabled groups as Token, so the host
  * backend's per-thread credentials stay right and no switch hook is needed.
@@ -39,8 +41,12 @@ static NTSTATUS PspCopyOnOpen(PETHREAD Thread, PTOKEN Token, SECURITY_IMPERSONAT
     PTOKEN released = copy;
     PspLockThreadSecurity(Thread);
     PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+    /* Swap only if the thread still has the state the duplicate was made for: the same
+     * token re-impersonated meanwhile with another level or without CopyOnOpen must keep
+     * the token it was given (L4: re-check under the lock). */
     if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) && info != NULL &&
-        info->Token == Token) {
+        info->Token == Token && info->CopyOnOpen && info->ImpersonationLevel == Level &&
+        info->EffectiveOnly == EffectiveOnly) {
         info->Token = copy;
         released = Token; /* the thread's old reference */
     }

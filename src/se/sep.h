@@ -141,7 +141,8 @@ NTSTATUS SepCreateSystemToken(PTOKEN *Token);
 
 /*
  * The impersonation-permission rule (spec 3.2). ProcessToken is P, Token is T, Level is L
- * after clamping. Takes both tokens' locks shared in address order (L2). No references change.
+ * after clamping. Reads only fields that never change after creation plus TokenFlags
+ * (atomically), so it takes no token lock (L2 holds trivially). No references change.
  */
 NTSEC_IMPERSONATION_DECISION SepTokenCanImpersonate(PTOKEN ProcessToken, PTOKEN Token,
                                                     SECURITY_IMPERSONATION_LEVEL Level);
