@@ -28,14 +28,15 @@ VOID VfAccessCheckBadLevel(PSECURITY_SUBJECT_CONTEXT Context, PCSTR Routine)
     char why[600];
     char message[1400];
     PETHREAD thread = PsGetCurrentThread();
-    PPS_IMPERSONATION_INFORMATION info = thread != NULL ? atomic_load(&thread->ImpersonationInfo)
-                                                        : NULL;
-    BOOLEAN same = info != NULL && PspIsImpersonating(thread) &&
-                   info->Token == (PTOKEN)Context->ClientToken;
+    /* Compare under the thread lock (through a referenced read), never the raw slot. */
+    PACCESS_TOKEN now = thread != NULL ? PsReferenceImpersonationToken(thread, NULL, NULL, NULL) : NULL;
+    BOOLEAN same = now != NULL && now == Context->ClientToken;
+    if (now != NULL)
+        PsDereferenceImpersonationToken(now);
     VfpDescribeObject(Context->ClientToken, desc, sizeof desc);
 
     if (same) {
-        NTSEC_IMPERSONATION_DECISION d = thread->LastDecision;
+        NTSEC_IMPERSONATION_DECISION d = NtsecLastImpersonationDecision(thread);
         if (!SepDecisionAllows(d))
             snprintf(why, sizeof why,
                      "The caller was downgraded: PsImpersonateClient on this thread replaced "

@@ -97,22 +97,31 @@ static BOOLEAN VfpIsQuarantined(POBJECT_HEADER Header)
     return found;
 }
 
-VOID VfpDescribeObject(PVOID Object, PSTR Buffer, SIZE_T Size)
+/*
+ * VfpDescribeHeldObject - "Token 0x... ("creator", N references)" where N leaves out the
+ * Held references the verifier itself holds while describing. No references change.
+ */
+VOID VfpDescribeHeldObject(PVOID Object, LONG_PTR Held, PSTR Buffer, SIZE_T Size)
 {
     if (Object == NULL) {
         snprintf(Buffer, Size, "NULL");
         return;
     }
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    if (h->Magic == OBP_HEADER_MAGIC)
+    if (h->Magic == OBP_HEADER_MAGIC) {
+        LONG_PTR n = atomic_load(&h->PointerCount) - Held;
         snprintf(Buffer, Size, "%s %p (\"%s\", %ld reference%s)", h->Type->Name, Object,
-                 h->CreatorTag ? h->CreatorTag : "?", (long)atomic_load(&h->PointerCount),
-                 atomic_load(&h->PointerCount) == 1 ? "" : "s");
-    else if (h->Magic == OBP_FREED_MAGIC)
+                 h->CreatorTag ? h->CreatorTag : "?", (long)n, n == 1 ? "" : "s");
+    } else if (h->Magic == OBP_FREED_MAGIC)
         snprintf(Buffer, Size, "freed %s %p (\"%s\", no references left)", h->Type->Name, Object,
                  h->CreatorTag ? h->CreatorTag : "?");
     else
         snprintf(Buffer, Size, "%p (not an ntsec object)", Object);
+}
+
+VOID VfpDescribeObject(PVOID Object, PSTR Buffer, SIZE_T Size)
+{
+    VfpDescribeHeldObject(Object, 0, Buffer, Size);
 }
 
 VOID VfpObjectCreationStack(PVOID Object, PSTR Buffer, SIZE_T Size)

@@ -33,17 +33,23 @@ static PCSTR VfpLevelName(SECURITY_IMPERSONATION_LEVEL Level)
     }
 }
 
-/* "Token 0x... (...) at level Impersonation" for what Thread impersonates now, no refs. */
+/*
+ * "Token 0x... (...) at level Impersonation" for what Thread impersonates now. Takes a
+ * reference on the token (under the thread lock, through PsReferenceImpersonationToken)
+ * for as long as it describes it, so a concurrent revert cannot free it meanwhile.
+ */
 static VOID VfpDescribeImpersonation(PETHREAD Thread, PSTR Buffer, SIZE_T Size)
 {
-    PPS_IMPERSONATION_INFORMATION info = atomic_load(&Thread->ImpersonationInfo);
-    if (!PspIsImpersonating(Thread) || info == NULL || info->Token == NULL) {
+    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
+    PACCESS_TOKEN token = PsReferenceImpersonationToken(Thread, NULL, NULL, &level);
+    if (token == NULL) {
         snprintf(Buffer, Size, "no token");
         return;
     }
     char desc[256];
-    VfpDescribeObject(info->Token, desc, sizeof desc);
-    snprintf(Buffer, Size, "%s at level %s", desc, VfpLevelName(info->ImpersonationLevel));
+    VfpDescribeHeldObject(token, 1, desc, sizeof desc); /* not counting our own reference */
+    PsDereferenceImpersonationToken(token);
+    snprintf(Buffer, Size, "%s at level %s", desc, VfpLevelName(level));
 }
 
 /*

@@ -34,6 +34,7 @@ VOID VfpDeliver(NTSEC_VERIFIER_FINDING Kind, NTSEC_VERIFIER_SEVERITY Severity, P
 
 /* "Token 0x... (token (SeCopyClientToken), 2 references)" for an ntsec object. */
 VOID VfpDescribeObject(PVOID Object, PSTR Buffer, SIZE_T Size);
+VOID VfpDescribeHeldObject(PVOID Object, LONG_PTR Held, PSTR Buffer, SIZE_T Size);
 
 /* The creation stack of an ntsec object (live or quarantined) as text; "" if unknown. */
 VOID VfpObjectCreationStack(PVOID Object, PSTR Buffer, SIZE_T Size);
