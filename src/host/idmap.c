@@ -432,9 +432,15 @@ static NTSTATUS HostpLoadFile(PCSTR Path)
     return STATUS_SUCCESS;
 }
 
+/*
+ * HostpLoadEnvironment - NTSEC_IDMAP, read once.
+ * @remarks secure_getenv: a setuid/setgid or file-capability program (AT_SECURE) ignores
+ * the variable. Otherwise whoever starts it would choose which SIDs become which uids, and
+ * the error message would print the first word of any file the program can read.
+ */
 static void HostpLoadEnvironment(void)
 {
-    const char *path = getenv("NTSEC_IDMAP");
+    const char *path = secure_getenv("NTSEC_IDMAP");
     if (path != NULL && path[0] != '\0') {
         NTSTATUS status = HostpLoadFile(path);
         if (!NT_SUCCESS(status))
