@@ -88,6 +88,9 @@ int HostSysGetFsUid(uid_t *Uid);
 int HostSysGetFsGid(gid_t *Gid);
 /* Effective and permitted capability masks of the calling thread (capget). */
 int HostSysGetCaps(unsigned long long *Effective, unsigned long long *Permitted);
+/* Empties the ambient, inheritable, permitted and effective sets (run-as, non-root target). */
+int HostSysDropAllCaps(VOID);
+int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long long *Ambient);
 
 /* ---- creds helpers (switch.c) ---- */
 NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count);

@@ -559,6 +559,10 @@ VOID HostRestoreBaseOrDie(PETHREAD Thread)
  * HostMakePermanent - real, effective, saved and fs ids all become the thread's current
  * identity (CreateProcessAsUser before execve: the new program cannot switch back).
  * The thread's state is poisoned afterwards: it can no longer revert.
+ * @remarks For a non-root target every capability set is emptied too: a caller that is not
+ * root but holds CAP_SETUID/CAP_SETGID as ambient capabilities keeps them across setresuid
+ * (the kernel drops capabilities only when leaving uid 0), and the ambient set survives
+ * execve. Verified afterwards: the ids, the groups, and the empty capability sets.
  */
 NTSTATUS HostMakePermanent(PETHREAD Thread)
 {
@@ -568,19 +572,33 @@ NTSTATUS HostMakePermanent(PETHREAD Thread)
         return st;
     uid_t uid = h->Current.Uid;
     gid_t gid = h->Current.Gid;
+    st = HostCredsReserve(&h->Previous, h->Current.GroupCount + 1);
+    if (!NT_SUCCESS(st))
+        return st;
     int rc;
+    h->Poisoned = TRUE;
     if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
         (rc = HostSysSetGroups(h->Current.GroupCount, h->Current.Groups)) != 0 ||
-        (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0) {
-        h->Poisoned = TRUE;
+        (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0 ||
+        (uid != 0 && (rc = HostSysDropAllCaps()) != 0))
         return HostpErrnoStatus(rc);
-    }
     uid_t r, e, s, fs;
     gid_t rg, eg, sg, fsg;
-    h->Poisoned = TRUE;
+    ULONG count = 0;
     if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
         HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0 || r != uid || e != uid ||
         s != uid || fs != uid || rg != gid || eg != gid || sg != gid || fsg != gid)
         return STATUS_UNSUCCESSFUL;
+    if (HostSysGetGroups(h->Previous.GroupCapacity, h->Previous.Groups, &count) != 0 ||
+        count != h->Current.GroupCount ||
+        (count != 0 && memcmp(h->Previous.Groups, h->Current.Groups, (SIZE_T)count * sizeof(gid_t)) != 0))
+        return STATUS_UNSUCCESSFUL;
+    if (uid != 0) {
+        unsigned long long effective = 1, permitted = 1, inheritable = 1, ambient = 1;
+        if (HostSysGetCaps(&effective, &permitted) != 0 ||
+            HostSysGetInheritableCaps(&inheritable, &ambient) != 0 ||
+            (effective | permitted | inheritable | ambient) != 0)
+            return STATUS_UNSUCCESSFUL;
+    }
     return STATUS_SUCCESS;
 }

@@ -24,6 +24,22 @@ fi
 dir=$(mktemp -d /tmp/ntsec-priv-XXXXXX); chmod 0755 "$dir"
 trap 'rm -rf "$dir"' EXIT
 
+# A non-root target ends with no capabilities at all, from a root caller...
+check run-as-root-caller-drops-caps 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- cat /proc/self/status
+nocaps run-as-root-caller-drops-caps
+# ...and from a non-root caller that holds CAP_SETUID/CAP_SETGID as ambient capabilities
+# (a service started with AmbientCapabilities=): the ambient and inheritable sets would
+# otherwise survive execve and give the program CAP_SETUID, i.e. root.
+if command -v setpriv >/dev/null; then
+    check run-as-ambient-caller-drops-caps 0 setpriv --reuid 1000 --regid 1000 --clear-groups \
+        --inh-caps +setuid,+setgid,+dac_read_search --ambient-caps +setuid,+setgid,+dac_read_search \
+        "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- cat /proc/self/status
+    nocaps run-as-ambient-caller-drops-caps
+    contains run-as-ambient-caller-drops-caps "$(printf 'Uid:\t40001\t40001\t40001\t40001')"
+else
+    echo "setpriv missing: ambient-capability check skipped"
+fi
+
 # NTSEC_IDMAP is ignored by a setuid (AT_SECURE) program: it would otherwise parse any
 # root-readable file and print its first word in the error message.
 printf 'TOPSECRET-LINE\n' >"$dir/secret"; chmod 0600 "$dir/secret"
