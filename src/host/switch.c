@@ -14,6 +14,7 @@
  *          thread already has costs no syscall.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,12 @@
 #define HOSTP_STEP_UID    4
 #define HOSTP_STEP_VERIFY 5
 #define HOSTP_STEP_READ   6
+#define HOSTP_STEP_CAPS   7
+
+/* The capabilities the kernel drops from the effective set when the fsuid leaves 0. */
+#define HOSTP_FS_CAPS ((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | \
+                       (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | \
+                       (1ULL << CAP_LINUX_IMMUTABLE) | (1ULL << CAP_MAC_OVERRIDE) | (1ULL << CAP_MKNOD))
 
 /* ---- HOST_CREDS ---- */
 
@@ -316,9 +323,32 @@ VOID HostFreeThread(PETHREAD Thread)
 
 /* ---- apply / verify ---- */
 
+/*
+ * HostpCapsFor - the effective capability set a thread with identity t must hold
+ * (docs/host.md "Capabilities"): the base identity holds the base set exactly; a non-root
+ * client holds nothing that bypasses the kernel's checks (euid mode: nothing at all; fsuid
+ * mode: the base set without the file-system capabilities). FALSE for uid 0 (root is root).
+ */
+static BOOLEAN HostpCapsFor(const HOST_CREDS *t, BOOLEAN FsMode, unsigned long long *Caps)
+{
+    if (HostCredsSameAccess(t, &HostBase)) {
+        *Caps = HostBaseCapEffective;
+        return TRUE;
+    }
+    if (t->Uid == 0)
+        return FALSE;
+    *Caps = FsMode ? HostBaseCapEffective & ~HOSTP_FS_CAPS : 0;
+    return TRUE;
+}
+
 static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULONG ScratchSize)
 {
     ULONG count = 0;
+    BOOLEAN fsMode = atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid;
+    unsigned long long want, effective, permitted;
+    if (HostpCapsFor(t, fsMode, &want) &&
+        (HostSysGetCaps(&effective, &permitted) != 0 || effective != want))
+        return EPERM;
     if (atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid) {
         uid_t fs;
         gid_t fsg;
@@ -363,9 +393,11 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
     if (!NT_SUCCESS(HostCredsReserve(&h->Previous, most + 1)))
         return ENOMEM;
     uid_t kernelUid = h->Current.Uid;
-    if (!fsMode && (Force || kernelUid != HostBase.Uid)) {
+    if (!fsMode && (Force || kernelUid != HostBase.Uid || (!HostCapsKernelManaged && !h->AtBase))) {
+        /* the base euid, and (when the kernel does not do it) the base capabilities */
         *Step = HOSTP_STEP_RAISE;
-        if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0)
+        if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
+            (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
             return rc;
         kernelUid = HostBase.Uid;
     }
@@ -384,6 +416,12 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
         *Step = HOSTP_STEP_UID;
         rc = fsMode ? HostSysSetFsUid(t->Uid, NULL) : HostSysSetResUid((uid_t)-1, t->Uid, (uid_t)-1);
         if (rc != 0)
+            return rc;
+    }
+    unsigned long long caps;
+    if (!HostCapsKernelManaged && HostpCapsFor(t, fsMode, &caps)) {
+        *Step = HOSTP_STEP_CAPS;
+        if ((rc = HostSysSetEffectiveCaps(caps)) != 0)
             return rc;
     }
     *Step = HOSTP_STEP_VERIFY;
@@ -578,6 +616,7 @@ NTSTATUS HostMakePermanent(PETHREAD Thread)
     int rc;
     h->Poisoned = TRUE;
     if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
+        (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0) ||
         (rc = HostSysSetGroups(h->Current.GroupCount, h->Current.Groups)) != 0 ||
         (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0 ||
         (uid != 0 && (rc = HostSysDropAllCaps()) != 0))

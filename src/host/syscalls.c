@@ -186,3 +186,16 @@ int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long lon
     }
     return 0;
 }
+
+int HostSysSetEffectiveCaps(unsigned long long Effective)
+{
+    if (HostpInjected())
+        return EPERM;
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EPERM;
+    data[0].effective = (__u32)Effective;
+    data[1].effective = (__u32)(Effective >> 32);
+    return HostpResult(syscall(SYS_capset, &header, data));
+}
