@@ -357,12 +357,13 @@ static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULON
         if (fs != t->Uid || fsg != t->Gid)
             return EPERM;
     } else {
-        uid_t r, e, s;
-        gid_t rg, eg, sg;
-        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0)
+        uid_t r, e, s, fs;
+        gid_t rg, eg, sg, fsg;
+        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
+            HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
             return EIO;
-        if (r != h->RealUid || e != t->Uid || s != h->SavedUid || rg != h->RealGid ||
-            eg != t->Gid || sg != h->SavedGid)
+        if (r != h->RealUid || e != t->Uid || s != h->SavedUid || fs != t->Uid ||
+            rg != h->RealGid || eg != t->Gid || sg != h->SavedGid || fsg != t->Gid)
             return EPERM;
     }
     if (HostSysGetGroups(ScratchSize, Scratch, &count) != 0)
@@ -458,6 +459,11 @@ static NTSTATUS HostpSwitchTo(PHOST_THREAD h)
 {
     ULONG step = 0;
     int rc = HostpApply(h, &h->Target, FALSE, &step);
+    if (rc == EPERM && step == HOSTP_STEP_VERIFY) {
+        /* Every syscall worked but the kernel disagrees with the cache: something changed
+         * the thread's credentials behind ntsec's back. Issue every step, then verify. */
+        rc = HostpApply(h, &h->Target, TRUE, &step);
+    }
     if (rc == 0) {
         HOST_CREDS swap = h->Current;
         h->Current = h->Target;
