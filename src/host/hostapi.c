@@ -26,6 +26,8 @@ HOST_CREDS HostBase;
 uid_t HostUnprivUid = (uid_t)-1;
 gid_t HostUnprivGid = (gid_t)-1;
 _Atomic LONG HostSwitchedThreads;
+unsigned long long HostBaseCapEffective;
+BOOLEAN HostCapsKernelManaged;
 
 static pthread_mutex_t HostpEnableLock = PTHREAD_MUTEX_INITIALIZER;
 static BOOLEAN HostpUnprivExplicit;
@@ -99,8 +101,11 @@ static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
     HostBase.Gid = Mode == NtsecHostFsuid ? fsg : eg;
     HostBase.GroupCount = count;
     unsigned long long effective = 0, permitted = 0;
-    HostPrivileged = HostSysGetCaps(&effective, &permitted) == 0 &&
-                     (effective & (1ULL << CAP_SETUID)) && (effective & (1ULL << CAP_SETGID));
+    if (HostSysGetCaps(&effective, &permitted) != 0)
+        return STATUS_UNSUCCESSFUL;
+    HostPrivileged = (effective & (1ULL << CAP_SETUID)) && (effective & (1ULL << CAP_SETGID));
+    HostBaseCapEffective = effective;
+    HostCapsKernelManaged = HostBase.Uid == 0 && effective == permitted;
     return STATUS_SUCCESS;
 }
 

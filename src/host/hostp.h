@@ -58,6 +58,10 @@ extern HOST_CREDS HostBase;             /* the server's own identity, read at en
 extern uid_t HostUnprivUid;
 extern gid_t HostUnprivGid;
 extern _Atomic LONG HostSwitchedThreads; /* threads whose credentials are not the base */
+extern unsigned long long HostBaseCapEffective; /* the base effective capability set */
+/* TRUE when the kernel's own set*id fix-ups give exactly the sets switch.c wants (base uid 0
+ * with effective == permitted): no capset is needed. Else switch.c sets them itself. */
+extern BOOLEAN HostCapsKernelManaged;
 
 /* ---- idmap.c ---- */
 typedef struct _HOST_IDMAP HOST_IDMAP, *PHOST_IDMAP;
@@ -88,6 +92,11 @@ int HostSysGetFsUid(uid_t *Uid);
 int HostSysGetFsGid(gid_t *Gid);
 /* Effective and permitted capability masks of the calling thread (capget). */
 int HostSysGetCaps(unsigned long long *Effective, unsigned long long *Permitted);
+/* Empties the ambient, inheritable, permitted and effective sets (run-as, non-root target). */
+int HostSysDropAllCaps(VOID);
+/* effective := Effective, permitted and inheritable unchanged (capget then capset). */
+int HostSysSetEffectiveCaps(unsigned long long Effective);
+int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long long *Ambient);
 
 /* ---- creds helpers (switch.c) ---- */
 NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count);

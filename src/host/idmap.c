@@ -11,7 +11,9 @@
  *
  * The file is hostile input: every line is bounded, every number range-checked, names are
  * resolved once at load (getpwnam_r/getgrnam_r), and ambiguity (a SID or id mapped twice,
- * overlapping ranges) is an error naming the line. Explicit entries win over ranges.
+ * overlapping ranges, an explicit id inside a range) is an error naming the line. Explicit
+ * entries win over ranges. Refused by choice (docs/host.md): id 0 (a domain SID never
+ * becomes root; only S-1-22-1-0 / S-1-22-2-0 are root) and S-1-22 SIDs (built in).
  *
  * The installed map is replaced as a whole under a reader-writer lock; look-ups take it
  * shared. Only the slow path of a switch looks ids up (switch.c caches by token).
@@ -234,6 +236,8 @@ static NTSTATUS HostpParseLine(PHOST_IDMAP Map, const char *Line, size_t Length,
                                  : "expected: uid|gid SID ID-OR-NAME", NULL, 0);
     if (!HostpParseSid(word[1], wlen[1], sid))
         return HostpFail(ErrorText, ErrorSize, LineNo, "bad SID", word[1], wlen[1]);
+    if (HostpSidAuthority(sid) == 22)
+        return HostpFail(ErrorText, ErrorSize, LineNo, "S-1-22 SIDs are built in", word[1], wlen[1]);
 
     if (isRange) {
         ULONGLONG base, size;
@@ -244,6 +248,12 @@ static NTSTATUS HostpParseLine(PHOST_IDMAP Map, const char *Line, size_t Length,
         if (!HostpParseNumber(word[3], wlen[3], 0xFFFFFFFFULL, &size) || size == 0 ||
             base + size - 1 > 0xFFFFFFFEULL)
             return HostpFail(ErrorText, ErrorSize, LineNo, "bad range size", word[3], wlen[3]);
+        if (base == 0)
+            return HostpFail(ErrorText, ErrorSize, LineNo, "maps to root (id 0)", word[2], wlen[2]);
+        for (ULONG i = 0; i < Map->EntryCount; i++)
+            if (Map->Entries[i].Id >= base && Map->Entries[i].Id - base < size)
+                return HostpFail(ErrorText, ErrorSize, LineNo, "id range covers an explicit id",
+                                 word[2], wlen[2]);
         for (ULONG i = 0; i < Map->RangeCount; i++) {
             HOSTP_MAP_RANGE *r = &Map->Ranges[i];
             if (HostpSidEqual((SID *)r->Domain.Bytes, sid))
@@ -269,6 +279,11 @@ static NTSTATUS HostpParseLine(PHOST_IDMAP Map, const char *Line, size_t Length,
     else if (!HostpResolveName(word[2], wlen[2], isGid, &id))
         return HostpFail(ErrorText, ErrorSize, LineNo,
                          isGid ? "unknown group" : "unknown user", word[2], wlen[2]);
+    if (id == 0)
+        return HostpFail(ErrorText, ErrorSize, LineNo, "maps to root (id 0)", word[2], wlen[2]);
+    for (ULONG i = 0; i < Map->RangeCount; i++)
+        if (id >= Map->Ranges[i].Base && id - Map->Ranges[i].Base < Map->Ranges[i].Size)
+            return HostpFail(ErrorText, ErrorSize, LineNo, "id inside an id range", word[2], wlen[2]);
     for (ULONG i = 0; i < Map->EntryCount; i++) {
         HOSTP_MAP_ENTRY *e = &Map->Entries[i];
         if (e->Group != isGid)
@@ -432,9 +447,15 @@ static NTSTATUS HostpLoadFile(PCSTR Path)
     return STATUS_SUCCESS;
 }
 
+/*
+ * HostpLoadEnvironment - NTSEC_IDMAP, read once.
+ * @remarks secure_getenv: a setuid/setgid or file-capability program (AT_SECURE) ignores
+ * the variable. Otherwise whoever starts it would choose which SIDs become which uids, and
+ * the error message would print the first word of any file the program can read.
+ */
 static void HostpLoadEnvironment(void)
 {
-    const char *path = getenv("NTSEC_IDMAP");
+    const char *path = secure_getenv("NTSEC_IDMAP");
     if (path != NULL && path[0] != '\0') {
         NTSTATUS status = HostpLoadFile(path);
         if (!NT_SUCCESS(status))

@@ -14,6 +14,7 @@
  *          thread already has costs no syscall.
  */
 #include <errno.h>
+#include <linux/capability.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,12 @@
 #define HOSTP_STEP_UID    4
 #define HOSTP_STEP_VERIFY 5
 #define HOSTP_STEP_READ   6
+#define HOSTP_STEP_CAPS   7
+
+/* The capabilities the kernel drops from the effective set when the fsuid leaves 0. */
+#define HOSTP_FS_CAPS ((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | \
+                       (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | \
+                       (1ULL << CAP_LINUX_IMMUTABLE) | (1ULL << CAP_MAC_OVERRIDE) | (1ULL << CAP_MKNOD))
 
 /* ---- HOST_CREDS ---- */
 
@@ -316,9 +323,32 @@ VOID HostFreeThread(PETHREAD Thread)
 
 /* ---- apply / verify ---- */
 
+/*
+ * HostpCapsFor - the effective capability set a thread with identity t must hold
+ * (docs/host.md "Capabilities"): the base identity holds the base set exactly; a non-root
+ * client holds nothing that bypasses the kernel's checks (euid mode: nothing at all; fsuid
+ * mode: the base set without the file-system capabilities). FALSE for uid 0 (root is root).
+ */
+static BOOLEAN HostpCapsFor(const HOST_CREDS *t, BOOLEAN FsMode, unsigned long long *Caps)
+{
+    if (HostCredsSameAccess(t, &HostBase)) {
+        *Caps = HostBaseCapEffective;
+        return TRUE;
+    }
+    if (t->Uid == 0)
+        return FALSE;
+    *Caps = FsMode ? HostBaseCapEffective & ~HOSTP_FS_CAPS : 0;
+    return TRUE;
+}
+
 static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULONG ScratchSize)
 {
     ULONG count = 0;
+    BOOLEAN fsMode = atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid;
+    unsigned long long want, effective, permitted;
+    if (HostpCapsFor(t, fsMode, &want) &&
+        (HostSysGetCaps(&effective, &permitted) != 0 || effective != want))
+        return EPERM;
     if (atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid) {
         uid_t fs;
         gid_t fsg;
@@ -327,12 +357,13 @@ static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULON
         if (fs != t->Uid || fsg != t->Gid)
             return EPERM;
     } else {
-        uid_t r, e, s;
-        gid_t rg, eg, sg;
-        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0)
+        uid_t r, e, s, fs;
+        gid_t rg, eg, sg, fsg;
+        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
+            HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
             return EIO;
-        if (r != h->RealUid || e != t->Uid || s != h->SavedUid || rg != h->RealGid ||
-            eg != t->Gid || sg != h->SavedGid)
+        if (r != h->RealUid || e != t->Uid || s != h->SavedUid || fs != t->Uid ||
+            rg != h->RealGid || eg != t->Gid || sg != h->SavedGid || fsg != t->Gid)
             return EPERM;
     }
     if (HostSysGetGroups(ScratchSize, Scratch, &count) != 0)
@@ -363,9 +394,11 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
     if (!NT_SUCCESS(HostCredsReserve(&h->Previous, most + 1)))
         return ENOMEM;
     uid_t kernelUid = h->Current.Uid;
-    if (!fsMode && (Force || kernelUid != HostBase.Uid)) {
+    if (!fsMode && (Force || kernelUid != HostBase.Uid || (!HostCapsKernelManaged && !h->AtBase))) {
+        /* the base euid, and (when the kernel does not do it) the base capabilities */
         *Step = HOSTP_STEP_RAISE;
-        if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0)
+        if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
+            (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
             return rc;
         kernelUid = HostBase.Uid;
     }
@@ -384,6 +417,12 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
         *Step = HOSTP_STEP_UID;
         rc = fsMode ? HostSysSetFsUid(t->Uid, NULL) : HostSysSetResUid((uid_t)-1, t->Uid, (uid_t)-1);
         if (rc != 0)
+            return rc;
+    }
+    unsigned long long caps;
+    if (!HostCapsKernelManaged && HostpCapsFor(t, fsMode, &caps)) {
+        *Step = HOSTP_STEP_CAPS;
+        if ((rc = HostSysSetEffectiveCaps(caps)) != 0)
             return rc;
     }
     *Step = HOSTP_STEP_VERIFY;
@@ -420,6 +459,11 @@ static NTSTATUS HostpSwitchTo(PHOST_THREAD h)
 {
     ULONG step = 0;
     int rc = HostpApply(h, &h->Target, FALSE, &step);
+    if (rc == EPERM && step == HOSTP_STEP_VERIFY) {
+        /* Every syscall worked but the kernel disagrees with the cache: something changed
+         * the thread's credentials behind ntsec's back. Issue every step, then verify. */
+        rc = HostpApply(h, &h->Target, TRUE, &step);
+    }
     if (rc == 0) {
         HOST_CREDS swap = h->Current;
         h->Current = h->Target;
@@ -559,6 +603,10 @@ VOID HostRestoreBaseOrDie(PETHREAD Thread)
  * HostMakePermanent - real, effective, saved and fs ids all become the thread's current
  * identity (CreateProcessAsUser before execve: the new program cannot switch back).
  * The thread's state is poisoned afterwards: it can no longer revert.
+ * @remarks For a non-root target every capability set is emptied too: a caller that is not
+ * root but holds CAP_SETUID/CAP_SETGID as ambient capabilities keeps them across setresuid
+ * (the kernel drops capabilities only when leaving uid 0), and the ambient set survives
+ * execve. Verified afterwards: the ids, the groups, and the empty capability sets.
  */
 NTSTATUS HostMakePermanent(PETHREAD Thread)
 {
@@ -568,19 +616,34 @@ NTSTATUS HostMakePermanent(PETHREAD Thread)
         return st;
     uid_t uid = h->Current.Uid;
     gid_t gid = h->Current.Gid;
+    st = HostCredsReserve(&h->Previous, h->Current.GroupCount + 1);
+    if (!NT_SUCCESS(st))
+        return st;
     int rc;
+    h->Poisoned = TRUE;
     if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
+        (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0) ||
         (rc = HostSysSetGroups(h->Current.GroupCount, h->Current.Groups)) != 0 ||
-        (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0) {
-        h->Poisoned = TRUE;
+        (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0 ||
+        (uid != 0 && (rc = HostSysDropAllCaps()) != 0))
         return HostpErrnoStatus(rc);
-    }
     uid_t r, e, s, fs;
     gid_t rg, eg, sg, fsg;
-    h->Poisoned = TRUE;
+    ULONG count = 0;
     if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
         HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0 || r != uid || e != uid ||
         s != uid || fs != uid || rg != gid || eg != gid || sg != gid || fsg != gid)
         return STATUS_UNSUCCESSFUL;
+    if (HostSysGetGroups(h->Previous.GroupCapacity, h->Previous.Groups, &count) != 0 ||
+        count != h->Current.GroupCount ||
+        (count != 0 && memcmp(h->Previous.Groups, h->Current.Groups, (SIZE_T)count * sizeof(gid_t)) != 0))
+        return STATUS_UNSUCCESSFUL;
+    if (uid != 0) {
+        unsigned long long effective = 1, permitted = 1, inheritable = 1, ambient = 1;
+        if (HostSysGetCaps(&effective, &permitted) != 0 ||
+            HostSysGetInheritableCaps(&inheritable, &ambient) != 0 ||
+            (effective | permitted | inheritable | ambient) != 0)
+            return STATUS_UNSUCCESSFUL;
+    }
     return STATUS_SUCCESS;
 }

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "host/hostp.h"
@@ -149,4 +150,52 @@ int HostSysGetCaps(unsigned long long *Effective, unsigned long long *Permitted)
     *Permitted = (unsigned long long)data[0].permitted |
                  ((unsigned long long)data[1].permitted << 32);
     return 0;
+}
+
+/* Empties every capability set of the calling thread: ambient (prctl), then inheritable,
+ * permitted and effective (capset). Dropping needs no privilege. */
+int HostSysDropAllCaps(VOID)
+{
+    if (HostpInjected())
+        return EPERM;
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+        return errno != 0 ? errno : EPERM;
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    return HostpResult(syscall(SYS_capset, &header, data));
+}
+
+/* Inheritable and ambient capability masks of the calling thread (capget, prctl). */
+int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long long *Ambient)
+{
+    if (HostpInjected())
+        return EIO;
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EIO;
+    *Inheritable = (unsigned long long)data[0].inheritable |
+                   ((unsigned long long)data[1].inheritable << 32);
+    *Ambient = 0;
+    for (int cap = 0; cap < 64; cap++) {
+        int r = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0);
+        if (r < 0)
+            break; /* past the last capability the kernel knows (EINVAL) */
+        if (r == 1)
+            *Ambient |= 1ULL << cap;
+    }
+    return 0;
+}
+
+int HostSysSetEffectiveCaps(unsigned long long Effective)
+{
+    if (HostpInjected())
+        return EPERM;
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EPERM;
+    data[0].effective = (__u32)Effective;
+    data[1].effective = (__u32)(Effective >> 32);
+    return HostpResult(syscall(SYS_capset, &header, data));
 }

@@ -2,6 +2,7 @@
  * test_host_idmap.c - SID <-> uid/gid mapping and the mapping file parser
  * (docs/host.md "Mapping"). No root needed.
  */
+#include <pwd.h>
 #include "host_helpers.h"
 
 typedef struct {
@@ -43,7 +44,7 @@ static const char GoodMap[] =
     "# ntsec id map\n"
     "uid   S-1-5-21-1-2-3-1001  40001   # alice\n"
     "gid   S-1-5-21-1-2-3-513   40101\n"
-    "uid   S-1-5-21-1-2-3-500   root\n"
+    "uid   S-1-5-21-1-2-3-500   nobody\n"
     "\n"
     "range S-1-5-21-7-8-9  100000 1000\n";
 
@@ -60,7 +61,9 @@ static void test_map_file_explicit_entries_names_and_ranges(void **state)
     assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 513}), TRUE, &id));
     assert_int_equal(id, 40101);
     assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 500}), FALSE, &id));
-    assert_int_equal(id, 0); /* the name root resolved through getpwnam */
+    struct passwd *nobody = getpwnam("nobody"); /* the name resolved through getpwnam_r */
+    assert_non_null(nobody);
+    assert_int_equal(id, nobody->pw_uid);
     /* Range: RID r <-> base + r, for users and groups, r < size. */
     assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 42}), FALSE, &id));
     assert_int_equal(id, 100042);
@@ -105,6 +108,28 @@ static void test_map_file_errors_name_the_line(void **state)
     free(longLine);
 }
 
+/* Hostile or mistaken map files that would make identities ambiguous or give root away
+ * (docs/host.md "Mapping": decided choices). */
+static void test_map_file_refuses_root_builtin_sids_and_ambiguous_ids(void **state)
+{
+    /* uid/gid 0: only S-1-22-1-0 / S-1-22-2-0 are root; a domain SID never becomes root. */
+    ExpectError("uid S-1-5-21-1-500 0\n", "line 1: maps to root (id 0)");
+    ExpectError("uid S-1-5-21-1-500 root\n", "line 1: maps to root (id 0)");
+    ExpectError("gid S-1-5-21-1-512 0\n", "line 1: maps to root (id 0)");
+    ExpectError("range S-1-5-21-1 0 100\n", "line 1: maps to root (id 0)");
+    /* S-1-22 is the built-in Unix authority: the file cannot redefine it. */
+    ExpectError("uid S-1-22-1-5 40001\n", "line 1: S-1-22 SIDs are built in");
+    ExpectError("range S-1-22-2 100000 10\n", "line 1: S-1-22 SIDs are built in");
+    /* An explicit id inside a range: two SIDs would share one uid/gid. */
+    ExpectError("range S-1-5-21-1 100 50\nuid S-1-5-21-2-7 120\n", "line 2: id inside an id range");
+    ExpectError("gid S-1-5-21-2-7 149\nrange S-1-5-21-1 100 50\n", "line 2: id range covers an explicit id");
+    /* Edges that are fine: just outside the range. */
+    PHOST_IDMAP map = NULL;
+    static const char ok[] = "range S-1-5-21-1 100 50\nuid S-1-5-21-2-7 150\ngid S-1-5-21-2-8 99\n";
+    assert_status(HostParseIdMap(ok, sizeof(ok) - 1, &map, NULL, 0), STATUS_SUCCESS);
+    HostFreeIdMap(map);
+}
+
 static void test_load_id_map_from_file_and_unload(void **state)
 {
     char path[] = "/tmp/ntsec-idmap-XXXXXX";
@@ -139,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_unix_sids_map_both_ways),
         cmocka_unit_test(test_map_file_explicit_entries_names_and_ranges),
         cmocka_unit_test(test_map_file_errors_name_the_line),
+        cmocka_unit_test(test_map_file_refuses_root_builtin_sids_and_ambiguous_ids),
         cmocka_unit_test(test_load_id_map_from_file_and_unload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * decides, as the impersonated client (issue 6 acceptance; docs/host.md).
  * Every test body runs on its own pthread, adopted into the host process.
  */
+#include <sys/syscall.h>
 #include "host_helpers.h"
 
 static TH_TREE Tree;
@@ -254,6 +255,42 @@ static void test_thread_exit_while_impersonating_leaves_other_threads_alone(void
     assert_int_equal(ThOpenRead(Tree.FileB), 0);
 }
 
+/* ---- user code changed the thread's fs gid behind ntsec's back (a raw setfsgid, allowed
+ * because the real gid is still the server's): the next switch keeps the cached egid,
+ * so only verification of all four ids can notice; the stale fsgid must never survive
+ * (docs/host.md "Verified", "Credentials changed behind ntsec's back") ---- */
+static void *BodyStaleFsgid(void *Arg)
+{
+    TH_GROUP g[] = {{TH_GID_A, 0}};
+    PTOKEN a = ThToken(TH_UID_A, g, 1), c = ThToken(TH_UID_C, g, 1);
+    PETHREAD thread = PsGetCurrentThread();
+    TH_IDS before, now;
+    ThReadIds(&before);
+    assert_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    syscall(SYS_setfsgid, 0); /* the "user code" */
+    ThReadIds(&now);
+    assert_int_equal(now.Gid[3], 0);
+    assert_status(PsImpersonateClient(thread, c, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    ThReadIds(&now);
+    assert_int_equal(now.Uid[1], TH_UID_C);
+    assert_int_equal(now.Uid[3], TH_UID_C);
+    assert_int_equal(now.Gid[1], TH_GID_A);
+    assert_int_equal(now.Gid[3], TH_GID_A); /* not 0 */
+    syscall(SYS_setfsgid, 0);               /* again, then revert */
+    PsRevertToSelf();
+    ThReadIds(&now);
+    assert_true(ThIdsEqual(&before, &now));
+    ObfDereferenceObject(a);
+    ObfDereferenceObject(c);
+    return NULL;
+}
+
+static void test_stale_fsgid_set_by_user_code_never_survives_a_switch(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyStaleFsgid, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_unchanged_credentials_cost_no_syscall),
         cmocka_unit_test(test_disable_and_restore_impersonation_switch_credentials),
         cmocka_unit_test(test_thread_exit_while_impersonating_leaves_other_threads_alone),
+        cmocka_unit_test(test_stale_fsgid_set_by_user_code_never_survives_a_switch),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
