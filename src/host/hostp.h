@@ -107,6 +107,7 @@ NTSTATUS HostCredsAddGroup(PHOST_CREDS Creds, gid_t Gid);
 /* TRUE iff a and b grant the same access: same uid, gid, and supplementary set apart from
  * each one's own gid. */
 BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b);
+BOOLEAN HostCredsSameGroupsExactly(const HOST_CREDS *a, const HOST_CREDS *b);
 
 /*
  * HostComputeTarget - the Linux identity for Token at Level (docs/host.md "Mapping").
