@@ -1,7 +1,7 @@
 /*
  * switch.c - moving one Linux thread between identities (docs/host.md "Switching").
  *
- * prepare: HostComputeTarget turns the effective token into {uid, gid, groups}.
+ * prepare: HostComputeTarget (target.c) turns the effective token into {uid, gid, groups}.
  * apply:   groups, then gid, then uid (in euid mode a thread that is not at the base
  *          euid first takes the saved base euid back, so that it holds CAP_SETGID again);
  *          each through syscalls.c, which touches only the calling thread.
