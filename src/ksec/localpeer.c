@@ -1,0 +1,218 @@
+/*
+ * localpeer.c - package "ntsec-local": authenticate the peer of a connected AF_UNIX socket
+ * from what the kernel recorded about it, and build its token (docs/sspi.md "ntsec-local").
+ *
+ * Design: no bytes are exchanged. At connect() (or socketpair()) the kernel records the
+ * connecting task's credentials on the socket; SO_PEERCRED returns its uid, gid and pid and
+ * SO_PEERGROUPS (Linux 4.13+) its supplementary groups, all from that same snapshot, in our
+ * user namespace. Nothing the peer can write is parsed, /proc/<pid> is never read (so no
+ * pid-reuse race and no hostile text), and the groups are exactly the peer's - never
+ * "best effort": a kernel without SO_PEERGROUPS gives STATUS_NOT_SUPPORTED rather than a
+ * token with fewer groups (a missing group can defeat a deny ACE).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "host/host.h"
+#include "ksec/ksecp.h"
+
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+
+#define KSECP_PEER_TAG 0x7250734b /* 'KsPr' */
+#define KSECP_MAX_GROUPS 65536U   /* the kernel's NGROUPS_MAX */
+
+static int KsecpCompareGid(const void *a, const void *b)
+{
+    gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static PSID KsecpWellKnownSid(PUCHAR Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
+{
+    PISID sid = (PISID)Buffer;
+    memset(sid, 0, SECURITY_MAX_SID_SIZE);
+    sid->Revision = SID_REVISION;
+    sid->SubAuthorityCount = Count;
+    sid->IdentifierAuthority.Value[5] = Authority;
+    sid->SubAuthority[0] = A;
+    if (Count > 1)
+        sid->SubAuthority[1] = B;
+    if (Count > 2)
+        sid->SubAuthority[2] = C;
+    return sid;
+}
+
+/*
+ * KsecBuildPeerToken - see ksecp.h. On success *Token holds the single reference.
+ * @remarks The token of a peer authenticated over a local socket (docs/sspi.md table):
+ * user = the uid's SID (host id map, else S-1-22-1-uid); groups = the primary gid and every
+ * supplementary gid (deduplicated; host id map, else S-1-22-2-gid), Everyone, NETWORK (the
+ * client reached us through a connection, as with any SSPI network logon; never INTERACTIVE or
+ * LOCAL, which we cannot know), Authenticated Users, and a fresh logon SID S-1-5-5-x-y for
+ * this authentication (its AuthenticationId); uid 0 also gets BUILTIN\Administrators as
+ * owner, as the host process token does. Privileges: SeChangeNotifyPrivilege only (the peer's
+ * capabilities are not part of the kernel's record). Integrity Medium, High for uid 0.
+ * Impersonation-type at Level; source "NtsecLcl".
+ */
+NTSTATUS KsecBuildPeerToken(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG GroupCount,
+                            SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token)
+{
+    if (GroupCount > KSECP_MAX_GROUPS || (GroupCount != 0 && Groups == NULL) || Token == NULL ||
+        !VALID_IMPERSONATION_LEVEL(Level))
+        return STATUS_INVALID_PARAMETER;
+    const ULONG extra = 7; /* user, primary, Everyone, NETWORK, AU, logon, Administrators */
+    ULONG slots = GroupCount + extra;
+    gid_t *sorted = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)GroupCount + 1) * sizeof(gid_t), KSECP_PEER_TAG);
+    PUCHAR sids = ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * SECURITY_MAX_SID_SIZE, KSECP_PEER_TAG);
+    PSID_AND_ATTRIBUTES groups =
+        ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * sizeof(SID_AND_ATTRIBUTES), KSECP_PEER_TAG);
+    NTSTATUS status = STATUS_NO_MEMORY;
+    if (sorted == NULL || sids == NULL || groups == NULL)
+        goto out;
+    if (GroupCount != 0)
+        memcpy(sorted, Groups, (SIZE_T)GroupCount * sizeof(gid_t));
+    qsort(sorted, GroupCount, sizeof(gid_t), KsecpCompareGid);
+
+    const ULONG on = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
+    ULONG count = 0;
+    PUCHAR next = sids;
+#define KSECP_NEXT_SID() (next += SECURITY_MAX_SID_SIZE, next - SECURITY_MAX_SID_SIZE)
+    PSID user = KSECP_NEXT_SID();
+    HostUidToSid(Uid, user);
+    PSID primary = KSECP_NEXT_SID();
+    HostGidToSid(Gid, primary);
+    groups[count++] = (SID_AND_ATTRIBUTES){primary, on};
+    for (ULONG i = 0; i < GroupCount; i++) {
+        if (sorted[i] == Gid || (i > 0 && sorted[i] == sorted[i - 1]))
+            continue;
+        PSID sid = KSECP_NEXT_SID();
+        HostGidToSid(sorted[i], sid);
+        groups[count++] = (SID_AND_ATTRIBUTES){sid, on};
+    }
+    groups[count++] = (SID_AND_ATTRIBUTES){KsecpWellKnownSid(KSECP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0, 0), on};
+    groups[count++] = (SID_AND_ATTRIBUTES){KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 1, SECURITY_NETWORK_RID, 0, 0), on};
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0), on};
+    LUID logon = SepAllocateLuid();
+    groups[count++] = (SID_AND_ATTRIBUTES){
+        KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)logon.HighPart, logon.LowPart),
+        on | SE_GROUP_LOGON_ID};
+    PSID admins = NULL;
+    if (Uid == 0) {
+        admins = KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
+        groups[count++] = (SID_AND_ATTRIBUTES){admins, on | SE_GROUP_OWNER};
+    }
+#undef KSECP_NEXT_SID
+
+    LUID_AND_ATTRIBUTES privilege = {{SE_CHANGE_NOTIFY_PRIVILEGE, 0},
+                                     SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED};
+    SEP_TOKEN_TEMPLATE t;
+    memset(&t, 0, sizeof(t));
+    t.TokenType = TokenImpersonation;
+    t.ImpersonationLevel = Level;
+    t.User = user;
+    t.Groups = groups;
+    t.GroupCount = count;
+    t.PrimaryGroup = primary;
+    t.Owner = admins;
+    t.HasIntegrity = TRUE;
+    t.IntegrityRid = Uid == 0 ? SECURITY_MANDATORY_HIGH_RID : SECURITY_MANDATORY_MEDIUM_RID;
+    t.Privileges = &privilege;
+    t.PrivilegeCount = 1;
+    t.AuthenticationId = logon;
+    t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP;
+    memcpy(t.TokenSource.SourceName, "NtsecLcl", 8);
+    status = SepCreateToken(&t, "token (ntsec-local peer)", Token);
+out:
+    if (sorted != NULL)
+        ExFreePool(sorted);
+    if (sids != NULL)
+        ExFreePool(sids);
+    if (groups != NULL)
+        ExFreePool(groups);
+    return status;
+}
+
+/* errno of a failed getsockopt -> NTSTATUS. */
+static NTSTATUS KsecpSocketError(int Error)
+{
+    switch (Error) {
+    case EBADF:
+    case ENOTSOCK:
+        return STATUS_INVALID_HANDLE;
+    case ENOMEM:
+    case ENOBUFS:
+        return STATUS_INSUFFICIENT_RESOURCES;
+    case ENOPROTOOPT:
+        return STATUS_NOT_SUPPORTED;
+    default:
+        return STATUS_INVALID_PARAMETER; /* ENOTCONN, ENODATA: no connected peer */
+    }
+}
+
+static NTSTATUS KsecpGetInt(int Socket, int Option, int *Value)
+{
+    socklen_t length = sizeof(*Value);
+    if (getsockopt(Socket, SOL_SOCKET, Option, Value, &length) != 0)
+        return KsecpSocketError(errno);
+    return length == sizeof(*Value) ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+/*
+ * KsecLocalAccept - AcceptSocket of "ntsec-local" (see ksecp.h). On success *Token holds the
+ * single reference of the peer's new token. The socket is only queried, never read or closed.
+ * @remarks A listening socket carries its OWN creator's credentials (the kernel records them
+ * at listen()), so it is refused, as are unconnected and non-stream sockets. Delegation is
+ * granted as Impersonation (no credentials to forward; like NTLM).
+ */
+NTSTATUS KsecLocalAccept(int Socket, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token)
+{
+    if (Socket < 0)
+        return STATUS_INVALID_HANDLE;
+    if (Level > SecurityImpersonation)
+        Level = SecurityImpersonation;
+    int domain = 0, type = 0, listening = 0;
+    NTSTATUS status = KsecpGetInt(Socket, SO_DOMAIN, &domain);
+    if (NT_SUCCESS(status))
+        status = KsecpGetInt(Socket, SO_TYPE, &type);
+    if (NT_SUCCESS(status))
+        status = KsecpGetInt(Socket, SO_ACCEPTCONN, &listening);
+    if (!NT_SUCCESS(status))
+        return status;
+    if (domain != AF_UNIX || (type != SOCK_STREAM && type != SOCK_SEQPACKET) || listening)
+        return STATUS_INVALID_PARAMETER;
+
+    struct ucred cred;
+    socklen_t length = sizeof(cred);
+    memset(&cred, 0, sizeof(cred));
+    if (getsockopt(Socket, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0)
+        return KsecpSocketError(errno);
+    /* Not connected: the kernel reports pid 0 and uid/gid -1. */
+    if (length != sizeof(cred) || cred.pid == 0 || cred.uid == (uid_t)-1 || cred.gid == (gid_t)-1)
+        return STATUS_INVALID_PARAMETER;
+
+    /* SO_PEERGROUPS: on ERANGE the kernel stores the size it needs in length; the record is
+     * immutable, so the second call succeeds unless the socket is gone. */
+    ULONG capacity = 64;
+    gid_t *groups = NULL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        groups = ExAllocatePoolWithTag(PagedPool, (SIZE_T)capacity * sizeof(gid_t), KSECP_PEER_TAG);
+        if (groups == NULL)
+            return STATUS_NO_MEMORY;
+        length = (socklen_t)(capacity * sizeof(gid_t));
+        if (getsockopt(Socket, SOL_SOCKET, SO_PEERGROUPS, groups, &length) == 0)
+            break;
+        int error = errno;
+        ExFreePool(groups);
+        groups = NULL;
+        if (error != ERANGE || attempt == 1 || length / sizeof(gid_t) > KSECP_MAX_GROUPS)
+            return KsecpSocketError(error == ERANGE ? EINVAL : error);
+        capacity = (ULONG)(length / sizeof(gid_t)) + 1;
+    }
+    status = KsecBuildPeerToken(cred.uid, cred.gid, groups, (ULONG)(length / sizeof(gid_t)), Level, Token);
+    ExFreePool(groups);
+    return status;
+}
