@@ -79,8 +79,12 @@ static inline PACE_HEADER SepNextAce(PACE_HEADER Ace)
 {
     return (PACE_HEADER)((PUCHAR)Ace + Ace->AceSize);
 }
+/* The ACE's access mask; an ACE too short to hold one (an unknown type may be a bare
+ * 4-byte header, which validation allows) has none: 0, and nothing past AceSize is read. */
 static inline ACCESS_MASK SepAceMask(PACE_HEADER Ace)
 {
+    if (Ace->AceSize < sizeof(ACE_HEADER) + sizeof(ACCESS_MASK))
+        return 0;
     return ((PACCESS_ALLOWED_ACE)Ace)->Mask;
 }
 

@@ -56,7 +56,8 @@ static NTSTATUS SepAclAppend(PSEP_ACL_BUILDER B, PACE_HEADER Ace, UCHAR Flags, A
     PACE_HEADER h = (PACE_HEADER)out;
     h->AceFlags = Flags;
     h->AceSize = (USHORT)size;
-    ((PACCESS_ALLOWED_ACE)h)->Mask = Mask;
+    if (size >= sizeof(ACE_HEADER) + sizeof(ACCESS_MASK)) /* a bare header has no mask */
+        ((PACCESS_ALLOWED_ACE)h)->Mask = Mask;
     B->Used += size;
     B->Acl->AclSize = (USHORT)B->Used;
     B->Acl->AceCount++;

@@ -163,12 +163,69 @@ static void test_ace_size_not_multiple_of_4_is_invalid_acl(void **state)
     ObDereferenceObject(t);
 }
 
+/* Found by fuzz_accesscheck: an ACE of an unknown type may be a bare 4-byte header
+ * (RtlValidAcl's rules only bound known types). Inheriting it must neither read a mask
+ * past its AceSize nor write one past the copy; the check ignores it. */
+static void test_bare_header_ace_of_unknown_type_is_inherited_without_a_mask(void **state)
+{
+    (void)state;
+    static const UCHAR acl[] = {ACL_REVISION, 0, 12, 0, 1, 0, 0, 0,
+                                0x16 /* unknown type */, OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE, 4, 0};
+    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
+                              " groups=WD,AU integrity=medium");
+    PSECURITY_DESCRIPTOR owner = AtSd("O:" U "G:" U "D:");
+    SEP_SD_VIEW ov;
+    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    GUARDED g;
+    GuardedAcl(&g, acl, sizeof(acl));
+    SECURITY_DESCRIPTOR sd;
+    AbsoluteSd(&sd, ov.Owner, g.Acl, NULL);
+    GENERIC_MAPPING m = SepFileMapping;
+    ACCESS_MASK granted = 0xDEAD;
+    NTSTATUS status = 0;
+    assert_status(NtsecAccessCheckToken(&sd, t, FILE_READ_DATA, &m, &granted, &status), STATUS_SUCCESS);
+    assert_status(status, STATUS_ACCESS_DENIED);
+    assert_int_equal(granted, 0);
+    for (int dir = 0; dir <= 1; dir++) {
+        SECURITY_SUBJECT_CONTEXT ctx;
+        AtSubject(t, &ctx); /* takes no references: nothing to release */
+        /* As the creator's explicit DACL (the path the fuzzer found): kept as it is. */
+        PSECURITY_DESCRIPTOR out = NULL;
+        assert_status(SeAssignSecurity(NULL, &sd, &out, (BOOLEAN)dir, &ctx, &m, PagedPool), STATUS_SUCCESS);
+        assert_true(RtlValidSecurityDescriptor(out));
+        BOOLEAN present = FALSE, defaulted = FALSE;
+        PACL dacl = NULL;
+        assert_status(RtlGetDaclSecurityDescriptor(out, &present, &dacl, &defaulted), STATUS_SUCCESS);
+        assert_true(present);
+        assert_int_equal(dacl->AceCount, 1);
+        PACE_HEADER ace = NULL;
+        assert_status(RtlGetAce(dacl, 0, (PVOID *)&ace), STATUS_SUCCESS);
+        assert_int_equal(ace->AceType, 0x16);
+        assert_int_equal(ace->AceSize, 4);
+        SeDeassignSecurity(&out);
+        /* As the parent's DACL: an ACE of no known DACL type is not inherited, so nothing is
+         * inheritable and the token's default DACL applies (2 ACEs: owner, SYSTEM). */
+        assert_status(SeAssignSecurity(&sd, NULL, &out, (BOOLEAN)dir, &ctx, &m, PagedPool), STATUS_SUCCESS);
+        assert_status(RtlGetDaclSecurityDescriptor(out, &present, &dacl, &defaulted), STATUS_SUCCESS);
+        assert_int_equal(dacl->AceCount, 2);
+        for (ULONG k = 0; k < dacl->AceCount; k++) {
+            assert_status(RtlGetAce(dacl, k, (PVOID *)&ace), STATUS_SUCCESS);
+            assert_int_equal(ace->AceType, ACCESS_ALLOWED_ACE_TYPE);
+        }
+        SeDeassignSecurity(&out);
+    }
+    GuardedFree(&g);
+    NtsecFree(owner);
+    ObDereferenceObject(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_object_ace_shorter_than_its_fixed_part_is_invalid_acl),
         cmocka_unit_test(test_object_ace_with_whole_fixed_part_is_checked),
         cmocka_unit_test(test_ace_size_not_multiple_of_4_is_invalid_acl),
+        cmocka_unit_test(test_bare_header_ace_of_unknown_type_is_inherited_without_a_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
