@@ -166,7 +166,7 @@ static void test_ace_size_not_multiple_of_4_is_invalid_acl(void **state)
 /* Found by fuzz_accesscheck: an ACE of an unknown type may be a bare 4-byte header
  * (RtlValidAcl's rules only bound known types). Inheriting it must neither read a mask
  * past its AceSize nor write one past the copy; the check ignores it. */
-static void test_bare_header_ace_of_unknown_type_is_inherited_without_a_mask(void **state)
+static void test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask(void **state)
 {
     (void)state;
     static const UCHAR acl[] = {ACL_REVISION, 0, 12, 0, 1, 0, 0, 0,
@@ -225,7 +225,7 @@ int main(void)
         cmocka_unit_test(test_object_ace_shorter_than_its_fixed_part_is_invalid_acl),
         cmocka_unit_test(test_object_ace_with_whole_fixed_part_is_checked),
         cmocka_unit_test(test_ace_size_not_multiple_of_4_is_invalid_acl),
-        cmocka_unit_test(test_bare_header_ace_of_unknown_type_is_inherited_without_a_mask),
+        cmocka_unit_test(test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
