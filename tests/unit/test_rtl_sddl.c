@@ -135,7 +135,13 @@ static void test_sddl_sids_and_domain_aliases(void **state)
     Canon("O:S-1-22-1-1000G:S-1-22-2-1000", "O:S-1-22-1-1000G:S-1-22-2-1000");
     Canon("O:S-1-5-21-9-9-9-500", "O:S-1-5-21-9-9-9-500");
     Canon("O:S-1-0x123456789ABC-1", "O:S-1-0x123456789ABC-1");
-    Canon("O:S-1-0x010000000005D:", "O:S-1-0x010000000005D:"); /* hex authority ends before 'D' */
+    Canon("O:S-1-0x010000000005-7D:", "O:S-1-0x010000000005-7D:");
+    Canon("O:S-1-5-0x0000001AD:", "O:S-1-5-26D:"); /* a hex sub-authority ends after 8 digits */
+    /* Windows-run expectations (Wine test_ConvertStringSidToSid): aliases and "s-" in either
+     * case, hex in every number; "S-1-5" (no sub-authority) is not a SID. */
+    Canon("O:baG:s-1-5-18D:(A;;FA;;;wD)", "O:BAG:SYD:(A;;FA;;;WD)");
+    Canon("O:S-0x1-0XC-0x1a", "O:S-1-12-26");
+    Bad("O:S-1-5", STATUS_INVALID_PARAMETER, "SDDL error at offset 2: invalid SID \"S-1-5\"");
     NtsecSetDomainSid(NULL);
     Bad("O:DA", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 2: domain SID alias \"DA\" needs a domain SID (NtsecSetDomainSid)");
