@@ -37,10 +37,20 @@ static PCSTR RtlpFieldEnd(PCSTR P)
     return P;
 }
 
+static BOOLEAN RtlpIsBlank(char C) { return C == ' ' || C == '\t' || C == '\n' || C == '\r'; }
+
 static void RtlpSkipSpaces(RTLP_SDDL_PARSER *Parser)
 {
-    while (*Parser->P == ' ' || *Parser->P == '\t' || *Parser->P == '\n' || *Parser->P == '\r')
+    while (RtlpIsBlank(*Parser->P))
         Parser->P++;
+}
+
+/* RtlpFieldStart - P past the blanks that may open an ACE field (see RtlpParseAce). */
+static PCSTR RtlpFieldStart(PCSTR P)
+{
+    while (RtlpIsBlank(*P))
+        P++;
+    return P;
 }
 
 /* RtlpParseSid - a SID (alias or S-1-...) at Parser->P into Sid (SECURITY_MAX_SID_SIZE bytes). */
@@ -136,7 +146,10 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
 
 /*
  * RtlpParseAce - one "(type;flags;rights;guid;guid;sid)" at Parser->P, appended to Acl.
- * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; conditional
+ * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; blanks may open
+ * any field and follow the trustee, but not follow the type or the rights ("( D;; GA;;; WD )"
+ * parses, "(D ;;GA;;;WD)" and "(D;;GA ;;;WD)" do not: Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor); conditional
  * expressions and resource attributes (a seventh field) are not supported here
  * (STATUS_NOT_IMPLEMENTED).
  */
@@ -159,7 +172,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
 
     Parser->P++; /* '(' */
     /* type */
-    field = Parser->P;
+    field = RtlpFieldStart(Parser->P);
     end = RtlpFieldEnd(field);
     type = RtlpSddlLookup(RtlpSddlAceTypes, field, (SIZE_T)(end - field));
     if (type == NULL)
@@ -169,7 +182,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE type");
     /* flags */
-    field = end + 1;
+    field = RtlpFieldStart(end + 1);
     end = RtlpFieldEnd(field);
     for (Parser->P = field; Parser->P < end; Parser->P += 2) {
         const RTLP_SDDL_NAME *flag = NULL;
@@ -188,7 +201,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE flags");
     /* rights */
-    field = end + 1;
+    field = RtlpFieldStart(end + 1);
     end = RtlpFieldEnd(field);
     status = RtlpParseRights(Parser, field, end, &mask);
     if (!NT_SUCCESS(status))
@@ -197,7 +210,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     for (i = 0; i < 2; i++) {
         if (*end != ';')
             return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' in ACE");
-        field = end + 1;
+        field = RtlpFieldStart(end + 1);
         end = RtlpFieldEnd(field);
         if (*end != ';')
             return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER,
@@ -215,10 +228,11 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' before ACE trustee");
     /* trustee */
-    Parser->P = end + 1;
+    Parser->P = RtlpFieldStart(end + 1);
     status = RtlpParseSid(Parser, sid_buffer);
     if (!NT_SUCCESS(status))
         return status;
+    RtlpSkipSpaces(Parser);
     if (*Parser->P == ';')
         return RtlpFail(Parser, Parser->P + 1, NTSEC_NOT_IMPLEMENTED(),
                         "conditional expressions and resource attributes are not supported");

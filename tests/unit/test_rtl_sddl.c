@@ -182,6 +182,28 @@ static void test_sddl_errors_name_the_offset(void **state)
     }
 }
 
+/*
+ * Blanks inside an ACE, as Windows takes them (Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor): a blank may open any field and may follow the
+ * trustee; a blank after the type or after the rights is an error.
+ */
+static void test_sddl_blanks_inside_ace_as_windows(void **state)
+{
+    Canon(" D:(D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D: (D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:( D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D; ;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;; GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA; ;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;; ;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;;; WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;;;WD )", "D:(D;;GA;;;WD)");
+    Canon("D:(OA; CI; RP; bf967aba-0de6-11d0-a285-00aa003049e2; ; PS )",
+          "D:(OA;CI;RP;bf967aba-0de6-11d0-a285-00aa003049e2;;PS)");
+    Bad("D:(D ;;GA;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 3: unknown ACE type \"D \"");
+    Bad("D:(D;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: unknown right \" \"");
+}
+
 static void test_sddl_every_prefix_fails_cleanly(void **state)
 {
     static const char full[] = "O:DAG:DAD:PAI(A;OICIID;FA;;;SY)(OA;CI;RPWP;bf967aba-0de6-11d0-a285-"
@@ -300,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_sddl_flags_control_and_types),
         cmocka_unit_test(test_sddl_sids_and_domain_aliases),
         cmocka_unit_test(test_sddl_errors_name_the_offset),
+        cmocka_unit_test(test_sddl_blanks_inside_ace_as_windows),
         cmocka_unit_test(test_sddl_every_prefix_fails_cleanly),
         cmocka_unit_test(test_sddl_info_selection_and_absolute_input),
         cmocka_unit_test(test_sddl_unprintable_aces_fail_closed),
