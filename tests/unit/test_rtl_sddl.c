@@ -101,6 +101,28 @@ static void test_sddl_canonical_rights(void **state)
     Canon("S:(ML;;0x3;;;SI)", "S:(ML;;NWNR;;;SI)");
 }
 
+/*
+ * Rights numbers as Windows reads them (Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor): "1" is 1, "020000000000" (octal) is GENERIC_READ,
+ * "0X40000000" is GENERIC_WRITE, and a number may sit before or after right names
+ * ("GR0xFFFFFFFF", "0xFFFFFFFFGR", "0xFFFFFGR" all parse); "ROB" does not.
+ */
+static void test_sddl_rights_numbers_as_windows(void **state)
+{
+    Canon("D:(A;;1;;;WD)", "D:(A;;CC;;;WD)");
+    Canon("D:(A;;020000000000;;;WD)", "D:(A;;GR;;;WD)");
+    Canon("D:(A;;0X40000000;;;WD)", "D:(A;;GW;;;WD)");
+    Canon("S:(AU;;GR0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)");
+    Canon("S:(AU;;0xFFFFFFFFGR;;;WD)", "S:(AU;;0xffffffff;;;WD)");
+    Canon("S:(AU;;0xFFFFFGR;;;WD)", "S:(AU;;0x800fffff;;;WD)");
+    Canon("D:(A;;0x20000GA;;;WD)", "D:(A;;RCGA;;;WD)");
+    Canon("D:(A;;0;;;WD)", "D:(A;;;;;WD)");
+    Bad("D:(A;;ROB;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 6: unknown right \"RO\"");
+    Bad("D:(A;;08;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 7: bad digit '8' in rights");
+    Bad("D:(A;;0xGR;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: bad digit 'G' in rights");
+    Bad("D:(A;;0x;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 6: no hex digit after \"0x\" in rights");
+}
+
 static void test_sddl_flags_control_and_types(void **state)
 {
     Canon("D:PAI(A;OICIID;FA;;;SY)(A;CIIO;GA;;;CO)", "D:PAI(A;OICIID;FA;;;SY)(A;CIIO;GA;;;CO)");
@@ -164,7 +186,7 @@ static void test_sddl_errors_name_the_offset(void **state)
         "SDDL error at offset 10: invalid GUID \"bf967aba-0de6\"");
     Bad("D:(A;;0x1FFFFFFFF;;;SY)", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 6: rights value \"0x1FFFFFFFF\" does not fit 32 bits");
-    Bad("D:(A;;0x12G;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 10: bad digit 'G' in rights");
+    Bad("D:(A;;0x12G;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 10: unknown right \"G\"");
     Bad("O:BAO:SY", STATUS_INVALID_PARAMETER, "SDDL error at offset 4: duplicate \"O:\" component");
     Bad("X:BA", STATUS_INVALID_PARAMETER, "SDDL error at offset 0: expected O:, G:, D: or S: at \"X:BA\"");
     Bad("D:QQ(A;;FA;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 2: unknown DACL flag \"QQ\"");
@@ -319,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_sddl_windows_bytes),
         cmocka_unit_test(test_sddl_microsoft_documentation_examples),
         cmocka_unit_test(test_sddl_canonical_rights),
+        cmocka_unit_test(test_sddl_rights_numbers_as_windows),
         cmocka_unit_test(test_sddl_flags_control_and_types),
         cmocka_unit_test(test_sddl_sids_and_domain_aliases),
         cmocka_unit_test(test_sddl_errors_name_the_offset),
