@@ -226,6 +226,20 @@ static void test_sddl_blanks_inside_ace_as_windows(void **state)
     Bad("D:(D;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: unknown right \" \"");
 }
 
+/* A SID with no sub-authority has no SDDL form that parses back: printing fails closed. */
+static void test_sddl_sid_without_sub_authority_fails_closed(void **state)
+{
+    SECURITY_DESCRIPTOR abs;
+    ULONG sid[4];
+    SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
+    PSTR out = (PSTR)1;
+    assert_status(RtlInitializeSid(sid, &nt, 0), STATUS_SUCCESS);
+    RtlCreateSecurityDescriptor(&abs, SECURITY_DESCRIPTOR_REVISION);
+    abs.Owner = sid;
+    assert_status(NtsecSecurityDescriptorToSddl(&abs, ALL_INFO, &out), STATUS_NOT_IMPLEMENTED);
+    assert_string_equal(NtsecLastErrorText(), "SDDL cannot express a SID with no sub-authority");
+}
+
 static void test_sddl_every_prefix_fails_cleanly(void **state)
 {
     static const char full[] = "O:DAG:DAD:PAI(A;OICIID;FA;;;SY)(OA;CI;RPWP;bf967aba-0de6-11d0-a285-"
@@ -346,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_sddl_sids_and_domain_aliases),
         cmocka_unit_test(test_sddl_errors_name_the_offset),
         cmocka_unit_test(test_sddl_blanks_inside_ace_as_windows),
+        cmocka_unit_test(test_sddl_sid_without_sub_authority_fails_closed),
         cmocka_unit_test(test_sddl_every_prefix_fails_cleanly),
         cmocka_unit_test(test_sddl_info_selection_and_absolute_input),
         cmocka_unit_test(test_sddl_unprintable_aces_fail_closed),
