@@ -43,12 +43,22 @@ static VOID __attribute__((format(printf, 2, 3))) RtlpAppend(RTLP_TEXT *Text, PC
     Text->Length += (SIZE_T)n;
 }
 
-/* RtlpAppendSid - the alias Windows prints for Sid, else its S-1-... form. */
+/*
+ * RtlpAppendSid - the alias Windows prints for Sid, else its S-1-... form.
+ * @remarks A SID with no sub-authority prints as "S-1-5" but no SID string parser takes that
+ * back (ConvertStringSidToSid rejects it), so it fails closed with STATUS_NOT_IMPLEMENTED:
+ * what this file prints always parses back (fuzz_sd_relative).
+ */
 static VOID RtlpAppendSid(RTLP_TEXT *Text, PSID Sid)
 {
     char buffer[200];
     PCSTR alias = RtlpSidAlias(Sid);
-    if (alias != NULL) {
+    if (RtlValidSid(Sid) && ((PISID)Sid)->SubAuthorityCount == 0) {
+        if (NT_SUCCESS(Text->Status)) {
+            RtlpSetLastErrorText("SDDL cannot express a SID with no sub-authority");
+            Text->Status = NTSEC_NOT_IMPLEMENTED();
+        }
+    } else if (alias != NULL) {
         RtlpAppend(Text, "%s", alias);
     } else if (NT_SUCCESS(RtlpSidToString(Sid, buffer, sizeof(buffer)))) {
         RtlpAppend(Text, "%s", buffer);

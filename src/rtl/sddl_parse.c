@@ -37,10 +37,20 @@ static PCSTR RtlpFieldEnd(PCSTR P)
     return P;
 }
 
+static BOOLEAN RtlpIsBlank(char C) { return C == ' ' || C == '\t' || C == '\n' || C == '\r'; }
+
 static void RtlpSkipSpaces(RTLP_SDDL_PARSER *Parser)
 {
-    while (*Parser->P == ' ' || *Parser->P == '\t' || *Parser->P == '\n' || *Parser->P == '\r')
+    while (RtlpIsBlank(*Parser->P))
         Parser->P++;
+}
+
+/* RtlpFieldStart - P past the blanks that may open an ACE field (see RtlpParseAce). */
+static PCSTR RtlpFieldStart(PCSTR P)
+{
+    while (RtlpIsBlank(*P))
+        P++;
+    return P;
 }
 
 /* RtlpParseSid - a SID (alias or S-1-...) at Parser->P into Sid (SECURITY_MAX_SID_SIZE bytes). */
@@ -94,32 +104,70 @@ static BOOLEAN RtlpParseGuid(PCSTR Text, PCSTR End, GUID *Guid)
 }
 
 /*
- * RtlpParseRights - the rights field [Text, End): "0x" hex, decimal, or concatenated
- * two-letter names (whole-mask names like FA and single rights like RP; NR/NW/NX too).
+ * RtlpParseRightsNumber - one number of the rights field at *Cursor (before End), read as
+ * strtoul with base 0 reads it: "0x"/"0X" hex, a leading "0" octal, else decimal. It stops
+ * at the first character that is not a digit of its base (a right name may follow); a digit
+ * the base cannot take (octal "08"), "0x" without a hex digit, or a value above 32 bits is
+ * an error.
+ */
+static NTSTATUS RtlpParseRightsNumber(RTLP_SDDL_PARSER *Parser, PCSTR *Cursor, PCSTR End,
+                                      ACCESS_MASK *Value)
+{
+    PCSTR start = *Cursor, p = start;
+    ULONGLONG value = 0;
+    ULONG base = 10;
+    if (p[0] == '0' && End - p >= 2 && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+        if (p >= End)
+            return RtlpFail(Parser, start, STATUS_INVALID_PARAMETER, "no hex digit after \"0x\" in rights");
+        if (RtlpHexValue(*p) < 0)
+            return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "bad digit '%c' in rights", *p);
+    } else if (p[0] == '0') {
+        base = 8;
+    }
+    for (; p < End; p++) {
+        int d = RtlpHexValue(*p);
+        if (d < 0 || (base != 16 && d > 9))
+            break; /* not a digit: a right name may follow */
+        if ((ULONG)d >= base)
+            return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "bad digit '%c' in rights", *p);
+        value = value * base + (ULONGLONG)d;
+        if (value > 0xFFFFFFFFull) {
+            PCSTR stop = p;
+            while (stop < End && RtlpHexValue(*stop) >= 0)
+                stop++;
+            return RtlpFail(Parser, start, STATUS_INVALID_PARAMETER,
+                            "rights value \"%.*s\" does not fit 32 bits", (int)(stop - start), start);
+        }
+    }
+    *Cursor = p;
+    *Value = (ACCESS_MASK)value;
+    return STATUS_SUCCESS;
+}
+
+/*
+ * RtlpParseRights - the rights field [Text, End): numbers (RtlpParseRightsNumber) and
+ * two-letter names (whole-mask names like FA, single rights like RP; NR/NW/NX too), in any
+ * mix, ORed together.
+ * @remarks Windows takes "020000000000" as GENERIC_READ and accepts "GR0xFFFFFFFF",
+ * "0xFFFFFFFFGR" and "0xFFFFFGR" (Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor).
  */
 static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End, ACCESS_MASK *Mask)
 {
-    ULONGLONG value = 0;
     PCSTR p = Text;
     *Mask = 0;
-    if (p < End && *p >= '0' && *p <= '9') {
-        BOOLEAN hex = (End - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'));
-        if (hex)
-            p += 2;
-        for (; p < End; p++) {
-            int d = hex ? RtlpHexValue(*p) : ((*p >= '0' && *p <= '9') ? *p - '0' : -1);
-            if (d < 0)
-                return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "bad digit '%c' in rights", *p);
-            value = value * (hex ? 16 : 10) + (ULONGLONG)d;
-            if (value > 0xFFFFFFFFull)
-                return RtlpFail(Parser, Text, STATUS_INVALID_PARAMETER,
-                                "rights value \"%.*s\" does not fit 32 bits", (int)(End - Text), Text);
-        }
-        *Mask = (ACCESS_MASK)value;
-        return STATUS_SUCCESS;
-    }
     while (p < End) {
         const RTLP_SDDL_NAME *entry = NULL;
+        if (*p >= '0' && *p <= '9') {
+            ACCESS_MASK value = 0;
+            NTSTATUS status = RtlpParseRightsNumber(Parser, &p, End, &value);
+            if (!NT_SUCCESS(status))
+                return status;
+            *Mask |= value;
+            continue;
+        }
         if (End - p >= 2) {
             entry = RtlpSddlLookup(RtlpSddlRights, p, 2);
             if (entry == NULL)
@@ -136,7 +184,10 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
 
 /*
  * RtlpParseAce - one "(type;flags;rights;guid;guid;sid)" at Parser->P, appended to Acl.
- * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; conditional
+ * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; blanks may open
+ * any field and follow the trustee, but not follow the type or the rights ("( D;; GA;;; WD )"
+ * parses, "(D ;;GA;;;WD)" and "(D;;GA ;;;WD)" do not: Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor); conditional
  * expressions and resource attributes (a seventh field) are not supported here
  * (STATUS_NOT_IMPLEMENTED).
  */
@@ -159,7 +210,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
 
     Parser->P++; /* '(' */
     /* type */
-    field = Parser->P;
+    field = RtlpFieldStart(Parser->P);
     end = RtlpFieldEnd(field);
     type = RtlpSddlLookup(RtlpSddlAceTypes, field, (SIZE_T)(end - field));
     if (type == NULL)
@@ -169,7 +220,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE type");
     /* flags */
-    field = end + 1;
+    field = RtlpFieldStart(end + 1);
     end = RtlpFieldEnd(field);
     for (Parser->P = field; Parser->P < end; Parser->P += 2) {
         const RTLP_SDDL_NAME *flag = NULL;
@@ -188,7 +239,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' after ACE flags");
     /* rights */
-    field = end + 1;
+    field = RtlpFieldStart(end + 1);
     end = RtlpFieldEnd(field);
     status = RtlpParseRights(Parser, field, end, &mask);
     if (!NT_SUCCESS(status))
@@ -197,7 +248,7 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     for (i = 0; i < 2; i++) {
         if (*end != ';')
             return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' in ACE");
-        field = end + 1;
+        field = RtlpFieldStart(end + 1);
         end = RtlpFieldEnd(field);
         if (*end != ';')
             return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER,
@@ -215,10 +266,11 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     if (*end != ';')
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' before ACE trustee");
     /* trustee */
-    Parser->P = end + 1;
+    Parser->P = RtlpFieldStart(end + 1);
     status = RtlpParseSid(Parser, sid_buffer);
     if (!NT_SUCCESS(status))
         return status;
+    RtlpSkipSpaces(Parser);
     if (*Parser->P == ';')
         return RtlpFail(Parser, Parser->P + 1, NTSEC_NOT_IMPLEMENTED(),
                         "conditional expressions and resource attributes are not supported");

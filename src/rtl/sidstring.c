@@ -21,19 +21,21 @@ int RtlpHexValue(char c)
 }
 
 /*
- * RtlpParseNumber - a decimal number, or hex after "0x", at *Cursor, no larger than Max.
- * Advances *Cursor past it. FALSE on no digits or overflow (the caller reports INVALID_SID).
+ * RtlpParseNumber - a decimal number, or hex after "0x"/"0X" (at most MaxHexDigits digits),
+ * at *Cursor, no larger than Max. Advances *Cursor past it. FALSE on no digits or overflow
+ * (the caller reports INVALID_SID).
  */
-static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, BOOLEAN AllowHex, ULONGLONG *Value)
+static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, int MaxHexDigits, ULONGLONG *Value)
 {
     PCSTR p = *Cursor;
     ULONGLONG v = 0;
     int digits = 0;
-    if (AllowHex && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         int h;
         p += 2;
-        /* At most 12 digits (MS-DTYP "0x" 12HEXDIG), so "G:S-1-0x...05D:" ends before 'D'. */
-        while (digits < 12 && (h = RtlpHexValue(*p)) >= 0) {
+        /* A field's width in hex digits (MS-DTYP "0x" 12HEXDIG for the authority), so
+         * "G:S-1-0x...05D:" ends before 'D'. */
+        while (digits < MaxHexDigits && (h = RtlpHexValue(*p)) >= 0) {
             if (v > (Max - (ULONGLONG)h) / 16)
                 return FALSE;
             v = v * 16 + (ULONGLONG)h;
@@ -59,9 +61,12 @@ static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, BOOLEAN AllowHex, U
 
 /*
  * RtlpStringToSid - see rtlp.h. Accepts "S-1-" + authority (decimal, or "0x" + hex up to
- * 2^48-1) + zero to fifteen "-<decimal ULONG>" sub-authorities, or a two-letter alias.
+ * 2^48-1) + one to fifteen "-<ULONG>" sub-authorities, or a two-letter alias.
  * @remarks Windows (ConvertStringSidToSid) rejects a revision other than 1, a value that
- * overflows its field and more than 15 sub-authorities; so do we (STATUS_INVALID_SID).
+ * overflows its field, a SID with no sub-authority ("S-1-5") and more than 15
+ * sub-authorities; so do we (STATUS_INVALID_SID). It takes "s-" and aliases in either case
+ * ("wD") and "0x"/"0X" hex in every number ("S-0x1-0XC-0x1a" is S-1-12-26): Windows-run
+ * expectations in Wine's test_ConvertStringSidToSid.
  */
 NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
 {
@@ -76,9 +81,10 @@ NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
     if (Text == NULL || Sid == NULL)
         return STATUS_INVALID_PARAMETER;
 
-    if (!(p[0] == 'S' && p[1] == '-')) {
+    if (!((p[0] == 'S' || p[0] == 's') && p[1] == '-')) {
         NTSTATUS status;
-        if (p[0] < 'A' || p[0] > 'Z' || p[1] < 'A' || p[1] > 'Z')
+        if (!((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z')) ||
+            !((p[1] >= 'A' && p[1] <= 'Z') || (p[1] >= 'a' && p[1] <= 'z')))
             return STATUS_INVALID_SID;
         status = RtlpAliasToSid(p, Sid, BufferSize);
         if (NT_SUCCESS(status) && End != NULL)
@@ -86,22 +92,24 @@ NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
         return status;
     }
     p += 2;
-    if (!RtlpParseNumber(&p, 0xFF, FALSE, &value) || value != SID_REVISION)
+    if (!RtlpParseNumber(&p, 0xFF, 2, &value) || value != SID_REVISION)
         return STATUS_INVALID_SID;
     if (*p != '-')
         return STATUS_INVALID_SID;
     p++;
-    if (!RtlpParseNumber(&p, 0xFFFFFFFFFFFFull, TRUE, &authority))
+    if (!RtlpParseNumber(&p, 0xFFFFFFFFFFFFull, 12, &authority))
         return STATUS_INVALID_SID;
     while (*p == '-') {
         PCSTR q = p + 1;
-        if (!RtlpParseNumber(&q, 0xFFFFFFFFull, FALSE, &value))
+        if (!RtlpParseNumber(&q, 0xFFFFFFFFull, 8, &value))
             return STATUS_INVALID_SID; /* "S-1-5-" or "S-1-5-x" or overflow */
         if (count == SID_MAX_SUB_AUTHORITIES)
             return STATUS_INVALID_SID; /* a sixteenth sub-authority */
         sub[count++] = (ULONG)value;
         p = q;
     }
+    if (count == 0)
+        return STATUS_INVALID_SID; /* "S-1-5": ConvertStringSidToSid fails with ERROR_INVALID_SID */
     if (RtlLengthRequiredSid(count) > BufferSize)
         return STATUS_BUFFER_TOO_SMALL;
     sid->Revision = SID_REVISION;

@@ -203,8 +203,11 @@ PCSTR RtlpSidAccountName(PSID Sid)
     return NULL;
 }
 
+static char RtlpUpper(char c) { return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c; }
+
 /*
- * RtlpAliasToSid - see rtlp.h. Aliases are the two upper-case letters Windows defines;
+ * RtlpAliasToSid - see rtlp.h. Aliases are the two letters Windows defines, matched in
+ * either case ("wD" is WD: Windows-run expectation in Wine's test_ConvertStringSidToSid);
  * domain-relative aliases need NtsecSetDomainSid first (else STATUS_NONE_MAPPED).
  */
 NTSTATUS RtlpAliasToSid(PCSTR Alias, PSID Sid, ULONG BufferSize)
@@ -219,7 +222,7 @@ NTSTATUS RtlpAliasToSid(PCSTR Alias, PSID Sid, ULONG BufferSize)
         return STATUS_INVALID_SID;
     for (i = 0; i < RTLP_WELL_KNOWN_COUNT; i++) {
         PCSTR a = RtlpWellKnownSids[i].Alias;
-        if (a != NULL && a[0] == Alias[0] && a[1] == Alias[1]) {
+        if (a != NULL && a[0] == RtlpUpper(Alias[0]) && a[1] == RtlpUpper(Alias[1])) {
             entry = &RtlpWellKnownSids[i];
             break;
         }

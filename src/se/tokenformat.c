@@ -229,7 +229,8 @@ static NTSTATUS SeppFormatLocked(PTOKEN Token, SEPP_WRITER *W)
                 (unsigned)Token->OriginatingLogonSession.LowPart);
     char source[TOKEN_SOURCE_LENGTH + 1] = { 0 };
     memcpy(source, Token->TokenSource.SourceName, TOKEN_SOURCE_LENGTH);
-    BOOLEAN space = strchr(source, ' ') != NULL;
+    /* Quoted when the bare word would not reparse (a blank or a parenthesis: fuzz_token_text). */
+    BOOLEAN space = strpbrk(source, " ()\t\r\n") != NULL;
     SeppPut(W, space ? " source=\"%s\"" : " source=%s", source);
     if (Token->DefaultOwnerIndex != 0) {
         SeppPut(W, " owner=");

@@ -47,4 +47,14 @@ expect 2 "odd number of hex digits" -- sddl --from-hex '010'
 expect 2 "not a valid self-relative security descriptor" -- sddl --from-hex "${hex:0:60}"
 expect 2 "usage" -- sddl
 expect 2 "usage" -- sddl --bogus x
+# --type file|dir|key spells the specific bits with the object type's names (src/se/rights.c);
+# without it the SDDL letters stay (bit 0 is CC, the directory-service "create child").
+expect 0 "CC (create child)" -- sddl 'D:(A;;0x1200a9;;;BU)'
+expect 0 "FILE_READ_DATA" -- sddl --type file 'D:(A;;0x1200a9;;;BU)'
+expect 0 "FILE_LIST_DIRECTORY" -- sddl --type dir 'D:(A;;0x1200a9;;;BU)'
+expect 0 "KEY_QUERY_VALUE" -- sddl --type key 'D:(A;;KR;;;BU)'
+expect 0 "FILE_READ_DATA" -- sddl --type file --from-hex "$hex"
+out="$("$NTSEC" sddl --type file 'D:(A;;0x1200a9;;;BU)' 2>&1)"
+case "$out" in *"CC (create child)"*) fail "--type file still spells CC: $out" ;; esac
+expect 2 "unknown --type 'pipe'" -- sddl --type pipe 'D:'
 echo "cli_sddl: all checks passed"

@@ -101,6 +101,28 @@ static void test_sddl_canonical_rights(void **state)
     Canon("S:(ML;;0x3;;;SI)", "S:(ML;;NWNR;;;SI)");
 }
 
+/*
+ * Rights numbers as Windows reads them (Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor): "1" is 1, "020000000000" (octal) is GENERIC_READ,
+ * "0X40000000" is GENERIC_WRITE, and a number may sit before or after right names
+ * ("GR0xFFFFFFFF", "0xFFFFFFFFGR", "0xFFFFFGR" all parse); "ROB" does not.
+ */
+static void test_sddl_rights_numbers_as_windows(void **state)
+{
+    Canon("D:(A;;1;;;WD)", "D:(A;;CC;;;WD)");
+    Canon("D:(A;;020000000000;;;WD)", "D:(A;;GR;;;WD)");
+    Canon("D:(A;;0X40000000;;;WD)", "D:(A;;GW;;;WD)");
+    Canon("S:(AU;;GR0xFFFFFFFF;;;WD)", "S:(AU;;0xffffffff;;;WD)");
+    Canon("S:(AU;;0xFFFFFFFFGR;;;WD)", "S:(AU;;0xffffffff;;;WD)");
+    Canon("S:(AU;;0xFFFFFGR;;;WD)", "S:(AU;;0x800fffff;;;WD)");
+    Canon("D:(A;;0x20000GA;;;WD)", "D:(A;;RCGA;;;WD)");
+    Canon("D:(A;;0;;;WD)", "D:(A;;;;;WD)");
+    Bad("D:(A;;ROB;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 6: unknown right \"RO\"");
+    Bad("D:(A;;08;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 7: bad digit '8' in rights");
+    Bad("D:(A;;0xGR;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: bad digit 'G' in rights");
+    Bad("D:(A;;0x;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 6: no hex digit after \"0x\" in rights");
+}
+
 static void test_sddl_flags_control_and_types(void **state)
 {
     Canon("D:PAI(A;OICIID;FA;;;SY)(A;CIIO;GA;;;CO)", "D:PAI(A;OICIID;FA;;;SY)(A;CIIO;GA;;;CO)");
@@ -135,7 +157,13 @@ static void test_sddl_sids_and_domain_aliases(void **state)
     Canon("O:S-1-22-1-1000G:S-1-22-2-1000", "O:S-1-22-1-1000G:S-1-22-2-1000");
     Canon("O:S-1-5-21-9-9-9-500", "O:S-1-5-21-9-9-9-500");
     Canon("O:S-1-0x123456789ABC-1", "O:S-1-0x123456789ABC-1");
-    Canon("O:S-1-0x010000000005D:", "O:S-1-0x010000000005D:"); /* hex authority ends before 'D' */
+    Canon("O:S-1-0x010000000005-7D:", "O:S-1-0x010000000005-7D:");
+    Canon("O:S-1-5-0x0000001AD:", "O:S-1-5-26D:"); /* a hex sub-authority ends after 8 digits */
+    /* Windows-run expectations (Wine test_ConvertStringSidToSid): aliases and "s-" in either
+     * case, hex in every number; "S-1-5" (no sub-authority) is not a SID. */
+    Canon("O:baG:s-1-5-18D:(A;;FA;;;wD)", "O:BAG:SYD:(A;;FA;;;WD)");
+    Canon("O:S-0x1-0XC-0x1a", "O:S-1-12-26");
+    Bad("O:S-1-5", STATUS_INVALID_PARAMETER, "SDDL error at offset 2: invalid SID \"S-1-5\"");
     NtsecSetDomainSid(NULL);
     Bad("O:DA", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 2: domain SID alias \"DA\" needs a domain SID (NtsecSetDomainSid)");
@@ -158,7 +186,7 @@ static void test_sddl_errors_name_the_offset(void **state)
         "SDDL error at offset 10: invalid GUID \"bf967aba-0de6\"");
     Bad("D:(A;;0x1FFFFFFFF;;;SY)", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 6: rights value \"0x1FFFFFFFF\" does not fit 32 bits");
-    Bad("D:(A;;0x12G;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 10: bad digit 'G' in rights");
+    Bad("D:(A;;0x12G;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 10: unknown right \"G\"");
     Bad("O:BAO:SY", STATUS_INVALID_PARAMETER, "SDDL error at offset 4: duplicate \"O:\" component");
     Bad("X:BA", STATUS_INVALID_PARAMETER, "SDDL error at offset 0: expected O:, G:, D: or S: at \"X:BA\"");
     Bad("D:QQ(A;;FA;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 2: unknown DACL flag \"QQ\"");
@@ -174,6 +202,42 @@ static void test_sddl_errors_name_the_offset(void **state)
         assert_status(NtsecSddlToSecurityDescriptor(NULL, &sd, NULL), STATUS_INVALID_PARAMETER);
         assert_status(NtsecSddlToSecurityDescriptor("D:", NULL, NULL), STATUS_INVALID_PARAMETER);
     }
+}
+
+/*
+ * Blanks inside an ACE, as Windows takes them (Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor): a blank may open any field and may follow the
+ * trustee; a blank after the type or after the rights is an error.
+ */
+static void test_sddl_blanks_inside_ace_as_windows(void **state)
+{
+    Canon(" D:(D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D: (D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:( D;;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D; ;GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;; GA;;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA; ;;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;; ;WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;;; WD)", "D:(D;;GA;;;WD)");
+    Canon("D:(D;;GA;;;WD )", "D:(D;;GA;;;WD)");
+    Canon("D:(OA; CI; RP; bf967aba-0de6-11d0-a285-00aa003049e2; ; PS )",
+          "D:(OA;CI;RP;bf967aba-0de6-11d0-a285-00aa003049e2;;PS)");
+    Bad("D:(D ;;GA;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 3: unknown ACE type \"D \"");
+    Bad("D:(D;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: unknown right \" \"");
+}
+
+/* A SID with no sub-authority has no SDDL form that parses back: printing fails closed. */
+static void test_sddl_sid_without_sub_authority_fails_closed(void **state)
+{
+    SECURITY_DESCRIPTOR abs;
+    ULONG sid[4];
+    SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
+    PSTR out = (PSTR)1;
+    assert_status(RtlInitializeSid(sid, &nt, 0), STATUS_SUCCESS);
+    RtlCreateSecurityDescriptor(&abs, SECURITY_DESCRIPTOR_REVISION);
+    abs.Owner = sid;
+    assert_status(NtsecSecurityDescriptorToSddl(&abs, ALL_INFO, &out), STATUS_NOT_IMPLEMENTED);
+    assert_string_equal(NtsecLastErrorText(), "SDDL cannot express a SID with no sub-authority");
 }
 
 static void test_sddl_every_prefix_fails_cleanly(void **state)
@@ -291,9 +355,12 @@ int main(void)
         cmocka_unit_test(test_sddl_windows_bytes),
         cmocka_unit_test(test_sddl_microsoft_documentation_examples),
         cmocka_unit_test(test_sddl_canonical_rights),
+        cmocka_unit_test(test_sddl_rights_numbers_as_windows),
         cmocka_unit_test(test_sddl_flags_control_and_types),
         cmocka_unit_test(test_sddl_sids_and_domain_aliases),
         cmocka_unit_test(test_sddl_errors_name_the_offset),
+        cmocka_unit_test(test_sddl_blanks_inside_ace_as_windows),
+        cmocka_unit_test(test_sddl_sid_without_sub_authority_fails_closed),
         cmocka_unit_test(test_sddl_every_prefix_fails_cleanly),
         cmocka_unit_test(test_sddl_info_selection_and_absolute_input),
         cmocka_unit_test(test_sddl_unprintable_aces_fail_closed),

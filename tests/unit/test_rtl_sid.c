@@ -58,7 +58,7 @@ static void test_sid_string_round_trips(void **state)
 {
     static const char *texts[] = { "S-1-5-32-544", "S-1-1-0", "S-1-0-0", "S-1-5-21-4294967295-1-2-1001",
                                    "S-1-22-1-1000", "S-1-22-2-100", "S-1-16-12288",
-                                   "S-1-5-21-1-2-3-4-5-6-7-8-9-10-11-12-13-14", "S-1-5",
+                                   "S-1-5-21-1-2-3-4-5-6-7-8-9-10-11-12-13-14",
                                    "S-1-4294967295-1", "S-1-0x123456789ABC-7" };
     ULONG sid[17];
     char out[256];
@@ -94,8 +94,8 @@ static void test_sid_string_rejects_garbage(void **state)
 {
     static const char *bad[] = { "", "S", "S-", "S-1", "S-1-", "S-2-5", "S-1-x", "S-1-5-", "S-1-5-x",
                                  "S-1-5-4294967296", "S-1-281474976710656-1",
-                                 "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16", "QQ", "s-1-5-18",
-                                 "S-01", "ba" };
+                                 "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16", "QQ",
+                                 "S-01", "S-1-5", "S-1-0x5", "S-1-5-0x", "S-0x2-5-1" };
     ULONG sid[17];
     size_t i;
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -106,13 +106,52 @@ static void test_sid_string_rejects_garbage(void **state)
     assert_status(RtlpStringToSid("S-1-5-32-544", NULL, sid, 12), STATUS_BUFFER_TOO_SMALL);
 }
 
+/*
+ * Windows-run expectations in Wine's advapi32 tests (test_ConvertStringSidToSid):
+ * "S-1-5" fails with ERROR_INVALID_SID (no sub-authorities); the alias "wD" is S-1-1-0;
+ * "s-1-12-1" is S-1-12-1; "S-0x1-0XC-0x1a" is S-1-12-26 (hex, either "0x" or "0X", in the
+ * revision, the authority and the sub-authorities).
+ */
+static void test_sid_string_windows_case_and_hex_rules(void **state)
+{
+    static const struct { const char *in, *out; } ok[] = {
+        { "wD", "S-1-1-0" }, { "wd", "S-1-1-0" }, { "ba", "S-1-5-32-544" }, { "sY", "S-1-5-18" },
+        { "s-1-12-1", "S-1-12-1" }, { "S-0x1-0XC-0x1a", "S-1-12-26" },
+        { "S-1-5-0XFFFFFFFF", "S-1-5-4294967295" },
+    };
+    ULONG sid[17];
+    char out[64];
+    PCSTR end;
+    size_t i;
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        NTSTATUS status = RtlpStringToSid(ok[i].in, &end, sid, sizeof(sid));
+        if (status != STATUS_SUCCESS)
+            fail_msg("\"%s\" gave 0x%08x", ok[i].in, (unsigned)status);
+        assert_int_equal(*end, '\0');
+        assert_status(RtlpSidToString(sid, out, sizeof(out)), STATUS_SUCCESS);
+        assert_string_equal(out, ok[i].out);
+    }
+    /* A hex sub-authority takes at most 8 digits (32 bits), like the 12-digit authority. */
+    assert_status(RtlpStringToSid("S-1-5-0x123456789", &end, sid, sizeof(sid)), STATUS_SUCCESS);
+    assert_string_equal(end, "9");
+    /* A SID with no sub-authority still prints (ConvertSidToStringSid), it just does not parse. */
+    {
+        SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
+        assert_status(RtlInitializeSid(sid, &nt, 0), STATUS_SUCCESS);
+        assert_status(RtlpSidToString(sid, out, sizeof(out)), STATUS_SUCCESS);
+        assert_string_equal(out, "S-1-5");
+    }
+}
+
 static void test_sid_string_hex_authority_takes_at_most_12_digits(void **state)
 {
     ULONG sid[17];
-    PCSTR text = "S-1-0x1000000000000-1", end;
-    /* MS-DTYP: "0x" 12HEXDIG. A 13th digit is not part of the SID; the caller sees *End. */
-    assert_status(RtlpStringToSid(text, &end, sid, sizeof(sid)), STATUS_SUCCESS);
-    assert_ptr_equal(end, text + 18);
+    PCSTR end;
+    /* MS-DTYP: "0x" 12HEXDIG. A 13th digit is not part of the authority, so what follows is
+     * neither "-" nor the end: with no sub-authority the text is not a SID. */
+    assert_status(RtlpStringToSid("S-1-0x1000000000000-1", &end, sid, sizeof(sid)), STATUS_INVALID_SID);
+    assert_status(RtlpStringToSid("S-1-0x100000000000-1", &end, sid, sizeof(sid)), STATUS_SUCCESS);
+    assert_string_equal(end, "");
 }
 
 static void test_sid_string_stops_at_delimiter(void **state)
@@ -209,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_sid_string_round_trips),
         cmocka_unit_test(test_sid_string_hex_authority_as_windows),
         cmocka_unit_test(test_sid_string_rejects_garbage),
+        cmocka_unit_test(test_sid_string_windows_case_and_hex_rules),
         cmocka_unit_test(test_sid_string_hex_authority_takes_at_most_12_digits),
         cmocka_unit_test(test_sid_string_stops_at_delimiter),
         cmocka_unit_test(test_sid_aliases_full_table),

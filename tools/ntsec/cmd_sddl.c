@@ -8,12 +8,20 @@
 #include "commands.h"
 #include "ntsec.h"
 #include "rtl/rtlp.h"
+#include "se/rights.h"
+
+/* The object type named by --type: its specific-right names replace the SDDL bit letters. */
+static BOOLEAN SddlHaveKind = FALSE;
+static SEP_RIGHTS_KIND SddlKind = SepRightsGeneric;
 
 static void SddlUsage(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec sddl SDDL              canonical SDDL and a breakdown\n"
-                 "       ntsec sddl --hex SDDL        self-relative bytes in hex\n"
-                 "       ntsec sddl --from-hex HEX    bytes (hex, spaces allowed) to SDDL and a breakdown\n"
+    fprintf(Out, "usage: ntsec sddl [--type file|dir|key] SDDL            canonical SDDL and a breakdown\n"
+                 "       ntsec sddl --hex SDDL                            self-relative bytes in hex\n"
+                 "       ntsec sddl [--type file|dir|key] --from-hex HEX  bytes (hex, spaces allowed) to SDDL\n"
+                 "                                                        and a breakdown\n"
+                 "--type spells each ACE's rights with that object type's names (FILE_READ_DATA, ...)\n"
+                 "instead of the SDDL letters (CC, DC, ...), which are directory-service names.\n"
                  "Exit codes: 0 ok, 1 not printable (unsupported ACE), 2 bad usage or bad input.\n");
 }
 
@@ -46,6 +54,14 @@ static void PrintRights(UCHAR AceType, ACCESS_MASK Mask)
     int bit, first = 1;
     RtlpSddlFormatRights(AceType, Mask, sddl, sizeof(sddl));
     printf("    rights:  0x%08x%s%s\n", Mask, sddl[0] ? " = " : " (none)", sddl);
+    if (SddlHaveKind && AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
+        char names[512];
+        if (Mask == 0)
+            return;
+        SepRightsFormat(Mask, SddlKind, names, sizeof(names));
+        printf("             %s\n", names);
+        return;
+    }
     for (bit = 0; bit < 32; bit++) {
         ULONG value = 1u << bit;
         const RTLP_SDDL_NAME *entry;
@@ -232,6 +248,24 @@ int NtsecCmdSddl(int argc, char **argv)
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         SddlUsage(stdout);
         return NTSEC_EXIT_OK;
+    }
+    SddlHaveKind = FALSE;
+    if (argc >= 3 && strcmp(argv[1], "--type") == 0) {
+        PCSTR type = argv[2];
+        if (strcmp(type, "file") == 0) SddlKind = SepRightsFile;
+        else if (strcmp(type, "dir") == 0 || strcmp(type, "directory") == 0) SddlKind = SepRightsDirectory;
+        else if (strcmp(type, "key") == 0) SddlKind = SepRightsKey;
+        else {
+            fprintf(stderr, "ntsec sddl: unknown --type '%s' (file, dir, key)\n", type);
+            return NTSEC_EXIT_USAGE;
+        }
+        SddlHaveKind = TRUE;
+        argc -= 2;
+        argv += 2;
+        if (argc == 3 && strcmp(argv[1], "--hex") == 0) {
+            SddlUsage(stderr); /* --type names rights in the breakdown; --hex prints none */
+            return NTSEC_EXIT_USAGE;
+        }
     }
     if (argc == 3 && strcmp(argv[1], "--from-hex") == 0)
         return FromHex(argv[2]);
