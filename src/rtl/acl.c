@@ -9,24 +9,6 @@
 
 #define RTLP_ACL_REVISION_OK(r) ((r) >= MIN_ACL_REVISION && (r) <= MAX_ACL_REVISION)
 
-/* RtlpIsObjectAceType - see rtlp.h. */
-BOOLEAN RtlpIsObjectAceType(UCHAR AceType)
-{
-    switch (AceType) {
-    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_OBJECT_ACE_TYPE:
-    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE:
-        return TRUE;
-    default:
-        return FALSE;
-    }
-}
-
 /* RtlpHasSidAt8 - ACE types laid out as header, mask, SID (plus optional trailing data). */
 static BOOLEAN RtlpHasSidAt8(UCHAR AceType)
 {

@@ -52,8 +52,20 @@ NTSTATUS RtlpAliasToSid(PCSTR Alias, PSID Sid, ULONG BufferSize);
 VOID RtlpSetLastErrorText(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
 VOID RtlpClearLastErrorText(VOID);
 
-/* RtlpValidSidBounded - RtlValidSid for a SID of which only Length bytes are readable. */
-BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length);
+/*
+ * RtlpValidSidBounded - RtlValidSid for a SID of which only Length bytes are readable
+ * (hostile input): revision 1, at most 15 sub-authorities, and the whole SID inside Length.
+ * Inline: the access check runs it for every ACE it validates.
+ */
+static inline BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length)
+{
+    const SID *sid = (const SID *)Sid;
+    if (sid == NULL || Length < 8)
+        return FALSE;
+    if (sid->Revision != SID_REVISION || sid->SubAuthorityCount > SID_MAX_SUB_AUTHORITIES)
+        return FALSE;
+    return 8 + 4 * (ULONG)sid->SubAuthorityCount <= Length;
+}
 
 /* RtlpHexValue - the value of one hex digit (0-9, a-f, A-F), or -1 (src/rtl/sidstring.c). */
 int RtlpHexValue(char c);
@@ -64,8 +76,24 @@ PSID RtlpAceSid(PACE_HEADER Ace);
 /* RtlpAclFirstFree - offset of the first free byte of a well-formed ACL, or 0 if malformed. */
 ULONG RtlpAclFirstFree(PACL Acl);
 
-/* RtlpIsObjectAceType - ACE types with the object-ACE layout (0x5-0x8, 0xB, 0xC, 0xF, 0x10). */
-BOOLEAN RtlpIsObjectAceType(UCHAR AceType);
+/* RtlpIsObjectAceType - ACE types with the object-ACE layout (0x5-0x8, 0xB, 0xC, 0xF, 0x10).
+ * Inline: the access check asks it for every ACE it walks. */
+static inline BOOLEAN RtlpIsObjectAceType(UCHAR AceType)
+{
+    switch (AceType) {
+    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
+    case ACCESS_DENIED_OBJECT_ACE_TYPE:
+    case SYSTEM_AUDIT_OBJECT_ACE_TYPE:
+    case SYSTEM_ALARM_OBJECT_ACE_TYPE:
+    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
+    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
+    case SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE:
+    case SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
 
 /* RtlpSdParts - owner/group/dacl/sacl pointers of an absolute or self-relative SD (trusted memory). */
 VOID RtlpSdParts(PSECURITY_DESCRIPTOR Sd, PSID *Owner, PSID *Group, PACL *Dacl, PACL *Sacl);

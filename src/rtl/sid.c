@@ -33,17 +33,6 @@ BOOLEAN RtlValidSid(PSID Sid)
     return sid->Revision == SID_REVISION && sid->SubAuthorityCount <= SID_MAX_SUB_AUTHORITIES;
 }
 
-/* RtlpValidSidBounded - RtlValidSid when only Length bytes at Sid may be read (hostile input). */
-BOOLEAN RtlpValidSidBounded(PSID Sid, ULONG Length)
-{
-    PISID sid = Sid;
-    if (sid == NULL || Length < 8)
-        return FALSE;
-    if (!RtlValidSid(Sid))
-        return FALSE;
-    return RtlLengthSid(Sid) <= Length;
-}
-
 /*
  * RtlEqualSid - TRUE if both SIDs have the same revision, authority and sub-authorities.
  * @remarks Windows compares revisions first; SIDs of different revisions are unequal.
