@@ -132,7 +132,16 @@ static BOOLEAN HostpCapsFor(const HOST_CREDS *t, BOOLEAN FsMode, unsigned long l
     return TRUE;
 }
 
-static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULONG ScratchSize)
+/*
+ * HostpVerify - reads the calling thread's credentials back and compares them with t
+ * (and the capability set the switch set). In euid mode every successful setresuid sets
+ * fsuid to the new euid and every successful setresgid sets fsgid to the new egid (the
+ * kernel does this unconditionally), so a fs id is read back only when this apply issued
+ * no such call for it (SetUid / SetGid FALSE) - then user code may have changed it.
+ * Returns 0, EPERM (mismatch) or EIO (a read failed).
+ */
+static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN SetUid, BOOLEAN SetGid,
+                       gid_t *Scratch, ULONG ScratchSize)
 {
     ULONG count = 0;
     BOOLEAN fsMode = atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid;
@@ -150,8 +159,11 @@ static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, gid_t *Scratch, ULON
     } else {
         uid_t r, e, s, fs;
         gid_t rg, eg, sg, fsg;
-        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
-            HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
+        if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0)
+            return EIO;
+        fs = e;
+        fsg = eg;
+        if ((!SetUid && HostSysGetFsUid(&fs) != 0) || (!SetGid && HostSysGetFsGid(&fsg) != 0))
             return EIO;
         if (r != h->RealUid || e != t->Uid || s != h->SavedUid || fs != t->Uid ||
             rg != h->RealGid || eg != t->Gid || sg != h->SavedGid || fsg != t->Gid)
@@ -185,6 +197,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
     if (!NT_SUCCESS(HostCredsReserve(&h->Previous, most + 1)))
         return ENOMEM;
     uid_t kernelUid = h->Current.Uid;
+    BOOLEAN setUid = FALSE; /* a setresuid was issued (euid mode): fsuid follows euid */
     if (!fsMode && (Force || kernelUid != HostBase.Uid || (!HostCapsKernelManaged && !h->AtBase))) {
         /* the base euid, and (when the kernel does not do it) the base capabilities */
         *Step = HOSTP_STEP_RAISE;
@@ -192,6 +205,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
             (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
             return rc;
         kernelUid = HostBase.Uid;
+        setUid = TRUE;
     }
     if (groups) {
         *Step = HOSTP_STEP_GROUPS;
@@ -209,6 +223,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
         rc = fsMode ? HostSysSetFsUid(t->Uid, NULL) : HostSysSetResUid((uid_t)-1, t->Uid, (uid_t)-1);
         if (rc != 0)
             return rc;
+        setUid = TRUE;
     }
     unsigned long long caps;
     if (!HostCapsKernelManaged && HostpCapsFor(t, fsMode, &caps)) {
@@ -217,7 +232,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
             return rc;
     }
     *Step = HOSTP_STEP_VERIFY;
-    return HostpVerify(h, t, h->Previous.Groups, h->Previous.GroupCapacity);
+    return HostpVerify(h, t, setUid, gid, h->Previous.Groups, h->Previous.GroupCapacity);
 }
 
 static NTSTATUS HostpErrnoStatus(int Error)
