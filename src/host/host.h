@@ -23,4 +23,32 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token);
 VOID HostUidToSid(uid_t Uid, PSID Buffer);
 VOID HostGidToSid(gid_t Gid, PSID Buffer);
 
+/* How the identity logged on: the well-known groups Windows adds for that kind of logon. */
+typedef enum _HOST_LOGON_KIND {
+    HostLogonInteractive, /* LOCAL + INTERACTIVE: the host process (a user at this machine) */
+    HostLogonNetwork      /* NETWORK: a peer that reached a server through a connection */
+} HOST_LOGON_KIND;
+
+/* The user and group SIDs of a Linux identity (unixsids.c). */
+typedef struct _HOST_UNIX_SIDS {
+    PUCHAR SidBuffer;            /* owns every SID below */
+    PSID_AND_ATTRIBUTES Groups;  /* owned; GroupCount entries */
+    ULONG GroupCount;
+    PSID User;                   /* S-1-22-1-uid or its mapping-file SID */
+    PSID PrimaryGroup;           /* the gid's SID; also Groups[0] */
+    PSID Admins;                 /* BUILTIN\Administrators (owner) when Root, else NULL */
+    LUID Logon;                  /* the logon session of the logon SID; use as AuthenticationId */
+} HOST_UNIX_SIDS, *PHOST_UNIX_SIDS;
+
+/*
+ * HostBuildUnixSids - user and groups of uid Uid, primary gid Gid and the supplementary
+ * gids Groups[GroupCount] (any order, duplicates allowed, at most HOST_MAX_GROUPS), with the
+ * well-known groups of Kind; Root adds BUILTIN\Administrators as owner. Out is filled on
+ * success and must be freed with HostFreeUnixSids; STATUS_INVALID_PARAMETER or
+ * STATUS_NO_MEMORY leave nothing allocated.
+ */
+NTSTATUS HostBuildUnixSids(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG GroupCount,
+                           HOST_LOGON_KIND Kind, BOOLEAN Root, PHOST_UNIX_SIDS Out);
+VOID HostFreeUnixSids(PHOST_UNIX_SIDS Sids);
+
 #endif /* NTSEC_HOST_H */

@@ -39,19 +39,6 @@ static const HOSTP_CAP_PRIVILEGE HostpCapPrivileges[] = {
     {CAP_SETUID, CAP_SETGID, SE_IMPERSONATE_PRIVILEGE},
 };
 
-static PSID HostpWellKnownSid(PUCHAR Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B)
-{
-    PISID sid = (PISID)Buffer;
-    memset(sid, 0, 16);
-    sid->Revision = SID_REVISION;
-    sid->SubAuthorityCount = Count;
-    sid->IdentifierAuthority.Value[5] = Authority;
-    sid->SubAuthority[0] = A;
-    if (Count > 1)
-        sid->SubAuthority[1] = B;
-    return sid;
-}
-
 static BOOLEAN HostpHasCap(unsigned long long Mask, int Cap)
 {
     return Cap >= 0 && Cap < 64 && (Mask & (1ULL << Cap)) != 0;
@@ -74,63 +61,17 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token)
     long n = syscall(SYS_getgroups, 0, NULL);
     if (n < 0 || n > (long)HOST_MAX_GROUPS)
         return STATUS_UNSUCCESSFUL;
-    ULONG extra = 8; /* primary gid, Everyone, Local, Interactive, AU, logon, admins, slack */
-    ULONG slots = (ULONG)n + extra;
     gid_t *gids = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)n + 1) * sizeof(gid_t), HOSTP_TOKEN_TAG);
-    PUCHAR sids = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)slots + 1) * SECURITY_MAX_SID_SIZE,
-                                        HOSTP_TOKEN_TAG);
-    PSID_AND_ATTRIBUTES groups =
-        ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * sizeof(SID_AND_ATTRIBUTES), HOSTP_TOKEN_TAG);
-    NTSTATUS st = STATUS_NO_MEMORY;
-    if (gids == NULL || sids == NULL || groups == NULL)
-        goto out;
+    if (gids == NULL)
+        return STATUS_NO_MEMORY;
     long got = syscall(SYS_getgroups, n, gids);
-    if (got < 0) {
-        st = STATUS_UNSUCCESSFUL;
-        goto out;
-    }
-
-    const ULONG on = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
-    ULONG count = 0;
-    PUCHAR next = sids;
-#define HOSTP_NEXT_SID() (next += SECURITY_MAX_SID_SIZE, next - SECURITY_MAX_SID_SIZE)
-    PSID user = HOSTP_NEXT_SID();
-    HostUidToSid(r, user);
-    PSID primary = HOSTP_NEXT_SID();
-    HostGidToSid(rg, primary);
-    groups[count++] = (SID_AND_ATTRIBUTES){primary, on};
-    for (long i = 0; i < got; i++) {
-        if (gids[i] == rg)
-            continue;
-        BOOLEAN seen = FALSE;
-        for (long j = 0; j < i && !seen; j++)
-            seen = gids[j] == gids[i];
-        if (seen)
-            continue;
-        PSID sid = HOSTP_NEXT_SID();
-        HostGidToSid(gids[i], sid);
-        groups[count++] = (SID_AND_ATTRIBUTES){sid, on};
-    }
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        HostpWellKnownSid(HOSTP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0), on};
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        HostpWellKnownSid(HOSTP_NEXT_SID(), 2, 1, SECURITY_LOCAL_RID, 0), on};
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_INTERACTIVE_RID, 0), on};
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0), on};
-    LUID logon = SepAllocateLuid();
-    PISID logonSid = HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)logon.HighPart);
-    logonSid->SubAuthority[2] = logon.LowPart;
-    groups[count++] = (SID_AND_ATTRIBUTES){logonSid, on | SE_GROUP_LOGON_ID};
-    BOOLEAN root = r == 0 || e == 0;
-    PSID admins = NULL;
-    if (root) {
-        admins = HostpWellKnownSid(HOSTP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID,
-                                   DOMAIN_ALIAS_RID_ADMINS);
-        groups[count++] = (SID_AND_ATTRIBUTES){admins, on | SE_GROUP_OWNER};
-    }
-#undef HOSTP_NEXT_SID
+    HOST_UNIX_SIDS sids;
+    NTSTATUS st = got < 0 ? STATUS_UNSUCCESSFUL
+                          : HostBuildUnixSids(r, rg, gids, (ULONG)got, HostLogonInteractive,
+                                              r == 0 || e == 0, &sids);
+    ExFreePool(gids);
+    if (!NT_SUCCESS(st))
+        return st;
 
     unsigned long long effective = 0, permitted = 0;
     if (HostSysGetCaps(&effective, &permitted) != 0)
@@ -156,26 +97,20 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token)
     SEP_TOKEN_TEMPLATE t;
     memset(&t, 0, sizeof(t));
     t.TokenType = TokenPrimary;
-    t.User = user;
-    t.Groups = groups;
-    t.GroupCount = count;
-    t.PrimaryGroup = primary;
-    t.Owner = admins;
+    t.User = sids.User;
+    t.Groups = sids.Groups;
+    t.GroupCount = sids.GroupCount;
+    t.PrimaryGroup = sids.PrimaryGroup;
+    t.Owner = sids.Admins;
     t.HasIntegrity = TRUE;
     t.IntegrityRid = (e == 0 || HostpHasCap(effective, CAP_SYS_ADMIN)) ? SECURITY_MANDATORY_HIGH_RID
                                                                          : SECURITY_MANDATORY_MEDIUM_RID;
     t.Privileges = privileges;
     t.PrivilegeCount = privilegeCount;
-    t.AuthenticationId = logon;
+    t.AuthenticationId = sids.Logon;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP | TOKEN_MANDATORY_POLICY_NEW_PROCESS_MIN;
     memcpy(t.TokenSource.SourceName, "ntsechst", 8);
     st = SepCreateToken(&t, "token (host process)", Token);
-out:
-    if (gids != NULL)
-        ExFreePool(gids);
-    if (sids != NULL)
-        ExFreePool(sids);
-    if (groups != NULL)
-        ExFreePool(groups);
+    HostFreeUnixSids(&sids);
     return st;
 }

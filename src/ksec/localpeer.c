@@ -24,27 +24,6 @@
 #define KSECP_PEER_TAG 0x7250734b /* 'KsPr' */
 #define KSECP_MAX_GROUPS 65536U   /* the kernel's NGROUPS_MAX */
 
-static int KsecpCompareGid(const void *a, const void *b)
-{
-    gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static PSID KsecpWellKnownSid(PUCHAR Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
-{
-    PISID sid = (PISID)Buffer;
-    memset(sid, 0, SECURITY_MAX_SID_SIZE);
-    sid->Revision = SID_REVISION;
-    sid->SubAuthorityCount = Count;
-    sid->IdentifierAuthority.Value[5] = Authority;
-    sid->SubAuthority[0] = A;
-    if (Count > 1)
-        sid->SubAuthority[1] = B;
-    if (Count > 2)
-        sid->SubAuthority[2] = C;
-    return sid;
-}
-
 /*
  * KsecBuildPeerToken - see ksecp.h. On success *Token holds the single reference.
  * @remarks The token of a peer authenticated over a local socket (docs/sspi.md table):
@@ -63,49 +42,10 @@ NTSTATUS KsecBuildPeerToken(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Gro
     if (GroupCount > KSECP_MAX_GROUPS || (GroupCount != 0 && Groups == NULL) || Token == NULL ||
         !VALID_IMPERSONATION_LEVEL(Level))
         return STATUS_INVALID_PARAMETER;
-    const ULONG extra = 7; /* user, primary, Everyone, NETWORK, AU, logon, Administrators */
-    ULONG slots = GroupCount + extra;
-    gid_t *sorted = ExAllocatePoolWithTag(PagedPool, ((SIZE_T)GroupCount + 1) * sizeof(gid_t), KSECP_PEER_TAG);
-    PUCHAR sids = ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * SECURITY_MAX_SID_SIZE, KSECP_PEER_TAG);
-    PSID_AND_ATTRIBUTES groups =
-        ExAllocatePoolWithTag(PagedPool, (SIZE_T)slots * sizeof(SID_AND_ATTRIBUTES), KSECP_PEER_TAG);
-    NTSTATUS status = STATUS_NO_MEMORY;
-    if (sorted == NULL || sids == NULL || groups == NULL)
-        goto out;
-    if (GroupCount != 0)
-        memcpy(sorted, Groups, (SIZE_T)GroupCount * sizeof(gid_t));
-    qsort(sorted, GroupCount, sizeof(gid_t), KsecpCompareGid);
-
-    const ULONG on = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
-    ULONG count = 0;
-    PUCHAR next = sids;
-#define KSECP_NEXT_SID() (next += SECURITY_MAX_SID_SIZE, next - SECURITY_MAX_SID_SIZE)
-    PSID user = KSECP_NEXT_SID();
-    HostUidToSid(Uid, user);
-    PSID primary = KSECP_NEXT_SID();
-    HostGidToSid(Gid, primary);
-    groups[count++] = (SID_AND_ATTRIBUTES){primary, on};
-    for (ULONG i = 0; i < GroupCount; i++) {
-        if (sorted[i] == Gid || (i > 0 && sorted[i] == sorted[i - 1]))
-            continue;
-        PSID sid = KSECP_NEXT_SID();
-        HostGidToSid(sorted[i], sid);
-        groups[count++] = (SID_AND_ATTRIBUTES){sid, on};
-    }
-    groups[count++] = (SID_AND_ATTRIBUTES){KsecpWellKnownSid(KSECP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0, 0), on};
-    groups[count++] = (SID_AND_ATTRIBUTES){KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 1, SECURITY_NETWORK_RID, 0, 0), on};
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0), on};
-    LUID logon = SepAllocateLuid();
-    groups[count++] = (SID_AND_ATTRIBUTES){
-        KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)logon.HighPart, logon.LowPart),
-        on | SE_GROUP_LOGON_ID};
-    PSID admins = NULL;
-    if (Uid == 0) {
-        admins = KsecpWellKnownSid(KSECP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
-        groups[count++] = (SID_AND_ATTRIBUTES){admins, on | SE_GROUP_OWNER};
-    }
-#undef KSECP_NEXT_SID
+    HOST_UNIX_SIDS sids;
+    NTSTATUS status = HostBuildUnixSids(Uid, Gid, Groups, GroupCount, HostLogonNetwork, Uid == 0, &sids);
+    if (!NT_SUCCESS(status))
+        return status;
 
     LUID_AND_ATTRIBUTES privilege = {{SE_CHANGE_NOTIFY_PRIVILEGE, 0},
                                      SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED};
@@ -113,26 +53,20 @@ NTSTATUS KsecBuildPeerToken(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Gro
     memset(&t, 0, sizeof(t));
     t.TokenType = TokenImpersonation;
     t.ImpersonationLevel = Level;
-    t.User = user;
-    t.Groups = groups;
-    t.GroupCount = count;
-    t.PrimaryGroup = primary;
-    t.Owner = admins;
+    t.User = sids.User;
+    t.Groups = sids.Groups;
+    t.GroupCount = sids.GroupCount;
+    t.PrimaryGroup = sids.PrimaryGroup;
+    t.Owner = sids.Admins;
     t.HasIntegrity = TRUE;
     t.IntegrityRid = Uid == 0 ? SECURITY_MANDATORY_HIGH_RID : SECURITY_MANDATORY_MEDIUM_RID;
     t.Privileges = &privilege;
     t.PrivilegeCount = 1;
-    t.AuthenticationId = logon;
+    t.AuthenticationId = sids.Logon;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP;
     memcpy(t.TokenSource.SourceName, "NtsecLcl", 8);
     status = SepCreateToken(&t, "token (ntsec-local peer)", Token);
-out:
-    if (sorted != NULL)
-        ExFreePool(sorted);
-    if (sids != NULL)
-        ExFreePool(sids);
-    if (groups != NULL)
-        ExFreePool(groups);
+    HostFreeUnixSids(&sids);
     return status;
 }
 
