@@ -10,9 +10,10 @@
 
 #define EXP_CACHE_LINE 64
 #include "ntsec.h"
+#include "ob/obp.h"
 
-static __thread ULONG ExpFailAt;      /* 0 = off; else countdown to the failing allocation */
-static __thread ULONG ExpAllocations; /* allocations made by this thread */
+static NTSEC_HOT_TLS ULONG ExpFailAt;      /* 0 = off; else countdown to the failing allocation */
+static NTSEC_HOT_TLS ULONG ExpAllocations; /* allocations made by this thread */
 
 VOID NtsecSetAllocationFailure(ULONG FailAt)
 {

@@ -16,6 +16,7 @@
 #include "ex/exp.h"
 #include "ps/psp.h"
 #include "verifier/vf.h"
+#include "ob/obp.h"
 
 typedef struct _EXP_WORK_QUEUE {
     PCSTR Name;
@@ -37,7 +38,7 @@ static const ULONG ExpWorkerLimit[2] = { EXP_CRITICAL_WORKERS, EXP_DELAYED_WORKE
 static BOOLEAN ExpHold;
 static BOOLEAN ExpStopping;   /* workers exit when their queue is empty */
 static BOOLEAN ExpShutDown;   /* no more items accepted */
-static __thread BOOLEAN ExpOnWorker;
+static NTSEC_HOT_TLS BOOLEAN ExpOnWorker;
 
 /*
  * (ExInitializeWorkItem) - the exported function behind the WDK macro of the same name:

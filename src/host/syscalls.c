@@ -18,10 +18,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "host/hostp.h"
+#include "ob/obp.h"
 
-static __thread ULONG HostpFailAt;       /* 0: off; else countdown */
-static __thread BOOLEAN HostpFailOnward; /* keep failing once the countdown hit */
-static __thread BOOLEAN HostpFailing;
+static NTSEC_HOT_TLS ULONG HostpFailAt;       /* 0: off; else countdown */
+static NTSEC_HOT_TLS BOOLEAN HostpFailOnward; /* keep failing once the countdown hit */
+static NTSEC_HOT_TLS BOOLEAN HostpFailing;
 static __thread ULONG HostpSyscalls;
 
 VOID NtsecHostInjectFailure(ULONG Step)

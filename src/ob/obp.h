@@ -11,6 +11,14 @@
 #include <stdatomic.h>
 #include "ntifs.h"
 
+/*
+ * Thread-local state read on hot paths (the current thread, allocation counters) uses the
+ * initial-exec TLS model: one %fs-relative load instead of a __tls_get_addr call in
+ * libntsec.so. The few bytes come from glibc's static TLS reserve, which also covers a
+ * dlopen'ed libntsec.
+ */
+#define NTSEC_HOT_TLS __thread __attribute__((tls_model("initial-exec")))
+
 struct _OBJECT_TYPE {
     PCSTR Name;                       /* "Token", "Process", "Thread", "Device" */
     VOID (*DeleteProcedure)(PVOID Object); /* runs at pointer count zero, before the free */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "ps/psp.h"
 #include "verifier/vf.h"
+#include "ob/obp.h"
 
 #define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
 
@@ -20,7 +21,7 @@ PSP_HOST_SWITCH_HOOK PspHostSwitchHook;
 PSP_HOST_SYNC_HOOK PspHostSyncHook;
 PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
 
-static __thread PETHREAD PspCurrentThread;
+static NTSEC_HOT_TLS PETHREAD PspCurrentThread;
 static pthread_key_t PspThreadKey;
 static _Atomic ULONG_PTR PspNextThreadId = 8;
 
