@@ -7,6 +7,9 @@
 
 #include "se/sep.h"
 
+/* Pool tag of the parser's temporary arrays. */
+#define SEPP_TEXT_TAG 0x74786554 /* 'Text' */
+
 /* Largest number of entries accepted in one comma list (groups, privileges, restricted). */
 #define SEPP_TEXT_MAX_LIST 4096
 
@@ -47,5 +50,15 @@ NTSTATUS SeppBuildDefaultDacl(PSID Owner, PACL *Dacl);
 
 /* TRUE iff Sid is under S-1-5-21 (domain-relative; never printed as an alias). */
 BOOLEAN SeppIsDomainRelativeSid(PSID Sid);
+
+/* Value parsers (tokentext_values.c); Key names the key in error messages. */
+ULONG SeppListCount(PCSTR Value);
+PSTR SeppNextEntry(PSTR *Cursor);
+NTSTATUS SeppParseSid(PCSTR Word, PSID Sid, PCSTR Key);
+BOOLEAN SeppIsIntegritySid(PSID Sid);
+BOOLEAN SeppParseUlong(PCSTR Text, BOOLEAN AllowDecimal, PULONG Value);
+NTSTATUS SeppParseLuid(PSTR Value, PLUID Luid, PCSTR Key);
+NTSTATUS SeppParseGroupFlags(PSTR Flags, PULONG Attributes, PCSTR Key);
+NTSTATUS SeppParseSidList(PSTR Value, BOOLEAN AllowFlags, PCSTR Key, PSID_AND_ATTRIBUTES *Array, PULONG Count);
 
 #endif /* NTSEC_TOKENTEXT_H */
