@@ -159,7 +159,9 @@ static VOID IopProcessWorkItem(PVOID Parameter)
  * system worker thread. Takes a reference on the device, released after the routine
  * returns. Queuing an item that is still queued raises WORKER_INVALID (P1 = 0, P2 =
  * item, P3 = queue type, P4 = routine) and changes nothing (spec 2.21; C for the
- * parameters). NULL item or routine: ignored.
+ * parameters). If the item is refused (0xE4 from ExQueueWorkItem: bad queue type, after
+ * NtsecShutdown, no worker) and the bug-check handler returns, the device reference is
+ * released again and the item is left not queued. NULL item or routine: ignored.
  */
 VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
                      WORK_QUEUE_TYPE QueueType, PVOID Context)
@@ -175,11 +177,17 @@ VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
         atomic_store(&IoWorkItem->Queued, FALSE);
         return;
     }
-    ObReferenceObject(IoWorkItem->DeviceObject);
+    PDEVICE_OBJECT device = IoWorkItem->DeviceObject;
+    ObReferenceObject(device);
     IoWorkItem->Routine = WorkerRoutine;
     IoWorkItem->Context = Context;
     ExInitializeWorkItem(&IoWorkItem->Item, IopProcessWorkItem, IoWorkItem);
-    ExQueueWorkItem(&IoWorkItem->Item, QueueType);
+    if (!ExpQueueWorkItem(&IoWorkItem->Item, QueueType)) {
+        /* Refused (bad queue type, after NtsecShutdown, no worker) and the bug-check
+         * handler returned: nothing is pending, so give back what was taken for it. */
+        atomic_store(&IoWorkItem->Queued, FALSE);
+        ObDereferenceObject(device);
+    }
 }
 
 /*
