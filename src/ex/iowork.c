@@ -12,6 +12,7 @@
 #include <string.h>
 #include "ex/exp.h"
 #include "ob/obp.h"
+#include "verifier/vf.h"
 
 OBJECT_TYPE IopDeviceObjectType = { "Device", NULL };
 
@@ -194,11 +195,22 @@ VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
  * IoFreeWorkItem - frees an item from IoAllocateWorkItem. Allowed inside the item's own
  * routine (it is no longer queued then). Freeing a queued item raises WORKER_INVALID
  * (P1 = 2) and the item is not freed (spec 2.21: "only for an item that is not queued").
+ * An item prepared with IoInitializeWorkItem (caller storage) is not freed either: a
+ * verifier finding when on; IoUninitializeWorkItem is its release.
  */
 VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
     if (IoWorkItem == NULL)
         return;
+    if (!IoWorkItem->Allocated) {
+        /* Caller storage from IoInitializeWorkItem: not pool memory, never freed here. */
+        if (VfIsEnabled())
+            VfReport("IoFreeWorkItem of an item not from IoAllocateWorkItem", "IoFreeWorkItem",
+                     NULL, "work item %p was prepared with IoInitializeWorkItem in caller "
+                     "storage; release it with IoUninitializeWorkItem (spec 2.21). Not freed",
+                     (PVOID)IoWorkItem);
+        return;
+    }
     if (atomic_load(&IoWorkItem->Queued)) {
         KeBugCheckEx(WORKER_INVALID, EXP_INVALID_FREE_QUEUED, (ULONG_PTR)IoWorkItem,
                      (ULONG_PTR)IoWorkItem->Routine, (ULONG_PTR)IoWorkItem->Context);

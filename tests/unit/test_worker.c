@@ -452,6 +452,36 @@ static void test_io_queue_refused_releases_device_and_item(void **state)
     IoDeleteDevice(dev);
 }
 
+/* IoFreeWorkItem is only for items from IoAllocateWorkItem (spec 2.21). On caller storage
+ * prepared with IoInitializeWorkItem it must not hand that storage to the pool (a crash):
+ * it is refused (verifier finding when on) and the storage stays usable; such an item
+ * queues, runs and is released with IoUninitializeWorkItem. */
+static void test_io_free_of_initialized_item_is_refused(void **state)
+{
+    static DRIVER_OBJECT driver;
+    static _Alignas(16) UCHAR storage[512];
+    PDEVICE_OBJECT dev;
+    atomic_store(&RunCount, 0);
+    RunDone.Count = 0;
+    assert_true(IoSizeofWorkItem() <= sizeof storage);
+    assert_status(IoCreateDevice(&driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &dev),
+                  STATUS_SUCCESS);
+    PIO_WORKITEM wi = (PIO_WORKITEM)storage;
+    IoInitializeWorkItem(dev, wi);
+    IoFreeWorkItem(wi); /* wrong routine for caller storage */
+    if (NtsecVerifierFlags() != 0) {
+        assert_int_equal(atomic_load(&Findings), 1);
+        atomic_store(&Findings, 0);
+    }
+    IoQueueWorkItem(wi, CountingIoRoutine, DelayedWorkQueue, NULL);
+    WaitFor(&RunDone, 1);
+    WaitRefCount(dev, 1);
+    IoUninitializeWorkItem(wi);
+    assert_int_equal(Bc.Count, 0);
+    assert_int_equal(atomic_load(&RunCount), 1);
+    IoDeleteDevice(dev);
+}
+
 /* The function form of the WDK macro behaves like the macro. */
 static void test_exinitializeworkitem_function_matches_macro(void **state)
 {
@@ -505,6 +535,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_io_requeue_and_free_of_pending_item_bugcheck_0xe4, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_invalid_queue_type_bugchecks_and_queues_nothing, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_io_queue_refused_releases_device_and_item, Setup, Teardown),
+        cmocka_unit_test_setup_teardown(test_io_free_of_initialized_item_is_refused, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_exinitializeworkitem_function_matches_macro, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_io_bad_input, Setup, Teardown),
     };
