@@ -39,6 +39,13 @@
 VOID ExpCheckWorkerReturn(PVOID Routine, PVOID Parameter, PVOID Item);
 
 /*
+ * ExpQueueWorkItem - ExQueueWorkItem (same checks and bug checks) that returns TRUE iff
+ * WorkItem was queued. IoQueueWorkItem needs it to give back what it took for an item
+ * that was refused (WORKER_INVALID with a handler that returns). Takes no references.
+ */
+BOOLEAN ExpQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
+
+/*
  * ExpHoldQueues - test seam: while held, worker threads take no item (queued items stay
  * queued, so "already queued" is deterministic). Release lets them run.
  */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include "ex/exp.h"
 #include "ob/obp.h"
+#include "verifier/vf.h"
 
 OBJECT_TYPE IopDeviceObjectType = { "Device", NULL };
 
@@ -159,7 +160,9 @@ static VOID IopProcessWorkItem(PVOID Parameter)
  * system worker thread. Takes a reference on the device, released after the routine
  * returns. Queuing an item that is still queued raises WORKER_INVALID (P1 = 0, P2 =
  * item, P3 = queue type, P4 = routine) and changes nothing (spec 2.21; C for the
- * parameters). NULL item or routine: ignored.
+ * parameters). If the item is refused (0xE4 from ExQueueWorkItem: bad queue type, after
+ * NtsecShutdown, no worker) and the bug-check handler returns, the device reference is
+ * released again and the item is left not queued. NULL item or routine: ignored.
  */
 VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine,
                      WORK_QUEUE_TYPE QueueType, PVOID Context)
@@ -175,22 +178,39 @@ VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem, PIO_WORKITEM_ROUTINE WorkerRoutine
         atomic_store(&IoWorkItem->Queued, FALSE);
         return;
     }
-    ObReferenceObject(IoWorkItem->DeviceObject);
+    PDEVICE_OBJECT device = IoWorkItem->DeviceObject;
+    ObReferenceObject(device);
     IoWorkItem->Routine = WorkerRoutine;
     IoWorkItem->Context = Context;
     ExInitializeWorkItem(&IoWorkItem->Item, IopProcessWorkItem, IoWorkItem);
-    ExQueueWorkItem(&IoWorkItem->Item, QueueType);
+    if (!ExpQueueWorkItem(&IoWorkItem->Item, QueueType)) {
+        /* Refused (bad queue type, after NtsecShutdown, no worker) and the bug-check
+         * handler returned: nothing is pending, so give back what was taken for it. */
+        atomic_store(&IoWorkItem->Queued, FALSE);
+        ObDereferenceObject(device);
+    }
 }
 
 /*
  * IoFreeWorkItem - frees an item from IoAllocateWorkItem. Allowed inside the item's own
  * routine (it is no longer queued then). Freeing a queued item raises WORKER_INVALID
  * (P1 = 2) and the item is not freed (spec 2.21: "only for an item that is not queued").
+ * An item prepared with IoInitializeWorkItem (caller storage) is not freed either: a
+ * verifier finding when on; IoUninitializeWorkItem is its release.
  */
 VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
     if (IoWorkItem == NULL)
         return;
+    if (!IoWorkItem->Allocated) {
+        /* Caller storage from IoInitializeWorkItem: not pool memory, never freed here. */
+        if (VfIsEnabled())
+            VfReport("IoFreeWorkItem of an item not from IoAllocateWorkItem", "IoFreeWorkItem",
+                     NULL, "work item %p was prepared with IoInitializeWorkItem in caller "
+                     "storage; release it with IoUninitializeWorkItem (spec 2.21). Not freed",
+                     (PVOID)IoWorkItem);
+        return;
+    }
     if (atomic_load(&IoWorkItem->Queued)) {
         KeBugCheckEx(WORKER_INVALID, EXP_INVALID_FREE_QUEUED, (ULONG_PTR)IoWorkItem,
                      (ULONG_PTR)IoWorkItem->Routine, (ULONG_PTR)IoWorkItem->Context);

@@ -172,13 +172,19 @@ static NTSTATUS ExpStartWorkers(PEXP_WORK_QUEUE Queue, ULONG Limit)
  */
 VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
 {
+    (VOID)ExpQueueWorkItem(WorkItem, QueueType);
+}
+
+/* ExpQueueWorkItem - ExQueueWorkItem that tells whether the item was queued (exp.h). */
+BOOLEAN ExpQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
+{
     if (WorkItem == NULL || WorkItem->WorkerRoutine == NULL)
-        return;
+        return FALSE;
     int index = ExpQueueIndex(QueueType);
     if (index < 0) {
         KeBugCheckEx(WORKER_INVALID, EXP_INVALID_QUEUE_TYPE, (ULONG_PTR)WorkItem,
                      (ULONG_PTR)QueueType, 0);
-        return;
+        return FALSE;
     }
     PEXP_WORK_QUEUE queue = &ExpQueues[index];
     ULONG_PTR code = (ULONG_PTR)-1;
@@ -209,6 +215,7 @@ VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
                      (ULONG_PTR)(ULONG)status);
     else if (code != (ULONG_PTR)-1)
         KeBugCheckEx(WORKER_INVALID, code, (ULONG_PTR)WorkItem, (ULONG_PTR)QueueType, 0);
+    return code == (ULONG_PTR)-1;
 }
 
 VOID ExpHoldQueues(BOOLEAN Hold)

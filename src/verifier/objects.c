@@ -241,9 +241,14 @@ static ULONG VfpReportObjectLeaks(VOID)
     for (PLIST_ENTRY e = VfpLiveObjects.Flink; e != &VfpLiveObjects && n < VFP_MAX_LEAKS;
          e = e->Flink) {
         POBJECT_HEADER h = CONTAINING_RECORD(e, OBJECT_HEADER, TrackLinks);
-        if (atomic_load(&h->PointerCount) <= 0)
+        /* Pin (one reference while reported) only an object whose count is still above
+         * zero, in one step: a load then an add could revive an object whose last
+         * reference is released in between, which the unpin would then delete again. */
+        LONG_PTR count = atomic_load(&h->PointerCount);
+        while (count > 0 && !atomic_compare_exchange_weak(&h->PointerCount, &count, count + 1))
+            ;
+        if (count <= 0)
             continue; /* being deleted right now */
-        atomic_fetch_add(&h->PointerCount, 1); /* pinned while reported */
         explained[n] = FALSE;
         objects[n++] = h->Body;
     }

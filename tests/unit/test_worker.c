@@ -428,6 +428,60 @@ static void test_invalid_queue_type_bugchecks_and_queues_nothing(void **state)
     assert_null(item.List.Flink); /* not queued */
 }
 
+/* IoQueueWorkItem that ExQueueWorkItem refuses (here: an invalid queue type, 0xE4 P1 = 1;
+ * the same path serves "after NtsecShutdown", P1 = 3): nothing is queued, so nothing may
+ * stay held - the device reference taken for the pending item is given back and the item
+ * is not left marked queued (IoFreeWorkItem then frees it without a second 0xE4). */
+static void test_io_queue_refused_releases_device_and_item(void **state)
+{
+    static DRIVER_OBJECT driver;
+    PDEVICE_OBJECT dev;
+    atomic_store(&RunCount, 0);
+    assert_status(IoCreateDevice(&driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &dev),
+                  STATUS_SUCCESS);
+    PIO_WORKITEM wi = IoAllocateWorkItem(dev);
+    assert_non_null(wi);
+    IoQueueWorkItem(wi, CountingIoRoutine, MaximumWorkQueue, NULL);
+    assert_int_equal(Bc.Count, 1);
+    assert_int_equal(Bc.Code, WORKER_INVALID);
+    assert_int_equal(Bc.P[0], EXP_INVALID_QUEUE_TYPE);
+    assert_int_equal(NtsecReferenceCount(dev), 1); /* no reference kept for a refused item */
+    IoFreeWorkItem(wi);
+    assert_int_equal(Bc.Count, 1); /* not "freeing a queued item" */
+    assert_int_equal(atomic_load(&RunCount), 0);
+    IoDeleteDevice(dev);
+}
+
+/* IoFreeWorkItem is only for items from IoAllocateWorkItem (spec 2.21). On caller storage
+ * prepared with IoInitializeWorkItem it must not hand that storage to the pool (a crash):
+ * it is refused (verifier finding when on) and the storage stays usable; such an item
+ * queues, runs and is released with IoUninitializeWorkItem. */
+static void test_io_free_of_initialized_item_is_refused(void **state)
+{
+    static DRIVER_OBJECT driver;
+    static _Alignas(16) UCHAR storage[512];
+    PDEVICE_OBJECT dev;
+    atomic_store(&RunCount, 0);
+    RunDone.Count = 0;
+    assert_true(IoSizeofWorkItem() <= sizeof storage);
+    assert_status(IoCreateDevice(&driver, 0, NULL, FILE_DEVICE_UNKNOWN, 0, FALSE, &dev),
+                  STATUS_SUCCESS);
+    PIO_WORKITEM wi = (PIO_WORKITEM)storage;
+    IoInitializeWorkItem(dev, wi);
+    IoFreeWorkItem(wi); /* wrong routine for caller storage */
+    if (NtsecVerifierFlags() != 0) {
+        assert_int_equal(atomic_load(&Findings), 1);
+        atomic_store(&Findings, 0);
+    }
+    IoQueueWorkItem(wi, CountingIoRoutine, DelayedWorkQueue, NULL);
+    WaitFor(&RunDone, 1);
+    WaitRefCount(dev, 1);
+    IoUninitializeWorkItem(wi);
+    assert_int_equal(Bc.Count, 0);
+    assert_int_equal(atomic_load(&RunCount), 1);
+    IoDeleteDevice(dev);
+}
+
 /* The function form of the WDK macro behaves like the macro. */
 static void test_exinitializeworkitem_function_matches_macro(void **state)
 {
@@ -480,6 +534,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_case77_requeue_of_pending_item_bugchecks_0xe4, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_io_requeue_and_free_of_pending_item_bugcheck_0xe4, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_invalid_queue_type_bugchecks_and_queues_nothing, Setup, Teardown),
+        cmocka_unit_test_setup_teardown(test_io_queue_refused_releases_device_and_item, Setup, Teardown),
+        cmocka_unit_test_setup_teardown(test_io_free_of_initialized_item_is_refused, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_exinitializeworkitem_function_matches_macro, Setup, Teardown),
         cmocka_unit_test_setup_teardown(test_io_bad_input, Setup, Teardown),
     };
