@@ -87,12 +87,23 @@ VOID VfFlushQuarantine(VOID)
 }
 
 /* TRUE iff Header is a quarantined object (so its header may be read). */
-static BOOLEAN VfpIsQuarantined(POBJECT_HEADER Header)
+/*
+ * VfpSnapshotQuarantined - if Header is in the quarantine, copies what a report needs (type
+ * name, description, creation stack) while holding the lock, so a concurrent eviction
+ * cannot free the memory between the check and the reads. Returns FALSE otherwise.
+ */
+static BOOLEAN VfpSnapshotQuarantined(POBJECT_HEADER Header, PCSTR *Type, PSTR Description,
+                                      SIZE_T DescriptionSize, PSTR Creation, SIZE_T CreationSize)
 {
     BOOLEAN found = FALSE;
     pthread_mutex_lock(&VfpObjectLock);
     for (ULONG i = 0; i < VfpQuarantineCount && !found; i++)
         found = VfpQuarantine[(VfpQuarantineHead + i) % VFP_QUARANTINE_SIZE] == Header;
+    if (found) {
+        *Type = Header->Type->Name; /* a static string: valid after the object is gone */
+        VfpDescribeObject(Header->Body, Description, DescriptionSize);
+        VfpFormatStack(Header->CreationStack, Header->CreationDepth, Creation, CreationSize);
+    }
     pthread_mutex_unlock(&VfpObjectLock);
     return found;
 }
@@ -149,18 +160,20 @@ VOID VfReportBadObject(PCSTR Routine, PVOID Object, PCSTR What)
     NTSEC_VERIFIER_FINDING kind = NtsecFindingNotAnObject;
     PCSTR type = "not an object";
 
-    if (h != NULL && h->Magic == OBP_FREED_MAGIC && VfpIsQuarantined(h)) {
-        type = h->Type->Name;
+    BOOLEAN described = FALSE;
+    if (h != NULL && h->Magic == OBP_FREED_MAGIC &&
+        VfpSnapshotQuarantined(h, &type, desc, sizeof desc, creation, sizeof creation)) {
+        described = TRUE;
         kind = strstr(Routine, "Dereference") != NULL ? NtsecFindingDereferenceBelowZero
                                                        : NtsecFindingUseAfterFree;
-        VfpObjectCreationStack(Object, creation, sizeof creation);
     } else if (h != NULL && h->Magic == OBP_HEADER_MAGIC) {
         type = h->Type->Name;
         if (atomic_load(&h->PointerCount) < 0)
             kind = NtsecFindingDereferenceBelowZero;
         VfpObjectCreationStack(Object, creation, sizeof creation);
     }
-    VfpDescribeObject(Object, desc, sizeof desc);
+    if (!described)
+        VfpDescribeObject(Object, desc, sizeof desc);
     if (kind == NtsecFindingDereferenceBelowZero)
         snprintf(message, sizeof message,
                  "%s released a reference to %s after its last reference was gone (%s): the "
