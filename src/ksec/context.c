@@ -124,12 +124,13 @@ BOOLEAN KsecReferenceContext(PCtxtHandle Handle, PKSEC_CONTEXT_VIEW View)
     memset(View, 0, sizeof(*View));
     if (Handle == NULL)
         return FALSE;
-    PKSECP_SLOT slot = KsecpSlotFromLower(Handle->dwLower);
-    if (slot == NULL || Handle->dwUpper == 0)
+    CtxtHandle handle = *(volatile CtxtHandle *)Handle; /* read once */
+    PKSECP_SLOT slot = KsecpSlotFromLower(handle.dwLower);
+    if (slot == NULL || handle.dwUpper == 0)
         return FALSE;
     BOOLEAN live = FALSE;
     pthread_mutex_lock(&slot->Lock);
-    if (slot->Generation == Handle->dwUpper) {
+    if (slot->Generation == handle.dwUpper) {
         live = TRUE;
         View->Package = slot->Package;
         View->Level = slot->Level;
@@ -150,13 +151,16 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 {
     if (phContext == NULL)
         return SEC_E_INVALID_HANDLE;
-    PKSECP_SLOT slot = KsecpSlotFromLower(phContext->dwLower);
-    if (slot == NULL || phContext->dwUpper == 0)
+    /* Read the handle once: the slot freed must be the slot whose generation matched, even
+     * if the caller's handle memory changes under us (else a live slot could be freed). */
+    CtxtHandle handle = *(volatile CtxtHandle *)phContext;
+    PKSECP_SLOT slot = KsecpSlotFromLower(handle.dwLower);
+    if (slot == NULL || handle.dwUpper == 0)
         return SEC_E_INVALID_HANDLE;
     PTOKEN token = NULL;
     BOOLEAN live = FALSE;
     pthread_mutex_lock(&slot->Lock);
-    if (slot->Generation == phContext->dwUpper) {
+    if (slot->Generation == handle.dwUpper) {
         live = TRUE;
         token = slot->Token;
         slot->Generation = 0;
@@ -169,7 +173,7 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 
     pthread_mutex_lock(&KsecpTableLock);
     slot->NextFree = KsecpFreeHead;
-    KsecpFreeHead = (ULONG)phContext->dwLower;
+    KsecpFreeHead = (ULONG)handle.dwLower;
     pthread_mutex_unlock(&KsecpTableLock);
     atomic_fetch_sub_explicit(&KsecpLiveCount, 1, memory_order_relaxed);
     if (token != NULL)

@@ -32,7 +32,8 @@ static SECURITY_STATUS KsecpMapImpersonateStatus(NTSTATUS Status)
  *  3. the package cannot impersonate (like kernel Schannel) -> SEC_E_UNSUPPORTED_FUNCTION.
  *  4. authentication not completed (no token) -> SEC_E_NO_IMPERSONATION, thread unchanged.
  *  5. PsImpersonateClient(current thread, token, CopyOnOpen FALSE, EffectiveOnly FALSE, the
- *     token's level) (5-D17, the SetThreadToken semantics); status mapped as above.
+ *     token's level) (5-D17, the SetThreadToken semantics); status mapped as above. A
+ *     calling thread that cannot be adopted (out of memory) is SEC_E_INSUFFICIENT_MEMORY.
  *  6. the impersonation rule of spec 3.2 applies inside PsImpersonateClient: a client the
  *     server's process may not impersonate is installed as an Identification copy and the
  *     result is still SEC_E_OK (SDK-ImpersonateSecurityContext "All impersonate functions").
@@ -50,9 +51,14 @@ SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
         result = SEC_E_UNSUPPORTED_FUNCTION;               /* step 3 */
     else if (view.Token == NULL)
         result = SEC_E_NO_IMPERSONATION;                   /* step 4 */
-    else                                                   /* steps 5, 6 */
-        result = KsecpMapImpersonateStatus(
-            PsImpersonateClient(PsGetCurrentThread(), view.Token, FALSE, FALSE, view.Level));
+    else {                                                 /* steps 5, 6 */
+        /* A foreign thread is adopted on its first call, which allocates: no ETHREAD means
+         * out of memory, not a refused impersonation. */
+        PETHREAD thread = PsGetCurrentThread();
+        result = thread == NULL ? SEC_E_INSUFFICIENT_MEMORY
+                                : KsecpMapImpersonateStatus(
+                                      PsImpersonateClient(thread, view.Token, FALSE, FALSE, view.Level));
+    }
     if (view.Token != NULL)
         ObDereferenceObject(view.Token);
     return result;

@@ -124,8 +124,10 @@ NTSTATUS KsecLocalAccept(int Socket, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN 
     memset(&cred, 0, sizeof(cred));
     if (getsockopt(Socket, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0)
         return KsecpSocketError(errno);
-    /* Not connected: the kernel reports pid 0 and uid/gid -1. */
-    if (length != sizeof(cred) || cred.pid == 0 || cred.uid == (uid_t)-1 || cred.gid == (gid_t)-1)
+    /* No record (not connected): the kernel reports uid/gid -1. pid 0 alone is NOT that: it is
+     * what a peer whose pid our pid namespace cannot see (a client outside the server's
+     * container) yields, with its real uid/gid; the pid is not used, so such a peer is fine. */
+    if (length != sizeof(cred) || cred.uid == (uid_t)-1 || cred.gid == (gid_t)-1)
         return STATUS_INVALID_PARAMETER;
 
     /* SO_PEERGROUPS: on ERANGE the kernel stores the size it needs in length; the record is

@@ -221,6 +221,41 @@ static void test_allocation_failure_maps_to_insufficient_memory_thread_unchanged
     assert_int_equal(DeleteSecurityContext(&h), SEC_E_OK);
 }
 
+/*
+ * spec 2.19 step 5 (C): a foreign thread's first ntsec call adopts it, which allocates. When
+ * that allocation fails there is no current thread to impersonate on: the result is
+ * SEC_E_INSUFFICIENT_MEMORY (an allocation failure), not SEC_E_NO_IMPERSONATION, and no
+ * reference moves.
+ */
+typedef struct {
+    CtxtHandle *Handle;
+    SECURITY_STATUS Result;
+} KS_FOREIGN;
+
+static void *ForeignImpersonate(void *Arg)
+{
+    KS_FOREIGN *f = Arg;
+    NtsecSetAllocationFailure(1); /* the adoption's allocation */
+    f->Result = ImpersonateSecurityContext(f->Handle);
+    NtsecSetAllocationFailure(0);
+    return NULL;
+}
+
+static void test_foreign_thread_adoption_failure_is_insufficient_memory(void **state)
+{
+    SPEC_FIXTURE *F = *state;
+    LONG_PTR base = NtsecReferenceCount(F->IT_A2);
+    CtxtHandle h = NewContext(F->IT_A2, SecurityImpersonation, 0);
+    KS_FOREIGN f = {&h, 0x7fffffff};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, ForeignImpersonate, &f), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(f.Result, SEC_E_INSUFFICIENT_MEMORY);
+    assert_int_equal(NtsecReferenceCount(F->IT_A2), base + 1); /* only the context's */
+    assert_int_equal(DeleteSecurityContext(&h), SEC_E_OK);
+    assert_int_equal(NtsecReferenceCount(F->IT_A2), base);
+}
+
 /* Handles: garbage never crashes and is SEC_E_INVALID_HANDLE for every routine. */
 static void ExpectInvalid(CtxtHandle h)
 {
@@ -466,6 +501,7 @@ int main(void)
         T(test_case73_other_user_context_is_downgraded_to_identification),
         T(test_case73_privileged_server_impersonates_other_user),
         T(test_allocation_failure_maps_to_insufficient_memory_thread_unchanged),
+        T(test_foreign_thread_adoption_failure_is_insufficient_memory),
         T(test_hostile_handles_are_invalid_handle),
         T(test_deleted_handle_never_comes_back),
         T(test_query_token_returns_new_reference),

@@ -5,6 +5,7 @@
  * server thread with and without the right to impersonate (spec 2.19 step 6, case 73).
  */
 #include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include "ksec_helpers.h"
@@ -161,6 +162,60 @@ static void test_refuses_sockets_without_an_authenticated_peer(void **state)
     assert_int_equal(NtsecSecurityContextCount(), count);
 }
 
+/*
+ * A peer whose pid is not visible in the server's pid namespace (a server in a container, a
+ * client on the host): SO_PEERCRED reports pid 0 with the peer's real uid/gid. The pid is not
+ * used (docs/sspi.md), so the peer is authenticated like any other; only uid/gid -1 (no
+ * record) means "not connected". Root only: the server runs in a grandchild that is pid 1 of
+ * a new pid namespace, and reports back through its exit code.
+ */
+static void test_peer_with_invisible_pid_is_still_authenticated(void **state)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "skipped: needs root for a new pid namespace\n");
+        skip();
+    }
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        if (unshare(CLONE_NEWPID) != 0)
+            _exit(77);
+        pid_t server = fork();
+        if (server < 0)
+            _exit(78);
+        if (server == 0) {
+            struct ucred cred;
+            socklen_t length = sizeof(cred);
+            if (getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0 || cred.pid != 0 ||
+                cred.uid != geteuid())
+                _exit(79); /* the precondition of this test does not hold */
+            CtxtHandle h;
+            NTSTATUS st = NtsecAcceptLocalPeer(sv[0], SecurityImpersonation, &h);
+            if (st == STATUS_INVALID_PARAMETER)
+                _exit(1);
+            if (st != STATUS_SUCCESS)
+                _exit(2);
+            _exit(DeleteSecurityContext(&h) == SEC_E_OK ? 0 : 3);
+        }
+        int status = 0;
+        if (waitpid(server, &status, 0) != server || !WIFEXITED(status))
+            _exit(80);
+        _exit(WEXITSTATUS(status));
+    }
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    close(sv[0]);
+    close(sv[1]);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        fprintf(stderr, "skipped: unshare(CLONE_NEWPID) refused\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* A forked peer under another identity (root only): its uid, gid and supplementary groups
  * come from the kernel, not from anything it says. */
 static void test_forked_peer_of_another_user_is_that_user(void **state)
@@ -287,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_requested_level_is_the_token_level),
         cmocka_unit_test(test_refuses_sockets_without_an_authenticated_peer),
         cmocka_unit_test(test_forked_peer_of_another_user_is_that_user),
+        cmocka_unit_test(test_peer_with_invisible_pid_is_still_authenticated),
         cmocka_unit_test(test_case73_real_peer_downgraded_for_other_user_server),
         cmocka_unit_test(test_peer_token_builder_handles_extreme_values),
     };
