@@ -60,6 +60,15 @@ static VOID AbsoluteSd(SECURITY_DESCRIPTOR *Sd, PSID Owner, PACL Dacl, PACL Sacl
     Sd->Sacl = Sacl;
 }
 
+/* The subject every test here uses (user U, WD and AU, Medium) and a descriptor whose
+ * owner SID the hand-built descriptors borrow (*Owner: free with NtsecFree). */
+static PACCESS_TOKEN HostileSubject(PSECURITY_DESCRIPTOR *Owner, SEP_SD_VIEW *View)
+{
+    *Owner = AtSd("O:" U "G:" U "D:");
+    assert_status(SepCaptureSdView(*Owner, View), STATUS_SUCCESS);
+    return AtToken("type=impersonation level=impersonation user=" U " groups=WD,AU integrity=medium");
+}
+
 /* An object ACE of 4 or 8 bytes at the very end of the ACL: the check must refuse the ACL
  * (STATUS_INVALID_ACL) without reading the Flags field that lies past AclSize. */
 static void test_object_ace_shorter_than_its_fixed_part_is_invalid_acl(void **state)
@@ -69,11 +78,9 @@ static void test_object_ace_shorter_than_its_fixed_part_is_invalid_acl(void **st
                                   SYSTEM_AUDIT_OBJECT_ACE_TYPE,
                                   ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE};
     static const USHORT sizes[] = {12, 16};
-    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
-                              " groups=WD,AU integrity=medium");
-    PSECURITY_DESCRIPTOR owner = AtSd("O:" U "G:" U "D:");
     SEP_SD_VIEW ov;
-    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    PSECURITY_DESCRIPTOR owner;
+    PACCESS_TOKEN t = HostileSubject(&owner, &ov);
     GENERIC_MAPPING m = SepFileMapping;
     for (size_t ti = 0; ti < sizeof(types); ti++) {
         for (size_t si = 0; si < 2; si++) {
@@ -143,11 +150,9 @@ static void test_ace_size_not_multiple_of_4_is_invalid_acl(void **state)
                                 /* allow WD 0x2 at offset 30 (misaligned) */
                                 ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 2, 0, 0, 0,
                                 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
-    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
-                              " groups=WD,AU integrity=medium");
-    PSECURITY_DESCRIPTOR owner = AtSd("O:" U "G:" U "D:");
     SEP_SD_VIEW ov;
-    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    PSECURITY_DESCRIPTOR owner;
+    PACCESS_TOKEN t = HostileSubject(&owner, &ov);
     GUARDED g;
     GuardedAcl(&g, acl, sizeof(acl));
     g.Acl = (PACL)(((ULONG_PTR)g.Acl) & ~(ULONG_PTR)3); /* keep the ACL itself aligned */
@@ -171,11 +176,9 @@ static void test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask(void
     (void)state;
     static const UCHAR acl[] = {ACL_REVISION, 0, 12, 0, 1, 0, 0, 0,
                                 0x16 /* unknown type */, OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE, 4, 0};
-    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
-                              " groups=WD,AU integrity=medium");
-    PSECURITY_DESCRIPTOR owner = AtSd("O:" U "G:" U "D:");
     SEP_SD_VIEW ov;
-    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    PSECURITY_DESCRIPTOR owner;
+    PACCESS_TOKEN t = HostileSubject(&owner, &ov);
     GUARDED g;
     GuardedAcl(&g, acl, sizeof(acl));
     SECURITY_DESCRIPTOR sd;
