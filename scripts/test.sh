@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc)
 all=0; [ "${1:-}" = "--all" ] && all=1
+# CI builds (--all) treat warnings as errors.
+WERROR="-DNTSEC_WERROR=OFF"; [ $all -eq 1 ] && WERROR="-DNTSEC_WERROR=ON"
 
 step() { printf '\n==== %s ====\n' "$*"; }
 
@@ -22,7 +24,7 @@ run_ctest() {
 }
 
 step "gcc build + tests (build/)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $WERROR >/dev/null
 ninja -C build
 run_ctest ctest --test-dir build --output-on-failure -j "$JOBS"
 
@@ -35,13 +37,13 @@ step "verifier: whole suite with NTSEC_VERIFIER=1 NTSEC_VERIFIER_FATAL=1"
 NTSEC_VERIFIER=1 NTSEC_VERIFIER_FATAL=1 run_ctest ctest --test-dir build --output-on-failure -j "$JOBS"
 
 step "ASan+UBSan build + tests (build-asan/)"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNTSEC_SANITIZE=address >/dev/null
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNTSEC_SANITIZE=address $WERROR >/dev/null
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 
 step "TSan build + tests (build-tsan/, clang-14)"
-CC=clang-14 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNTSEC_SANITIZE=thread >/dev/null
+CC=clang-14 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNTSEC_SANITIZE=thread $WERROR >/dev/null
 ninja -C build-tsan
 # clang-14's TSan cannot map its shadow under high ASLR entropy: run without ASLR.
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \

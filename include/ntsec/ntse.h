@@ -1,6 +1,6 @@
 /*
  * ntse.h - tokens, privileges, subject and client contexts, access checks (Se*).
- * Structure layouts follow spec/impersonation.md section 1.2 (x64).
+ * Structure layouts follow docs/spec.md section 1.2 (x64).
  */
 #ifndef NTSEC_NTSE_H
 #define NTSEC_NTSE_H

@@ -232,9 +232,6 @@ NTSEC_API NTSTATUS NtsecAcceptLocalPeer(int ConnectedSocket, SECURITY_IMPERSONAT
  * NtsecAcceptPackagePeer - the same by package name: "ntsec-local" as above; "Kerberos" is
  * registered but returns STATUS_NOT_IMPLEMENTED (no KDC); any other name STATUS_NO_SUCH_PACKAGE.
  */
-#ifndef STATUS_NO_SUCH_PACKAGE
-#define STATUS_NO_SUCH_PACKAGE ((NTSTATUS)0xC00000FEL)
-#endif
 NTSEC_API NTSTATUS NtsecAcceptPackagePeer(PCSTR PackageName, int ConnectedSocket,
                                           SECURITY_IMPERSONATION_LEVEL Level, struct _SecHandle *Context);
 /*

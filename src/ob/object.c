@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "ntsec.h"
 #include "ob/obp.h"
 #include "verifier/vf.h"
 

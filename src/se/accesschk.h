@@ -9,13 +9,6 @@
 #include "se/sep.h"
 #include "verifier/vf.h" /* VfAccessCheckBadLevel */
 
-#ifndef STATUS_GENERIC_NOT_MAPPED
-#define STATUS_GENERIC_NOT_MAPPED ((NTSTATUS)0xC00000E6L)
-#endif
-#ifndef STATUS_INVALID_LABEL
-#define STATUS_INVALID_LABEL ((NTSTATUS)0xC0000446L)
-#endif
-
 #define SEP_GENERIC_BITS (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)
 
 /* ---- SIDs (no Rtl dependency: the check runs on raw, already validated bytes) ---- */

@@ -40,14 +40,41 @@ out=$("$work/prog_static"); echo "$out"
 $CC -I "$src/include/ntsec" "$work/prog.c" -L "$build" -lntsec -pthread -Wl,-rpath,"$build" -o "$work/prog_shared"
 out=$("$work/prog_shared"); [ "$out" = "status=0x00000000 level=2" ] || fail "shared program printed '$out'"
 
+# Every status a public routine returns is defined by the public headers.
+cat > "$work/statuses.c" <<'C'
+#include "ntifs.h"
+#include "ntsec.h"
+#include "sspi.h"
+NTSTATUS statuses[] = {STATUS_GENERIC_NOT_MAPPED, STATUS_INVALID_LABEL, STATUS_NO_SUCH_PACKAGE};
+C
+$CC -c -I "$src/include/ntsec" "$work/statuses.c" -o "$work/statuses.o" || fail "a returned status is not public"
+
 # The seed's PerformSpecialTask compiles unmodified against ntifs.h.
 $CC -c -I "$src/include/ntsec" -I "$src/examples/seed-impersonation" \
    "$src/examples/seed-impersonation/perform_special_task.c" -o "$work/seed.o"
 
 soname=$(objdump -p "$build/libntsec.so" | awk '/SONAME/ {print $2}')
 [ "$soname" = "libntsec.so.0" ] || fail "soname is '$soname'"
-bad=$(nm -D --defined-only "$build/libntsec.so" | awk '{print $3}' |
-      grep -vE '^(Rtl|Se|Ps|Ob|Obf|Ex|Io|Ke|Zw|Ntsec|NTSEC_0$)|^(Impersonate|Revert|Delete)SecurityContext@|^QuerySecurityContextToken@' || true)
-[ -z "$bad" ] || fail "private symbols exported: $bad"
+# Exactly the names the public headers declare are exported (scripts/public-symbols.sh),
+# each under the NTSEC_0 version: nothing declared is missing, nothing private leaks.
+declared=$(bash "$src/scripts/public-symbols.sh" "$src/include/ntsec")
+exported=$(nm -D --defined-only "$build/libntsec.so" | awk '$3 != "NTSEC_0" {print $3}' | sort -u)
+missing=$(comm -23 <(echo "$declared") <(sed 's/@.*//' <<<"$exported" | sort -u))
+[ -z "$missing" ] || fail "declared but not exported: $missing"
+extra=$(comm -13 <(echo "$declared") <(sed 's/@.*//' <<<"$exported" | sort -u))
+[ -z "$extra" ] || fail "exported but not declared in include/ntsec: $extra"
+unversioned=$(grep -v '@@NTSEC_0$' <<<"$exported" || true)
+[ -z "$unversioned" ] || fail "exported without the NTSEC_0 version: $unversioned"
 grep -q '^Libs: .*-lntsec' "$build/ntsec.pc" || fail "ntsec.pc missing or wrong"
+# `cmake --install --prefix X` gives a .pc that names X, wherever the build was configured for.
+if [ -f "$build/cmake_install.cmake" ]; then
+    cmake --install "$build" --prefix "$work/prefix" >/dev/null
+    pc=$(find "$work/prefix" -name ntsec.pc | head -n 1)
+    [ -n "$pc" ] || fail "install put no ntsec.pc under the prefix"
+    got=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --variable=prefix ntsec)
+    [ "$(realpath -m "$got")" = "$(realpath -m "$work/prefix")" ] || fail "installed ntsec.pc names prefix '$got', not '$work/prefix'"
+    inc=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags-only-I ntsec | sed 's/^ *-I//; s/ *$//')
+    [ "$(realpath -m "$inc")" = "$(realpath -m "$work/prefix/include/ntsec")" ] || fail "installed ntsec.pc Cflags name '$inc'"
+    [ -f "$inc/ntifs.h" ] || fail "no ntifs.h where the installed ntsec.pc points"
+fi
 echo "contract_link: OK"
