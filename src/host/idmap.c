@@ -406,6 +406,53 @@ static VOID HostpInstallMap(PHOST_IDMAP Map)
     HostFreeIdMap(old);
 }
 
+/*
+ * HostpReadFile - the whole of File in one pool block (tag HOSTP_IDMAP_TAG) that the caller
+ * frees with ExFreePool; *Length its size. Fails closed: STATUS_NO_MEMORY when a buffer cannot
+ * grow, STATUS_UNSUCCESSFUL on a read error (ferror), STATUS_INVALID_PARAMETER past 64 MiB -
+ * never a truncated text that would parse as a shorter map (a line for uid 40001 read as 4000).
+ */
+static NTSTATUS HostpReadFile(FILE *File, PCSTR Path, char **Text, size_t *Length)
+{
+    size_t capacity = 4096, length = 0;
+    char *text = ExAllocatePoolWithTag(PagedPool, capacity, HOSTP_IDMAP_TAG);
+    if (text == NULL)
+        return STATUS_NO_MEMORY;
+    for (;;) {
+        if (length == capacity) {
+            if (capacity >= (64U << 20)) {
+                snprintf(HostpErrorText, sizeof(HostpErrorText), "%s: larger than 64 MiB", Path);
+                ExFreePool(text);
+                return STATUS_INVALID_PARAMETER;
+            }
+            char *bigger = ExAllocatePoolWithTag(PagedPool, capacity * 2, HOSTP_IDMAP_TAG);
+            if (bigger == NULL) {
+                snprintf(HostpErrorText, sizeof(HostpErrorText), "%s: out of memory after %zu bytes", Path,
+                         length);
+                ExFreePool(text);
+                return STATUS_NO_MEMORY;
+            }
+            memcpy(bigger, text, length);
+            ExFreePool(text);
+            text = bigger;
+            capacity *= 2;
+        }
+        size_t n = fread(text + length, 1, capacity - length, File);
+        length += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(File)) {
+        snprintf(HostpErrorText, sizeof(HostpErrorText), "%s: read error", Path);
+        ExFreePool(text);
+        return STATUS_UNSUCCESSFUL;
+    }
+    *Text = text;
+    *Length = length;
+    return STATUS_SUCCESS;
+}
+
+/* HostpLoadFile - parses Path and installs the map; on any failure the installed map stays. */
 static NTSTATUS HostpLoadFile(PCSTR Path)
 {
     FILE *file = fopen(Path, "re");
@@ -413,34 +460,15 @@ static NTSTATUS HostpLoadFile(PCSTR Path)
         snprintf(HostpErrorText, sizeof(HostpErrorText), "%s: %s", Path, strerror(errno));
         return STATUS_OBJECT_NAME_NOT_FOUND;
     }
-    size_t capacity = 4096, length = 0;
-    char *text = malloc(capacity);
-    NTSTATUS status = STATUS_SUCCESS;
-    while (text != NULL) {
-        if (length == capacity) {
-            if (capacity >= (64U << 20)) {
-                snprintf(HostpErrorText, sizeof(HostpErrorText), "%s: larger than 64 MiB", Path);
-                status = STATUS_INVALID_PARAMETER;
-                break;
-            }
-            char *bigger = realloc(text, capacity * 2);
-            if (bigger == NULL)
-                break;
-            text = bigger;
-            capacity *= 2;
-        }
-        size_t n = fread(text + length, 1, capacity - length, file);
-        length += n;
-        if (n == 0)
-            break;
-    }
+    char *text = NULL;
+    size_t length = 0;
+    NTSTATUS status = HostpReadFile(file, Path, &text, &length);
     fclose(file);
-    if (text == NULL)
-        return STATUS_NO_MEMORY;
+    if (!NT_SUCCESS(status))
+        return status;
     PHOST_IDMAP map = NULL;
-    if (NT_SUCCESS(status))
-        status = HostParseIdMap(text, length, &map, HostpErrorText, sizeof(HostpErrorText));
-    free(text);
+    status = HostParseIdMap(text, length, &map, HostpErrorText, sizeof(HostpErrorText));
+    ExFreePool(text);
     if (!NT_SUCCESS(status))
         return status;
     HostpInstallMap(map);

@@ -158,6 +158,52 @@ static void test_load_id_map_from_file_and_unload(void **state)
     unlink(path);
 }
 
+/*
+ * The loader fails closed under memory pressure (issue 10, "bug fixed on the way"): a map
+ * larger than the first read buffer, loaded with the Nth allocation failing for every N, is
+ * either installed whole or refused with STATUS_NO_MEMORY with the old map left in place -
+ * never a truncated map (the last line, for uid 40001, cut to 4000).
+ */
+static void test_load_id_map_under_allocation_failure_keeps_old_map(void **state)
+{
+    char path[] = "/tmp/ntsec-idmap-big-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    for (int i = 0; i < 600; i++) /* ~26 KiB of comments: several buffer doublings */
+        fprintf(f, "# padding line %04d of a large id map, long enough to matter\n", i);
+    fputs("uid S-1-5-21-1-2-3-1001 40001\n", f);
+    fclose(f);
+    char small[] = "/tmp/ntsec-idmap-small-XXXXXX";
+    fd = mkstemp(small);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "uid S-1-5-21-1-2-3-1001 30000\n", 30), 30);
+    close(fd);
+
+    SIDBUF b;
+    uid_t uid;
+    PSID sid = MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001});
+    ULONG refused = 0;
+    for (ULONG n = 1; n < 64; n++) {
+        assert_status(NtsecLoadIdMap(small), STATUS_SUCCESS);
+        NtsecSetAllocationFailure(n);
+        NTSTATUS status = NtsecLoadIdMap(path);
+        NtsecSetAllocationFailure(0);
+        assert_true(HostSidToUid(sid, &uid));
+        if (status == STATUS_NO_MEMORY) {
+            refused++;
+            assert_int_equal(uid, 30000); /* the old map, whole */
+        } else {
+            assert_status(status, STATUS_SUCCESS);
+            assert_int_equal(uid, 40001); /* the new map, whole */
+        }
+    }
+    assert_true(refused >= 3); /* the read buffer doublings were reached */
+    assert_status(NtsecLoadIdMap(NULL), STATUS_SUCCESS);
+    unlink(path);
+    unlink(small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_map_file_errors_name_the_line),
         cmocka_unit_test(test_map_file_refuses_root_builtin_sids_and_ambiguous_ids),
         cmocka_unit_test(test_load_id_map_from_file_and_unload),
+        cmocka_unit_test(test_load_id_map_under_allocation_failure_keeps_old_map),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
