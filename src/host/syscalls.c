@@ -20,6 +20,32 @@
 #include "host/hostp.h"
 #include "ob/obp.h"
 
+/*
+ * The credential syscalls take 32-bit ids. On 32-bit ABIs that still carry the 16-bit
+ * originals (i386, arm), the 32-bit ones are the *32 numbers: chosen here by what the
+ * build's headers define (Samba's setid.c habit), never assumed.
+ */
+_Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "ntsec needs 32-bit uid_t and gid_t");
+#ifdef SYS_setresuid32
+#define HOSTP_SYS_SETRESUID SYS_setresuid32
+#define HOSTP_SYS_SETRESGID SYS_setresgid32
+#define HOSTP_SYS_SETGROUPS SYS_setgroups32
+#define HOSTP_SYS_SETFSUID SYS_setfsuid32
+#define HOSTP_SYS_SETFSGID SYS_setfsgid32
+#define HOSTP_SYS_GETGROUPS SYS_getgroups32
+#define HOSTP_SYS_GETRESUID SYS_getresuid32
+#define HOSTP_SYS_GETRESGID SYS_getresgid32
+#else
+#define HOSTP_SYS_SETRESUID SYS_setresuid
+#define HOSTP_SYS_SETRESGID SYS_setresgid
+#define HOSTP_SYS_SETGROUPS SYS_setgroups
+#define HOSTP_SYS_SETFSUID SYS_setfsuid
+#define HOSTP_SYS_SETFSGID SYS_setfsgid
+#define HOSTP_SYS_GETGROUPS SYS_getgroups
+#define HOSTP_SYS_GETRESUID SYS_getresuid
+#define HOSTP_SYS_GETRESGID SYS_getresgid
+#endif
+
 static NTSEC_HOT_TLS ULONG HostpFailAt;       /* 0: off; else countdown */
 static NTSEC_HOT_TLS BOOLEAN HostpFailOnward; /* keep failing once the countdown hit */
 static NTSEC_HOT_TLS BOOLEAN HostpFailing;
@@ -59,14 +85,14 @@ int HostSysSetGroups(ULONG Count, const gid_t *Groups)
 {
     if (HostpInjected())
         return EPERM;
-    return HostpResult(syscall(SYS_setgroups, (size_t)Count, Groups));
+    return HostpResult(syscall(HOSTP_SYS_SETGROUPS, (size_t)Count, Groups));
 }
 
 int HostSysGetGroups(ULONG Capacity, gid_t *Groups, ULONG *Count)
 {
     if (HostpInjected())
         return EIO;
-    long n = syscall(SYS_getgroups, (int)Capacity, Groups);
+    long n = syscall(HOSTP_SYS_GETGROUPS, (int)Capacity, Groups);
     if (n < 0)
         return errno != 0 ? errno : EIO;
     *Count = (ULONG)n;
@@ -77,28 +103,28 @@ int HostSysSetResUid(uid_t Ruid, uid_t Euid, uid_t Suid)
 {
     if (HostpInjected())
         return EPERM;
-    return HostpResult(syscall(SYS_setresuid, Ruid, Euid, Suid));
+    return HostpResult(syscall(HOSTP_SYS_SETRESUID, Ruid, Euid, Suid));
 }
 
 int HostSysSetResGid(gid_t Rgid, gid_t Egid, gid_t Sgid)
 {
     if (HostpInjected())
         return EPERM;
-    return HostpResult(syscall(SYS_setresgid, Rgid, Egid, Sgid));
+    return HostpResult(syscall(HOSTP_SYS_SETRESGID, Rgid, Egid, Sgid));
 }
 
 int HostSysGetResUid(uid_t *Ruid, uid_t *Euid, uid_t *Suid)
 {
     if (HostpInjected())
         return EIO;
-    return HostpResult(syscall(SYS_getresuid, Ruid, Euid, Suid));
+    return HostpResult(syscall(HOSTP_SYS_GETRESUID, Ruid, Euid, Suid));
 }
 
 int HostSysGetResGid(gid_t *Rgid, gid_t *Egid, gid_t *Sgid)
 {
     if (HostpInjected())
         return EIO;
-    return HostpResult(syscall(SYS_getresgid, Rgid, Egid, Sgid));
+    return HostpResult(syscall(HOSTP_SYS_GETRESGID, Rgid, Egid, Sgid));
 }
 
 /* setfsuid never reports failure; it returns the previous fsuid. The caller verifies by
@@ -107,7 +133,7 @@ int HostSysSetFsUid(uid_t Uid, uid_t *Previous)
 {
     if (HostpInjected())
         return EPERM;
-    long old = syscall(SYS_setfsuid, Uid);
+    long old = syscall(HOSTP_SYS_SETFSUID, Uid);
     if (Previous != NULL)
         *Previous = (uid_t)old;
     return 0;
@@ -117,7 +143,7 @@ int HostSysSetFsGid(gid_t Gid, gid_t *Previous)
 {
     if (HostpInjected())
         return EPERM;
-    long old = syscall(SYS_setfsgid, Gid);
+    long old = syscall(HOSTP_SYS_SETFSGID, Gid);
     if (Previous != NULL)
         *Previous = (gid_t)old;
     return 0;
@@ -128,7 +154,7 @@ int HostSysGetFsUid(uid_t *Uid)
 {
     if (HostpInjected())
         return EIO;
-    *Uid = (uid_t)syscall(SYS_setfsuid, (uid_t)-1);
+    *Uid = (uid_t)syscall(HOSTP_SYS_SETFSUID, (uid_t)-1);
     return 0;
 }
 
@@ -136,7 +162,7 @@ int HostSysGetFsGid(gid_t *Gid)
 {
     if (HostpInjected())
         return EIO;
-    *Gid = (gid_t)syscall(SYS_setfsgid, (gid_t)-1);
+    *Gid = (gid_t)syscall(HOSTP_SYS_SETFSGID, (gid_t)-1);
     return 0;
 }
 

@@ -51,11 +51,21 @@ typedef struct _ETHREAD {
     struct _PSP_HOST_THREAD *Host; /* host backend's per-thread cache, owned by src/host */
 } ETHREAD;
 
+/* PspCpuRelax - the spin-wait hint of the CPU the library is built for (none elsewhere). */
+static inline VOID PspCpuRelax(VOID)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__arm__) && __ARM_ARCH >= 7)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
 static inline VOID PspLockThreadSecurity(PETHREAD Thread)
 {
     while (atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) != 0) {
         while (atomic_load_explicit(&Thread->SecurityLock, memory_order_relaxed) != 0)
-            __builtin_ia32_pause();
+            PspCpuRelax();
     }
 }
 
