@@ -23,14 +23,14 @@ _Atomic int HostMode = NtsecHostOff;
 _Atomic ULONG HostGeneration = 1;
 BOOLEAN HostPrivileged;
 HOST_CREDS HostBase;
-uid_t HostUnprivUid = (uid_t)-1;
-gid_t HostUnprivGid = (gid_t)-1;
+/* uid << 32 | gid of the unprivileged identity; HOSTP_UNPRIV_UNSET until resolved or set. */
+#define HOSTP_UNPRIV_UNSET (~0ULL)
+static _Atomic unsigned long long HostpUnprivIds = HOSTP_UNPRIV_UNSET;
 _Atomic LONG HostSwitchedThreads;
 unsigned long long HostBaseCapEffective;
 BOOLEAN HostCapsKernelManaged;
 
 static pthread_mutex_t HostpEnableLock = PTHREAD_MUTEX_INITIALIZER;
-static BOOLEAN HostpUnprivExplicit;
 
 static NTSTATUS HostpSwitchHook(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level)
 {
@@ -64,23 +64,41 @@ static VOID HostpThreadExitHook(PETHREAD Thread)
     HostFreeThread(Thread);
 }
 
-static VOID HostpResolveUnprivileged(VOID)
+/* nobody/nogroup (else nobody/nobody, else 65534/65534); never 0. */
+static unsigned long long HostpLookUpUnprivileged(VOID)
 {
     char buffer[4096];
     struct passwd pw, *pwr = NULL;
     struct group gr, *grr = NULL;
-    if (HostpUnprivExplicit)
-        return;
-    HostUnprivUid = 65534;
-    HostUnprivGid = 65534;
+    uid_t uid = 65534;
+    gid_t gid = 65534;
     if (getpwnam_r("nobody", &pw, buffer, sizeof(buffer), &pwr) == 0 && pwr != NULL &&
-        pw.pw_uid != 0)
-        HostUnprivUid = pw.pw_uid;
+        pw.pw_uid != 0 && pw.pw_uid != (uid_t)-1)
+        uid = pw.pw_uid;
     if ((getgrnam_r("nogroup", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
-         gr.gr_gid != 0) ||
+         gr.gr_gid != 0 && gr.gr_gid != (gid_t)-1) ||
         (getgrnam_r("nobody", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
-         gr.gr_gid != 0))
-        HostUnprivGid = gr.gr_gid;
+         gr.gr_gid != 0 && gr.gr_gid != (gid_t)-1))
+        gid = gr.gr_gid;
+    return (unsigned long long)uid << 32 | gid;
+}
+
+/*
+ * HostGetUnprivileged - see hostp.h. Resolved on first use (also with the backend off:
+ * process creation and `ntsec whoami` need it), lock-free afterwards.
+ */
+VOID HostGetUnprivileged(uid_t *Uid, gid_t *Gid)
+{
+    unsigned long long ids = atomic_load_explicit(&HostpUnprivIds, memory_order_acquire);
+    if (ids == HOSTP_UNPRIV_UNSET) {
+        unsigned long long expected = HOSTP_UNPRIV_UNSET, found = HostpLookUpUnprivileged();
+        if (atomic_compare_exchange_strong(&HostpUnprivIds, &expected, found))
+            ids = found;
+        else
+            ids = expected; /* set by NtsecSetHostUnprivilegedIdentity or another thread */
+    }
+    *Uid = (uid_t)(ids >> 32);
+    *Gid = (gid_t)ids;
 }
 
 /* The server's own identity: the calling thread's credentials now. */
@@ -152,7 +170,11 @@ NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode)
     st = HostpReadBase(Mode);
     if (!NT_SUCCESS(st))
         goto out;
-    HostpResolveUnprivileged();
+    uid_t unprivUid;
+    gid_t unprivGid;
+    HostGetUnprivileged(&unprivUid, &unprivGid); /* resolved before any thread can switch */
+    (VOID)unprivUid;
+    (VOID)unprivGid;
     atomic_store(&HostSwitchedThreads, 0);
     atomic_fetch_add(&HostGeneration, 1);
     atomic_store(&HostMode, Mode);
@@ -192,9 +214,7 @@ NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid)
     if (atomic_load(&HostMode) != NtsecHostOff) {
         st = STATUS_DEVICE_NOT_READY;
     } else {
-        HostUnprivUid = (uid_t)Uid;
-        HostUnprivGid = (gid_t)Gid;
-        HostpUnprivExplicit = TRUE;
+        atomic_store(&HostpUnprivIds, (unsigned long long)Uid << 32 | Gid);
     }
     pthread_mutex_unlock(&HostpEnableLock);
     return st;

@@ -55,8 +55,9 @@ extern _Atomic int HostMode;            /* NTSEC_HOST_MODE */
 extern _Atomic ULONG HostGeneration;    /* bumped on every enable */
 extern BOOLEAN HostPrivileged;          /* CAP_SETUID and CAP_SETGID at enable time */
 extern HOST_CREDS HostBase;             /* the server's own identity, read at enable time */
-extern uid_t HostUnprivUid;
-extern gid_t HostUnprivGid;
+/* The unprivileged identity (Identification level, tokens Linux cannot express): the one
+ * NtsecSetHostUnprivilegedIdentity set, else nobody/nogroup (65534). Never root. */
+VOID HostGetUnprivileged(uid_t *Uid, gid_t *Gid);
 extern _Atomic LONG HostSwitchedThreads; /* threads whose credentials are not the base */
 extern unsigned long long HostBaseCapEffective; /* the base effective capability set */
 /* TRUE when the kernel's own set*id fix-ups give exactly the sets switch.c wants (base uid 0
@@ -110,13 +111,29 @@ BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b);
 BOOLEAN HostCredsSameGroupsExactly(const HOST_CREDS *a, const HOST_CREDS *b);
 
 /*
- * HostComputeTarget - the Linux identity for Token at Level (docs/host.md "Mapping").
+ * HostComputeTarget - the Linux identity for Token at Level (docs/host.md "Mapping" and
+ * "Token properties Linux cannot express"); HostComputeTargetEx also says why an identity
+ * weaker than the token's user was chosen (*Reason, HOST_REASON_*; HostReasonText).
  * Token NULL means the base identity. Reads Token under its shared lock; no references.
- * STATUS_NONE_MAPPED (user unmappable), STATUS_TOO_MANY_SIDS (more than the kernel's
- * group limit), STATUS_NO_MEMORY.
+ * STATUS_NONE_MAPPED (user unmappable where the uid would be the user's),
+ * STATUS_TOO_MANY_SIDS (more than the kernel's group limit), STATUS_NO_MEMORY. Target's
+ * group buffer is (re)allocated as needed and owned by the caller (HostCredsFree).
  */
 NTSTATUS HostComputeTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, PHOST_CREDS Target,
                            ULONG *Class);
+NTSTATUS HostComputeTargetEx(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, PHOST_CREDS Target,
+                             ULONG *Class, ULONG *Reason);
+#define HOST_REASON_NONE 0                 /* the user's uid and the granting groups */
+#define HOST_REASON_LEVEL 1                /* Identification / Anonymous level */
+#define HOST_REASON_ANONYMOUS 2            /* the user is ANONYMOUS LOGON */
+#define HOST_REASON_INTEGRITY 3            /* integrity below Medium */
+#define HOST_REASON_USER_DENY_ONLY 4       /* user SID deny-only: unprivileged uid, groups kept */
+#define HOST_REASON_USER_NOT_RESTRICTING 5 /* restricted, user not restricting: unprivileged uid */
+const char *HostReasonText(ULONG Reason);
+/* TRUE (and *Gid) iff group Index of Token becomes a supplementary gid: enabled, not
+ * deny-only, not the label, mapped, and a restricting SID when the token is restricted.
+ * Call under Token's lock. */
+BOOLEAN HostGroupGrants(PTOKEN Token, ULONG Index, gid_t *Gid);
 
 /* Switches the calling thread (Thread must be the calling thread). */
 NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level);

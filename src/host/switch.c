@@ -390,8 +390,12 @@ NTSTATUS HostSyncCurrent(PETHREAD Thread)
     NTSTATUS st = HostSwitchCurrent(Thread, token, level);
     if (!NT_SUCCESS(st) && token != NULL) {
         NTSTATUS st2 = HostSwitchCurrent(Thread, token, SecurityIdentification);
-        if (!NT_SUCCESS(st2))
-            HostFatal(HOSTP_STEP_VERIFY, EPERM, HostUnprivUid);
+        if (!NT_SUCCESS(st2)) {
+            uid_t unprivUid;
+            gid_t unprivGid;
+            HostGetUnprivileged(&unprivUid, &unprivGid);
+            HostFatal(HOSTP_STEP_VERIFY, EPERM, unprivUid);
+        }
     }
     if (token != NULL)
         ObfDereferenceObject(token);

@@ -89,8 +89,11 @@ static void *BodyIdentification(void *Arg)
                   STATUS_SUCCESS);
     TH_IDS ids;
     ThReadIds(&ids);
-    assert_int_equal(ids.Uid[1], HostUnprivUid);
-    assert_int_equal(ids.Gid[1], HostUnprivGid);
+    uid_t unprivUid;
+    gid_t unprivGid;
+    HostGetUnprivileged(&unprivUid, &unprivGid);
+    assert_int_equal(ids.Uid[1], unprivUid);
+    assert_int_equal(ids.Gid[1], unprivGid);
     assert_int_equal(ids.GroupCount, 0);
     assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
     assert_int_equal(ThOpenRead(Tree.FileB), EACCES);

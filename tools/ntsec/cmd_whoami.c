@@ -112,6 +112,8 @@ static void WhoLinuxColumn(PTOKEN Token, ULONG Index, char *Out, size_t Size)
         snprintf(Out, Size, "- (gid %u: deny-only, never a gid)", (unsigned)gid);
     else if (!(a & SE_GROUP_ENABLED))
         snprintf(Out, Size, "- (gid %u: disabled)", (unsigned)gid);
+    else if (!HostGroupGrants(Token, Index, &gid))
+        snprintf(Out, Size, "- (gid %u: not restricting)", (unsigned)gid);
     else
         snprintf(Out, Size, "gid %u", (unsigned)gid);
 }
@@ -154,10 +156,13 @@ static int WhoPrint(PTOKEN Token, int All)
     SepReleaseTokenLock(Token);
     if (All) {
         HOST_CREDS target = {0};
-        ULONG cls;
+        ULONG cls, reason;
+        uid_t unprivUid;
+        gid_t unprivGid;
+        HostGetUnprivileged(&unprivUid, &unprivGid);
         printf("\n\nLINUX CREDENTIALS (what the host backend sets when a thread impersonates this token)\n");
         printf("------------------------------------------------------------------------------------\n\n");
-        NTSTATUS st = HostComputeTarget(Token, SecurityImpersonation, &target, &cls);
+        NTSTATUS st = HostComputeTargetEx(Token, SecurityImpersonation, &target, &cls, &reason);
         if (!NT_SUCCESS(st)) {
             printf("none: 0x%08X%s\n", (unsigned)st, st == STATUS_NONE_MAPPED ? " (STATUS_NONE_MAPPED)" : "");
         } else {
@@ -165,8 +170,9 @@ static int WhoPrint(PTOKEN Token, int All)
             for (ULONG i = 0; i < target.GroupCount; i++)
                 printf("%s%u", i ? "," : " ", (unsigned)target.Groups[i]);
             printf("%s\n", target.GroupCount ? "" : " (none)");
+            printf("Why: %s.\n", HostReasonText(reason));
             printf("Identification/Anonymous level: uid %u gid %u, no groups. Deny-only, disabled and\n"
-                   "unmappable groups never become gids.\n", (unsigned)HostUnprivUid, (unsigned)HostUnprivGid);
+                   "unmappable groups never become gids.\n", (unsigned)unprivUid, (unsigned)unprivGid);
         }
         HostCredsFree(&target);
     }
@@ -186,10 +192,6 @@ int NtsecCmdWhoami(int argc, char **argv)
             fprintf(stderr, "usage: ntsec whoami [--all] [--token 'TOKEN TEXT']\n");
             return 2;
         }
-    }
-    if (HostUnprivUid == (uid_t)-1) {
-        HostUnprivUid = 65534; /* shown only; the backend resolves nobody/nogroup when enabled */
-        HostUnprivGid = 65534;
     }
     PTOKEN token;
     if (text != NULL) {
