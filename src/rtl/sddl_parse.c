@@ -152,7 +152,9 @@ static NTSTATUS RtlpParseRightsNumber(RTLP_SDDL_PARSER *Parser, PCSTR *Cursor, P
  * mix, ORed together.
  * @remarks Windows takes "020000000000" as GENERIC_READ and accepts "GR0xFFFFFFFF",
  * "0xFFFFFFFFGR" and "0xFFFFFGR" (Windows-run expectations in Wine's
- * test_ConvertStringSecurityDescriptor).
+ * test_ConvertStringSecurityDescriptor). Blanks between tokens are accepted
+ * ("RP LCLO  RC" is LCRPLORC), a blank after the last one is not ("GA ;"): Samba
+ * python/samba/tests/sddl.py, SddlNonCanonical and SddlShouldFail, checked on Windows.
  */
 static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End, ACCESS_MASK *Mask)
 {
@@ -160,6 +162,15 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
     *Mask = 0;
     while (p < End) {
         const RTLP_SDDL_NAME *entry = NULL;
+        if (p > Text && RtlpIsBlank(*p)) {
+            /* Blanks between two tokens, not after the last one. */
+            PCSTR q = p;
+            while (q < End && RtlpIsBlank(*q))
+                q++;
+            if (q == End)
+                return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "blank after the last right");
+            p = q;
+        }
         if (*p >= '0' && *p <= '9') {
             ACCESS_MASK value = 0;
             NTSTATUS status = RtlpParseRightsNumber(Parser, &p, End, &value);
@@ -185,9 +196,10 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
 /*
  * RtlpParseAce - one "(type;flags;rights;guid;guid;sid)" at Parser->P, appended to Acl.
  * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; blanks may open
- * any field and follow the trustee, but not follow the type or the rights ("( D;; GA;;; WD )"
- * parses, "(D ;;GA;;;WD)" and "(D;;GA ;;;WD)" do not: Windows-run expectations in Wine's
- * test_ConvertStringSecurityDescriptor); conditional
+ * any field and follow a two-letter trustee, but not follow the type, the rights or a SID
+ * string ("( D;; GA;;; WD )" parses, "(D ;;GA;;;WD)", "(D;;GA ;;;WD)" and
+ * "(A;;GA;;;S-1-3-4 )" do not: Windows-run expectations in Wine's
+ * test_ConvertStringSecurityDescriptor and Samba's python/samba/tests/sddl.py); conditional
  * expressions and resource attributes (a seventh field) are not supported here
  * (STATUS_NOT_IMPLEMENTED).
  */
@@ -267,10 +279,14 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
         return RtlpFail(Parser, end, STATUS_INVALID_PARAMETER, "expected ';' before ACE trustee");
     /* trustee */
     Parser->P = RtlpFieldStart(end + 1);
+    PCSTR trustee = Parser->P;
     status = RtlpParseSid(Parser, sid_buffer);
     if (!NT_SUCCESS(status))
         return status;
-    RtlpSkipSpaces(Parser);
+    /* Blanks may follow a two-letter alias ("WD )") but not a SID string ("S-1-3-4 )"):
+     * Samba python/samba/tests/sddl.py, SddlWindowsIsLessFussy and SddlShouldFail. */
+    if (Parser->P - trustee == 2)
+        RtlpSkipSpaces(Parser);
     if (*Parser->P == ';')
         return RtlpFail(Parser, Parser->P + 1, NTSEC_NOT_IMPLEMENTED(),
                         "conditional expressions and resource attributes are not supported");

@@ -33,9 +33,12 @@ static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, int MaxHexDigits, U
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
         int h;
         p += 2;
-        /* A field's width in hex digits (MS-DTYP "0x" 12HEXDIG for the authority), so
-         * "G:S-1-0x...05D:" ends before 'D'. */
-        while (digits < MaxHexDigits && (h = RtlpHexValue(*p)) >= 0) {
+        /* At most a field's width in hex digits, and never a 'D' that opens "D:": Windows
+         * reads "O:S-1-2-0x200D:" as S-1-2-512 then "D:" (Samba python/samba/tests/sddl.py,
+         * SddlNonCanonical, from Windows runs), and an unpadded authority such as
+         * "G:S-1-0xFAFFAFF1FD:" ends before the 'D' the same way. */
+        while (digits < MaxHexDigits && (h = RtlpHexValue(*p)) >= 0 &&
+               !((*p == 'D' || *p == 'd') && p[1] == ':')) {
             if (v > (Max - (ULONGLONG)h) / 16)
                 return FALSE;
             v = v * 16 + (ULONGLONG)h;
@@ -126,7 +129,9 @@ NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
 /*
  * RtlpSidToString - "S-1-..." into the caller's Buffer.
  * @remarks Windows prints the authority in decimal when it is below 2^32 and otherwise as
- * "0x" followed by all twelve hex digits in upper case (MS-DTYP 2.4.2.1). An invalid SID
+ * "0x" and upper-case hex without zero padding: S-1-21474836480-32-579 comes back as
+ * S-1-0x500000000-32-579 (Samba python/samba/tests/sddl.py, SddlNonCanonical, checked on
+ * Windows). MS-DTYP 2.4.2.1's grammar shows 12 hex digits; Windows does not pad. An invalid SID
  * gives STATUS_INVALID_SID; a short buffer STATUS_BUFFER_TOO_SMALL (Buffer then holds "").
  */
 NTSTATUS RtlpSidToString(PSID Sid, PSTR Buffer, SIZE_T Size)
@@ -147,8 +152,10 @@ NTSTATUS RtlpSidToString(PSID Sid, PSTR Buffer, SIZE_T Size)
         ULONG auth = ((ULONG)a[2] << 24) | ((ULONG)a[3] << 16) | ((ULONG)a[4] << 8) | a[5];
         n = snprintf(text, sizeof(text), "S-1-%u", auth);
     } else {
-        n = snprintf(text, sizeof(text), "S-1-0x%02X%02X%02X%02X%02X%02X", a[0], a[1], a[2],
-                     a[3], a[4], a[5]);
+        ULONGLONG auth = 0;
+        for (i = 0; i < 6; i++)
+            auth = (auth << 8) | a[i];
+        n = snprintf(text, sizeof(text), "S-1-0x%llX", (unsigned long long)auth);
     }
     for (i = 0; i < sid->SubAuthorityCount; i++)
         n += snprintf(text + n, sizeof(text) - (size_t)n, "-%u", sid->SubAuthority[i]);

@@ -157,7 +157,7 @@ static void test_sddl_sids_and_domain_aliases(void **state)
     Canon("O:S-1-22-1-1000G:S-1-22-2-1000", "O:S-1-22-1-1000G:S-1-22-2-1000");
     Canon("O:S-1-5-21-9-9-9-500", "O:S-1-5-21-9-9-9-500");
     Canon("O:S-1-0x123456789ABC-1", "O:S-1-0x123456789ABC-1");
-    Canon("O:S-1-0x010000000005-7D:", "O:S-1-0x010000000005-7D:");
+    Canon("O:S-1-0x010000000005-7D:", "O:S-1-0x10000000005-7D:");
     Canon("O:S-1-5-0x0000001AD:", "O:S-1-5-26D:"); /* a hex sub-authority ends after 8 digits */
     /* Windows-run expectations (Wine test_ConvertStringSidToSid): aliases and "s-" in either
      * case, hex in every number; "S-1-5" (no sub-authority) is not a SID. */
@@ -168,6 +168,34 @@ static void test_sddl_sids_and_domain_aliases(void **state)
     Bad("O:DA", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 2: domain SID alias \"DA\" needs a domain SID (NtsecSetDomainSid)");
     setup(NULL);
+}
+
+/* Windows-generated SDDL from Samba's python/samba/tests/sddl.py (the round trips that file
+ * keeps in step with libcli/security/tests/windows/ runs on Windows). */
+static void test_sddl_samba_windows_canonical_details(void **state)
+{
+    /* SddlNonCanonical "hex vs decimal": an authority >= 2^32 prints as 0x + upper-case hex,
+     * no zero padding. */
+    Canon("D:(A;;CC;;;S-1-21474836480-32-579)", "D:(A;;CC;;;S-1-0x500000000-32-579)");
+    Canon("D:(A;;GA;;;S-1-5000000000-30-40)", "D:(A;;GA;;;S-1-0x12A05F200-30-40)");
+    Canon("D:(A;;GA;;;S-1-0x20-3-4)", "D:(A;;GA;;;S-1-32-3-4)");
+    Canon("D:(A;;GA;;;S-1-3-0x00000002-3-4)", "D:(A;;GA;;;S-1-3-2-3-4)");
+    Canon("D:(A;;GA;;;S-1-3-0xffffffff-3-4)", "D:(A;;GA;;;S-1-3-4294967295-3-4)");
+    Canon("D:(A;;GA;;;S-1-5-21-0x1-0x2-0x3-513)", "D:(A;;GA;;;S-1-5-21-1-2-3-513)");
+    /* SddlNonCanonical "ambiguous 'D'": a hex sub-authority ends before the "D:" section. */
+    Canon("O:S-1-2-0x200D:", "O:S-1-2-512D:");
+    Canon("O:S-1-2-0x2D:(A;;GA;;;LG)", "O:S-1-2-2D:(A;;GA;;;LG)");
+    /* SddlNonCanonical "Windows allows a space in the middle of access flags". */
+    Canon("D:AI(A;CI;RP LCLORC;;;AU)", "D:AI(A;CI;LCRPLORC;;;AU)");
+    Canon("D:AI(A;CI;RP LCLO  RC;;;AU)", "D:AI(A;CI;LCRPLORC;;;AU)");
+    Canon("D:(A;; GA;;;WD)", "D:(A;;GA;;;WD)");
+    /* SddlWindowsIsLessFussy (Windows accepts): a blank after a two-letter trustee. */
+    Canon("D:(A;;GA;;;WD )", "D:(A;;GA;;;WD)");
+    /* SddlShouldFail: a blank after the last right, or after a SID string. */
+    Bad("D:(A;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: blank after the last right");
+    Bad("D:(A;;RP ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: blank after the last right");
+    Bad("D:(A;;GA;;;S-1-3-4 )", STATUS_INVALID_PARAMETER,
+        "SDDL error at offset 18: expected ')' after ACE trustee");
 }
 
 static void test_sddl_errors_name_the_offset(void **state)
@@ -223,7 +251,7 @@ static void test_sddl_blanks_inside_ace_as_windows(void **state)
     Canon("D:(OA; CI; RP; bf967aba-0de6-11d0-a285-00aa003049e2; ; PS )",
           "D:(OA;CI;RP;bf967aba-0de6-11d0-a285-00aa003049e2;;PS)");
     Bad("D:(D ;;GA;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 3: unknown ACE type \"D \"");
-    Bad("D:(D;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: unknown right \" \"");
+    Bad("D:(D;;GA ;;;WD)", STATUS_INVALID_PARAMETER, "SDDL error at offset 8: blank after the last right");
 }
 
 /* A SID with no sub-authority has no SDDL form that parses back: printing fails closed. */
@@ -363,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_sddl_sid_without_sub_authority_fails_closed),
         cmocka_unit_test(test_sddl_every_prefix_fails_cleanly),
         cmocka_unit_test(test_sddl_info_selection_and_absolute_input),
+        cmocka_unit_test_setup(test_sddl_samba_windows_canonical_details, setup),
         cmocka_unit_test(test_sddl_unprintable_aces_fail_closed),
         cmocka_unit_test(test_sddl_allocation_failures_fail_closed),
     };

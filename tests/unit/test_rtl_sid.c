@@ -76,16 +76,17 @@ static void test_sid_string_hex_authority_as_windows(void **state)
 {
     ULONG sid[17];
     char out[64];
-    /* Below 2^32 a hex authority is printed in decimal; at or above, as 0x + 12 digits. */
+    /* Below 2^32 a hex authority is printed in decimal; at or above, as 0x + upper-case hex
+     * without zero padding (Samba python/samba/tests/sddl.py, SddlNonCanonical, Windows-checked). */
     assert_status(RtlpStringToSid("S-1-0x5-18", NULL, sid, sizeof(sid)), STATUS_SUCCESS);
     assert_status(RtlpSidToString(sid, out, sizeof(out)), STATUS_SUCCESS);
     assert_string_equal(out, "S-1-5-18");
     assert_status(RtlpStringToSid("S-1-0x100000000-1", NULL, sid, sizeof(sid)), STATUS_SUCCESS);
     assert_status(RtlpSidToString(sid, out, sizeof(out)), STATUS_SUCCESS);
-    assert_string_equal(out, "S-1-0x000100000000-1");
+    assert_string_equal(out, "S-1-0x100000000-1");
     assert_status(RtlpStringToSid("S-1-4294967296-1", NULL, sid, sizeof(sid)), STATUS_SUCCESS);
     assert_status(RtlpSidToString(sid, out, sizeof(out)), STATUS_SUCCESS);
-    assert_string_equal(out, "S-1-0x000100000000-1");
+    assert_string_equal(out, "S-1-0x100000000-1");
     assert_status(RtlpSidToString(sid, out, 5), STATUS_BUFFER_TOO_SMALL);
     assert_string_equal(out, "");
 }
