@@ -115,5 +115,7 @@ const RTLP_SDDL_NAME *RtlpSddlByValue(const RTLP_SDDL_NAME *Table, ULONG Value);
 
 /* RtlpSddlFormatRights - the SDDL rights text for Mask in an ACE of AceType (Windows' canonical form). */
 VOID RtlpSddlFormatRights(UCHAR AceType, ACCESS_MASK Mask, PSTR Buffer, SIZE_T Size);
+/* RtlpAceToSddl - one ACE as SDDL text into Buffer ("(?)" when it has no SDDL form). */
+VOID RtlpAceToSddl(PACE_HEADER Ace, PSTR Buffer, SIZE_T Size);
 
 #endif /* NTSEC_RTLP_H */

@@ -153,6 +153,23 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
 }
 
 /*
+ * RtlpAceToSddl - one ACE of a valid ACL as "(type;flags;rights;guid;guid;sid)" into Buffer
+ * (for explain traces). An ACE SDDL cannot print, or a short buffer, gives "(?)".
+ */
+VOID RtlpAceToSddl(PACE_HEADER Ace, PSTR Buffer, SIZE_T Size)
+{
+    RTLP_TEXT text = { NULL, 0, 0, STATUS_SUCCESS };
+    if (Size == 0)
+        return;
+    RtlpAppendAce(&text, Ace, 0);
+    if (NT_SUCCESS(text.Status) && text.Data != NULL && text.Length < Size)
+        memcpy(Buffer, text.Data, text.Length + 1);
+    else
+        snprintf(Buffer, Size, "(?)");
+    ExFreePool(text.Data);
+}
+
+/*
  * RtlpAppendAcl - "D:" or "S:", the control flags (P, AR, AI in that order), then
  * NO_ACCESS_CONTROL for a NULL ACL or the ACEs. LabelsOnly keeps mandatory label ACEs only.
  */

@@ -18,6 +18,10 @@ typedef struct _SEP_ASSIGN_CONTEXT {
     BOOLEAN IsDirectory;
     const GUID *ObjectType;       /* NULL: none */
     const GENERIC_MAPPING *Mapping;
+    BOOLEAN MarkInherited;        /* set INHERITED_ACE on inherited ACEs (SEF_*_AUTO_INHERIT) */
+    PCSTR AclName;                /* "DACL" / "SACL" (trace) */
+    PCSTR CreatorName;            /* "explicit" / "default DACL" (trace) */
+    PSEP_TRACE Trace;             /* NULL: no explain trace */
 } SEP_ASSIGN_CONTEXT, *PSEP_ASSIGN_CONTEXT;
 
 NTSTATUS SepAclBuilderInit(PSEP_ACL_BUILDER B, SIZE_T Capacity);
@@ -29,5 +33,14 @@ NTSTATUS SepComputeCreatorAcl(PSEP_ACL_BUILDER B, PACL CreatorAcl, const SEP_ASS
 NTSTATUS SepCopyAcl(PSEP_ACL_BUILDER B, PACL Acl);
 NTSTATUS SepAppendLabelAce(PSEP_ACL_BUILDER B, ULONG Rid, ULONG Policy);
 SIZE_T SepAclBound(PACL A, PACL Bacl, PACL Cacl);
+
+/*
+ * SepAssignSecurity - SeAssignSecurityEx with an optional explain trace (Trace may be NULL):
+ * one line per parent and explicit ACE saying what it became and why. Takes no references.
+ */
+NTSTATUS SepAssignSecurity(PSECURITY_DESCRIPTOR ParentDescriptor, PSECURITY_DESCRIPTOR ExplicitDescriptor,
+                           PSECURITY_DESCRIPTOR *NewDescriptor, GUID *ObjectType, BOOLEAN IsDirectoryObject,
+                           ULONG AutoInheritFlags, PSECURITY_SUBJECT_CONTEXT SubjectContext,
+                           PGENERIC_MAPPING GenericMapping, POOL_TYPE PoolType, PSEP_TRACE Trace);
 
 #endif /* NTSEC_SE_ASSIGN_H */

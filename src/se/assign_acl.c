@@ -5,7 +5,9 @@
  * substitution, generic mapping, and the split of an ACE into an effective copy and an
  * inherit-only template. No references are taken.
  */
+#include <stdio.h>
 #include "se/assign.h"
+#include "rtl/rtlp.h"
 
 #define SEP_ACL_TAG 0x6C635341 /* 'ASal' */
 
@@ -108,90 +110,167 @@ static BOOLEAN SepAceAppliesToType(PACE_HEADER Ace, const GUID *ObjectType)
 }
 
 /*
- * SepEmitAce - the effective copy and/or the inherit-only template of one ACE.
- * @remarks MS-DTYP 2.5.3.4.4/2.5.3.4.5: the effective copy has CREATOR OWNER / CREATOR GROUP
- * replaced by the new owner / group, generic bits mapped, and no inheritance flags; when the
- * ACE also propagates and the copy differs (creator SID or generic bits), a separate
- * inherit-only template keeps the original SID and mask, otherwise one ACE does both.
+ * SepAssignMapMask - generic bits of Mask mapped through C->Mapping, the mapped part cut to
+ * GenericMapping->GenericAll (SeInheritance.c, TestSeAssignSecurity: with a mapping whose
+ * GR/GW/GX hold 0x1000/0x2000/0x4000 outside GenericAll 0x1F800F, GR|GX|RC becomes
+ * RC|0x5). Specific bits written in the ACE are kept. *Cut receives the bits the cut removed.
  */
-static NTSTATUS SepEmitAce(PSEP_ACL_BUILDER B, PACE_HEADER Ace, const SEP_ASSIGN_CONTEXT *C,
-                           BOOLEAN Effective, BOOLEAN Propagate, UCHAR ExtraFlags)
+static ACCESS_MASK SepAssignMapMask(ACCESS_MASK Mask, const SEP_ASSIGN_CONTEXT *C, PACCESS_MASK Cut)
+{
+    *Cut = 0;
+    if (!(Mask & SEP_GENERIC_BITS))
+        return Mask;
+    ACCESS_MASK mapped = SepMapGeneric(Mask & SEP_GENERIC_BITS, C->Mapping);
+    *Cut = mapped & ~C->Mapping->GenericAll;
+    return (Mask & ~SEP_GENERIC_BITS) | (mapped & C->Mapping->GenericAll);
+}
+
+/* Trace: "<ACL> <what>[index] (sddl)". */
+static VOID SepAssignTraceAce(const SEP_ASSIGN_CONTEXT *C, PCSTR What, ULONG Index, PACE_HEADER Ace)
+{
+    char text[400];
+    RtlpAceToSddl(Ace, text, sizeof(text));
+    SepTrace(C->Trace, "%s: %s ACE[%u] %s", C->AclName, What, (unsigned)Index, text);
+}
+
+/* Trace: "    -> (sddl of the ACE just appended): reason". */
+static VOID SepAssignTraceOut(const SEP_ASSIGN_CONTEXT *C, PSEP_ACL_BUILDER B, SIZE_T Offset, PCSTR Reason)
+{
+    char text[400];
+    RtlpAceToSddl((PACE_HEADER)((PUCHAR)B->Acl + Offset), text, sizeof(text));
+    SepTrace(C->Trace, "    -> %s: %s\n", text, Reason);
+}
+
+/* The substitute for a CREATOR OWNER / CREATOR GROUP trustee, or NULL. */
+static PSID SepCreatorSubstitute(PACE_HEADER Ace, const SEP_ASSIGN_CONTEXT *C)
 {
     PSID sid = SepAceSid(Ace);
-    ACCESS_MASK mask = SepAceMask(Ace);
-    PSID subst = NULL;
-    if (sid && Ace->AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
-        if (SepSidIsCreatorOwner(sid))
-            subst = C->Owner;
-        else if (SepSidIsCreatorGroup(sid))
-            subst = C->Group;
-    }
-    BOOLEAN generic = (mask & SEP_GENERIC_BITS) != 0 && Ace->AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE;
-    UCHAR inheritBits = Ace->AceFlags & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE);
-    UCHAR keep = Ace->AceFlags & (SUCCESSFUL_ACCESS_ACE_FLAG | FAILED_ACCESS_ACE_FLAG | CRITICAL_ACE_FLAG);
-    NTSTATUS st = STATUS_SUCCESS;
-    if (Effective && Propagate && subst == NULL && !generic)
-        return SepAclAppend(B, Ace, keep | inheritBits | ExtraFlags, mask, NULL);
-    if (Effective) {
-        ACCESS_MASK m = Ace->AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE ? mask : SepMapGeneric(mask, C->Mapping);
-        st = SepAclAppend(B, Ace, keep | ExtraFlags, m, subst);
-        if (st != STATUS_SUCCESS)
-            return st;
-    }
-    if (Propagate)
-        st = SepAclAppend(B, Ace, keep | inheritBits | INHERIT_ONLY_ACE | ExtraFlags, mask, NULL);
-    return st;
+    if (sid == NULL)
+        return NULL;
+    if (SepSidIsCreatorOwner(sid))
+        return C->Owner;
+    if (SepSidIsCreatorGroup(sid))
+        return C->Group;
+    return NULL;
 }
 
 /*
  * SepComputeInheritedAcl - the ACEs a new object inherits from ParentAcl.
- * @remarks MS-DTYP 2.5.3.4.4: a container child takes CONTAINER_INHERIT ACEs as effective
- * and, unless NO_PROPAGATE_INHERIT, keeps them inheritable; it takes OBJECT_INHERIT-only
- * ACEs as inherit-only templates (none with NO_PROPAGATE_INHERIT). A non-container child
- * takes OBJECT_INHERIT ACEs as effective, without inheritance flags. Every inherited ACE
- * carries INHERITED_ACE. The parent's inherit-only flag does not matter to the child.
+ * @remarks Windows (ReactOS kmtests SeInheritance.c, TestSeAssignSecurity, checked on
+ * Windows Server 2003; Wine security.c test_CreateDirectoryA): only ACEs with OI or CI are
+ * inherited; the parent's IO and ID flags do not matter. A file takes OI ACEs as one
+ * effective ACE (flags: SA/FA only, CREATOR OWNER/GROUP replaced, generic bits mapped and
+ * cut to GenericAll). A container takes a CI ACE with NP as that effective ACE; a CI ACE
+ * without NP as one ACE keeping its SID, mask and OI/CI when the effective copy would not
+ * differ, else as the effective copy followed by an IO|CI(|OI) template with the original
+ * SID and mask; an OI-only ACE without NP as one IO|OI template; an OI-only ACE with NP not
+ * at all. INHERITED_ACE is set only when C->MarkInherited (SEF_DACL_AUTO_INHERIT /
+ * SEF_SACL_AUTO_INHERIT): SeAssignSecurity without flags produces no ID flags.
  */
 NTSTATUS SepComputeInheritedAcl(PSEP_ACL_BUILDER B, PACL ParentAcl, const SEP_ASSIGN_CONTEXT *C,
                                 BOOLEAN IsDacl)
 {
     if (ParentAcl == NULL)
         return STATUS_SUCCESS;
+    UCHAR id = C->MarkInherited ? INHERITED_ACE : 0;
     PACE_HEADER ace = SepFirstAce(ParentAcl);
     for (ULONG i = 0; i < ParentAcl->AceCount; i++, ace = SepNextAce(ace)) {
         UCHAR f = ace->AceFlags;
-        if (!(f & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE)) || !SepAceBelongsTo(ace, IsDacl))
+        UCHAR audit = f & (SUCCESSFUL_ACCESS_ACE_FLAG | FAILED_ACCESS_ACE_FLAG | CRITICAL_ACE_FLAG);
+        UCHAR inherit = f & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE);
+        if (C->Trace)
+            SepAssignTraceAce(C, "parent", i, ace);
+        if (!SepAceBelongsTo(ace, IsDacl)) {
+            if (C->Trace)
+                SepTrace(C->Trace, ": skipped: not an ACE type of this ACL\n");
             continue;
+        }
+        if (inherit == 0) {
+            if (C->Trace)
+                SepTrace(C->Trace, ": skipped: not inheritable (no OI or CI)\n");
+            continue;
+        }
         BOOLEAN effective, propagate;
         if (C->IsDirectory) {
-            if (f & CONTAINER_INHERIT_ACE)
-                effective = TRUE;
-            else
-                effective = FALSE;
+            effective = (f & CONTAINER_INHERIT_ACE) != 0;
             propagate = !(f & NO_PROPAGATE_INHERIT_ACE);
         } else {
-            if (!(f & OBJECT_INHERIT_ACE))
-                continue;
-            effective = TRUE;
+            effective = (f & OBJECT_INHERIT_ACE) != 0;
             propagate = FALSE;
         }
-        if (!SepAceAppliesToType(ace, C->ObjectType))
+        if (effective && !SepAceAppliesToType(ace, C->ObjectType))
             effective = FALSE;
-        if (!effective && !propagate)
+        if (!effective && !propagate) {
+            if (C->Trace)
+                SepTrace(C->Trace, ": skipped: %s\n",
+                         (f & (C->IsDirectory ? CONTAINER_INHERIT_ACE : OBJECT_INHERIT_ACE))
+                             ? "its inherited object type is not this object's"
+                         : !C->IsDirectory ? "container-inherit only, and the new object is not a container"
+                                           : "object-inherit only with NO_PROPAGATE_INHERIT: "
+                                             "it reaches files in the parent only");
             continue;
-        NTSTATUS st = SepEmitAce(B, ace, C, effective, propagate, INHERITED_ACE);
-        if (st != STATUS_SUCCESS)
-            return st;
+        }
+        if (C->Trace)
+            SepTrace(C->Trace, "\n");
+        ACCESS_MASK mask = SepAceMask(ace), cut = 0;
+        BOOLEAN label = ace->AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE;
+        PSID subst = SepCreatorSubstitute(ace, C);
+        ACCESS_MASK mapped = label ? mask : SepAssignMapMask(mask, C, &cut);
+        BOOLEAN differs = subst != NULL || mapped != mask;
+        NTSTATUS st;
+        SIZE_T at = B->Used;
+        if (effective && propagate && !differs) {
+            /* One ACE serves this object and its children. */
+            st = SepAclAppend(B, ace, audit | inherit | id, mask, NULL);
+            if (st == STATUS_SUCCESS && C->Trace)
+                SepAssignTraceOut(C, B, at, "inherited as it is: effective here and inheritable (nothing to map or replace)");
+            if (st != STATUS_SUCCESS)
+                return st;
+            continue;
+        }
+        if (effective) {
+            st = SepAclAppend(B, ace, audit | id, mapped, subst);
+            if (st != STATUS_SUCCESS)
+                return st;
+            if (C->Trace) {
+                char why[256];
+                int n = snprintf(why, sizeof(why), "%s", propagate ? "split: the effective part" : "inherited as an effective ACE");
+                if (subst)
+                    n += snprintf(why + n, sizeof(why) - (size_t)n, "; %s replaced by the new %s",
+                                  SepSidIsCreatorOwner(SepAceSid(ace)) ? "CREATOR OWNER" : "CREATOR GROUP",
+                                  SepSidIsCreatorOwner(SepAceSid(ace)) ? "owner" : "group");
+                if (mapped != mask)
+                    n += snprintf(why + n, sizeof(why) - (size_t)n, "; generic bits mapped");
+                if (cut)
+                    snprintf(why + n, sizeof(why) - (size_t)n, "; cut to GenericAll (dropped 0x%08x)", (unsigned)cut);
+                SepAssignTraceOut(C, B, at, why);
+            }
+        }
+        if (propagate) {
+            UCHAR flags = audit | INHERIT_ONLY_ACE | id |
+                          (effective ? (UCHAR)(CONTAINER_INHERIT_ACE | (f & OBJECT_INHERIT_ACE)) : inherit);
+            at = B->Used;
+            st = SepAclAppend(B, ace, flags, mask, NULL);
+            if (st != STATUS_SUCCESS)
+                return st;
+            if (C->Trace)
+                SepAssignTraceOut(C, B, at, effective ? "split: the inherit-only template for children (original SID and mask)"
+                                                      : "inherit-only: object-inherit only, it applies to files created in this container");
+        }
     }
     return STATUS_SUCCESS;
 }
 
 /*
  * SepComputeCreatorAcl - the caller's explicit ACL as stored on the new object.
- * @remarks MS-DTYP 2.5.3.4.5: inherit-only ACEs are kept as they are; other ACEs are
- * effective (creator SIDs substituted, generic bits mapped), and on a container an
- * inheritable one is split into an effective copy and an inherit-only template when the
- * copy differs. With auto-inheritance, ACEs already marked INHERITED_ACE are dropped (they
- * are recomputed from the parent).
+ * @remarks Windows keeps explicit ACEs as given: same flags (OI/CI/NP/IO/ID even on a file),
+ * same SID (CREATOR OWNER / CREATOR GROUP are not replaced), no split; only the generic
+ * bits of an ACE without IO are mapped and cut to GenericAll (ReactOS kmtests
+ * SeInheritance.c, TestSeAssignSecurity "Different DACLs in parent and explicit
+ * descriptors"; Wine security.c test_CreateDirectoryA: an explicit OICI GENERIC_ALL ACE on
+ * a directory is stored as OICI 0x1f01ff). MS-DTYP 2.5.3.4.5 describes substitution and a
+ * split here; Windows does not do them (docs/assign.md). With DropInherited (merging with
+ * the parent under auto-inheritance), ACEs marked INHERITED_ACE are dropped.
  */
 NTSTATUS SepComputeCreatorAcl(PSEP_ACL_BUILDER B, PACL CreatorAcl, const SEP_ASSIGN_CONTEXT *C,
                               BOOLEAN IsDacl, BOOLEAN DropInherited)
@@ -201,17 +280,33 @@ NTSTATUS SepComputeCreatorAcl(PSEP_ACL_BUILDER B, PACL CreatorAcl, const SEP_ASS
     PACE_HEADER ace = SepFirstAce(CreatorAcl);
     for (ULONG i = 0; i < CreatorAcl->AceCount; i++, ace = SepNextAce(ace)) {
         UCHAR f = ace->AceFlags;
-        if (DropInherited && (f & INHERITED_ACE))
+        if (C->Trace)
+            SepAssignTraceAce(C, C->CreatorName, i, ace);
+        if (DropInherited && (f & INHERITED_ACE)) {
+            if (C->Trace)
+                SepTrace(C->Trace, ": dropped: marked inherited, recomputed from the parent\n");
             continue;
-        NTSTATUS st;
-        if (f & INHERIT_ONLY_ACE) {
-            st = SepAclAppend(B, ace, f, SepAceMask(ace), NULL);
-        } else {
-            BOOLEAN propagate = C->IsDirectory && (f & (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE));
-            st = SepEmitAce(B, ace, C, TRUE, propagate, f & INHERITED_ACE);
         }
+        if (C->Trace)
+            SepTrace(C->Trace, "\n");
+        ACCESS_MASK mask = SepAceMask(ace), cut = 0, out = mask;
+        if (!(f & INHERIT_ONLY_ACE) && ace->AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE)
+            out = SepAssignMapMask(mask, C, &cut);
+        SIZE_T at = B->Used;
+        NTSTATUS st = SepAclAppend(B, ace, f, out, NULL);
         if (st != STATUS_SUCCESS)
             return st;
+        if (C->Trace) {
+            char why[160];
+            int n = snprintf(why, sizeof(why), "%s", "kept as given (flags and SID unchanged)");
+            if (out != mask)
+                n += snprintf(why + n, sizeof(why) - (size_t)n, "; generic bits mapped");
+            else if ((f & INHERIT_ONLY_ACE) && (mask & SEP_GENERIC_BITS))
+                n += snprintf(why + n, sizeof(why) - (size_t)n, "; inherit-only: generic bits left for the children");
+            if (cut)
+                snprintf(why + n, sizeof(why) - (size_t)n, "; cut to GenericAll (dropped 0x%08x)", (unsigned)cut);
+            SepAssignTraceOut(C, B, at, why);
+        }
     }
     (void)IsDacl;
     return STATUS_SUCCESS;

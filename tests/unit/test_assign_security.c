@@ -29,11 +29,12 @@ static char *Assign(PCSTR Token, PCSTR Parent, PCSTR Explicit, BOOLEAN IsDir, UL
     return text;
 }
 
-/* MS-DTYP 2.5.3.4.4 (0x1 prints as CC in canonical SDDL): a file inherits OI ACEs as effective ACEs with CREATOR OWNER substituted. */
+/* MS-DTYP 2.5.3.4.4 (0x1 prints as CC in canonical SDDL): a file inherits OI ACEs as effective ACEs with CREATOR OWNER substituted.
+ * With SEF_DACL_AUTO_INHERIT, as a file system calls it, they carry ID (docs/assign.md). */
 static void test_assign_file_inherits_object_inherit_and_creator_owner(void **state)
 {
     char *s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;FA;;;CO)(A;CI;FR;;;WD)(A;OI;0x1;;;AU)",
-                     NULL, FALSE, 0, STATUS_SUCCESS);
+                     NULL, FALSE, SEF_DACL_AUTO_INHERIT, STATUS_SUCCESS);
     assert_non_null(strstr(s, "(A;ID;FA;;;" U ")"));
     assert_non_null(strstr(s, "(A;ID;CC;;;AU)"));
     assert_null(strstr(s, ";;;WD)")); /* CI-only ACE not inherited by a file */
@@ -44,7 +45,7 @@ static void test_assign_file_inherits_object_inherit_and_creator_owner(void **st
 static void test_assign_directory_splits_creator_owner(void **state)
 {
     char *s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;GA;;;CO)(A;OICINP;FR;;;WD)(A;OI;0x1;;;AU)",
-                     NULL, TRUE, 0, STATUS_SUCCESS);
+                     NULL, TRUE, SEF_DACL_AUTO_INHERIT, STATUS_SUCCESS);
     assert_non_null(strstr(s, "(A;ID;FA;;;" U ")"));
     assert_non_null(strstr(s, "(A;OICIIOID;GA;;;CO)"));
     assert_non_null(strstr(s, "(A;ID;FR;;;WD)"));    /* no-propagate: effective only */
@@ -73,7 +74,7 @@ static void test_assign_explicit_owner_checked(void **state)
     NtsecFree(s);
 }
 
-/* Explicit DACL wins; with SEF_DACL_AUTO_INHERIT the parent's ACEs follow it. */
+/* Explicit DACL wins; with SEF_DACL_AUTO_INHERIT and AR in the creator's descriptor the parent's ACEs follow it. */
 static void test_assign_explicit_dacl_and_auto_inherit(void **state)
 {
     char *s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;FR;;;AU)", "D:(A;;FA;;;WD)",
@@ -81,7 +82,15 @@ static void test_assign_explicit_dacl_and_auto_inherit(void **state)
     assert_non_null(strstr(s, "D:(A;;FA;;;WD)"));
     assert_null(strstr(s, "AU)"));
     NtsecFree(s);
+    /* The merge needs the creator's SE_DACL_AUTO_INHERIT_REQ (AR) as well (Wine security.c
+     * test_CreateDirectoryA: an explicit DACL without it in an inheriting directory gets no
+     * inherited ACE). */
     s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;FR;;;AU)", "D:(A;;FA;;;WD)",
+               FALSE, SEF_DACL_AUTO_INHERIT, STATUS_SUCCESS);
+    assert_non_null(strstr(s, "D:(A;;FA;;;WD)"));
+    assert_null(strstr(s, "AU)"));
+    NtsecFree(s);
+    s = Assign("user=" U " groups=WD integrity=medium", "O:BAG:BAD:(A;OICI;FR;;;AU)", "D:AR(A;;FA;;;WD)",
                FALSE, SEF_DACL_AUTO_INHERIT, STATUS_SUCCESS);
     assert_non_null(strstr(s, "D:AI(A;;FA;;;WD)(A;ID;FR;;;AU)"));
     NtsecFree(s);
