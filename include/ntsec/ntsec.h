@@ -32,6 +32,13 @@ NTSEC_API NTSTATUS NtsecFormatToken(PACCESS_TOKEN Token, PSTR Buffer, SIZE_T Siz
 NTSEC_API NTSTATUS NtsecAdjustTokenPrivileges(PACCESS_TOKEN Token, BOOLEAN DisableAll,
                                               PTOKEN_PRIVILEGES NewState,
                                               PTOKEN_PRIVILEGES *PreviousState);
+/* NtAdjustPrivilegesToken's shape (caller's PreviousState buffer of BufferLength bytes;
+ * STATUS_BUFFER_TOO_SMALL with *ReturnLength set and the token unchanged when it is short).
+ * A privilege named twice in NewState: the first entry decides, STATUS_NOT_ALL_ASSIGNED. */
+NTSEC_API NTSTATUS NtsecAdjustTokenPrivilegesBuffer(PACCESS_TOKEN Token, BOOLEAN DisableAll,
+                                                    PTOKEN_PRIVILEGES NewState, ULONG BufferLength,
+                                                    PTOKEN_PRIVILEGES PreviousState,
+                                                    PULONG ReturnLength);
 NTSEC_API NTSTATUS NtsecDuplicateToken(PACCESS_TOKEN ExistingToken, TOKEN_TYPE TokenType,
                                        SECURITY_IMPERSONATION_LEVEL Level, BOOLEAN EffectiveOnly,
                                        PACCESS_TOKEN *NewToken);

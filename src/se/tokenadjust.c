@@ -1,6 +1,7 @@
 /*
- * tokenadjust.c - changing a token after creation: NtsecAdjustTokenPrivileges (the
- * NtAdjustPrivilegesToken model) and NtsecDuplicateToken (the NtDuplicateToken model).
+ * tokenadjust.c - changing a token after creation: NtsecAdjustTokenPrivileges and
+ * NtsecAdjustTokenPrivilegesBuffer (the NtAdjustPrivilegesToken model) and
+ * NtsecDuplicateToken (the NtDuplicateToken model).
  *
  * Changes happen under the token's exclusive lock, take a new ModifiedId and recompute the
  * privilege-derived TokenFlags (spec 1.1, 1.3), so a reader under the shared lock sees
@@ -12,31 +13,143 @@
 
 #define SEP_ADJUST_TAG 0x6a644150 /* 'PAdj' */
 
-/* Index of privilege Luid in Token, or -1. Caller holds the lock. */
-static LONG SepFindPrivilege(PTOKEN Token, LUID Luid)
+/*
+ * SepAdjustPrivileges - one pass of NtAdjustPrivilegesToken over Token's privileges. With
+ * Apply FALSE it only counts; with Apply TRUE it changes the token and, when Previous is not
+ * NULL, writes the state before the change of every privilege it changes into Previous
+ * (which must have room for the count a counting pass returned). Returns the number of
+ * privileges that change; *NotAll is set when a NewState entry matched nothing.
+ *
+ * Caller holds the token lock exclusively (Apply TRUE) or at least shared (Apply FALSE).
+ * No references are taken or released.
+ *
+ * @remarks Duplicates (issue 9 item 1). The loop runs over the token's privileges, not over
+ * NewState, and for each privilege only the FIRST NewState entry that names it decides its
+ * new state; a later entry naming the same privilege is not applied and, because fewer
+ * entries matched than NewState holds, the result is STATUS_NOT_ALL_ASSIGNED. Each token
+ * privilege therefore changes at most once, so the previous state never holds more entries
+ * than the token has privileges, and the counting pass gives its exact size. This is the
+ * shape of ReactOS' model of the kernel routine (ntoskrnl/se/tokenadj.c, SepAdjustPrivileges:
+ * outer loop over Token->Privileges, inner loop over NewState with "break" at the first
+ * match, STATUS_NOT_ALL_ASSIGNED when the matches are fewer than NewStateCount; and
+ * NtAdjustPrivilegesToken there runs it once to count, checks the caller's buffer
+ * (STATUS_BUFFER_TOO_SMALL) and runs it again to apply). Wine's wineserver
+ * (server/token.c, token_adjust_privileges) instead applies every entry in NewState order
+ * and records one previous entry per applied entry, bounded by the caller's buffer; we follow
+ * the kernel model, where a privilege is one slot of state, not a log of toggles.
+ */
+static ULONG SepAdjustPrivileges(PTOKEN Token, BOOLEAN DisableAll, PTOKEN_PRIVILEGES NewState,
+                                 BOOLEAN Apply, PTOKEN_PRIVILEGES Previous, PBOOLEAN NotAll)
 {
-    for (ULONG i = 0; i < Token->PrivilegeCount; i++)
-        if (SepLuidEqual(Token->Privileges[i].Luid, Luid))
-            return (LONG)i;
-    return -1;
+    ULONG changes = 0, matched = 0;
+    for (ULONG i = 0; i < Token->PrivilegeCount; i++) {
+        PLUID_AND_ATTRIBUTES p = &Token->Privileges[i];
+        ULONG after;
+        if (DisableAll) {
+            after = p->Attributes & ~SE_PRIVILEGE_ENABLED;
+        } else {
+            ULONG k = 0;
+            while (k < NewState->PrivilegeCount && !SepLuidEqual(NewState->Privileges[k].Luid, p->Luid))
+                k++;
+            if (k == NewState->PrivilegeCount)
+                continue;
+            matched++;
+            /* SE_PRIVILEGE_ENABLED and SE_PRIVILEGE_REMOVED come from the request; the other
+             * attributes (ENABLED_BY_DEFAULT, USED_FOR_ACCESS) stay as they are. */
+            after = (p->Attributes & ~SE_PRIVILEGE_ENABLED) |
+                    (NewState->Privileges[k].Attributes & (SE_PRIVILEGE_ENABLED | SE_PRIVILEGE_REMOVED));
+        }
+        if (after == p->Attributes)
+            continue;
+        if (Apply) {
+            if (Previous != NULL)
+                Previous->Privileges[changes] = *p;
+            if (after & SE_PRIVILEGE_REMOVED) {
+                memmove(p, p + 1, (Token->PrivilegeCount - i - 1) * sizeof(*p));
+                Token->PrivilegeCount--;
+                i--; /* the next privilege moved into slot i */
+            } else {
+                p->Attributes = after;
+            }
+        }
+        changes++;
+    }
+    if (Apply && Previous != NULL)
+        Previous->PrivilegeCount = changes;
+    *NotAll = !DisableAll && matched < NewState->PrivilegeCount;
+    return changes;
 }
 
 /*
- * NtsecAdjustTokenPrivileges - enables, disables or removes privileges of Token.
+ * NtsecAdjustTokenPrivilegesBuffer - NtAdjustPrivilegesToken with a token pointer for the
+ * handle: enables, disables or removes privileges of Token and, when PreviousState is not
+ * NULL, writes the prior state of the privileges that changed into the caller's buffer of
+ * BufferLength bytes.
+ *
+ * References: none taken or released (Token is borrowed).
+ *
+ * @remarks NtAdjustPrivilegesToken semantics (rules in SepAdjustPrivileges above):
+ * DisableAll clears SE_PRIVILEGE_ENABLED on every privilege and ignores NewState. Otherwise
+ * each privilege named by NewState is enabled (SE_PRIVILEGE_ENABLED), removed for good
+ * (SE_PRIVILEGE_REMOVED) or disabled (neither); SE_PRIVILEGE_ENABLED_BY_DEFAULT is never
+ * changed; an entry for a privilege the token does not hold, or repeating one an earlier
+ * entry named, is not applied and the result is STATUS_NOT_ALL_ASSIGNED (a success code:
+ * the others were applied). When PreviousState is not NULL, *ReturnLength (required then)
+ * receives the size the previous state needs, FIELD_OFFSET(TOKEN_PRIVILEGES,
+ * Privileges[changes]); if BufferLength is smaller the call returns STATUS_BUFFER_TOO_SMALL
+ * and the token is unchanged (ReactOS NtAdjustPrivilegesToken: count pass, length check,
+ * apply pass). When PreviousState is NULL, BufferLength and ReturnLength are ignored and
+ * *ReturnLength is not written (Wine's advapi32 test_AdjustTokenPrivileges, which passes on
+ * Windows: the length stays 0xdeadbeef). Any change takes a new ModifiedId and updates
+ * TOKEN_HAS_*_PRIVILEGE (spec 1.1). Returns STATUS_INVALID_PARAMETER (NewState NULL without
+ * DisableAll, or PreviousState without ReturnLength) or STATUS_OBJECT_TYPE_MISMATCH (not a
+ * token, spec 5-D24), with the token unchanged.
+ */
+NTSTATUS NtsecAdjustTokenPrivilegesBuffer(PACCESS_TOKEN Token, BOOLEAN DisableAll,
+                                          PTOKEN_PRIVILEGES NewState, ULONG BufferLength,
+                                          PTOKEN_PRIVILEGES PreviousState, PULONG ReturnLength)
+{
+    if (!DisableAll && NewState == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (PreviousState != NULL && ReturnLength == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!SepIsToken(Token, "NtsecAdjustTokenPrivilegesBuffer"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = Token;
+    BOOLEAN notAll = FALSE;
+
+    SepAcquireTokenLockExclusive(token);
+    ULONG changes = SepAdjustPrivileges(token, DisableAll, NewState, FALSE, NULL, &notAll);
+    if (PreviousState != NULL) {
+        ULONG required = (ULONG)(offsetof(TOKEN_PRIVILEGES, Privileges) + changes * sizeof(LUID_AND_ATTRIBUTES));
+        *ReturnLength = required;
+        if (BufferLength < required) {
+            SepReleaseTokenLock(token);
+            return STATUS_BUFFER_TOO_SMALL;
+        }
+    }
+    if (SepAdjustPrivileges(token, DisableAll, NewState, TRUE, PreviousState, &notAll) != 0) {
+        token->ModifiedId = SepAllocateLuid();
+        SepUpdateTokenFlags(token);
+    }
+    SepReleaseTokenLock(token);
+    return notAll ? STATUS_NOT_ALL_ASSIGNED : STATUS_SUCCESS;
+}
+
+/*
+ * NtsecAdjustTokenPrivileges - NtsecAdjustTokenPrivilegesBuffer with the previous state in a
+ * block the library allocates.
  *
  * References: none taken or released. *PreviousState (optional) receives one pool block
  * (a TOKEN_PRIVILEGES) the caller frees with NtsecFree, listing the privileges that changed
- * with their attributes before the change.
+ * with their attributes before the change (PrivilegeCount 0 when nothing changed).
  *
- * @remarks NtAdjustPrivilegesToken semantics: DisableAll clears SE_PRIVILEGE_ENABLED on
- * every privilege and ignores NewState. Otherwise for each NewState entry:
- * SE_PRIVILEGE_REMOVED deletes the privilege from the token for good, SE_PRIVILEGE_ENABLED
- * enables it, anything else (0) disables it; SE_PRIVILEGE_ENABLED_BY_DEFAULT is never
- * changed. A privilege the token does not hold is skipped and the result is
- * STATUS_NOT_ALL_ASSIGNED (a success code: the others were applied). Any change takes a
- * new ModifiedId and updates TOKEN_HAS_*_PRIVILEGE (spec 1.1). Returns
- * STATUS_INVALID_PARAMETER (NewState NULL without DisableAll), STATUS_OBJECT_TYPE_MISMATCH
- * (not a token, spec 5-D24) or STATUS_NO_MEMORY, with the token unchanged.
+ * @remarks Same rules and statuses as NtsecAdjustTokenPrivilegesBuffer (a repeated
+ * privilege in NewState: the first entry decides, STATUS_NOT_ALL_ASSIGNED). The block is
+ * sized by a counting pass under the same exclusive lock as the change, so it holds exactly
+ * what is written (issue 9 item 1: it used to be sized for the token's privilege count while
+ * every repeated entry appended one more). Allocation failure is STATUS_NO_MEMORY with the
+ * token unchanged.
  */
 NTSTATUS NtsecAdjustTokenPrivileges(PACCESS_TOKEN Token, BOOLEAN DisableAll, PTOKEN_PRIVILEGES NewState,
                                     PTOKEN_PRIVILEGES *PreviousState)
@@ -48,14 +161,15 @@ NTSTATUS NtsecAdjustTokenPrivileges(PACCESS_TOKEN Token, BOOLEAN DisableAll, PTO
     if (!SepIsToken(Token, "NtsecAdjustTokenPrivileges"))
         return STATUS_OBJECT_TYPE_MISMATCH;
     PTOKEN token = Token;
+    BOOLEAN notAll = FALSE;
 
     SepAcquireTokenLockExclusive(token);
     PTOKEN_PRIVILEGES previous = NULL;
     if (PreviousState != NULL) {
-        ULONG max = token->PrivilegeCount;
+        ULONG changes = SepAdjustPrivileges(token, DisableAll, NewState, FALSE, NULL, &notAll);
         previous = ExAllocatePoolWithTag(PagedPool,
                                          offsetof(TOKEN_PRIVILEGES, Privileges) +
-                                             (max ? max : 1) * sizeof(LUID_AND_ATTRIBUTES),
+                                             (changes ? changes : 1) * sizeof(LUID_AND_ATTRIBUTES),
                                          SEP_ADJUST_TAG);
         if (previous == NULL) {
             SepReleaseTokenLock(token);
@@ -63,47 +177,7 @@ NTSTATUS NtsecAdjustTokenPrivileges(PACCESS_TOKEN Token, BOOLEAN DisableAll, PTO
         }
         previous->PrivilegeCount = 0;
     }
-
-    BOOLEAN changed = FALSE, notAll = FALSE;
-    if (DisableAll) {
-        for (ULONG i = 0; i < token->PrivilegeCount; i++) {
-            PLUID_AND_ATTRIBUTES p = &token->Privileges[i];
-            if (!(p->Attributes & SE_PRIVILEGE_ENABLED))
-                continue;
-            if (previous)
-                previous->Privileges[previous->PrivilegeCount++] = *p;
-            p->Attributes &= ~SE_PRIVILEGE_ENABLED;
-            changed = TRUE;
-        }
-    } else {
-        for (ULONG k = 0; k < NewState->PrivilegeCount; k++) {
-            LONG i = SepFindPrivilege(token, NewState->Privileges[k].Luid);
-            if (i < 0) {
-                notAll = TRUE;
-                continue;
-            }
-            PLUID_AND_ATTRIBUTES p = &token->Privileges[i];
-            ULONG want = NewState->Privileges[k].Attributes;
-            ULONG before = p->Attributes;
-            if (want & SE_PRIVILEGE_REMOVED) {
-                if (previous)
-                    previous->Privileges[previous->PrivilegeCount++] = *p;
-                memmove(p, p + 1, (token->PrivilegeCount - (ULONG)i - 1) * sizeof(*p));
-                token->PrivilegeCount--;
-                changed = TRUE;
-                continue;
-            }
-            ULONG after = (want & SE_PRIVILEGE_ENABLED) ? (before | SE_PRIVILEGE_ENABLED)
-                                                         : (before & ~SE_PRIVILEGE_ENABLED);
-            if (after == before)
-                continue;
-            if (previous)
-                previous->Privileges[previous->PrivilegeCount++] = *p;
-            p->Attributes = after;
-            changed = TRUE;
-        }
-    }
-    if (changed) {
+    if (SepAdjustPrivileges(token, DisableAll, NewState, TRUE, previous, &notAll) != 0) {
         token->ModifiedId = SepAllocateLuid();
         SepUpdateTokenFlags(token);
     }
