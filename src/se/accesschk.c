@@ -419,8 +419,11 @@ NTSTATUS SepExplicitTokenGate(PACCESS_TOKEN Token, PCSTR Routine)
 /*
  * SepExplicitCheck - NtAccessCheck semantics: the routine's own status says whether the
  * check could be made (gate, bad descriptor, unmapped generic bits); *AccessStatus says
- * whether access was granted. Generic bits in DesiredAccess are STATUS_GENERIC_NOT_MAPPED
- * (Wine test_AccessCheck: ERROR_GENERIC_NOT_MAPPED). No references change.
+ * whether access was granted. In order: the token gate, generic bits in DesiredAccess
+ * (STATUS_GENERIC_NOT_MAPPED), a malformed descriptor or one without owner or group
+ * (STATUS_INVALID_SECURITY_DESCR) (Wine test_AccessCheck: ERROR_GENERIC_NOT_MAPPED,
+ * ERROR_INVALID_SECURITY_DESCR). When the call fails, *GrantedAccess and *AccessStatus are
+ * left as they were (Wine test_AccessCheck). No references change.
  */
 NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
                           PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
@@ -430,8 +433,8 @@ NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_M
         *Privileges = NULL;
     if (GrantedAccess == NULL || AccessStatus == NULL || Mapping == NULL || Sd == NULL)
         return STATUS_INVALID_PARAMETER;
-    *GrantedAccess = 0;
-    *AccessStatus = STATUS_ACCESS_DENIED;
+    /* *GrantedAccess and *AccessStatus are written only when the check is made (Wine
+     * test_AccessCheck: "Access and/or AccessStatus were changed!" on every call failure). */
     NTSTATUS status = SepExplicitTokenGate(Token, "NtsecAccessCheckToken");
     if (status != STATUS_SUCCESS) {
         if (Trace)
@@ -446,6 +449,18 @@ NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_M
         if (Trace)
             SepTrace(Trace, "result: generic bits in the desired access: STATUS_GENERIC_NOT_MAPPED\n");
         return STATUS_GENERIC_NOT_MAPPED;
+    }
+    /* A descriptor without owner or group is refused (Wine test_AccessCheck "SD without
+     * owner/group": ERROR_INVALID_SECURITY_DESCR). */
+    SEP_SD_VIEW view;
+    status = SepCaptureSdView(Sd, &view);
+    if (status != STATUS_SUCCESS)
+        return status;
+    if (view.Owner == NULL || view.Group == NULL) {
+        if (Trace)
+            SepTrace(Trace, "result: the descriptor has no %s: STATUS_INVALID_SECURITY_DESCR\n",
+                     view.Owner == NULL ? "owner" : "group");
+        return STATUS_INVALID_SECURITY_DESCR;
     }
     SEP_ACCESS_RESULT result;
     status = SepCheckWithToken(Sd, Token, FALSE, DesiredAccess, 0, Mapping, Trace, &result);
