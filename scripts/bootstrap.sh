@@ -2,7 +2,7 @@
 # Installs the Debian packages ntsec needs (when run as root) and builds build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind"
+PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind libmicrohttpd-dev libxml2-dev"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -13,4 +13,4 @@ if [ -n "$missing" ]; then
 fi
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build >/dev/null
-echo "bootstrap: built build/libntsec.a, build/libntsec.so, build/ntsec"
+echo "bootstrap: built build/libntsec.a, build/libntsec.so, build/ntsec, build/ntsec-fsd"

@@ -1,0 +1,111 @@
+/*
+ * auth_local.c - who a connection is. Unix socket: package ntsec-local authenticates the
+ * peer from the kernel's record of its credentials (SO_PEERCRED/SO_PEERGROUPS, nothing the
+ * client sends). TCP: the guest token when --guest was given, otherwise nobody (HTTP
+ * Negotiate is not implemented yet: such connections get 401). The context is captured
+ * once per connection (static tracking) and impersonated for every request on it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "fsd.h"
+
+static PACCESS_TOKEN FsdpGuestToken; /* one reference, held for the process's life */
+
+/* FsdPrepareGuest - parses the guest token text once. Keeps the token's reference. */
+NTSTATUS FsdPrepareGuest(PCSTR Text)
+{
+    return NtsecCreateTokenFromText(Text, &FsdpGuestToken);
+}
+
+/* The token's user SID as text into Buf. */
+static VOID FsdpUserText(PACCESS_TOKEN Token, char *Buf, size_t Size)
+{
+    PTOKEN_USER user = NULL;
+    PSTR sddl = NULL;
+    snprintf(Buf, Size, "?");
+    if (!NT_SUCCESS(SeQueryInformationToken(Token, TokenUser, (PVOID *)&user)))
+        return;
+    /* An SD with only an owner prints the SID as SDDL "O:<sid>". */
+    SECURITY_DESCRIPTOR sd;
+    RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
+    RtlSetOwnerSecurityDescriptor(&sd, user->User.Sid, FALSE);
+    if (NT_SUCCESS(NtsecSecurityDescriptorToSddl(&sd, OWNER_SECURITY_INFORMATION, &sddl))) {
+        snprintf(Buf, Size, "%s", sddl + (strncmp(sddl, "O:", 2) == 0 ? 2 : 0));
+        NtsecFree(sddl);
+    }
+    ExFreePool(user);
+}
+
+/*
+ * FsdAuthenticateConnection - makes Conn's context. On success Conn owns: the ksec context
+ * (one token reference), a second token reference (QuerySecurityContextToken) and the
+ * subject context captured while impersonating (its own references). All are released by
+ * FsdReleaseConnection.
+ */
+VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp)
+{
+    NTSTATUS st;
+    memset(Conn, 0, sizeof *Conn);
+    Conn->Tcp = Tcp;
+    Conn->PeerUid = -1;
+    if (!Tcp) {
+        struct ucred cred;
+        socklen_t len = sizeof cred;
+        if (getsockopt(Fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+            Conn->PeerUid = cred.uid;
+        st = NtsecAcceptLocalPeer(Fd, SecurityImpersonation, &Conn->Context);
+    } else if (FsdpGuestToken != NULL) {
+        st = NtsecCreateSecurityContextForToken(FsdpGuestToken, SecurityImpersonation, 0,
+                                                &Conn->Context);
+    } else {
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "no credentials (Negotiate not implemented)");
+        return;
+    }
+    if (!NT_SUCCESS(st)) {
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "accept 0x%08X", (unsigned)st);
+        return;
+    }
+    if (QuerySecurityContextToken(&Conn->Context, &Conn->Token) != SEC_E_OK) {
+        DeleteSecurityContext(&Conn->Context);
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "no token");
+        return;
+    }
+    /* Capture the subject once, as the client sees it (static tracking). */
+    if (ImpersonateSecurityContext(&Conn->Context) != SEC_E_OK) {
+        ObDereferenceObject(Conn->Token);
+        DeleteSecurityContext(&Conn->Context);
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "cannot impersonate");
+        return;
+    }
+    SeCaptureSubjectContext(&Conn->Subject);
+    RevertSecurityContext(&Conn->Context);
+    Conn->SubjectCaptured = TRUE;
+    FsdpUserText(Conn->Token, Conn->Identity, sizeof Conn->Identity);
+    Conn->Authenticated = TRUE;
+}
+
+/* FsdReleaseConnection - releases everything FsdAuthenticateConnection took. */
+VOID FsdReleaseConnection(FSD_CONN *Conn)
+{
+    if (!Conn->Authenticated)
+        return;
+    if (Conn->SubjectCaptured)
+        SeReleaseSubjectContext(&Conn->Subject);
+    ObDereferenceObject(Conn->Token);
+    DeleteSecurityContext(&Conn->Context);
+    Conn->Authenticated = FALSE;
+}
+
+/* FsdBecomeClient - the calling thread impersonates the connection's client (the host
+ * backend switches its Linux credentials, verified). No reference is kept by the caller. */
+BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
+{
+    return Conn->Authenticated && ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK;
+}
+
+/* FsdBecomeServer - back to the server's own identity. */
+VOID FsdBecomeServer(FSD_CONN *Conn)
+{
+    RevertSecurityContext(&Conn->Context);
+}

@@ -1,0 +1,206 @@
+/*
+ * fsd.h - ntsec-fsd, the WebDAV file server that serves each client under its own
+ * credentials: shared types and the routines each file of tools/ntsec-fsd provides.
+ *
+ * Files: main.c (command line, daemons, signals), auth_local.c (who a connection is:
+ * ntsec-local peer credentials, guest token), http.c (libmicrohttpd glue, dispatch, log),
+ * path.c (URL -> path beneath the root, openat2), ntacl.c (NT descriptors in xattrs and the
+ * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), ops_copy.c (COPY/MOVE),
+ * props.c (PROPFIND/PROPPATCH, dead properties), locks.c (LOCK/UNLOCK, If header),
+ * xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
+ * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
+ */
+#ifndef NTSEC_FSD_H
+#define NTSEC_FSD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <microhttpd.h>
+#include "ntifs.h"
+#include "ntsec.h"
+#include "sspi.h"
+#include "se/rights.h"
+
+#define FSD_MAX_BODY       (1024 * 1024)   /* XML request bodies */
+#define FSD_MAX_PATH       4096
+#define FSD_MAX_DEPTH_ENTRIES 2000         /* PROPFIND Depth: infinity limit */
+#define FSD_TEMP_PREFIX    ".ntsec-fsd-put."
+#define FSD_SD_XATTR       "trusted.ntsec.sd"
+#define FSD_PROP_XATTR_PREFIX "user.ntsec.dav."
+
+/* Which layer refused a request (logged). */
+#define FSD_LAYER_NONE  "-"
+#define FSD_LAYER_AUTH  "auth"
+#define FSD_LAYER_PATH  "path"
+#define FSD_LAYER_NT    "nt"
+#define FSD_LAYER_LINUX "linux"
+#define FSD_LAYER_LOCK  "lock"
+#define FSD_LAYER_HTTP  "http"
+#define FSD_LAYER_QUOTA "quota"
+
+typedef struct _FSD_CONFIG {
+    const char *Root;
+    const char *Socket;
+    const char *Listen;        /* 127.0.0.1:PORT */
+    const char *Guest;         /* token text, or NULL */
+    const char *Keytab;
+    const char *AuditLog;      /* NULL: none */
+    unsigned long long QuotaBytes; /* per-user bytes written through PUT; 0: none */
+    int RootFd;
+} FSD_CONFIG;
+
+extern FSD_CONFIG FsdConfig;
+
+/* One connection: the client's context, captured once when it connected (static tracking). */
+typedef struct _FSD_CONN {
+    BOOLEAN Authenticated;
+    BOOLEAN Tcp;
+    CtxtHandle Context;                 /* ksec context: owns the token reference */
+    PACCESS_TOKEN Token;                /* from QuerySecurityContextToken: one reference */
+    SECURITY_SUBJECT_CONTEXT Subject;   /* captured while impersonating, once */
+    BOOLEAN SubjectCaptured;
+    char Identity[128];                 /* user SID text */
+    long PeerUid;                       /* -1 over TCP */
+    char AuthError[64];
+} FSD_CONN;
+
+/* One request. */
+typedef struct _FSD_REQ {
+    FSD_CONN *Conn;
+    struct MHD_Connection *Mhd;
+    const char *Method;
+    char *Url;                 /* raw URL as received */
+    char *Path;                /* decoded, "" = root, "a/b" (no leading or trailing slash) */
+    BOOLEAN TrailingSlash;
+    int PathStatus;            /* 0 or the HTTP status refusing the URL */
+    char *Body;
+    size_t BodyLen, BodyCap;
+    BOOLEAN BodyTooBig;
+    BOOLEAN Responded;
+    /* PUT in progress */
+    int PutDirFd;
+    int PutFd;
+    char PutTemp[64];
+    char *PutName;
+    BOOLEAN PutExisted;
+    BOOLEAN PutFailed;
+    unsigned long long PutBytes;
+    PSECURITY_DESCRIPTOR PutParentSd;
+    /* log */
+    struct timespec Start;
+    int Status;
+    const char *Layer;
+    char Note[256];
+} FSD_REQ;
+
+/* ---- auth_local.c ---- */
+/* Fills Conn from the connection's socket (Unix: ntsec-local; TCP: guest token or none). */
+VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp);
+VOID FsdReleaseConnection(FSD_CONN *Conn);
+/* The guest token (prepared at start from --guest text). */
+NTSTATUS FsdPrepareGuest(PCSTR Text);
+/* Switch the calling thread to the client / back. FALSE: could not impersonate. */
+BOOLEAN FsdBecomeClient(FSD_CONN *Conn);
+VOID FsdBecomeServer(FSD_CONN *Conn);
+
+/* ---- path.c ---- */
+/* Decodes and validates a URL path: 0 or the HTTP status (400, 414). *Out: malloc'd. */
+int FsdDecodePath(const char *Url, char **Out, BOOLEAN *TrailingSlash);
+/* Destination header -> path (0, or status: 400, 502 for another server). */
+int FsdDestinationPath(FSD_REQ *Req, const char *Dest, char **Out);
+/* openat2 beneath the root; flags O_PATH etc. Returns fd or -errno. */
+int FsdOpen(const char *Path, int Flags, mode_t Mode);
+int FsdOpenAt(int DirFd, const char *Path, int Flags, mode_t Mode);
+/* Splits "a/b/c" into parent "a/b" and name "c" (both malloc'd); root has no parent. */
+int FsdSplit(const char *Path, char **Parent, char **Name);
+int FsdErrnoStatus(int Err);
+/* Percent-encodes Path for an href ("/a%20b/"). */
+char *FsdHref(const char *Path, BOOLEAN Collection);
+
+/* ---- ntacl.c ---- */
+/* The descriptor of an object (O_PATH fd): stored one, else derived from owner and mode.
+ * *Stored says which. Free with NtsecFree. */
+NTSTATUS FsdGetSd(int Fd, PSECURITY_DESCRIPTOR *Sd, PULONG Length, BOOLEAN *Stored);
+NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length);
+/* SeAccessCheck for the connection's subject. TRUE: granted. On denial fills Req's note
+ * and (if Explain) the explanation text (malloc'd, or NULL). */
+BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, char **Explain);
+BOOLEAN FsdCheckSd(FSD_REQ *Req, PSECURITY_DESCRIPTOR Sd, ACCESS_MASK Desired);
+/* Writes the descriptor of a new object (SeAssignSecurityEx from the parent's stored one)
+ * on a system worker. Nothing is written when the parent has none. */
+NTSTATUS FsdInheritSd(FSD_REQ *Req, int ParentFd, int NewFd, BOOLEAN IsDir);
+/* Writes Sd to the object (worker thread). */
+NTSTATUS FsdWriteSd(int Fd, PSECURITY_DESCRIPTOR Sd, ULONG Length);
+/* Refusal with the explain trace (403 body). */
+int FsdDenyNt(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What);
+
+/* ---- http.c ---- */
+int FsdRespond(FSD_REQ *Req, unsigned Status, const char *Layer, const char *ContentType,
+               const char *Body, size_t Length);
+int FsdRespondResponse(FSD_REQ *Req, unsigned Status, struct MHD_Response *Resp);
+int FsdRespondError(FSD_REQ *Req, unsigned Status, const char *Layer, const char *Text);
+const char *FsdHeader(FSD_REQ *Req, const char *Name);
+/* Depth header: 0, 1, or -1 (infinity); Default when absent; -2 invalid. */
+int FsdDepth(FSD_REQ *Req, int Default);
+
+/* ---- ops_file.c ---- */
+int FsdOptions(FSD_REQ *Req);
+int FsdGet(FSD_REQ *Req, BOOLEAN Head);
+int FsdPutBegin(FSD_REQ *Req);
+int FsdPutData(FSD_REQ *Req, const char *Data, size_t Size);
+int FsdPutEnd(FSD_REQ *Req);
+VOID FsdPutAbort(FSD_REQ *Req);
+int FsdDelete(FSD_REQ *Req);
+int FsdMkcol(FSD_REQ *Req);
+/* Removes Name in DirFd recursively as the current (impersonated) thread: 0 or errno. */
+int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name);
+void FsdEtag(const struct stat *St, char *Buf, size_t Size);
+/* Conditional headers: 0 to go on, else the status (304/412). */
+int FsdConditional(FSD_REQ *Req, const struct stat *St, BOOLEAN Exists, BOOLEAN Read);
+
+/* ---- ops_copy.c ---- */
+int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move);
+
+/* ---- props.c ---- */
+int FsdPropfind(FSD_REQ *Req);
+int FsdProppatch(FSD_REQ *Req);
+/* Copies the dead properties (user.ntsec.dav.*) from one fd to another. */
+VOID FsdCopyDeadProps(int From, int To);
+
+/* ---- locks.c ---- */
+int FsdLock(FSD_REQ *Req);
+int FsdUnlock(FSD_REQ *Req);
+/* Before modifying Path (Recursive: its subtree too; Parent: its parent's membership):
+ * evaluates the If header and the locks. 0 or the status (412, 423). */
+int FsdCheckLocks(FSD_REQ *Req, const char *Path, BOOLEAN Recursive, BOOLEAN Membership);
+/* Evaluates only the If header for Path (0 or 412). */
+int FsdCheckIf(FSD_REQ *Req, const char *Path);
+/* Drops locks on Path and below (after DELETE/MOVE). */
+VOID FsdLocksRemoved(const char *Path);
+/* Appends DAV:lockdiscovery content for Path to the node. */
+struct _xmlNode;
+struct _xmlNs;
+VOID FsdLockDiscovery(const char *Path, struct _xmlNode *Prop, struct _xmlNs *Dav);
+
+/* ---- xml.c ---- */
+struct _xmlDoc;
+/* Parses a request body: NULL and *Status 400 on any error, DTD or entity. */
+struct _xmlDoc *FsdXmlParse(const char *Body, size_t Length, int *Status);
+int FsdXmlIs(struct _xmlNode *Node, const char *Name); /* DAV: element named Name */
+int FsdRespondXml(FSD_REQ *Req, unsigned Status, struct _xmlDoc *Doc);
+
+/* ---- workers.c ---- */
+VOID FsdAudit(FSD_REQ *Req);
+/* Per-user quota: TRUE if Bytes more may be written by the connection's user. */
+BOOLEAN FsdQuotaCharge(FSD_REQ *Req, unsigned long long Bytes);
+/* Runs Routine(Context) on a system worker thread and waits for it. */
+VOID FsdRunOnWorker(PWORKER_THREAD_ROUTINE Routine, PVOID Context);
+NTSTATUS FsdOpenAudit(const char *Path);
+
+/* ---- cmd_acl.c ---- */
+int FsdAclCommand(int argc, char **argv);
+
+#endif /* NTSEC_FSD_H */

@@ -1,0 +1,217 @@
+/*
+ * ntacl.c - the NT layer: a self-relative security descriptor per file in the extended
+ * attribute "trusted.ntsec.sd" (value: the descriptor exactly as MS-DTYP 2.4.6 lays it out,
+ * nothing else; only a process with CAP_SYS_ADMIN can read or write the trusted namespace,
+ * so clients cannot touch it through any path but this server). Files without one get a
+ * descriptor derived from their owner and mode (FsdDeriveSd, docs/fsd.md).
+ *
+ * Reads happen on the request thread before it impersonates (the server reading its own
+ * metadata, as a file system reads an object's descriptor in kernel mode); writes happen
+ * only on a system worker thread (ExQueueWorkItem, workers.c), never on a thread raised
+ * from the client.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include "fsd.h"
+
+#define FSD_SD_MAX 65536
+
+static ACCESS_MASK FsdpRights(unsigned Bits, BOOLEAN Dir)
+{
+    ACCESS_MASK m = 0;
+    if (Bits & 4)
+        m |= FILE_GENERIC_READ;                       /* FILE_LIST_DIRECTORY for a directory */
+    if (Bits & 2)
+        m |= FILE_GENERIC_WRITE | (Dir ? FILE_DELETE_CHILD : 0);
+    if (Bits & 1)
+        m |= FILE_GENERIC_EXECUTE;                    /* FILE_TRAVERSE for a directory */
+    return m;
+}
+
+/*
+ * FsdDeriveSd - the descriptor of a file that has none: owner S-1-22-1-uid, group
+ * S-1-22-2-gid; the owner may always read the descriptor, change it (WRITE_DAC,
+ * WRITE_OWNER: Linux lets the owner chmod/chown), delete the file and set its attributes;
+ * the rwx bits of user, group and other give (not inheritable):
+ * r -> FILE_GENERIC_READ, w -> FILE_GENERIC_WRITE (+ FILE_DELETE_CHILD on a directory),
+ * x -> FILE_GENERIC_EXECUTE; everyone may read attributes; SYSTEM and Administrators get
+ * FILE_ALL_ACCESS. *Sd is freed with NtsecFree.
+ */
+NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length)
+{
+    char sddl[512];
+    BOOLEAN dir = S_ISDIR(St->st_mode);
+    ACCESS_MASK owner = FsdpRights((St->st_mode >> 6) & 7, dir) | READ_CONTROL | WRITE_DAC |
+                        WRITE_OWNER | DELETE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
+    ACCESS_MASK group = FsdpRights((St->st_mode >> 3) & 7, dir) | FILE_READ_ATTRIBUTES;
+    ACCESS_MASK other = FsdpRights(St->st_mode & 7, dir) | FILE_READ_ATTRIBUTES;
+    snprintf(sddl, sizeof sddl,
+             "O:S-1-22-1-%luG:S-1-22-2-%luD:(A;;0x%x;;;S-1-22-1-%lu)(A;;0x%x;;;S-1-22-2-%lu)"
+             "(A;;0x%x;;;WD)(A;;FA;;;SY)(A;;FA;;;BA)",
+             (unsigned long)St->st_uid, (unsigned long)St->st_gid, (unsigned)owner,
+             (unsigned long)St->st_uid, (unsigned)group, (unsigned long)St->st_gid, (unsigned)other);
+    return NtsecSddlToSecurityDescriptor(sddl, Sd, Length);
+}
+
+/* FsdGetSd - the stored descriptor of the O_PATH fd, or the derived one. */
+NTSTATUS FsdGetSd(int Fd, PSECURITY_DESCRIPTOR *Sd, PULONG Length, BOOLEAN *Stored)
+{
+    char proc[64];
+    struct stat st;
+    *Sd = NULL;
+    *Stored = FALSE;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", Fd);
+    unsigned char *buf = malloc(FSD_SD_MAX);
+    if (buf == NULL)
+        return STATUS_NO_MEMORY;
+    ssize_t n = getxattr(proc, FSD_SD_XATTR, buf, FSD_SD_MAX);
+    if (n > 0) {
+        if (!RtlValidRelativeSecurityDescriptor(buf, (ULONG)n, 0)) {
+            free(buf);
+            return STATUS_INVALID_SECURITY_DESCR;   /* fail closed: a damaged descriptor denies */
+        }
+        /* Hand back memory NtsecFree can release: a copy through SDDL would lose nothing
+         * but costs; instead reuse the SDDL round trip only for derived ones. */
+        PSTR text = NULL;
+        NTSTATUS st = NtsecSecurityDescriptorToSddl(buf, OWNER_SECURITY_INFORMATION |
+                                                    GROUP_SECURITY_INFORMATION |
+                                                    DACL_SECURITY_INFORMATION |
+                                                    SACL_SECURITY_INFORMATION |
+                                                    LABEL_SECURITY_INFORMATION, &text);
+        free(buf);
+        if (!NT_SUCCESS(st))
+            return st;
+        st = NtsecSddlToSecurityDescriptor(text, Sd, Length);
+        NtsecFree(text);
+        *Stored = NT_SUCCESS(st);
+        return st;
+    }
+    free(buf);
+    if (n < 0 && errno != ENODATA && errno != ENOTSUP)
+        return STATUS_ACCESS_DENIED;
+    if (fstat(Fd, &st) != 0)
+        return STATUS_OBJECT_NAME_NOT_FOUND;
+    return FsdDeriveSd(&st, Sd, Length);
+}
+
+BOOLEAN FsdCheckSd(FSD_REQ *Req, PSECURITY_DESCRIPTOR Sd, ACCESS_MASK Desired)
+{
+    ACCESS_MASK granted = 0;
+    NTSTATUS st = STATUS_ACCESS_DENIED;
+    PPRIVILEGE_SET privs = NULL;
+    BOOLEAN ok = SeAccessCheck(Sd, &Req->Conn->Subject, FALSE, Desired, 0, &privs,
+                               (PGENERIC_MAPPING)&SepFileMapping, UserMode, &granted, &st);
+    if (privs != NULL)
+        SeFreePrivileges(privs);
+    return ok && NT_SUCCESS(st);
+}
+
+BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, char **Explain)
+{
+    PSECURITY_DESCRIPTOR sd;
+    ULONG len;
+    BOOLEAN stored;
+    if (Explain)
+        *Explain = NULL;
+    if (!Req->Conn->Authenticated)
+        return FALSE;
+    if (!NT_SUCCESS(FsdGetSd(Fd, &sd, &len, &stored))) {
+        snprintf(Req->Note, sizeof Req->Note, "%s: unreadable descriptor", What);
+        return FALSE;
+    }
+    BOOLEAN ok = FsdCheckSd(Req, sd, Desired);
+    if (!ok) {
+        char rights[200];
+        SepRightsFormat(Desired, SepRightsFile, rights, sizeof rights);
+        snprintf(Req->Note, sizeof Req->Note, "%s needs %s", What, rights);
+        if (Explain) {
+            /* The whole trace names ACEs of the descriptor: only for a requester allowed to
+             * read it (READ_CONTROL). Others learn what was asked and what was missing. */
+            ACCESS_MASK granted = 0;
+            NTSTATUS ast = 0;
+            PSTR trace = NULL;
+            BOOLEAN mayRead = FsdCheckSd(Req, sd, READ_CONTROL);
+            NtsecAccessCheckExplain(sd, Req->Conn->Token, Desired, (PGENERIC_MAPPING)&SepFileMapping,
+                                    0, &granted, &ast, &trace);
+            char buf[4096];
+            char missing[200];
+            SepRightsFormat(Desired & ~granted, SepRightsFile, missing, sizeof missing);
+            int n = snprintf(buf, sizeof buf,
+                             "access denied by the NT layer: %s\nrequester: %s\ndesired: %s\nmissing: %s\n",
+                             What, Req->Conn->Identity, rights, missing);
+            if (mayRead && trace != NULL)
+                snprintf(buf + n, sizeof buf - (size_t)n, "trace (your own token):\n%s\n", trace);
+            else
+                snprintf(buf + n, sizeof buf - (size_t)n,
+                         "(the descriptor's entries are not shown: you may not read it)\n");
+            *Explain = strdup(buf);
+            if (trace)
+                NtsecFree(trace);
+        }
+    }
+    NtsecFree(sd);
+    return ok;
+}
+
+int FsdDenyNt(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What)
+{
+    char *explain = NULL;
+    if (FsdCheck(Req, Fd, Desired, What, &explain))
+        return 0;
+    int r = FsdRespond(Req, 403, FSD_LAYER_NT, "text/plain; charset=utf-8", explain ? explain : "denied\n",
+                       explain ? strlen(explain) : 7);
+    free(explain);
+    return r;
+}
+
+typedef struct _FSD_SD_WRITE {
+    int Fd;
+    const void *Sd;
+    ULONG Length;
+    int Error;
+} FSD_SD_WRITE;
+
+/* Runs on a system worker (SYSTEM, the server's own Linux identity). */
+static VOID FsdpWriteSdRoutine(PVOID Parameter)
+{
+    FSD_SD_WRITE *w = Parameter;
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", w->Fd);
+    w->Error = setxattr(proc, FSD_SD_XATTR, w->Sd, w->Length, 0) == 0 ? 0 : errno;
+}
+
+NTSTATUS FsdWriteSd(int Fd, PSECURITY_DESCRIPTOR Sd, ULONG Length)
+{
+    FSD_SD_WRITE w = {Fd, Sd, Length, 0};
+    if (!RtlValidRelativeSecurityDescriptor(Sd, Length, 0))
+        return STATUS_INVALID_SECURITY_DESCR;
+    FsdRunOnWorker(FsdpWriteSdRoutine, &w);
+    return w.Error == 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+}
+
+NTSTATUS FsdInheritSd(FSD_REQ *Req, int ParentFd, int NewFd, BOOLEAN IsDir)
+{
+    PSECURITY_DESCRIPTOR parent, sd = NULL;
+    ULONG len;
+    BOOLEAN stored;
+    NTSTATUS st = FsdGetSd(ParentFd, &parent, &len, &stored);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (!stored) {
+        NtsecFree(parent);
+        return STATUS_SUCCESS;   /* the new object's descriptor is derived from its mode */
+    }
+    st = SeAssignSecurityEx(parent, NULL, &sd, NULL, IsDir,
+                            SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT | SEF_AVOID_PRIVILEGE_CHECK,
+                            &Req->Conn->Subject, (PGENERIC_MAPPING)&SepFileMapping, PagedPool);
+    NtsecFree(parent);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = FsdWriteSd(NewFd, sd, RtlLengthSecurityDescriptor(sd));
+    SeDeassignSecurity(&sd);
+    return st;
+}

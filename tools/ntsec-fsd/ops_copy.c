@@ -1,0 +1,201 @@
+/*
+ * ops_copy.c - COPY and MOVE (RFC 4918 sections 9.8, 9.9).
+ * NT layer: the source needs FILE_READ_DATA (a collection: FILE_LIST_DIRECTORY) for COPY,
+ * DELETE on it or FILE_DELETE_CHILD on its parent for MOVE; the destination's parent needs
+ * FILE_ADD_FILE (a collection: FILE_ADD_SUBDIRECTORY); an existing destination that is
+ * overwritten needs DELETE on it or FILE_DELETE_CHILD on its parent. A copy is a new object
+ * (its descriptor is inherited from the destination's parent); a moved object keeps its own.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fsd.h"
+
+/* Copies Name (in SrcDir) to DstName (in DstDir), as the client; for the descriptor of each
+ * new object the thread becomes the server for the FsdInheritSd call (reading the parent's
+ * descriptor and queueing the write), then the client again. Returns 0 or errno. */
+static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, const char *DstName,
+                        BOOLEAN Infinite, int Level)
+{
+    struct stat st;
+    int sfd = FsdOpenAt(SrcDir, Name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+    if (sfd < 0)
+        return -sfd;
+    fstat(sfd, &st);
+    int rc = 0;
+    if (S_ISDIR(st.st_mode)) {
+        if (mkdirat(DstDir, DstName, st.st_mode & 07777) != 0) {
+            rc = errno;
+            close(sfd);
+            return rc;
+        }
+        int dfd = FsdOpenAt(DstDir, DstName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        if (dfd < 0) {
+            close(sfd);
+            return -dfd;
+        }
+        FsdCopyDeadProps(sfd, dfd);
+        FsdBecomeServer(Req->Conn);
+        FsdInheritSd(Req, DstDir, dfd, TRUE);
+        if (!FsdBecomeClient(Req->Conn))
+            rc = EPERM;
+        if (rc == 0 && Infinite && Level < 64) {
+            DIR *d = fdopendir(dup(sfd));
+            struct dirent *e;
+            while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+                    !strncmp(e->d_name, FSD_TEMP_PREFIX, strlen(FSD_TEMP_PREFIX)))
+                    continue;
+                rc = FsdpCopyTree(Req, sfd, e->d_name, dfd, e->d_name, TRUE, Level + 1);
+            }
+            if (d)
+                closedir(d);
+        }
+        close(dfd);
+        close(sfd);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(sfd);
+        return EPERM;
+    }
+    int dfd = FsdOpenAt(DstDir, DstName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, st.st_mode & 0777);
+    if (dfd < 0) {
+        close(sfd);
+        return -dfd;
+    }
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(sfd, buf, sizeof buf)) > 0) {
+        char *p = buf;
+        while (n > 0) {
+            ssize_t w = write(dfd, p, (size_t)n);
+            if (w < 0) { rc = errno; break; }
+            p += w;
+            n -= w;
+        }
+        if (rc) break;
+    }
+    if (n < 0)
+        rc = errno;
+    FsdCopyDeadProps(sfd, dfd);
+    FsdBecomeServer(Req->Conn);
+    FsdInheritSd(Req, DstDir, dfd, FALSE);
+    if (!FsdBecomeClient(Req->Conn))
+        rc = EPERM;
+    close(dfd);
+    close(sfd);
+    return rc;
+}
+
+int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
+{
+    const char *dh = FsdHeader(Req, "Destination");
+    char *dest = NULL, *sparent = NULL, *sname = NULL, *dparent = NULL, *dname = NULL;
+    int status, r = 0;
+    if (dh == NULL)
+        return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "no Destination");
+    if ((status = FsdDestinationPath(Req, dh, &dest)) != 0)
+        return FsdRespondError(Req, (unsigned)status, FSD_LAYER_PATH, "bad Destination");
+    const char *ow = FsdHeader(Req, "Overwrite");
+    BOOLEAN overwrite = ow == NULL || (ow[0] == 'T' || ow[0] == 't');
+    if (ow != NULL && !(ow[0] == 'T' || ow[0] == 't' || ow[0] == 'F' || ow[0] == 'f')) {
+        free(dest);
+        return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "bad Overwrite");
+    }
+    int depth = FsdDepth(Req, -1);
+    if (depth == -2 || depth == 1 || (Move && depth != -1)) {
+        free(dest);
+        return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "bad Depth");
+    }
+    if (FsdSplit(Req->Path, &sparent, &sname) != 0 || FsdSplit(dest, &dparent, &dname) != 0) {
+        free(dest); free(sparent); free(sname); free(dparent); free(dname);
+        return FsdRespondError(Req, 403, FSD_LAYER_HTTP, "cannot copy or move the root");
+    }
+    int spfd = -1, sfd = -1, dpfd = -1, dfd = -1;
+    size_t sl = strlen(Req->Path);
+    if (strcmp(dest, Req->Path) == 0 || (strncmp(dest, Req->Path, sl) == 0 && dest[sl] == '/')) {
+        r = FsdRespondError(Req, 403, FSD_LAYER_HTTP, "destination is the source or inside it");
+        goto out;
+    }
+    spfd = FsdOpen(sparent, O_PATH | O_DIRECTORY, 0);
+    sfd = spfd >= 0 ? FsdOpenAt(spfd, sname, O_PATH | O_NOFOLLOW, 0) : -ENOENT;
+    if (sfd < 0) {
+        r = FsdRespondError(Req, (unsigned)FsdErrnoStatus(-sfd), -sfd == EXDEV ? FSD_LAYER_PATH : FSD_LAYER_HTTP,
+                            "no source");
+        goto out;
+    }
+    struct stat sst;
+    fstat(sfd, &sst);
+    BOOLEAN dir = S_ISDIR(sst.st_mode);
+    dpfd = FsdOpen(dparent, O_PATH | O_DIRECTORY, 0);
+    if (dpfd < 0) {
+        r = FsdRespondError(Req, -dpfd == EXDEV ? 403 : 409, -dpfd == EXDEV ? FSD_LAYER_PATH : FSD_LAYER_HTTP,
+                            "no destination collection");
+        goto out;
+    }
+    dfd = FsdOpenAt(dpfd, dname, O_PATH | O_NOFOLLOW, 0);
+    BOOLEAN exists = dfd >= 0;
+    if (exists && !overwrite) {
+        r = FsdRespondError(Req, 412, FSD_LAYER_HTTP, "destination exists");
+        goto out;
+    }
+    /* NT layer */
+    if (Move) {
+        if (!FsdCheck(Req, sfd, DELETE, "move (delete the source)", NULL) &&
+            (r = FsdDenyNt(Req, spfd, FILE_DELETE_CHILD, "move out of the collection")) != 0)
+            goto out;
+    } else if ((r = FsdDenyNt(Req, sfd, dir ? FILE_LIST_DIRECTORY : FILE_READ_DATA, "copy (read the source)")) != 0) {
+        goto out;
+    }
+    if ((r = FsdDenyNt(Req, dpfd, dir ? FILE_ADD_SUBDIRECTORY : FILE_ADD_FILE, "add to the destination")) != 0)
+        goto out;
+    if (exists && !FsdCheck(Req, dfd, DELETE, "overwrite", NULL) &&
+        (r = FsdDenyNt(Req, dpfd, FILE_DELETE_CHILD, "overwrite the destination")) != 0)
+        goto out;
+    Req->Note[0] = 0;
+    /* locks */
+    if ((Move && (status = FsdCheckLocks(Req, Req->Path, TRUE, TRUE)) != 0) ||
+        (!Move && (status = FsdCheckIf(Req, Req->Path)) != 0) ||
+        (status = FsdCheckLocks(Req, dest, TRUE, TRUE)) != 0) {
+        r = FsdRespondError(Req, (unsigned)status, status == 423 ? FSD_LAYER_LOCK : FSD_LAYER_HTTP, "locked");
+        goto out;
+    }
+    /* Linux layer, as the client */
+    if (!FsdBecomeClient(Req->Conn)) {
+        r = FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+        goto out;
+    }
+    int err = 0;
+    if (exists)
+        err = FsdRemoveTree(Req, dpfd, dname);
+    if (err == 0) {
+        if (Move) {
+            if (renameat(spfd, sname, dpfd, dname) != 0)
+                err = errno;
+        } else {
+            err = FsdpCopyTree(Req, spfd, sname, dpfd, dname, depth == -1, 0);
+        }
+    }
+    FsdBecomeServer(Req->Conn);
+    if (err != 0) {
+        r = FsdRespondError(Req, (unsigned)(err == ENOENT ? 409 : FsdErrnoStatus(err)), FSD_LAYER_LINUX, strerror(err));
+        goto out;
+    }
+    if (Move)
+        FsdLocksRemoved(Req->Path);
+    if (exists)
+        FsdLocksRemoved(dest);
+    r = FsdRespond(Req, exists ? 204 : 201, NULL, NULL, "", 0);
+out:
+    if (spfd >= 0) close(spfd);
+    if (sfd >= 0) close(sfd);
+    if (dpfd >= 0) close(dpfd);
+    if (dfd >= 0) close(dfd);
+    free(dest); free(sparent); free(sname); free(dparent); free(dname);
+    return r;
+}

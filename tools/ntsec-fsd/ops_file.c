@@ -1,0 +1,611 @@
+/*
+ * ops_file.c - OPTIONS, GET/HEAD (ranges, conditional requests, collection listings),
+ * PUT (temp file + rename), DELETE and MKCOL.
+ *
+ * Every operation has two gates: the NT layer (SeAccessCheck on the stored or derived
+ * descriptor, read on the request thread as the server) and the Linux layer (the operation
+ * itself, done while the thread impersonates the client, so the kernel checks it as the
+ * client). Both must allow; the log names the one that refused.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+#include "fsd.h"
+#include "listing.h"
+
+void FsdEtag(const struct stat *St, char *Buf, size_t Size)
+{
+    snprintf(Buf, Size, "\"%llx-%llx-%llx\"", (unsigned long long)St->st_ino,
+             (unsigned long long)St->st_size,
+             (unsigned long long)St->st_mtim.tv_sec * 1000000000ULL + (unsigned long long)St->st_mtim.tv_nsec);
+}
+
+static time_t FsdpParseDate(const char *S)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *e = strptime(S, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (e == NULL)
+        return (time_t)-1;
+    return timegm(&tm);
+}
+
+static BOOLEAN FsdpEtagListHas(const char *List, const char *Etag)
+{
+    /* "a", W/"b", ... : a weak comparison is enough for If-None-Match on GET */
+    const char *p = List;
+    size_t el = strlen(Etag);
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (strncmp(p, Etag, el) == 0 && (p[el] == 0 || p[el] == ',' || p[el] == ' '))
+            return TRUE;
+        const char *c = strchr(p, ',');
+        if (c == NULL)
+            break;
+        p = c;
+    }
+    return FALSE;
+}
+
+int FsdConditional(FSD_REQ *Req, const struct stat *St, BOOLEAN Exists, BOOLEAN Read)
+{
+    char etag[80] = "";
+    if (Exists)
+        FsdEtag(St, etag, sizeof etag);
+    const char *im = FsdHeader(Req, "If-Match");
+    if (im != NULL) {
+        if (!Exists)
+            return 412;
+        if (strcmp(im, "*") != 0 && !FsdpEtagListHas(im, etag))
+            return 412;
+    }
+    const char *ius = FsdHeader(Req, "If-Unmodified-Since");
+    if (ius != NULL && im == NULL && Exists) {
+        time_t t = FsdpParseDate(ius);
+        if (t != (time_t)-1 && St->st_mtime > t)
+            return 412;
+    }
+    const char *inm = FsdHeader(Req, "If-None-Match");
+    if (inm != NULL) {
+        if (Exists && (strcmp(inm, "*") == 0 || FsdpEtagListHas(inm, etag)))
+            return Read ? 304 : 412;
+    } else if (Read && Exists) {
+        const char *ims = FsdHeader(Req, "If-Modified-Since");
+        if (ims != NULL) {
+            time_t t = FsdpParseDate(ims);
+            if (t != (time_t)-1 && St->st_mtime <= t)
+                return 304;
+        }
+    }
+    return 0;
+}
+
+static void FsdpHttpDate(time_t T, char *Buf, size_t Size)
+{
+    struct tm tm;
+    gmtime_r(&T, &tm);
+    strftime(Buf, Size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+const char *FsdContentType(const char *Name)
+{
+    static const struct { const char *Ext, *Type; } types[] = {
+        {".html", "text/html"}, {".htm", "text/html"}, {".txt", "text/plain"}, {".css", "text/css"},
+        {".js", "text/javascript"}, {".json", "application/json"}, {".xml", "application/xml"},
+        {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
+        {".svg", "image/svg+xml"}, {".pdf", "application/pdf"}, {".md", "text/markdown"},
+    };
+    const char *dot = strrchr(Name, '.');
+    if (dot != NULL)
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            if (strcasecmp(dot, types[i].Ext) == 0)
+                return types[i].Type;
+    return "application/octet-stream";
+}
+
+int FsdOptions(FSD_REQ *Req)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "DAV", "1, 2");
+    MHD_add_response_header(r, "MS-Author-Via", "DAV");
+    MHD_add_response_header(r, "Allow", "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, "
+                                        "PROPPATCH, LOCK, UNLOCK");
+    return FsdRespondResponse(Req, 200, r);
+}
+
+/* Opens Path as the server (O_PATH) to read its descriptor; status on failure. */
+static int FsdpServerOpen(FSD_REQ *Req, const char *Path, int Flags, int *Fd)
+{
+    *Fd = FsdOpen(Path, O_PATH | Flags, 0);
+    if (*Fd >= 0)
+        return 0;
+    int e = -*Fd;
+    if (e == EXDEV || e == ELOOP) {
+        Req->Layer = FSD_LAYER_PATH;
+        snprintf(Req->Note, sizeof Req->Note, "path leaves the served tree");
+        return 403;
+    }
+    return FsdErrnoStatus(e);
+}
+
+int FsdGet(FSD_REQ *Req, BOOLEAN Head)
+{
+    int sfd, status;
+    struct stat st, cst;
+    if ((status = FsdpServerOpen(Req, Req->Path, 0, &sfd)) != 0)
+        return FsdRespondError(Req, (unsigned)status, Req->Layer ? Req->Layer : FSD_LAYER_HTTP, "cannot open");
+    fstat(sfd, &st);
+    if (S_ISDIR(st.st_mode)) {
+        int r = FsdDenyNt(Req, sfd, FILE_LIST_DIRECTORY, "list the collection");
+        if (r == 0)
+            r = FsdListing(Req, sfd, Head);
+        close(sfd);
+        return r;
+    }
+    int r = FsdDenyNt(Req, sfd, FILE_READ_DATA, "read the file");
+    if (r != 0) {
+        close(sfd);
+        return r;
+    }
+    if ((status = FsdConditional(Req, &st, TRUE, TRUE)) != 0) {
+        close(sfd);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        char etag[80];
+        FsdEtag(&st, etag, sizeof etag);
+        MHD_add_response_header(resp, "ETag", etag);
+        return FsdRespondResponse(Req, (unsigned)status, resp);
+    }
+    if (!FsdBecomeClient(Req->Conn)) {
+        close(sfd);
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    }
+    int cfd = FsdOpen(Req->Path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+    FsdBecomeServer(Req->Conn);
+    if (cfd < 0) {
+        close(sfd);
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(-cfd), FSD_LAYER_LINUX, strerror(-cfd));
+    }
+    fstat(cfd, &cst);
+    close(sfd);
+    if (cst.st_ino != st.st_ino || cst.st_dev != st.st_dev) {
+        close(cfd);
+        return FsdRespondError(Req, 409, FSD_LAYER_PATH, "file replaced during the request");
+    }
+    unsigned long long off = 0, len = (unsigned long long)cst.st_size;
+    unsigned code = 200;
+    char crange[96] = "";
+    const char *range = FsdHeader(Req, "Range");
+    const char *ifr = FsdHeader(Req, "If-Range");
+    char etag[80];
+    FsdEtag(&cst, etag, sizeof etag);
+    if (range != NULL && ifr != NULL && strcmp(ifr, etag) != 0)
+        range = NULL;
+    if (range != NULL && strncmp(range, "bytes=", 6) == 0 && strchr(range, ',') == NULL) {
+        const char *p = range + 6;
+        char *e;
+        unsigned long long a, b, size = (unsigned long long)cst.st_size;
+        int ok = 1;
+        if (*p == '-') {
+            b = strtoull(p + 1, &e, 10);
+            if (e == p + 1 || *e) ok = 0;
+            else { if (b > size) b = size; a = size - b; b = size ? size - 1 : 0; if (size == 0) ok = 2; }
+        } else {
+            a = strtoull(p, &e, 10);
+            if (e == p || *e != '-') ok = 0;
+            else {
+                const char *q = e + 1;
+                if (*q == 0) b = size ? size - 1 : 0;
+                else { b = strtoull(q, &e, 10); if (*e || b < a) ok = 0; }
+                if (ok && a >= size) ok = 2;
+                if (ok == 1 && b >= size) b = size - 1;
+            }
+        }
+        if (ok == 2) {
+            close(cfd);
+            struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+            snprintf(crange, sizeof crange, "bytes */%llu", size);
+            MHD_add_response_header(resp, "Content-Range", crange);
+            return FsdRespondResponse(Req, 416, resp);
+        }
+        if (ok == 1) {
+            off = a;
+            len = b - a + 1;
+            code = 206;
+            snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", a, b, size);
+        }
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, cfd, off);
+    if (resp == NULL) {
+        close(cfd);
+        return MHD_NO;
+    }
+    char date[64];
+    FsdpHttpDate(cst.st_mtime, date, sizeof date);
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Last-Modified", date);
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    MHD_add_response_header(resp, "Content-Type", FsdContentType(Req->Path));
+    if (code == 206)
+        MHD_add_response_header(resp, "Content-Range", crange);
+    return FsdRespondResponse(Req, code, resp);
+}
+
+/* ---- PUT ---- */
+
+static void FsdpTempName(char *Buf, size_t Size, const char *Prefix)
+{
+    unsigned long long r = 0;
+    if (getrandom(&r, sizeof r, 0) != sizeof r)
+        r = (unsigned long long)clock() ^ (unsigned long long)(uintptr_t)Buf;
+    snprintf(Buf, Size, "%s%016llx", Prefix, r);
+}
+
+int FsdPutBegin(FSD_REQ *Req)
+{
+    char *parent = NULL;
+    int status, efd;
+    struct stat est;
+    if (FsdSplit(Req->Path, &parent, &Req->PutName) != 0)
+        return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "cannot PUT the root");
+    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &Req->PutDirFd);
+    free(parent);
+    if (status != 0) {
+        Req->PutDirFd = -1;
+        return FsdRespondError(Req, status == 404 ? 409 : (unsigned)status,
+                               Req->Layer ? Req->Layer : FSD_LAYER_HTTP, "no parent collection");
+    }
+    efd = FsdOpenAt(Req->PutDirFd, Req->PutName, O_PATH | O_NOFOLLOW, 0);
+    Req->PutExisted = efd >= 0;
+    if (efd >= 0) {
+        fstat(efd, &est);
+        if (S_ISDIR(est.st_mode)) {
+            close(efd);
+            return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "a collection");
+        }
+        int r = FsdDenyNt(Req, efd, FILE_WRITE_DATA, "write the file");
+        if (r != 0) {
+            close(efd);
+            return r;
+        }
+        BOOLEAN stored;
+        ULONG len;
+        PSECURITY_DESCRIPTOR sd;
+        if (NT_SUCCESS(FsdGetSd(efd, &sd, &len, &stored))) {
+            if (stored)
+                Req->PutParentSd = sd;   /* the existing file's: kept across the replace */
+            else
+                NtsecFree(sd);
+        }
+    } else {
+        int r = FsdDenyNt(Req, Req->PutDirFd, FILE_ADD_FILE, "add a file to the collection");
+        if (r != 0)
+            return r;
+    }
+    if ((status = FsdConditional(Req, &est, Req->PutExisted, FALSE)) != 0) {
+        if (efd >= 0) close(efd);
+        return FsdRespondError(Req, (unsigned)status, FSD_LAYER_HTTP, "precondition failed");
+    }
+    if ((status = FsdCheckLocks(Req, Req->Path, FALSE, !Req->PutExisted)) != 0) {
+        if (efd >= 0) close(efd);
+        return FsdRespondError(Req, (unsigned)status, FSD_LAYER_LOCK, "locked");
+    }
+    const char *cl = FsdHeader(Req, "Content-Length");
+    if (cl != NULL && !FsdQuotaCharge(Req, strtoull(cl, NULL, 10))) {
+        if (efd >= 0) close(efd);
+        return FsdRespondError(Req, 507, FSD_LAYER_QUOTA, "quota exceeded");
+    }
+    mode_t mode = Req->PutExisted ? (est.st_mode & 07777) : 0644;
+    if (efd >= 0)
+        close(efd);
+    if (!FsdBecomeClient(Req->Conn))
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    int err = 0;
+    if (Req->PutExisted) {
+        /* The Linux layer's FILE_WRITE_DATA: the client must be able to write the file. */
+        int wfd = FsdOpenAt(Req->PutDirFd, Req->PutName, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+        if (wfd < 0)
+            err = -wfd;
+        else
+            close(wfd);
+    }
+    if (err == 0) {
+        for (int i = 0; i < 8; i++) {
+            FsdpTempName(Req->PutTemp, sizeof Req->PutTemp, FSD_TEMP_PREFIX);
+            Req->PutFd = FsdOpenAt(Req->PutDirFd, Req->PutTemp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+            if (Req->PutFd != -EEXIST)
+                break;
+        }
+        if (Req->PutFd < 0) {
+            err = -Req->PutFd;
+            Req->PutFd = -1;
+        }
+    }
+    FsdBecomeServer(Req->Conn);
+    if (err != 0)
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+    return MHD_YES;
+}
+
+int FsdPutData(FSD_REQ *Req, const char *Data, size_t Size)
+{
+    if (Req->PutFd < 0 || Req->PutFailed)
+        return MHD_YES;
+    if (FsdConfig.QuotaBytes && FsdHeader(Req, "Content-Length") == NULL && !FsdQuotaCharge(Req, Size)) {
+        Req->PutFailed = TRUE;
+        errno = EDQUOT;
+        return MHD_YES;
+    }
+    if (!FsdBecomeClient(Req->Conn)) {
+        Req->PutFailed = TRUE;
+        return MHD_YES;
+    }
+    while (Size > 0) {
+        ssize_t n = write(Req->PutFd, Data, Size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            Req->PutFailed = TRUE;
+            break;
+        }
+        Data += n;
+        Size -= (size_t)n;
+        Req->PutBytes += (unsigned long long)n;
+    }
+    FsdBecomeServer(Req->Conn);
+    return MHD_YES;
+}
+
+VOID FsdPutAbort(FSD_REQ *Req)
+{
+    if (Req->PutFd >= 0) {
+        close(Req->PutFd);
+        Req->PutFd = -1;
+        if (FsdBecomeClient(Req->Conn)) {
+            unlinkat(Req->PutDirFd, Req->PutTemp, 0);
+            FsdBecomeServer(Req->Conn);
+        }
+    }
+    if (Req->PutDirFd >= 0) {
+        close(Req->PutDirFd);
+        Req->PutDirFd = -1;
+    }
+    if (Req->PutParentSd) {
+        NtsecFree(Req->PutParentSd);
+        Req->PutParentSd = NULL;
+    }
+}
+
+int FsdPutEnd(FSD_REQ *Req)
+{
+    if (Req->PutFd < 0)
+        return FsdRespondError(Req, 500, FSD_LAYER_HTTP, "no upload");
+    if (Req->PutFailed) {
+        FsdPutAbort(Req);
+        return FsdRespondError(Req, 507, FSD_LAYER_LINUX, "write failed");
+    }
+    /* The new content's descriptor goes on the temp file first, so the name never points
+     * to the file without it: the old file's stored one, or inherited from the parent. */
+    NTSTATUS st;
+    if (Req->PutParentSd)
+        st = FsdWriteSd(Req->PutFd, Req->PutParentSd, RtlLengthSecurityDescriptor(Req->PutParentSd));
+    else if (!Req->PutExisted)
+        st = FsdInheritSd(Req, Req->PutDirFd, Req->PutFd, FALSE);
+    else
+        st = STATUS_SUCCESS;
+    if (!NT_SUCCESS(st)) {
+        FsdPutAbort(Req);
+        return FsdRespondError(Req, 500, FSD_LAYER_NT, "cannot assign the descriptor");
+    }
+    int err = 0;
+    struct stat st2;
+    if (!FsdBecomeClient(Req->Conn)) {
+        FsdPutAbort(Req);
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    }
+    if (Req->PutExisted) {
+        int old = FsdOpenAt(Req->PutDirFd, Req->PutName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+        if (old >= 0) {
+            FsdCopyDeadProps(old, Req->PutFd);
+            close(old);
+        }
+    }
+    if (renameat(Req->PutDirFd, Req->PutTemp, Req->PutDirFd, Req->PutName) != 0)
+        err = errno;
+    fstat(Req->PutFd, &st2);
+    FsdBecomeServer(Req->Conn);
+    if (err != 0) {
+        FsdPutAbort(Req);
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+    }
+    close(Req->PutFd);
+    Req->PutFd = -1;
+    BOOLEAN existed = Req->PutExisted;
+    FsdPutAbort(Req);
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    char etag[80];
+    FsdEtag(&st2, etag, sizeof etag);
+    MHD_add_response_header(r, "ETag", etag);
+    return FsdRespondResponse(Req, existed ? 204 : 201, r);
+}
+
+/* ---- DELETE ---- */
+
+/* The NT layer for removing Name in DirFd (and, for a directory, everything below):
+ * DELETE on the object or FILE_DELETE_CHILD on its parent. Runs as the server. */
+static int FsdpNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth)
+{
+    int fd = FsdOpenAt(DirFd, Name, O_PATH | O_NOFOLLOW, 0);
+    if (fd < 0)
+        return 0;     /* gone: the Linux layer reports it */
+    if (!FsdCheck(Req, fd, DELETE, "delete", NULL) &&
+        !FsdCheck(Req, DirFd, FILE_DELETE_CHILD, "delete a member", NULL)) {
+        close(fd);
+        return FsdDenyNt(Req, DirFd, FILE_DELETE_CHILD, "delete a member (DELETE on it or FILE_DELETE_CHILD here)") ? 1 : 1;
+    }
+    struct stat st;
+    fstat(fd, &st);
+    int rc = 0;
+    if (S_ISDIR(st.st_mode) && Depth < 64) {
+        int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        struct dirent *e;
+        while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            rc = FsdpNtDeleteCheck(Req, dfd, e->d_name, Depth + 1);
+        }
+        if (d) closedir(d);
+        else if (dfd >= 0) close(dfd);
+    }
+    close(fd);
+    return rc;
+}
+
+int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name)
+{
+    if (unlinkat(DirFd, Name, 0) == 0)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return errno;
+    int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+    if (dfd < 0)
+        return -dfd;
+    DIR *d = fdopendir(dfd);
+    if (d == NULL) {
+        close(dfd);
+        return errno;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        rc = FsdRemoveTree(Req, dfd, e->d_name);
+        if (rc == 0)
+            rewinddir(d);
+    }
+    closedir(d);
+    if (rc == 0 && unlinkat(DirFd, Name, AT_REMOVEDIR) != 0)
+        rc = errno;
+    return rc;
+}
+
+int FsdDelete(FSD_REQ *Req)
+{
+    char *parent, *name;
+    int pfd, status;
+    if (FsdSplit(Req->Path, &parent, &name) != 0)
+        return FsdRespondError(Req, 403, FSD_LAYER_HTTP, "cannot delete the root");
+    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &pfd);
+    free(parent);
+    if (status != 0) {
+        free(name);
+        return FsdRespondError(Req, (unsigned)status, Req->Layer ? Req->Layer : FSD_LAYER_HTTP, "not found");
+    }
+    int tfd = FsdOpenAt(pfd, name, O_PATH | O_NOFOLLOW, 0);
+    if (tfd < 0) {
+        close(pfd);
+        free(name);
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(-tfd), FSD_LAYER_HTTP, "not found");
+    }
+    struct stat st;
+    fstat(tfd, &st);
+    close(tfd);
+    if ((status = FsdConditional(Req, &st, TRUE, FALSE)) != 0 ||
+        (status = FsdCheckLocks(Req, Req->Path, TRUE, TRUE)) != 0) {
+        close(pfd);
+        free(name);
+        return FsdRespondError(Req, (unsigned)status, status == 423 ? FSD_LAYER_LOCK : FSD_LAYER_HTTP,
+                               "precondition or lock");
+    }
+    int nt = FsdpNtDeleteCheck(Req, pfd, name, 0);
+    if (nt != 0) {
+        close(pfd);
+        free(name);
+        return MHD_YES;   /* FsdpNtDeleteCheck responded */
+    }
+    if (!FsdBecomeClient(Req->Conn)) {
+        close(pfd);
+        free(name);
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    }
+    int err = FsdRemoveTree(Req, pfd, name);
+    FsdBecomeServer(Req->Conn);
+    close(pfd);
+    free(name);
+    if (err != 0)
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+    FsdLocksRemoved(Req->Path);
+    return FsdRespond(Req, 204, NULL, NULL, "", 0);
+}
+
+/* ---- MKCOL ---- */
+
+int FsdMkcol(FSD_REQ *Req)
+{
+    char *parent, *name, temp[64];
+    int pfd, status;
+    if (Req->BodyLen > 0)
+        return FsdRespondError(Req, 415, FSD_LAYER_HTTP, "MKCOL with a body");
+    if (FsdSplit(Req->Path, &parent, &name) != 0)
+        return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "the root exists");
+    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &pfd);
+    free(parent);
+    if (status != 0) {
+        free(name);
+        return FsdRespondError(Req, status == 404 || status == 409 ? 409 : (unsigned)status,
+                               Req->Layer ? Req->Layer : FSD_LAYER_HTTP, "no parent collection");
+    }
+    int efd = FsdOpenAt(pfd, name, O_PATH | O_NOFOLLOW, 0);
+    if (efd >= 0) {
+        close(efd);
+        close(pfd);
+        free(name);
+        return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "exists");
+    }
+    int r = FsdDenyNt(Req, pfd, FILE_ADD_SUBDIRECTORY, "add a collection");
+    if (r == 0 && (status = FsdCheckLocks(Req, Req->Path, FALSE, TRUE)) != 0)
+        r = FsdRespondError(Req, (unsigned)status, FSD_LAYER_LOCK, "locked");
+    if (r != 0) {
+        close(pfd);
+        free(name);
+        return r;
+    }
+    if (!FsdBecomeClient(Req->Conn)) {
+        close(pfd);
+        free(name);
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    }
+    int err = 0;
+    FsdpTempName(temp, sizeof temp, FSD_TEMP_PREFIX);
+    if (mkdirat(pfd, temp, 0755) != 0)
+        err = errno;
+    int nfd = err ? -1 : FsdOpenAt(pfd, temp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+    FsdBecomeServer(Req->Conn);
+    if (err == 0 && nfd >= 0 && !NT_SUCCESS(FsdInheritSd(Req, pfd, nfd, TRUE)))
+        err = EPERM;
+    if (FsdBecomeClient(Req->Conn)) {
+        if (err == 0 && renameat2(pfd, temp, pfd, name, RENAME_NOREPLACE) != 0)
+            err = errno;
+        if (err != 0)
+            unlinkat(pfd, temp, AT_REMOVEDIR);
+        FsdBecomeServer(Req->Conn);
+    }
+    if (nfd >= 0)
+        close(nfd);
+    close(pfd);
+    free(name);
+    if (err != 0)
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+    return FsdRespond(Req, 201, NULL, NULL, "", 0);
+}
