@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind libmicrohttpd-dev libxml2-dev"
 # addc tests (docs/addc.md)
 PKGS="$PKGS samba samba-ad-provision samba-dsdb-modules winbind python3-samba krb5-user libkrb5-dev iproute2"
+# ksec (docs/sspi.md)
+PKGS="$PKGS libssl-dev"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

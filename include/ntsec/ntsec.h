@@ -259,6 +259,8 @@ NTSEC_API NTSTATUS NtsecCreateSecurityContextForToken(PACCESS_TOKEN Token, SECUR
 NTSEC_API PCSTR NtsecSecurityContextPackage(struct _SecHandle *Context);
 /* Live contexts in the table (diagnostics, leak checks in tests). */
 NTSEC_API ULONG NtsecSecurityContextCount(VOID);
+/* Live credential handles (AcquireCredentialsHandleW not yet freed). */
+NTSEC_API ULONG NtsecCredentialsHandleCount(VOID);
 
 NTSEC_EXTERN_C_END
 

@@ -1,184 +1,170 @@
 /*
- * context.c - the security-context table of the ksecdd layer (spec 2.19 "Model";
- * docs/sspi.md "Handles").
- *
- * A context lives in a slot. Slots come in chunks of KSECP_CHUNK_SLOTS that are allocated on
- * demand and never freed or moved, so a lookup reads a chunk pointer without any global lock
- * and then takes only the slot's own mutex: the ImpersonateSecurityContext path has no global
- * lock (DESIGN "Per-thread state is per thread").
- *
- * Handle = { dwLower = slot index + 1, dwUpper = generation }. The generation comes from one
- * process-wide counter that only grows, so no two contexts ever get the same handle (a stale
- * handle after DeleteSecurityContext stays dead even when its slot is reused), and a handle
- * made of garbage fails the range or generation test: SEC_E_INVALID_HANDLE, never a crash.
+ * context.c - credential and context objects of the ksecdd layer, DeleteSecurityContext,
+ * QuerySecurityContextToken (spec 2.19 "Model"; docs/sspi.md). Handles: handles.c.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
-#include "ksec/ksecp.h"
+#include <time.h>
+#include "ksec/ksecframe.h"
 
-#define KSECP_CHUNK_SLOTS 256U
-#define KSECP_MAX_CHUNKS 1024U /* 262144 live contexts at most */
-#define KSECP_TABLE_TAG 0x7443734b /* 'KsCt' */
+#define KSECP_CONTEXT_TAG 0x7843734b /* 'KsCx' */
+#define KSECP_CRED_TAG    0x7243734b /* 'KsCr' */
 
-typedef struct _KSECP_SLOT {
-    pthread_mutex_t Lock;                /* guards the fields below */
-    ULONG_PTR Generation;                /* the live handle's dwUpper; 0 when free */
-    const KSEC_PACKAGE *Package;
-    PTOKEN Token;                        /* one reference owned by the slot, or NULL */
-    SECURITY_IMPERSONATION_LEVEL Level;
-    ULONG NextFree;                      /* free list link: index + 1, 0 ends (table lock) */
-} KSECP_SLOT, *PKSECP_SLOT;
-
-static _Atomic(PKSECP_SLOT) KsecpChunks[KSECP_MAX_CHUNKS];
-static pthread_mutex_t KsecpTableLock = PTHREAD_MUTEX_INITIALIZER; /* free list, chunks, counter */
-static ULONG KsecpChunkCount;       /* chunks published (table lock) */
-static ULONG KsecpFreeHead;         /* index + 1 of the first free slot, 0: none (table lock) */
-static ULONG_PTR KsecpNextGeneration = 1; /* table lock */
-static _Atomic ULONG KsecpLiveCount;
-
-/* The slot for a handle's dwLower, or NULL when out of range / never allocated. No lock. */
-static PKSECP_SLOT KsecpSlotFromLower(ULONG_PTR Lower)
+TimeStamp KsecpNow(VOID)
 {
-    if (Lower == 0 || Lower > (ULONG_PTR)KSECP_CHUNK_SLOTS * KSECP_MAX_CHUNKS)
-        return NULL;
-    ULONG index = (ULONG)(Lower - 1);
-    PKSECP_SLOT chunk = atomic_load_explicit(&KsecpChunks[index / KSECP_CHUNK_SLOTS], memory_order_acquire);
-    return chunk == NULL ? NULL : &chunk[index % KSECP_CHUNK_SLOTS];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    TimeStamp t = KsecTimeStampFromUnix(ts.tv_sec);
+    t.QuadPart += ts.tv_nsec / 100;
+    return t;
 }
 
-/*
- * KsecpAllocateSlot - pops a free slot (allocating a new chunk when the list is empty) and
- * stamps it with a fresh generation; returns its index + 1 and the generation, or 0.
- * Called with no lock held; takes the table lock, and the slot lock to publish.
- */
-static ULONG KsecpAllocateSlot(const KSEC_PACKAGE *Package, PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
-                               ULONG_PTR *Generation, NTSTATUS *Status)
+/* Destroy of a context: the package's state, the token's and the credential's references
+ * are released (no lock held: the last reference is gone). */
+static VOID KsecpDestroyContext(PKSEC_OBJECT Object)
 {
-    pthread_mutex_lock(&KsecpTableLock);
-    if (KsecpFreeHead == 0) {
-        if (KsecpChunkCount == KSECP_MAX_CHUNKS) {
-            pthread_mutex_unlock(&KsecpTableLock);
-            *Status = STATUS_INSUFFICIENT_RESOURCES;
-            return 0;
-        }
-        PKSECP_SLOT chunk =
-            ExAllocatePoolWithTag(PagedPool, sizeof(KSECP_SLOT) * KSECP_CHUNK_SLOTS, KSECP_TABLE_TAG);
-        if (chunk == NULL) {
-            pthread_mutex_unlock(&KsecpTableLock);
-            *Status = STATUS_NO_MEMORY;
-            return 0;
-        }
-        ULONG base = KsecpChunkCount * KSECP_CHUNK_SLOTS;
-        for (ULONG i = 0; i < KSECP_CHUNK_SLOTS; i++) {
-            pthread_mutex_init(&chunk[i].Lock, NULL);
-            chunk[i].NextFree = i + 1 < KSECP_CHUNK_SLOTS ? base + i + 2 : 0;
-        }
-        atomic_store_explicit(&KsecpChunks[KsecpChunkCount], chunk, memory_order_release);
-        KsecpChunkCount++;
-        KsecpFreeHead = base + 1;
-    }
-    ULONG lower = KsecpFreeHead;
-    PKSECP_SLOT slot = KsecpSlotFromLower(lower);
-    KsecpFreeHead = slot->NextFree;
-    ULONG_PTR generation = KsecpNextGeneration++;
-    if (KsecpNextGeneration == 0) /* 32-bit wrap after 2^32 contexts: skip 0 */
-        KsecpNextGeneration = 1;
-    pthread_mutex_unlock(&KsecpTableLock);
+    PKSEC_CONTEXT context = (PKSEC_CONTEXT)Object;
+    if (context->PackageContext != NULL && context->Package->DeleteContext != NULL)
+        context->Package->DeleteContext(context->PackageContext);
+    if (context->Token != NULL)
+        ObDereferenceObject(context->Token);
+    if (context->Credential != NULL)
+        KsecDereferenceObject(&context->Credential->Header);
+    pthread_mutex_destroy(&context->OpLock);
+    pthread_mutex_destroy(&context->StateLock);
+    ExFreePoolWithTag(context, KSECP_CONTEXT_TAG);
+}
 
-    pthread_mutex_lock(&slot->Lock);
-    slot->Package = Package;
-    slot->Token = Token;
-    slot->Level = Level;
-    slot->NextFree = 0;
-    slot->Generation = generation;
-    pthread_mutex_unlock(&slot->Lock);
-    atomic_fetch_add_explicit(&KsecpLiveCount, 1, memory_order_relaxed);
-    *Generation = generation;
-    *Status = STATUS_SUCCESS;
-    return lower;
+/* KsecpCreateContext - see ksecframe.h. */
+PKSEC_CONTEXT KsecpCreateContext(const KSEC_PACKAGE *Package, PKSEC_CREDENTIAL Credential, BOOLEAN Server)
+{
+    PKSEC_CONTEXT context = ExAllocatePoolWithTag(PagedPool, sizeof(*context), KSECP_CONTEXT_TAG);
+    if (context == NULL)
+        return NULL;
+    memset(context, 0, sizeof(*context));
+    atomic_init(&context->Header.RefCount, 1);
+    context->Header.Kind = KSEC_KIND_CONTEXT;
+    context->Header.Destroy = KsecpDestroyContext;
+    context->Package = Package;
+    context->Server = Server;
+    pthread_mutex_init(&context->OpLock, NULL);
+    pthread_mutex_init(&context->StateLock, NULL);
+    context->Start = KsecpNow();
+    context->Expiry.QuadPart = KSEC_TIME_FOREVER;
+    if (Credential != NULL) {
+        KsecReferenceObject(&Credential->Header);
+        context->Credential = Credential;
+    }
+    return context;
+}
+
+static VOID KsecpDestroyCredential(PKSEC_OBJECT Object)
+{
+    PKSEC_CREDENTIAL credential = (PKSEC_CREDENTIAL)Object;
+    if (credential->PackageCredential != NULL && credential->Package->FreeCredentials != NULL)
+        credential->Package->FreeCredentials(credential->PackageCredential);
+    ExFreePoolWithTag(credential, KSECP_CRED_TAG);
+}
+
+/* KsecpCreateCredential - see ksecframe.h. */
+PKSEC_CREDENTIAL KsecpCreateCredential(const KSEC_PACKAGE *Package, ULONG Use, PVOID PackageCredential,
+                                       TimeStamp Expiry)
+{
+    PKSEC_CREDENTIAL credential = ExAllocatePoolWithTag(PagedPool, sizeof(*credential), KSECP_CRED_TAG);
+    if (credential == NULL)
+        return NULL;
+    memset(credential, 0, sizeof(*credential));
+    atomic_init(&credential->Header.RefCount, 1);
+    credential->Header.Kind = KSEC_KIND_CREDENTIAL;
+    credential->Header.Destroy = KsecpDestroyCredential;
+    credential->Package = Package;
+    credential->Use = Use;
+    credential->PackageCredential = PackageCredential;
+    credential->Expiry = Expiry;
+    return credential;
+}
+
+PKSEC_CONTEXT KsecpReferenceContextObject(PCtxtHandle Handle)
+{
+    return (PKSEC_CONTEXT)KsecReferenceHandle(Handle, KSEC_KIND_CONTEXT);
+}
+
+PKSEC_CREDENTIAL KsecpReferenceCredentialObject(PCredHandle Handle)
+{
+    return (PKSEC_CREDENTIAL)KsecReferenceHandle(Handle, KSEC_KIND_CREDENTIAL);
 }
 
 /* KsecInsertContext - see ksecp.h: consumes the caller's reference on Token either way. */
 NTSTATUS KsecInsertContext(const KSEC_PACKAGE *Package, PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
                            PCtxtHandle Handle)
 {
-    NTSTATUS status;
-    ULONG_PTR generation = 0;
-    ULONG lower = KsecpAllocateSlot(Package, Token, Level, &generation, &status);
-    if (lower == 0) {
+    PKSEC_CONTEXT context = KsecpCreateContext(Package, NULL, TRUE);
+    if (context == NULL) {
         memset(Handle, 0, sizeof(*Handle));
         if (Token != NULL)
             ObDereferenceObject(Token);
-        return status;
+        return STATUS_NO_MEMORY;
     }
-    Handle->dwLower = lower;
-    Handle->dwUpper = generation;
-    return STATUS_SUCCESS;
+    context->Token = Token; /* the context owns the reference from here on */
+    context->Level = Level;
+    context->Complete = TRUE;
+    NTSTATUS status = KsecInsertHandle(&context->Header, Handle);
+    if (!NT_SUCCESS(status))
+        KsecDereferenceObject(&context->Header); /* releases Token too */
+    return status;
 }
 
-/* KsecReferenceContext - see ksecp.h. The new token reference is taken under the slot lock,
- * which only makes the count go up, so no delete procedure can run there. */
+/* KsecInsertCompletedContext - see ksecp.h. */
+NTSTATUS KsecInsertCompletedContext(const KSEC_PACKAGE *Package, PVOID PackageContext, PTOKEN Token,
+                                    SECURITY_IMPERSONATION_LEVEL Level, ULONG ContextAttr, PCtxtHandle Handle)
+{
+    PKSEC_CONTEXT context = KsecpCreateContext(Package, NULL, TRUE);
+    if (context == NULL) {
+        memset(Handle, 0, sizeof(*Handle));
+        if (PackageContext != NULL && Package->DeleteContext != NULL)
+            Package->DeleteContext(PackageContext);
+        if (Token != NULL)
+            ObDereferenceObject(Token);
+        return STATUS_NO_MEMORY;
+    }
+    context->PackageContext = PackageContext;
+    context->Token = Token;
+    context->Level = Level;
+    context->ContextAttr = ContextAttr;
+    context->Complete = TRUE;
+    NTSTATUS status = KsecInsertHandle(&context->Header, Handle);
+    if (!NT_SUCCESS(status))
+        KsecDereferenceObject(&context->Header); /* releases both */
+    return status;
+}
+
+/* KsecReferenceContext - see ksecp.h. The token reference is taken under the state lock,
+ * which only makes the count go up. */
 BOOLEAN KsecReferenceContext(PCtxtHandle Handle, PKSEC_CONTEXT_VIEW View)
 {
     memset(View, 0, sizeof(*View));
-    if (Handle == NULL)
+    PKSEC_CONTEXT context = KsecpReferenceContextObject(Handle);
+    if (context == NULL)
         return FALSE;
-    CtxtHandle handle = *(volatile CtxtHandle *)Handle; /* read once */
-    PKSECP_SLOT slot = KsecpSlotFromLower(handle.dwLower);
-    if (slot == NULL || handle.dwUpper == 0)
-        return FALSE;
-    BOOLEAN live = FALSE;
-    pthread_mutex_lock(&slot->Lock);
-    if (slot->Generation == handle.dwUpper) {
-        live = TRUE;
-        View->Package = slot->Package;
-        View->Level = slot->Level;
-        View->Token = slot->Token;
-        if (View->Token != NULL)
-            ObReferenceObject(View->Token);
-    }
-    pthread_mutex_unlock(&slot->Lock);
-    return live;
+    View->Package = context->Package;
+    pthread_mutex_lock(&context->StateLock);
+    View->Level = context->Level;
+    View->Token = context->Token;
+    if (View->Token != NULL)
+        ObReferenceObject(View->Token);
+    pthread_mutex_unlock(&context->StateLock);
+    KsecDereferenceObject(&context->Header);
+    return TRUE;
 }
 
 /*
- * DeleteSecurityContext - see sspi.h. Releases the context's reference on its token after
- * dropping the slot lock (the last reference may run the token's delete procedure). A thread
- * impersonating the context keeps its own reference.
+ * DeleteSecurityContext - see sspi.h. Ends the handle and releases the table's reference on
+ * the context; the last reference (here, or at the end of a concurrent call) releases the
+ * context's token reference and the package's state. Threads impersonating the context keep
+ * their own token reference.
  */
 SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 {
-    if (phContext == NULL)
-        return SEC_E_INVALID_HANDLE;
-    /* Read the handle once: the slot freed must be the slot whose generation matched, even
-     * if the caller's handle memory changes under us (else a live slot could be freed). */
-    CtxtHandle handle = *(volatile CtxtHandle *)phContext;
-    PKSECP_SLOT slot = KsecpSlotFromLower(handle.dwLower);
-    if (slot == NULL || handle.dwUpper == 0)
-        return SEC_E_INVALID_HANDLE;
-    PTOKEN token = NULL;
-    BOOLEAN live = FALSE;
-    pthread_mutex_lock(&slot->Lock);
-    if (slot->Generation == handle.dwUpper) {
-        live = TRUE;
-        token = slot->Token;
-        slot->Generation = 0;
-        slot->Token = NULL;
-        slot->Package = NULL;
-    }
-    pthread_mutex_unlock(&slot->Lock);
-    if (!live)
-        return SEC_E_INVALID_HANDLE;
-
-    pthread_mutex_lock(&KsecpTableLock);
-    slot->NextFree = KsecpFreeHead;
-    KsecpFreeHead = (ULONG)handle.dwLower;
-    pthread_mutex_unlock(&KsecpTableLock);
-    atomic_fetch_sub_explicit(&KsecpLiveCount, 1, memory_order_relaxed);
-    if (token != NULL)
-        ObDereferenceObject(token);
-    return SEC_E_OK;
+    return KsecRemoveHandle(phContext, KSEC_KIND_CONTEXT) ? SEC_E_OK : SEC_E_INVALID_HANDLE;
 }
 
 /*
@@ -216,5 +202,10 @@ PCSTR NtsecSecurityContextPackage(struct _SecHandle *Context)
 
 ULONG NtsecSecurityContextCount(VOID)
 {
-    return atomic_load_explicit(&KsecpLiveCount, memory_order_relaxed);
+    return KsecHandleCount(KSEC_KIND_CONTEXT);
+}
+
+ULONG NtsecCredentialsHandleCount(VOID)
+{
+    return KsecHandleCount(KSEC_KIND_CREDENTIAL);
 }

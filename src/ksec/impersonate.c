@@ -47,7 +47,7 @@ SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
     if (!KsecReferenceContext(phContext, &view))
         return SEC_E_INVALID_HANDLE;                       /* step 2 */
     SECURITY_STATUS result;
-    if (!(view.Package->Capabilities & KSEC_PACKAGE_IMPERSONATION))
+    if (!(view.Package->KsecFlags & KSEC_PACKAGE_IMPERSONATION))
         result = SEC_E_UNSUPPORTED_FUNCTION;               /* step 3 */
     else if (view.Token == NULL)
         result = SEC_E_NO_IMPERSONATION;                   /* step 4 */
@@ -82,7 +82,7 @@ SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
         return SEC_E_INVALID_HANDLE;
     if (view.Token != NULL)
         ObDereferenceObject(view.Token);
-    if (!(view.Package->Capabilities & KSEC_PACKAGE_IMPERSONATION))
+    if (!(view.Package->KsecFlags & KSEC_PACKAGE_IMPERSONATION))
         return SEC_E_UNSUPPORTED_FUNCTION;
     PsRevertToSelf();
     return SEC_E_OK;

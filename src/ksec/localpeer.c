@@ -1,24 +1,29 @@
 /*
- * localpeer.c - package "ntsec-local": authenticate the peer of a connected AF_UNIX socket
- * from what the kernel recorded about it, and build its token (docs/sspi.md "ntsec-local").
+ * localpeer.c - package "ntsec-local": the kernel's facts about the peer of a connected
+ * AF_UNIX socket, and the token built from them (docs/sspi.md "ntsec-local").
  *
- * Design: no bytes are exchanged. At connect() (or socketpair()) the kernel records the
- * connecting task's credentials on the socket; SO_PEERCRED returns its uid, gid and pid and
- * SO_PEERGROUPS (Linux 4.13+) its supplementary groups, all from that same snapshot, in our
- * user namespace. Nothing the peer can write is parsed, /proc/<pid> is never read (so no
- * pid-reuse race and no hostile text), and the groups are exactly the peer's - never
- * "best effort": a kernel without SO_PEERGROUPS gives STATUS_NOT_SUPPORTED rather than a
- * token with fewer groups (a missing group can defeat a deny ACE).
+ * At connect() (or socketpair()) the kernel records the connecting task's credentials on the
+ * socket; SO_PEERCRED returns its uid, gid and pid, SO_PEERGROUPS (Linux 4.13+) its
+ * supplementary groups and SO_PEERPIDFD (6.5+) a pidfd of it, all from that same record, in
+ * our namespaces. /proc/<pid> is never read (no pid-reuse race, no hostile text), and the
+ * groups are exactly the peer's - never "best effort": a kernel without SO_PEERGROUPS gives
+ * STATUS_NOT_SUPPORTED rather than a token with fewer groups (a missing group can defeat a
+ * deny ACE). The identity never comes from the client's message (local_message.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include "host/host.h"
 #include "ksec/ksecp.h"
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59
+#endif
+/* Linux 6.5; Debian 12's headers do not have it. */
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
 #endif
 
 #define KSECP_PEER_TAG 0x7250734b /* 'KsPr' */
@@ -96,18 +101,19 @@ static NTSTATUS KsecpGetInt(int Socket, int Option, int *Value)
 }
 
 /*
- * KsecLocalAccept - AcceptSocket of "ntsec-local" (see ksecp.h). On success *Token holds the
- * single reference of the peer's new token. The socket is only queried, never read or closed.
+ * KsecQueryPeer - see ksecp.h. The socket is only queried, never read or closed.
  * @remarks A listening socket carries its OWN creator's credentials (the kernel records them
- * at listen()), so it is refused, as are unconnected and non-stream sockets. Delegation is
- * granted as Impersonation (no credentials to forward; like NTLM).
+ * at listen()), so it is refused, as are unconnected and non-stream sockets. SO_PEERPIDFD
+ * (Linux 6.5+) gives a pidfd for the very process whose credentials the socket recorded: a
+ * pid that has been recycled since cannot be mistaken for it. Older kernels (ENOPROTOOPT)
+ * give no pidfd: PidFd -1, and the process id is then never reported as the client's.
  */
-NTSTATUS KsecLocalAccept(int Socket, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token)
+NTSTATUS KsecQueryPeer(int Socket, PKSEC_PEER_FACTS Facts)
 {
+    memset(Facts, 0, sizeof(*Facts));
+    Facts->PidFd = -1;
     if (Socket < 0)
         return STATUS_INVALID_HANDLE;
-    if (Level > SecurityImpersonation)
-        Level = SecurityImpersonation;
     int domain = 0, type = 0, listening = 0;
     NTSTATUS status = KsecpGetInt(Socket, SO_DOMAIN, &domain);
     if (NT_SUCCESS(status))
@@ -126,7 +132,7 @@ NTSTATUS KsecLocalAccept(int Socket, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN 
         return KsecpSocketError(errno);
     /* No record (not connected): the kernel reports uid/gid -1. pid 0 alone is NOT that: it is
      * what a peer whose pid our pid namespace cannot see (a client outside the server's
-     * container) yields, with its real uid/gid; the pid is not used, so such a peer is fine. */
+     * container) yields, with its real uid/gid. */
     if (length != sizeof(cred) || cred.uid == (uid_t)-1 || cred.gid == (gid_t)-1)
         return STATUS_INVALID_PARAMETER;
 
@@ -148,7 +154,28 @@ NTSTATUS KsecLocalAccept(int Socket, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN 
             return KsecpSocketError(error == ERANGE ? EINVAL : error);
         capacity = (ULONG)(length / sizeof(gid_t)) + 1;
     }
-    status = KsecBuildPeerToken(cred.uid, cred.gid, groups, (ULONG)(length / sizeof(gid_t)), Level, Token);
-    ExFreePool(groups);
-    return status;
+
+    ULONG groupCount = (ULONG)(length / sizeof(gid_t));
+    int pidfd = -1;
+    length = sizeof(pidfd);
+    if (getsockopt(Socket, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &length) != 0 || length != sizeof(pidfd))
+        pidfd = -1; /* ENOPROTOOPT (kernel < 6.5), or the peer is gone: no pinned process */
+    Facts->Uid = cred.uid;
+    Facts->Gid = cred.gid;
+    Facts->Pid = cred.pid;
+    Facts->PidFd = pidfd;
+    Facts->Groups = groups;
+    Facts->GroupCount = groupCount;
+    return STATUS_SUCCESS;
+}
+
+/* KsecFreePeerFacts - releases what KsecQueryPeer gave (the groups, the pidfd). */
+VOID KsecFreePeerFacts(PKSEC_PEER_FACTS Facts)
+{
+    if (Facts->Groups != NULL)
+        ExFreePool(Facts->Groups);
+    if (Facts->PidFd >= 0)
+        close(Facts->PidFd);
+    Facts->Groups = NULL;
+    Facts->PidFd = -1;
 }
