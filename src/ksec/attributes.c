@@ -6,9 +6,6 @@
 #include <string.h>
 #include "ksec/ksecframe.h"
 
-/* Defined in packages.c: one context buffer holding a SecPkgInfoW and its strings. */
-PSecPkgInfoW KsecpAllocatePackageInfo(const KSEC_PACKAGE *Package);
-
 /*
  * QueryContextAttributesW - see sspi.h. Holds a reference on the context and its operation
  * lock while the package answers. SEC_E_INVALID_HANDLE, SEC_E_INVALID_PARAMETER (pBuffer

@@ -47,6 +47,8 @@ PKSEC_CREDENTIAL KsecpReferenceCredentialObject(PCredHandle Handle);
  * SEC_E_INVALID_TOKEN. (handshake.c) */
 #define KSECP_MAX_BUFFERS 64
 SECURITY_STATUS KsecpValidateBuffers(PSecBufferDesc Desc);
+/* One context buffer holding a SecPkgInfoW for Package and its strings, or NULL (packages.c). */
+PSecPkgInfoW KsecpAllocatePackageInfo(const KSEC_PACKAGE *Package);
 /* The current system time as a TimeStamp. */
 TimeStamp KsecpNow(VOID);
 

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 #include <strings.h>
-#include "ksec/ksecp.h"
+#include "ksec/ksecframe.h"
 
 const KSEC_PACKAGE KsecExplicitPackage = {
     .Name = "ntsec-explicit", .Comment = "contexts made by NtsecCreateSecurityContextForToken",
