@@ -24,6 +24,9 @@ NTKERNELAPI VOID ExFreePool(PVOID P);
  * identity after a failed switch (src/host, docs/host.md). P1 = failed step, P2 = errno,
  * P3 = Linux thread id, P4 = the uid the thread was being switched to. */
 #define NTSEC_HOST_CREDENTIALS_INCONSISTENT 0x4E545345UL
+/* ntsec-specific: the library could not initialise itself when it was loaded (src/ex/init.c).
+ * P1 = the init step that failed, P2 = its NTSTATUS. */
+#define NTSEC_INITIALIZATION_FAILED 0x4E54494EUL
 NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
                               ULONG_PTR BugCheckParameter4);

@@ -15,6 +15,14 @@ static POBJECT_TYPE ObpTokenTypePointer = &ObpTokenType;
 static POBJECT_TYPE ObpProcessTypePointer = &ObpProcessType;
 static POBJECT_TYPE ObpThreadTypePointer = &ObpThreadType;
 
+/*
+ * Link anchor, not a call: naming the init sequence (src/ex/init.c) makes the static
+ * archive's linker pull it in with the object manager, so its constructor runs in every
+ * program that uses ntsec objects.
+ */
+VOID ExpInitializeLibrary(VOID);
+__attribute__((used)) static VOID (*const ObpInitializeLibraryAnchor)(VOID) = ExpInitializeLibrary;
+
 POBJECT_TYPE *SeTokenObjectType = &ObpTokenTypePointer;
 POBJECT_TYPE *PsProcessType = &ObpProcessTypePointer;
 POBJECT_TYPE *PsThreadType = &ObpThreadTypePointer;

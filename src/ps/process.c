@@ -102,11 +102,12 @@ NTSTATUS PspSetHostProcessToken(PTOKEN Token)
 }
 
 /*
- * PspInitProcesses - runs when the library is loaded: the System process (SYSTEM token)
- * and the host process (token from the Linux credentials) exist before main's first line.
- * A failure here is fatal: nothing in ntsec can work without them.
+ * PspInitializeProcesses - init step 4 (src/ex/init.c): the System process (SYSTEM token) and
+ * the host process (token from the Linux credentials), so both exist before main's first
+ * line. Returns the failure for the init sequence to raise NTSEC_INITIALIZATION_FAILED:
+ * nothing in ntsec can work without them.
  */
-__attribute__((constructor(110))) static void PspInitProcesses(void)
+NTSTATUS PspInitializeProcesses(VOID)
 {
     ObpProcessType.DeleteProcedure = PspDeleteProcess;
     PTOKEN system, host;
@@ -124,11 +125,10 @@ __attribute__((constructor(110))) static void PspInitProcesses(void)
         st = PspCreateProcess(host, id, "process (host)", &PspHostProcess);
         ObfDereferenceObject(host);
     }
-    if (!NT_SUCCESS(st)) {
-        KeBugCheckEx(0x4E540001, (ULONG_PTR)st, 0, 0, 0);
-        return;
-    }
+    if (!NT_SUCCESS(st))
+        return st;
     PspHostProcess->IsHostProcess = TRUE;
+    return STATUS_SUCCESS;
 }
 
 VOID PspShutdownProcesses(VOID)

@@ -115,6 +115,8 @@ PETHREAD PspCurrentThreadNoSync(VOID);
 
 /* Releases PsInitialSystemProcess and the host process (last step of NtsecShutdown). */
 VOID PspShutdownProcesses(VOID);
+VOID PspInitializeThreads(VOID);
+NTSTATUS PspInitializeProcesses(VOID);
 
 /* Joins every system thread created by PsCreateSystemThread that has not been joined. */
 VOID PspJoinSystemThreads(VOID);

@@ -68,7 +68,9 @@ static void PspThreadTeardown(void *Value)
     ObfDereferenceObject(thread);
 }
 
-__attribute__((constructor(105))) static void PspInitThreads(void)
+/* PspInitializeThreads - init step 3 (src/ex/init.c): the thread type and the TLS key whose
+ * destructor tears an ntsec thread down. */
+VOID PspInitializeThreads(VOID)
 {
     ObpThreadType.DeleteProcedure = PspDeleteThread;
     pthread_key_create(&PspThreadKey, PspThreadTeardown);

@@ -80,6 +80,8 @@ typedef struct _SEP_TOKEN_TEMPLATE {
  * STATUS_INVALID_PARAMETER (bad type/level), STATUS_INVALID_ACL.
  */
 NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *Template, PCSTR CreatorTag, PTOKEN *Token);
+/* Init step 2 (src/ex/init.c). */
+VOID SepInitializeTokenType(VOID);
 
 /*
  * SepTemplateFromToken - zeroes Template and fills the fields a rebuild of Source keeps

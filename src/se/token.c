@@ -32,7 +32,8 @@ static VOID SepDeleteToken(PVOID Object)
         ExFreePoolWithTag(token->Variable, SEP_TOKEN_TAG);
 }
 
-__attribute__((constructor(102))) static void SepInitTokenType(void)
+/* SepInitializeTokenType - init step 2 (src/ex/init.c): tokens are deleted by SepDeleteToken. */
+VOID SepInitializeTokenType(VOID)
 {
     ObpTokenType.DeleteProcedure = SepDeleteToken;
 }

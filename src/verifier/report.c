@@ -26,8 +26,9 @@ static BOOLEAN VfpEnvTrue(const char *Name)
     return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
 }
 
-/* Runs before the other layers' constructors so that objects created at load are tracked. */
-__attribute__((constructor(101))) static void VfpInitFromEnvironment(void)
+/* VfInitializeFromEnvironment - init step 1 (src/ex/init.c), before any object exists, so that
+ * objects created at load are tracked: NTSEC_VERIFIER / NTSEC_VERIFIER_FATAL. */
+VOID VfInitializeFromEnvironment(VOID)
 {
     if (VfpEnvTrue("NTSEC_VERIFIER")) {
         ULONG flags = NTSEC_VERIFIER_ENABLED;

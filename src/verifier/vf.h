@@ -20,6 +20,7 @@ static inline BOOLEAN VfIsEnabled(VOID)
 }
 
 /* Object lifetime (called by src/ob). */
+VOID VfInitializeFromEnvironment(VOID);
 VOID VfObjectCreated(struct _OBJECT_HEADER *Header);
 /* Returns TRUE if the verifier keeps (quarantines) the memory; the caller must not free it. */
 BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header);

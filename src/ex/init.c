@@ -1,0 +1,36 @@
+/*
+ * init.c - the library's one initialisation sequence, like NT's phase initialisation
+ * (ExpInitializeExecutive calling each component's init routine in a written order).
+ *
+ * A single constructor runs when libntsec is loaded, so PsInitialSystemProcess and every
+ * routine are usable from main's first line (DESIGN.md). The order is the dependency order;
+ * nothing else in the library runs at load time.
+ *
+ *   1. VfInitializeFromEnvironment  verifier flags first, so objects created at load are tracked
+ *   2. SepInitializeTokenType       the token type's delete procedure
+ *   3. PspInitializeThreads         the thread type and the TLS key of thread teardown
+ *   4. PspInitializeProcesses       the System process and the host process (host backend)
+ *
+ * In the static archive this object is pulled in by src/ob/object.c, which names
+ * ExpInitializeLibrary: every program that creates or uses an ntsec object links it, and a
+ * program that uses only Rtl routines needs no initialisation.
+ *
+ * A failing step is fatal (NTSEC_INITIALIZATION_FAILED, P1 = step, P2 = status): without
+ * the System and host processes no routine can keep its contract.
+ */
+#include "ex/exp.h"
+
+VOID ExpInitializeLibrary(VOID);
+#include "ps/psp.h"
+#include "se/sep.h"
+#include "verifier/vf.h"
+
+__attribute__((constructor)) VOID ExpInitializeLibrary(VOID)
+{
+    VfInitializeFromEnvironment();
+    SepInitializeTokenType();
+    PspInitializeThreads();
+    NTSTATUS status = PspInitializeProcesses();
+    if (!NT_SUCCESS(status))
+        KeBugCheckEx(NTSEC_INITIALIZATION_FAILED, 4, (ULONG_PTR)status, 0, 0);
+}
