@@ -214,6 +214,42 @@ NTSEC_API VOID NtsecHostInjectFailure(ULONG Step);
 /* Credential syscalls (changes and read-backs) issued by this thread so far. */
 NTSEC_API ULONG NtsecHostSyscallCount(VOID);
 
+/* ---- Processes for a token (src/host/spawn*.c; docs/host.md "New processes") ---- */
+/* One descriptor the new process receives: the caller's ParentFd becomes ChildFd. */
+typedef struct _NTSEC_PROCESS_FD {
+    int ParentFd;
+    int ChildFd;
+} NTSEC_PROCESS_FD, *PNTSEC_PROCESS_FD;
+#define NTSEC_PROCESS_NEW_SESSION         0x00000001UL /* setsid: no controlling terminal */
+#define NTSEC_PROCESS_CONTROLLING_TERMINAL 0x00000002UL /* new session whose controlling
+                                                          terminal is child fd 0 (a pty slave) */
+#define NTSEC_PROCESS_SEARCH_PATH         0x00000004UL /* Path without '/' is looked up in PATH */
+#define NTSEC_PROCESS_NO_NEW_PRIVS        0x00000008UL /* PR_SET_NO_NEW_PRIVS: setuid bits and
+                                                          file capabilities give nothing */
+#define NTSEC_PROCESS_MAX_FDS             1024U        /* entries in Fds; ChildFd < 65536 */
+/*
+ * NtsecCreateProcessAsToken - the CreateProcessAsUser analogue: executes Path (Argv, Envp;
+ * NULL Envp: the caller's environment) in a new Linux process whose real, effective, saved
+ * and fs uids and gids and supplementary groups are Token's Linux identity (docs/host.md
+ * "Mapping", the rules the host backend uses for threads), permanently, and which holds no
+ * capability unless that identity is uid 0. Token is a primary token, or an impersonation
+ * token at Impersonation or Delegation level (used as DuplicateTokenEx would make a primary
+ * token of it); Identification and Anonymous levels are STATUS_BAD_IMPERSONATION_LEVEL.
+ * Token is borrowed: no reference is taken or kept. The child receives exactly Fds[FdCount]
+ * (every other descriptor is closed before execve). *ProcessId and/or *PidFd (either may be
+ * NULL, not both) receive the child's pid and a pidfd the caller owns and closes; the caller
+ * reaps the child. Every failure before execve - in the caller or in the child - is the
+ * returned status, and then no child is left (it was reaped). Does not need the host
+ * backend to be on; needs CAP_SETUID and CAP_SETGID in the permitted set (else
+ * STATUS_PRIVILEGE_NOT_HELD). Other statuses: STATUS_INVALID_PARAMETER,
+ * STATUS_OBJECT_TYPE_MISMATCH, STATUS_NONE_MAPPED, STATUS_TOO_MANY_SIDS, STATUS_INVALID_HANDLE,
+ * STATUS_OBJECT_NAME_NOT_FOUND, STATUS_ACCESS_DENIED, STATUS_INVALID_IMAGE_FORMAT,
+ * STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES, STATUS_UNSUCCESSFUL (verification).
+ */
+NTSEC_API NTSTATUS NtsecCreateProcessAsToken(PACCESS_TOKEN Token, PCSTR Path, PCSTR const *Argv,
+                                             PCSTR const *Envp, const NTSEC_PROCESS_FD *Fds,
+                                             ULONG FdCount, ULONG Flags, int *ProcessId, int *PidFd);
+
 /* ---- Worker queue API (worker work) ---- */
 /* @@NTSEC_WORKER@@ */
 

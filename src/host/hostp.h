@@ -98,6 +98,10 @@ int HostSysDropAllCaps(VOID);
 /* effective := Effective, permitted and inheritable unchanged (capget then capset). */
 int HostSysSetEffectiveCaps(unsigned long long Effective);
 int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long long *Ambient);
+/* New processes (spawnchild.c): effective := permitted; PR_SET/GET_NO_NEW_PRIVS. */
+int HostSysRaiseEffectiveCaps(VOID);
+int HostSysSetNoNewPrivs(VOID);
+int HostSysGetNoNewPrivs(int *Set);
 
 /* ---- creds helpers (switch.c) ---- */
 NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count);
@@ -134,6 +138,14 @@ const char *HostReasonText(ULONG Reason);
  * deny-only, not the label, mapped, and a restricting SID when the token is restricted.
  * Call under Token's lock. */
 BOOLEAN HostGroupGrants(PTOKEN Token, ULONG Index, gid_t *Gid);
+
+/*
+ * HostComputeProcessTarget - HostComputeTarget for a new process (NtsecCreateProcessAsToken),
+ * under the enable lock, with the unprivileged identity resolved even when the backend is
+ * off. Token must not be NULL; no references.
+ */
+NTSTATUS HostComputeProcessTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
+                                  PHOST_CREDS Target, ULONG *Class);
 
 /* Switches the calling thread (Thread must be the calling thread). */
 NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level);

@@ -226,3 +226,37 @@ int HostSysSetEffectiveCaps(unsigned long long Effective)
     data[1].effective = (__u32)(Effective >> 32);
     return HostpResult(syscall(SYS_capset, &header, data));
 }
+
+/* ---- new processes (spawnchild.c runs these in the child, before execve) ---- */
+
+/* effective := permitted (raising within permitted needs no privilege). */
+int HostSysRaiseEffectiveCaps(VOID)
+{
+    if (HostpInjected())
+        return EPERM;
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EPERM;
+    data[0].effective = data[0].permitted;
+    data[1].effective = data[1].permitted;
+    return HostpResult(syscall(SYS_capset, &header, data));
+}
+
+int HostSysSetNoNewPrivs(VOID)
+{
+    if (HostpInjected())
+        return EPERM;
+    return HostpResult(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+}
+
+int HostSysGetNoNewPrivs(int *Set)
+{
+    if (HostpInjected())
+        return EIO;
+    int r = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+    if (r < 0)
+        return errno != 0 ? errno : EIO;
+    *Set = r;
+    return 0;
+}
