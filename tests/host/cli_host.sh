@@ -23,6 +23,14 @@ contains whoami-token "deny-only, never a gid"
 contains whoami-token "no gid mapping"
 contains whoami-token "uid 40001  gid 40101  groups 40101"
 check whoami-bad-token 2 "$NTSEC" whoami --token 'user=bogus'
+# run-as usage errors exit 2 (nothing is started)
+check run-as-no-args 2 "$NTSEC" run-as
+check run-as-no-token 2 "$NTSEC" run-as -- true
+check run-as-token-without-text 2 "$NTSEC" run-as --token
+check run-as-no-command 2 "$NTSEC" run-as --token 'user=S-1-22-1-40001' --
+check run-as-unknown-option 2 "$NTSEC" run-as --bogus --token 'user=S-1-22-1-40001' -- true
+contains run-as-unknown-option "unknown option '--bogus'"
+check run-as-bad-token 2 "$NTSEC" run-as --token 'user=bogus' -- true
 
 if [ "$(id -u)" != 0 ]; then
     check run-as-unprivileged 125 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- true
@@ -47,8 +55,22 @@ contains run-as-ids "$(printf 'Gid:\t40101\t40101\t40101\t40101')"
 contains run-as-ids "$(printf 'Groups:\t40101 40110 ')"
 check run-as-cannot-regain-root 125 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- "$NTSEC" run-as --token 'user=S-1-22-1-0' -- true
 contains run-as-cannot-regain-root "STATUS_PRIVILEGE_NOT_HELD"
-check run-as-identification 1 "$NTSEC" run-as --identification --token 'user=S-1-22-1-40001 groups=S-1-22-2-40101' -- cat "$dir/mine"
+# An Identification token cannot start a process (no primary token can be made of it)
+check run-as-identification 125 "$NTSEC" run-as --identification --token 'user=S-1-22-1-40001 groups=S-1-22-2-40101' -- cat "$dir/mine"
+contains run-as-identification "STATUS_BAD_IMPERSONATION_LEVEL"
 check run-as-none-mapped 125 "$NTSEC" run-as --token 'user=S-1-5-21-1-2-3-1000' -- true
 contains run-as-none-mapped "STATUS_NONE_MAPPED"
 check run-as-missing-command 127 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- /nonexistent/ntsec-cmd
+check run-as-not-executable 126 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- "$dir/grp"
+check run-as-path-search 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- true
+check run-as-exit-status 7 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'exit 7'
+check run-as-killed 143 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'kill -TERM $$'
+# Only stdin, stdout and stderr reach COMMAND, in a new session without a terminal
+exec 7</dev/null
+check run-as-fds 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- ls /proc/self/fd
+exec 7<&-
+if grep -qx 7 <<<"$out"; then echo "FAIL run-as-fds: fd 7 leaked"; echo "$out"; fail=1; fi
+check run-as-session 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'read -r _ _ _ _ _ sid tty _ </proc/self/stat; [ "$sid" = $$ ] && [ "$tty" = 0 ]'
+check run-as-no-new-privs 0 "$NTSEC" run-as --no-new-privs --token 'user=S-1-22-1-40001' -- cat /proc/self/status
+contains run-as-no-new-privs "$(printf 'NoNewPrivs:	1')"
 exit $fail

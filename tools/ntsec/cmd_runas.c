@@ -1,18 +1,27 @@
 /*
- * cmd_runas.c - `ntsec run-as --token 'TOKEN TEXT' -- COMMAND [ARGS...]`: the Linux
- * counterpart of CreateProcessAsUser. The calling (only) thread impersonates the token
- * through the host backend (euid mode), the identity is made permanent (real, effective,
- * saved and fs ids: the program cannot switch back), and COMMAND is executed with those
- * credentials, so the kernel gives its own answer for that identity.
+ * cmd_runas.c - `ntsec run-as [--pty] [--no-new-privs] [--identification] --token 'TOKEN
+ * TEXT' -- COMMAND [ARGS...]`: CreateProcessAsUser for Linux (docs/host.md "Command line").
  *
- * Exit status: COMMAND's, or 125 when ntsec itself fails (message on stderr), 127 when
- * COMMAND cannot be executed.
+ * COMMAND is started with NtsecCreateProcessAsToken: its four uids and gids and its groups
+ * are the token's, permanently, and it holds no capability. It runs in a new session with no
+ * controlling terminal, so it cannot push input into the caller's terminal (TIOCSTI, the
+ * runuser bug of CVE-2016-2779); stdin, stdout and stderr are passed as they are, and no
+ * other descriptor. With --pty it gets a new pseudo-terminal instead, relayed by run-as
+ * (runas_pty.c), for interactive use. run-as waits for COMMAND and forwards SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT to it.
+ *
+ * Exit status: COMMAND's (128 + N when signal N ended it); 2 bad usage; 125 when ntsec
+ * cannot start it (the NTSTATUS is printed); 126 COMMAND cannot be executed; 127 not found.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
-#include "host/hostp.h"
+#include "commands.h"
+#include "runas.h"
 
 static const char *RunAsStatusName(NTSTATUS St)
 {
@@ -20,56 +29,145 @@ static const char *RunAsStatusName(NTSTATUS St)
     case STATUS_NONE_MAPPED: return "STATUS_NONE_MAPPED: the user SID has no uid";
     case STATUS_PRIVILEGE_NOT_HELD: return "STATUS_PRIVILEGE_NOT_HELD: needs CAP_SETUID and CAP_SETGID";
     case STATUS_TOO_MANY_SIDS: return "STATUS_TOO_MANY_SIDS: more groups than the kernel allows";
+    case STATUS_BAD_IMPERSONATION_LEVEL:
+        return "STATUS_BAD_IMPERSONATION_LEVEL: an Identification token cannot start a process";
     case STATUS_INVALID_PARAMETER: return "STATUS_INVALID_PARAMETER";
+    case STATUS_UNSUCCESSFUL: return "STATUS_UNSUCCESSFUL: the identity did not verify";
     default: return "failed";
     }
+}
+
+int NtsecRunAsFailure(NTSTATUS Status, const char *Command)
+{
+    if (Status == STATUS_OBJECT_NAME_NOT_FOUND) {
+        fprintf(stderr, "ntsec run-as: %s: not found\n", Command);
+        return NTSEC_RUNAS_EXIT_NOTFOUND;
+    }
+    if (Status == STATUS_ACCESS_DENIED || Status == STATUS_INVALID_IMAGE_FORMAT) {
+        fprintf(stderr, "ntsec run-as: %s: cannot execute (0x%08X)\n", Command, (unsigned)Status);
+        return NTSEC_RUNAS_EXIT_NOEXEC;
+    }
+    fprintf(stderr, "ntsec run-as: cannot start %s (0x%08X, %s)\n", Command, (unsigned)Status,
+            RunAsStatusName(Status));
+    return NTSEC_RUNAS_EXIT_NTSEC;
+}
+
+int NtsecRunAsExitCode(int WaitStatus)
+{
+    if (WIFEXITED(WaitStatus))
+        return WEXITSTATUS(WaitStatus);
+    if (WIFSIGNALED(WaitStatus))
+        return 128 + WTERMSIG(WaitStatus);
+    return NTSEC_RUNAS_EXIT_NTSEC;
+}
+
+static volatile sig_atomic_t RunAsChild;
+
+static void RunAsForward(int Signal)
+{
+    if (RunAsChild > 0)
+        kill((pid_t)RunAsChild, Signal);
+}
+
+/* Without --pty: stdin, stdout and stderr (those that are open), a new session. */
+static int RunAsDetached(PACCESS_TOKEN Token, char **Argv, ULONG Flags)
+{
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    NTSEC_PROCESS_FD fds[3];
+    ULONG count = 0;
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            fds[count++] = (NTSEC_PROCESS_FD){fd, fd};
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+        sigaddset(&block, forwarded[i]);
+    sigprocmask(SIG_BLOCK, &block, &old); /* until the handlers know the child */
+    fflush(NULL);
+    int pid = -1;
+    NTSTATUS st = NtsecCreateProcessAsToken(Token, Argv[0], (PCSTR const *)Argv, NULL, fds, count,
+                                            NTSEC_PROCESS_NEW_SESSION | NTSEC_PROCESS_SEARCH_PATH | Flags,
+                                            &pid, NULL);
+    if (!NT_SUCCESS(st)) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return NtsecRunAsFailure(st, Argv[0]);
+    }
+    RunAsChild = pid;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = RunAsForward;
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+        sigaction(forwarded[i], &sa, NULL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            perror("ntsec run-as: waitpid");
+            return NTSEC_RUNAS_EXIT_NTSEC;
+        }
+    }
+    return NtsecRunAsExitCode(status);
+}
+
+static int RunAsUsage(const char *Why)
+{
+    if (Why != NULL)
+        fprintf(stderr, "ntsec run-as: %s\n", Why);
+    fprintf(stderr, "usage: ntsec run-as [--pty] [--no-new-privs] [--identification] --token 'TOKEN TEXT'"
+                    " -- COMMAND [ARGS...]\n");
+    return NTSEC_EXIT_USAGE;
 }
 
 int NtsecCmdRunAs(int argc, char **argv)
 {
     const char *text = NULL;
+    BOOLEAN pty = FALSE;
+    ULONG flags = 0;
     int i = 1;
     SECURITY_IMPERSONATION_LEVEL level = SecurityImpersonation;
     for (; i < argc; i++) {
-        if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--token") == 0) {
+            if (i + 1 >= argc)
+                return RunAsUsage("--token needs the token text");
             text = argv[++i];
-        else if (strcmp(argv[i], "--identification") == 0)
+        } else if (strcmp(argv[i], "--identification") == 0) {
             level = SecurityIdentification;
-        else if (strcmp(argv[i], "--") == 0) {
+        } else if (strcmp(argv[i], "--pty") == 0) {
+            pty = TRUE;
+        } else if (strcmp(argv[i], "--no-new-privs") == 0) {
+            flags |= NTSEC_PROCESS_NO_NEW_PRIVS;
+        } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
-        } else
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "ntsec run-as: unknown option '%s'\n", argv[i]);
+            return RunAsUsage(NULL);
+        } else {
             break;
+        }
     }
-    if (text == NULL || i >= argc) {
-        fprintf(stderr, "usage: ntsec run-as --token 'TOKEN TEXT' [--identification] -- COMMAND [ARGS...]\n");
-        return 125;
-    }
+    if (text == NULL)
+        return RunAsUsage("--token is required");
+    if (i >= argc)
+        return RunAsUsage("no COMMAND");
     PACCESS_TOKEN token = NULL;
     NTSTATUS st = NtsecCreateTokenFromText(text, &token);
     if (!NT_SUCCESS(st)) {
         fprintf(stderr, "ntsec run-as: bad token text (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
-        return 125;
+        return NTSEC_EXIT_USAGE;
     }
-    st = NtsecEnableHostCredentials(NtsecHostEuid);
-    if (!NT_SUCCESS(st)) {
-        fprintf(stderr, "ntsec run-as: host backend unavailable (0x%08X)\n", (unsigned)st);
-        return 125;
+    if (level == SecurityIdentification) {
+        /* what a server holding the client's Identification token would pass */
+        PACCESS_TOKEN ident = NULL;
+        st = NtsecDuplicateToken(token, TokenImpersonation, SecurityIdentification, FALSE, &ident);
+        ObfDereferenceObject(token);
+        if (!NT_SUCCESS(st)) {
+            fprintf(stderr, "ntsec run-as: cannot duplicate the token (0x%08X)\n", (unsigned)st);
+            return NTSEC_RUNAS_EXIT_NTSEC;
+        }
+        token = ident;
     }
-    PETHREAD thread = PsGetCurrentThread();
-    st = PsImpersonateClient(thread, token, FALSE, FALSE, level);
+    int rc = pty ? NtsecRunAsPty(token, &argv[i], flags) : RunAsDetached(token, &argv[i], flags);
     ObfDereferenceObject(token);
-    if (!NT_SUCCESS(st)) {
-        fprintf(stderr, "ntsec run-as: cannot impersonate (0x%08X, %s)\n", (unsigned)st, RunAsStatusName(st));
-        return 125;
-    }
-    st = HostMakePermanent(thread);
-    if (!NT_SUCCESS(st)) {
-        fprintf(stderr, "ntsec run-as: cannot make the identity permanent (0x%08X)\n", (unsigned)st);
-        _exit(125); /* the thread's identity may be mixed: leave without running anything */
-    }
-    fflush(NULL);
-    execvp(argv[i], &argv[i]);
-    fprintf(stderr, "ntsec run-as: %s: %s\n", argv[i], strerror(errno));
-    _exit(errno == ENOENT ? 127 : 126);
+    return rc;
 }

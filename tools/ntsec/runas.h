@@ -1,0 +1,29 @@
+/*
+ * runas.h - `ntsec run-as` (cmd_runas.c) and its pseudo-terminal relay (runas_pty.c).
+ */
+#ifndef NTSEC_TOOL_RUNAS_H
+#define NTSEC_TOOL_RUNAS_H
+
+#include "ntsec.h"
+
+/* Exit codes of run-as besides COMMAND's own (docs/host.md "Command line"). */
+#define NTSEC_RUNAS_EXIT_NTSEC 125     /* ntsec could not start COMMAND (status printed) */
+#define NTSEC_RUNAS_EXIT_NOEXEC 126    /* COMMAND exists but cannot be executed */
+#define NTSEC_RUNAS_EXIT_NOTFOUND 127  /* COMMAND not found */
+
+/* The exit code for a failed NtsecCreateProcessAsToken; prints why on stderr. */
+int NtsecRunAsFailure(NTSTATUS Status, const char *Command);
+
+/* The exit code for a waitpid status: the code, or 128 + the signal that ended it. */
+int NtsecRunAsExitCode(int WaitStatus);
+
+/*
+ * NtsecRunAsPty - runs Argv as Token on a new pseudo-terminal (its controlling terminal,
+ * in a new session) and relays stdin to it and its output to stdout until it exits; the
+ * window size follows stdin's (SIGWINCH), stdin's terminal mode is raw meanwhile and
+ * restored on return. Flags: extra NTSEC_PROCESS_* flags. Token is borrowed. Returns
+ * run-as's exit code.
+ */
+int NtsecRunAsPty(PACCESS_TOKEN Token, char **Argv, ULONG Flags);
+
+#endif /* NTSEC_TOOL_RUNAS_H */
