@@ -71,6 +71,11 @@ check run-as-fds 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- ls /proc/sel
 exec 7<&-
 if grep -qx 7 <<<"$out"; then echo "FAIL run-as-fds: fd 7 leaked"; echo "$out"; fail=1; fi
 check run-as-session 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'read -r _ _ _ _ _ sid tty _ </proc/self/stat; [ "$sid" = $$ ] && [ "$tty" = 0 ]'
+# --pty with a piped stdin: the input arrives, its end is the terminal's EOF, output comes back
+check run-as-pty-pipe 0 bash -c 'printf "abc\n" | "$0" run-as --pty --token "user=S-1-22-1-40001" -- sh -c "read x; echo got:\$x; cat >/dev/null; echo end"' "$NTSEC"
+contains run-as-pty-pipe "got:abc"
+contains run-as-pty-pipe "end"
+check run-as-pty-exit-status 5 "$NTSEC" run-as --pty --token 'user=S-1-22-1-40001' -- sh -c 'exit 5' </dev/null
 check run-as-no-new-privs 0 "$NTSEC" run-as --no-new-privs --token 'user=S-1-22-1-40001' -- cat /proc/self/status
 contains run-as-no-new-privs "$(printf 'NoNewPrivs:	1')"
 exit $fail

@@ -19,7 +19,7 @@
     X("impersonate", NtsecCmdImpersonate, "impersonate a token from a process; allowed or downgraded, and why") \
     X("check", NtsecCmdCheck, "run an access check of a token against a descriptor")         \
     X("whoami", NtsecCmdWhoami, "print the host process token (from the Linux credentials)") \
-    X("run-as", NtsecCmdRunAs, "impersonate a token through the host backend, then exec")    \
+    X("run-as", NtsecCmdRunAs, "start a program as a token's Linux identity (CreateProcessAsUser)") \
     /* @@NTSEC_COMMAND more@@ */
 
 #define NTSEC_DECLARE_COMMAND(name, function, summary) int function(int argc, char **argv);
