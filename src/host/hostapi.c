@@ -235,25 +235,3 @@ NTSTATUS NtsecSyncHostCredentials(VOID)
         return STATUS_NO_MEMORY;
     return HostSyncCurrent(thread);
 }
-
-/*
- * HostComputeProcessTarget - see hostp.h. The enable lock orders this with
- * NtsecEnableHostCredentials and NtsecSetHostUnprivilegedIdentity, which write the
- * unprivileged identity HostComputeTarget reads (Identification-like results, and the gid
- * of a token without a mappable enabled group); without a backend ever enabled that
- * identity would still be (uid_t)-1, which setresgid reads as "unchanged": root's gid.
- */
-NTSTATUS HostComputeProcessTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
-                                  PHOST_CREDS Target, ULONG *Class)
-{
-    if (Token == NULL)
-        return STATUS_INVALID_PARAMETER;
-    pthread_mutex_lock(&HostpEnableLock);
-    if (HostUnprivUid == (uid_t)-1 || HostUnprivGid == (gid_t)-1)
-        HostpResolveUnprivileged();
-    NTSTATUS st = HostComputeTarget(Token, Level, Target, Class);
-    pthread_mutex_unlock(&HostpEnableLock);
-    if (NT_SUCCESS(st) && (Target->Uid == (uid_t)-1 || Target->Gid == (gid_t)-1))
-        st = STATUS_UNSUCCESSFUL; /* never "unchanged" */
-    return st;
-}

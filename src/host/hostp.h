@@ -139,14 +139,6 @@ const char *HostReasonText(ULONG Reason);
  * Call under Token's lock. */
 BOOLEAN HostGroupGrants(PTOKEN Token, ULONG Index, gid_t *Gid);
 
-/*
- * HostComputeProcessTarget - HostComputeTarget for a new process (NtsecCreateProcessAsToken),
- * under the enable lock, with the unprivileged identity resolved even when the backend is
- * off. Token must not be NULL; no references.
- */
-NTSTATUS HostComputeProcessTarget(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
-                                  PHOST_CREDS Target, ULONG *Class);
-
 /* Switches the calling thread (Thread must be the calling thread). */
 NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level);
 /* Reads the calling thread's effective token and switches to it (PSP_HOST_DIRTY path). */

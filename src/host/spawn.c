@@ -4,8 +4,8 @@
  * On Windows a new process gets its creator's primary token, never the impersonation token
  * of the creating thread; CreateProcessAsUser is how a server starts a program as its
  * client. This is that call for Linux: the token's identity is computed here, in the caller,
- * by the host backend's own rules (HostComputeProcessTarget: what a thread impersonating
- * the token would get, so a process never gets more than a thread would), then the child
+ * by the host backend's own rules (HostComputeTarget: what a thread impersonating the
+ * token would get, so a process never gets more than a thread would), then the child
  * (spawnchild.c) takes it permanently before execve and reports any failure over a CLOEXEC
  * pipe.
  */
@@ -165,7 +165,9 @@ NTSTATUS NtsecCreateProcessAsToken(PACCESS_TOKEN Token, PCSTR Path, PCSTR const 
     if (!NT_SUCCESS(st))
         return st;
     ULONG cls = 0;
-    st = HostComputeProcessTarget(token, level, &plan.Target, &cls);
+    st = HostComputeTarget(token, level, &plan.Target, &cls);
+    if (NT_SUCCESS(st) && (plan.Target.Uid == (uid_t)-1 || plan.Target.Gid == (gid_t)-1))
+        st = STATUS_UNSUCCESSFUL; /* -1 would mean "unchanged" to setresuid: never */
     if (NT_SUCCESS(st)) {
         plan.ScratchCapacity = plan.Target.GroupCount + 1;
         plan.Scratch = ExAllocatePoolWithTag(PagedPool, (SIZE_T)plan.ScratchCapacity * sizeof(gid_t),

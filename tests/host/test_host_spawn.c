@@ -141,7 +141,7 @@ static void test_gid_without_groups_is_the_unprivileged_gid_not_root(void **stat
     PTOKEN t = ThToken(TH_UID_B, g, 1);
     HOST_CREDS want = {0};
     ULONG cls = 0;
-    assert_status(HostComputeProcessTarget(t, SecurityImpersonation, &want, &cls), STATUS_SUCCESS);
+    assert_status(HostComputeTarget(t, SecurityImpersonation, &want, &cls), STATUS_SUCCESS);
     assert_int_not_equal(want.Gid, 0);
     char line[96];
     char *s = ChildStatus(t, 0);
