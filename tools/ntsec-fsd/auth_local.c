@@ -18,6 +18,15 @@ NTSTATUS FsdPrepareGuest(PCSTR Text)
     return NtsecCreateTokenFromText(Text, &FsdpGuestToken);
 }
 
+/* FsdReleaseGuest - releases the guest token's reference (at shutdown). */
+VOID FsdReleaseGuest(VOID)
+{
+    if (FsdpGuestToken != NULL) {
+        ObDereferenceObject(FsdpGuestToken);
+        FsdpGuestToken = NULL;
+    }
+}
+
 /* The token's user SID as text into Buf. */
 static VOID FsdpUserText(PACCESS_TOKEN Token, char *Buf, size_t Size)
 {

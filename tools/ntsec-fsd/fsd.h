@@ -102,6 +102,7 @@ VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp);
 VOID FsdReleaseConnection(FSD_CONN *Conn);
 /* The guest token (prepared at start from --guest text). */
 NTSTATUS FsdPrepareGuest(PCSTR Text);
+VOID FsdReleaseGuest(VOID);
 /* Switch the calling thread to the client / back. FALSE: could not impersonate. */
 BOOLEAN FsdBecomeClient(FSD_CONN *Conn);
 VOID FsdBecomeServer(FSD_CONN *Conn);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <libxml/parser.h>
 #include "fsd.h"
 
 FSD_CONFIG FsdConfig = {.RootFd = -1};
@@ -269,7 +270,10 @@ static int FsdServe(int argc, char **argv)
     if (tcpd) MHD_stop_daemon(tcpd);
     if (FsdConfig.Socket)
         unlink(FsdConfig.Socket);
+    FsdReleaseGuest();
     NtsecShutdown();
+    xmlCleanupParser();
+    close(FsdConfig.RootFd);
     fprintf(stderr, "ntsec-fsd: stopped\n");
     return 0;
 }

@@ -475,8 +475,11 @@ int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name)
 {
     if (unlinkat(DirFd, Name, 0) == 0)
         return 0;
-    if (errno != EISDIR && errno != EPERM)
-        return errno;
+    int err = errno;
+    struct stat st;
+    if ((err != EISDIR && err != EPERM) || fstatat(DirFd, Name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISDIR(st.st_mode))
+        return err;
     int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
     if (dfd < 0)
         return -dfd;
