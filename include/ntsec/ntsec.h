@@ -89,6 +89,14 @@ typedef enum _NTSEC_HOST_MODE {
     NtsecHostFsuid = 1,
     NtsecHostEuid = 2
 } NTSEC_HOST_MODE;
+/* Turns per-thread Linux credential switching on (fsuid/euid, from Off) or off
+ * (docs/host.md "Turning the backend on and off"). A mode change and the credential
+ * switches of other threads exclude each other. NtsecHostOff does not wait for switched
+ * threads: while any other thread runs with switched credentials it fails with
+ * STATUS_DEVICE_NOT_READY (and the caller keeps following its own impersonation); once
+ * it succeeded no thread is or becomes switched. Threads that ended without teardown
+ * (raw SYS_exit) do not block it: Off finds and reaps them. No lock is held across a
+ * bug check. STATUS_INVALID_DEVICE_STATE when called from inside the backend. */
 NTSEC_API NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode);
 
 /* ---- Shutdown ---- */

@@ -1,6 +1,6 @@
 /*
- * hostapi.c - turning the host backend on and off, and the three hooks src/ps calls
- * (psp.h: PspHostSwitchHook, PspHostSyncHook, PspHostThreadExitHook).
+ * hostapi.c - turning the host backend on and off, and the hooks src/ps calls through
+ * PspHostHooks (psp.h: Switch, Sync, ThreadExit).
  *
  * The rule (docs/host.md "When credentials change"): every change of a thread's
  * effective token reaches the backend before it is published. For the calling thread
@@ -32,37 +32,63 @@ BOOLEAN HostCapsKernelManaged;
 
 static pthread_mutex_t HostpEnableLock = PTHREAD_MUTEX_INITIALIZER;
 
+static BOOLEAN HostpOn(VOID)
+{
+    return atomic_load(&HostMode) != NtsecHostOff;
+}
+
+/* Every hook runs inside the gate (gate.c) and first looks at the mode: a caller that
+ * loaded the hooks before the backend went off gets the pure model (nothing to do). */
 static NTSTATUS HostpSwitchHook(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONATION_LEVEL Level)
 {
-    if (Thread == PspCurrentThreadNoSync())
-        return HostSwitchCurrent(Thread, NewToken, Level);
+    NTSTATUS st = STATUS_SUCCESS;
+    HostGateEnter();
+    if (!HostpOn())
+        goto out;
+    if (Thread == PspCurrentThreadNoSync()) {
+        st = HostSwitchCurrent(Thread, NewToken, Level);
+        goto out;
+    }
     if (NewToken != NULL) {
         /* Another thread: validate now, so that the caller gets the error (spec 2.6 B
          * fails with the thread unchanged); the thread switches itself later. */
         HOST_CREDS target = {0};
         ULONG cls;
-        NTSTATUS st = HostComputeTarget(NewToken, Level, &target, &cls);
+        st = HostComputeTarget(NewToken, Level, &target, &cls);
         if (NT_SUCCESS(st) && !HostPrivileged && !HostCredsSameAccess(&target, &HostBase))
             st = STATUS_PRIVILEGE_NOT_HELD;
         HostCredsFree(&target);
         if (!NT_SUCCESS(st))
-            return st;
+            goto out;
     }
     atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
-    return STATUS_SUCCESS;
+out:
+    HostGateLeave();
+    return st;
 }
 
 static NTSTATUS HostpSyncHook(PETHREAD Thread)
 {
-    return HostSyncCurrent(Thread);
+    NTSTATUS st = STATUS_SUCCESS;
+    HostGateEnter();
+    if (HostpOn())
+        st = HostSyncCurrent(Thread);
+    HostGateLeave();
+    return st;
 }
 
 static VOID HostpThreadExitHook(PETHREAD Thread)
 {
+    HostGateEnter();
     if (Thread->Tid == (pid_t)syscall(SYS_gettid))
         HostRestoreBaseOrDie(Thread);
     HostFreeThread(Thread);
+    HostGateLeave();
 }
+
+/* The tables behind PspHostHooks: while on, and while off (per-thread state is still freed). */
+static PSP_HOST_HOOKS HostpOnHooks = {HostpSwitchHook, HostpSyncHook, HostpThreadExitHook, 0};
+static PSP_HOST_HOOKS HostpOffHooks = {NULL, NULL, HostpThreadExitHook, 0};
 
 /* nobody/nogroup (else nobody/nobody, else 65534/65534); never 0. */
 static unsigned long long HostpLookUpUnprivileged(VOID)
@@ -128,71 +154,119 @@ static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
 }
 
 /*
- * NtsecEnableHostCredentials - turns per-thread Linux credential switching on or off.
- *
- * @remarks docs/host.md. The calling thread's credentials at this moment are the base
- * identity every thread returns to on revert; call it before any thread impersonates.
- * Switching between fsuid and euid goes through NtsecHostOff. Off fails with
- * STATUS_DEVICE_NOT_READY while another thread still runs with switched credentials
- * (turning the hooks off then would leave it unable to revert); the calling thread is
- * brought back to the base first. Without CAP_SETUID and CAP_SETGID the backend is on but
- * switches only to the caller's own identity (STATUS_PRIVILEGE_NOT_HELD otherwise).
- * Returns STATUS_SUCCESS, STATUS_INVALID_PARAMETER (bad mode or a mode change without Off),
- * STATUS_DEVICE_NOT_READY, STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL (credentials unreadable).
+ * HostpTurnOff - NtsecEnableHostCredentials(NtsecHostOff).
+ * @remarks docs/host.md "Turning the backend on and off". The caller goes back to the base
+ * first, outside every lock (that switch can bug-check). Then, under the enable lock and
+ * inside a mode change (no thread is switching; arrivals wait), the states of threads that
+ * ended without teardown are collected, and Off succeeds only if no thread is switched -
+ * else STATUS_DEVICE_NOT_READY, and the caller follows its own impersonation again (it
+ * never keeps the base identity while it impersonates). The collected threads are reaped
+ * after the change: their token and ETHREAD references are released.
  */
-NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode)
+static NTSTATUS HostpTurnOff(PETHREAD Thread)
 {
-    if (Mode != NtsecHostOff && Mode != NtsecHostFsuid && Mode != NtsecHostEuid)
-        return STATUS_INVALID_PARAMETER;
-    PETHREAD thread = PspCurrentThreadNoSync();
-    if (thread == NULL)
-        return STATUS_NO_MEMORY;
+    HostGateEnter();
+    if (HostpOn())
+        HostRestoreBaseOrDie(Thread);
+    HostGateLeave();
+    NTSTATUS st = STATUS_SUCCESS;
+    PHOST_THREAD gone = NULL;
+    pthread_mutex_lock(&HostpEnableLock);
+    if (HostpOn()) {
+        HostBeginModeChange();
+        gone = HostCollectExitedThreads();
+        if (atomic_load(&HostSwitchedThreads) > 0) {
+            st = STATUS_DEVICE_NOT_READY;
+        } else {
+            atomic_store(&PspHostHooks, &HostpOffHooks);
+            atomic_store(&HostMode, NtsecHostOff);
+        }
+        HostEndModeChange();
+    }
+    pthread_mutex_unlock(&HostpEnableLock);
+    (VOID)HostReapCollected(gone);
+    if (!NT_SUCCESS(st) && PspIsImpersonating(Thread)) {
+        HostGateEnter();
+        if (HostpOn())
+            (VOID)HostSyncCurrent(Thread); /* on failure: the unprivileged identity */
+        HostGateLeave();
+    }
+    return st;
+}
+
+/*
+ * HostpTurnOn - NtsecEnableHostCredentials(fsuid or euid) from Off. The base identity is read
+ * and the hooks published inside a mode change (nothing there can bug-check); a caller that
+ * impersonates is switched afterwards, outside the lock. If that fails, the backend is
+ * turned off again (HostpTurnOff; if another thread switched meanwhile it stays on and the
+ * caller keeps the unprivileged identity HostSyncCurrent fell back to) and the failure is
+ * returned.
+ */
+static NTSTATUS HostpTurnOn(PETHREAD Thread, NTSEC_HOST_MODE Mode)
+{
     NTSTATUS st = STATUS_SUCCESS;
     pthread_mutex_lock(&HostpEnableLock);
     int current = atomic_load(&HostMode);
-    if ((int)Mode == current)
-        goto out;
-    if (Mode == NtsecHostOff) {
-        HostRestoreBaseOrDie(thread);
-        if (atomic_load(&HostSwitchedThreads) > 0) {
-            st = STATUS_DEVICE_NOT_READY;
-            goto out;
-        }
-        PspHostSwitchHook = NULL;
-        PspHostSyncHook = NULL;
-        atomic_store(&HostMode, NtsecHostOff);
-        goto out; /* the exit hook stays: it frees per-thread state */
-    }
     if (current != NtsecHostOff) {
-        st = STATUS_INVALID_PARAMETER;
-        goto out;
+        st = (int)Mode == current ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+        pthread_mutex_unlock(&HostpEnableLock);
+        return st;
     }
-    st = HostpReadBase(Mode);
-    if (!NT_SUCCESS(st))
-        goto out;
     uid_t unprivUid;
     gid_t unprivGid;
     HostGetUnprivileged(&unprivUid, &unprivGid); /* resolved before any thread can switch */
     (VOID)unprivUid;
     (VOID)unprivGid;
-    atomic_store(&HostSwitchedThreads, 0);
-    atomic_fetch_add(&HostGeneration, 1);
-    atomic_store(&HostMode, Mode);
-    PspHostThreadExitHook = HostpThreadExitHook;
-    PspHostSyncHook = HostpSyncHook;
-    PspHostSwitchHook = HostpSwitchHook;
-    if (PspIsImpersonating(thread)) {
-        st = HostSyncCurrent(thread);
-        if (!NT_SUCCESS(st)) {
-            HostRestoreBaseOrDie(thread);
-            PspHostSwitchHook = NULL;
-            PspHostSyncHook = NULL;
-            atomic_store(&HostMode, NtsecHostOff);
-        }
+    HostBeginModeChange();
+    st = HostpReadBase(Mode);
+    if (NT_SUCCESS(st)) {
+        atomic_store(&HostSwitchedThreads, 0);
+        ULONG generation = atomic_fetch_add(&HostGeneration, 1) + 1;
+        atomic_store(&HostpOnHooks.Generation, generation);
+        atomic_store(&HostMode, Mode);
+        atomic_store(&PspHostHooks, &HostpOnHooks);
     }
-out:
+    HostEndModeChange();
     pthread_mutex_unlock(&HostpEnableLock);
+    if (NT_SUCCESS(st) && PspIsImpersonating(Thread)) {
+        HostGateEnter();
+        if (HostpOn())
+            st = HostSyncCurrent(Thread);
+        HostGateLeave();
+        if (!NT_SUCCESS(st))
+            (VOID)HostpTurnOff(Thread);
+    }
     return st;
+}
+
+/*
+ * NtsecEnableHostCredentials - turns per-thread Linux credential switching on or off.
+ *
+ * @remarks docs/host.md. The calling thread's credentials at this moment are the base
+ * identity every thread returns to on revert. Switching between fsuid and euid goes through
+ * NtsecHostOff. A mode change and the switch path exclude each other (a change waits for
+ * the switches in flight, which take microseconds; switches arriving meanwhile wait for
+ * the change): Off never succeeds while a thread is switched - it fails with
+ * STATUS_DEVICE_NOT_READY instead of waiting (a switched thread may stay so for as long as
+ * it impersonates) - and once it succeeded no thread is or becomes switched. Threads that
+ * ended with a raw SYS_exit are found and reaped by Off (docs/host.md). No lock is held
+ * across a bug check. Other threads that impersonate while the backend is turned on follow
+ * at their next ntsec call. Without CAP_SETUID and CAP_SETGID the backend is on but switches
+ * only to the caller's own identity (STATUS_PRIVILEGE_NOT_HELD otherwise). Returns
+ * STATUS_SUCCESS, STATUS_INVALID_PARAMETER (bad mode or a mode change without Off),
+ * STATUS_DEVICE_NOT_READY, STATUS_NO_MEMORY, STATUS_UNSUCCESSFUL (credentials unreadable),
+ * STATUS_INVALID_DEVICE_STATE (called from inside the backend, e.g. a verifier callback).
+ */
+NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode)
+{
+    if (Mode != NtsecHostOff && Mode != NtsecHostFsuid && Mode != NtsecHostEuid)
+        return STATUS_INVALID_PARAMETER;
+    if (HostGateInside())
+        return STATUS_INVALID_DEVICE_STATE; /* waiting for ourselves would never end */
+    PETHREAD thread = PspCurrentThreadNoSync();
+    if (thread == NULL)
+        return STATUS_NO_MEMORY;
+    return Mode == NtsecHostOff ? HostpTurnOff(thread) : HostpTurnOn(thread, Mode);
 }
 
 NTSEC_HOST_MODE NtsecHostCredentialsMode(VOID)
@@ -228,10 +302,15 @@ NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid)
  */
 NTSTATUS NtsecSyncHostCredentials(VOID)
 {
-    if (atomic_load(&HostMode) == NtsecHostOff)
+    if (!HostpOn())
         return STATUS_SUCCESS;
     PETHREAD thread = PspCurrentThreadNoSync();
     if (thread == NULL)
         return STATUS_NO_MEMORY;
-    return HostSyncCurrent(thread);
+    NTSTATUS st = STATUS_SUCCESS;
+    HostGateEnter();
+    if (HostpOn())
+        st = HostSyncCurrent(thread);
+    HostGateLeave();
+    return st;
 }

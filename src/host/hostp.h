@@ -29,9 +29,15 @@ typedef struct _HOST_CREDS {
     gid_t *Groups;
 } HOST_CREDS, *PHOST_CREDS;
 
-/* Per-thread state (ETHREAD::Host). Touched only by the thread itself, and freed by the
- * thread-exit hook once the thread is gone. */
+/* Per-thread state (ETHREAD::Host). Touched only by the thread itself, inside the gate,
+ * and freed by the thread-exit hook - or, for a thread that ended without teardown, by the
+ * mode change that finds it gone (gate.c). */
 typedef struct _PSP_HOST_THREAD {
+    struct _PSP_HOST_THREAD *Next, *Prev; /* the registry (gate.c), under its lock */
+    BOOLEAN Registered;
+    PETHREAD Thread;         /* the owner (no reference: the state dies with it) */
+    pid_t Tid;               /* Linux tid and /proc start time, to tell that it is gone */
+    unsigned long long StartTime;
     BOOLEAN Initialized;     /* Current/Real/Saved were read from the kernel */
     BOOLEAN Poisoned;        /* a rollback failed: never switch again */
     BOOLEAN AtBase;          /* Current equals the base identity (no impersonation) */
@@ -151,7 +157,27 @@ VOID HostFreeThread(PETHREAD Thread);
  * saved and fs ids all become the current ones (run-as before execve). */
 NTSTATUS HostMakePermanent(PETHREAD Thread);
 
-/* Bug-check on a failed rollback; never returns (docs/host.md "Fail closed"). */
+/* ---- gate.c: mode changes vs. the switch path; the thread registry ---- */
+VOID HostGateEnter(VOID);     /* every backend entry point; nests */
+VOID HostGateLeave(VOID);
+VOID HostGateLeaveAll(VOID);  /* HostFatal, before the bug check */
+BOOLEAN HostGateInside(VOID);
+VOID HostBeginModeChange(VOID); /* under the enable lock: waits until nobody is inside */
+VOID HostEndModeChange(VOID);
+BOOLEAN HostModeChangeInProgress(VOID); /* tests */
+VOID HostRegisterThread(PHOST_THREAD h, PETHREAD Thread);
+VOID HostUnregisterThread(PHOST_THREAD h);
+/* During a mode change: the states of registered threads that are gone, unlinked and no
+ * longer counted as switched, linked through Next. */
+PHOST_THREAD HostCollectExitedThreads(VOID);
+/* After the change: frees them and runs PspReapExitedThread on each; returns how many. */
+ULONG HostReapCollected(PHOST_THREAD Collected);
+
+/* TRUE once HostFatal ran on the calling thread: it ends, its credentials die with it. */
+BOOLEAN HostThreadBugChecked(VOID);
+
+/* Bug-check on a failed rollback; never returns (docs/host.md "Fail closed"). Leaves the
+ * gate first, and releases the token reference HostSyncCurrent held, if any. */
 __attribute__((noreturn)) VOID HostFatal(ULONG Step, int Error, uid_t Uid);
 
 #endif /* NTSEC_HOSTP_H */

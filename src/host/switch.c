@@ -81,6 +81,7 @@ static NTSTATUS HostpThreadState(PETHREAD Thread, PHOST_THREAD *State)
         if (h == NULL)
             return STATUS_NO_MEMORY;
         Thread->Host = h;
+        HostRegisterThread(h, Thread);
     }
     if (!h->Initialized || h->Generation != atomic_load(&HostGeneration)) {
         BOOLEAN wasSwitched = h->Initialized && !h->AtBase;
@@ -103,6 +104,7 @@ VOID HostFreeThread(PETHREAD Thread)
     PHOST_THREAD h = Thread->Host;
     if (h == NULL)
         return;
+    HostUnregisterThread(h);
     if (h->Initialized && !h->AtBase)
         atomic_fetch_sub(&HostSwitchedThreads, 1);
     HostCredsFree(&h->Current);
@@ -245,13 +247,34 @@ static NTSTATUS HostpErrnoStatus(int Error)
     }
 }
 
+static __thread BOOLEAN HostpBugChecked;
+static __thread PTOKEN HostpSyncToken; /* the reference HostSyncCurrent holds, if any */
+
+BOOLEAN HostThreadBugChecked(VOID)
+{
+    return HostpBugChecked;
+}
+
+/*
+ * HostFatal - bug-checks; never returns. Nothing is held across the bug check (item 5 of
+ * issue 9): the enable lock never is (mode changes do not switch), the gate is left here,
+ * and the thread is marked so that its teardown (which runs after pthread_exit) does not
+ * switch again - its credentials die with it. If the handler returns, the thread ends
+ * (the main thread aborts): it never runs on with a mixed identity.
+ */
 __attribute__((noreturn)) VOID HostFatal(ULONG Step, int Error, uid_t Uid)
 {
+    HostpBugChecked = TRUE;
+    HostGateLeaveAll();
     KeBugCheckEx(NTSEC_HOST_CREDENTIALS_INCONSISTENT, Step, (ULONG_PTR)Error,
                  (ULONG_PTR)syscall(SYS_gettid), (ULONG_PTR)Uid);
     /* The handler returned: this thread must still never run on with a mixed identity. */
     if ((pid_t)syscall(SYS_gettid) == getpid())
         abort();
+    PTOKEN held = HostpSyncToken;
+    HostpSyncToken = NULL;
+    if (held != NULL)
+        ObfDereferenceObject(held);
     pthread_exit(NULL);
 }
 
@@ -304,6 +327,13 @@ NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONAT
 {
     PHOST_THREAD h = Thread->Host;
     ULONG cls = NewToken == NULL ? 0 : Level < SecurityImpersonation ? HOST_CLASS_UNPRIV : HOST_CLASS_FULL;
+    if (HostpBugChecked) {
+        /* Only its own teardown gets here (HostFatal ended the thread): no second bug check,
+         * no switch; the credentials die with the thread. */
+        if (atomic_load(&Thread->CrossThreadFlags) & PSP_TERMINATED)
+            return STATUS_UNSUCCESSFUL;
+        HostFatal(HOSTP_STEP_READ, EPERM, h != NULL ? h->Current.Uid : (uid_t)-1);
+    }
     /* Fast path: the kernel already has what this token maps to (no lock, no syscall). */
     if (h != NULL && h->Initialized && h->Generation == atomic_load_explicit(&HostGeneration, memory_order_relaxed)) {
         if (NewToken == NULL) {
@@ -387,6 +417,7 @@ NTSTATUS HostSyncCurrent(PETHREAD Thread)
         }
     }
     PspUnlockThreadSecurity(Thread);
+    HostpSyncToken = token;
     NTSTATUS st = HostSwitchCurrent(Thread, token, level);
     if (!NT_SUCCESS(st) && token != NULL) {
         NTSTATUS st2 = HostSwitchCurrent(Thread, token, SecurityIdentification);
@@ -397,17 +428,21 @@ NTSTATUS HostSyncCurrent(PETHREAD Thread)
             HostFatal(HOSTP_STEP_VERIFY, EPERM, unprivUid);
         }
     }
+    HostpSyncToken = NULL;
     if (token != NULL)
         ObfDereferenceObject(token);
+    atomic_store_explicit(&Thread->HostGeneration, atomic_load(&HostGeneration), memory_order_relaxed);
     return st;
 }
 
 VOID HostRestoreBaseOrDie(PETHREAD Thread)
 {
     PHOST_THREAD h = Thread->Host;
-    if (h != NULL && h->Initialized && !h->AtBase && !h->Poisoned)
+    if (h != NULL && h->Initialized && !h->AtBase && !h->Poisoned && !HostpBugChecked)
         (VOID)HostSwitchCurrent(Thread, NULL, SecurityAnonymous);
 }
+
+static NTSTATUS HostpMakePermanent(PETHREAD Thread);
 
 /*
  * HostMakePermanent - real, effective, saved and fs ids all become the thread's current
@@ -419,6 +454,14 @@ VOID HostRestoreBaseOrDie(PETHREAD Thread)
  * execve. Verified afterwards: the ids, the groups, and the empty capability sets.
  */
 NTSTATUS HostMakePermanent(PETHREAD Thread)
+{
+    HostGateEnter();
+    NTSTATUS st = HostpMakePermanent(Thread);
+    HostGateLeave();
+    return st;
+}
+
+static NTSTATUS HostpMakePermanent(PETHREAD Thread)
 {
     PHOST_THREAD h;
     NTSTATUS st = HostpThreadState(Thread, &h);

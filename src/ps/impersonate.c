@@ -38,7 +38,8 @@ static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
  */
 static VOID PspHostPublished(PETHREAD Thread)
 {
-    if (PspHostSwitchHook != NULL && Thread != PspCurrentThreadNoSync())
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Switch != NULL && Thread != PspCurrentThreadNoSync())
         atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
 }
 
@@ -87,8 +88,9 @@ VOID PspRevertThread(PETHREAD Thread)
 {
     if (!PspIsImpersonating(Thread))
         return;
-    if (PspHostSwitchHook != NULL)
-        PspHostSwitchHook(Thread, NULL, SecurityAnonymous);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Switch != NULL)
+        hooks->Switch(Thread, NULL, SecurityAnonymous);
     PTOKEN old = PspUninstall(Thread);
     if (old != NULL)
         ObfDereferenceObject(old);
@@ -147,8 +149,9 @@ NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyO
         ObfDereferenceObject(installed);
         return STATUS_NO_MEMORY; /* spec 5-D1 */
     }
-    if (PspHostSwitchHook != NULL) {
-        NTSTATUS st = PspHostSwitchHook(Thread, installed, level);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Switch != NULL) {
+        NTSTATUS st = hooks->Switch(Thread, installed, level);
         if (!NT_SUCCESS(st)) {
             ObfDereferenceObject(installed);
             return st;
@@ -193,8 +196,9 @@ BOOLEAN PsDisableImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE Imperson
     ImpersonationState->Level = SecurityAnonymous;
     if (!PspIsImpersonating(Thread))
         return FALSE;
-    if (PspHostSwitchHook != NULL)
-        PspHostSwitchHook(Thread, NULL, SecurityAnonymous);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Switch != NULL)
+        hooks->Switch(Thread, NULL, SecurityAnonymous);
     BOOLEAN was = FALSE;
     PspLockThreadSecurity(Thread);
     if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
@@ -236,8 +240,9 @@ VOID PsRestoreImpersonation(PETHREAD Thread, PSE_IMPERSONATION_STATE Impersonati
         /* Not a state PsDisableImpersonation filled for this thread: nothing to restore. */
         return;
     }
-    if (PspHostSwitchHook != NULL) {
-        NTSTATUS st = PspHostSwitchHook(Thread, token, ImpersonationState->Level);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Switch != NULL) {
+        NTSTATUS st = hooks->Switch(Thread, token, ImpersonationState->Level);
         if (!NT_SUCCESS(st)) {
             VfReport("restore failed", "PsRestoreImpersonation", token,
                      "host credentials could not be switched (0x%08X); thread left not impersonating",

@@ -49,6 +49,7 @@ typedef struct _ETHREAD {
     BOOLEAN Joined;
     pid_t Tid;                     /* Linux thread id (gettid) once running */
     struct _PSP_HOST_THREAD *Host; /* host backend's per-thread cache, owned by src/host */
+    _Atomic ULONG HostGeneration;  /* PSP_HOST_HOOKS::Generation this thread last synced to */
 } ETHREAD;
 
 /* PspCpuRelax - the spin-wait hint of the CPU the library is built for (none elsewhere). */
@@ -87,9 +88,14 @@ extern PEPROCESS PspHostProcess;
 NTSTATUS PspSetHostProcessToken(PTOKEN Token);
 
 /*
- * The one interface from src/ps to src/host (DESIGN "Layers"). NULL while the backend is off.
+ * The one interface from src/ps to src/host (DESIGN "Layers"): one table of hooks behind one
+ * atomic pointer, PspHostHooks, loaded ONCE per use (PspLoadHostHooks) and never re-read
+ * within that use - the backend swaps whole tables when it changes mode, so a caller never
+ * sees Switch from one mode and Sync from another, nor a pointer turning NULL between its
+ * test and its call. NULL until the backend is first enabled; while it is off the table
+ * has only ThreadExit (per-thread state must still be freed).
  *
- * PspHostSwitchHook(Thread, NewToken, Level) is called by every routine that changes
+ * Switch(Thread, NewToken, Level) is called by every routine that changes
  * Thread's effective token, BEFORE the change is published and outside the thread lock.
  * NewToken is the new impersonation token, or NULL for "back to the process primary
  * token"; Level is the stored level. If Thread is the calling thread the backend switches
@@ -97,18 +103,40 @@ NTSTATUS PspSetHostProcessToken(PTOKEN Token);
  * thread PSP_HOST_DIRTY so that the thread's next ntsec call syncs. A failure status
  * (STATUS_NONE_MAPPED, STATUS_PRIVILEGE_NOT_HELD, ...) means the credentials are as
  * before and the caller must abandon the change. No references are taken or released.
+ * A Switch that finds the backend turned off meanwhile does nothing and succeeds (the
+ * pure model): the backend guarantees no thread was switched when it went off.
  *
- * PspHostSyncHook(Thread) brings the calling thread's OS credentials in line with its
- * current effective token (used for PSP_HOST_DIRTY and NtsecSyncHostCredentials).
- * PspHostThreadExitHook(Thread) releases the backend's per-thread state.
+ * Sync(Thread) brings the calling thread's OS credentials in line with its current
+ * effective token (PSP_HOST_DIRTY, a new Generation, NtsecSyncHostCredentials).
+ * ThreadExit(Thread) releases the backend's per-thread state.
+ * Generation changes with every enable: a thread whose ETHREAD::HostGeneration differs
+ * syncs at its next PsGetCurrentThread (it may have impersonated while the backend was off).
  */
 typedef NTSTATUS (*PSP_HOST_SWITCH_HOOK)(PETHREAD Thread, PTOKEN NewToken,
                                          SECURITY_IMPERSONATION_LEVEL Level);
 typedef NTSTATUS (*PSP_HOST_SYNC_HOOK)(PETHREAD Thread);
 typedef VOID (*PSP_HOST_THREAD_EXIT_HOOK)(PETHREAD Thread);
-extern PSP_HOST_SWITCH_HOOK PspHostSwitchHook;
-extern PSP_HOST_SYNC_HOOK PspHostSyncHook;
-extern PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
+typedef struct _PSP_HOST_HOOKS {
+    PSP_HOST_SWITCH_HOOK Switch;         /* NULL: backend off */
+    PSP_HOST_SYNC_HOOK Sync;             /* NULL: backend off */
+    PSP_HOST_THREAD_EXIT_HOOK ThreadExit;
+    _Atomic ULONG Generation;            /* the function pointers never change; this does */
+} PSP_HOST_HOOKS;
+extern _Atomic(PSP_HOST_HOOKS *) PspHostHooks;
+
+static inline PSP_HOST_HOOKS *PspLoadHostHooks(VOID)
+{
+    return atomic_load_explicit(&PspHostHooks, memory_order_acquire);
+}
+
+/*
+ * PspReapExitedThread - the teardown of a thread that ended without it (raw SYS_exit: no
+ * thread-specific-data destructor ran). Called by the host backend once it has made sure
+ * the thread is gone (docs/host.md "Threads that end without teardown"): ends its
+ * impersonation (releasing the thread's token reference) and releases the running
+ * thread's reference on its ETHREAD. Thread->Host must already be freed.
+ */
+VOID PspReapExitedThread(PETHREAD Thread);
 
 /* The calling thread's ETHREAD without the host sync check (used by the host backend). */
 PETHREAD PspCurrentThreadNoSync(VOID);

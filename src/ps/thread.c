@@ -17,9 +17,7 @@
 
 #define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
 
-PSP_HOST_SWITCH_HOOK PspHostSwitchHook;
-PSP_HOST_SYNC_HOOK PspHostSyncHook;
-PSP_HOST_THREAD_EXIT_HOOK PspHostThreadExitHook;
+_Atomic(PSP_HOST_HOOKS *) PspHostHooks;
 
 static NTSEC_HOT_TLS PETHREAD PspCurrentThread;
 static pthread_key_t PspThreadKey;
@@ -61,11 +59,27 @@ static void PspThreadTeardown(void *Value)
         VfThreadExitingImpersonating(thread);
         PspRevertThread(thread);
     }
-    if (PspHostThreadExitHook != NULL)
-        PspHostThreadExitHook(thread);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->ThreadExit != NULL)
+        hooks->ThreadExit(thread);
     atomic_fetch_sub(&thread->Process->ActiveThreads, 1);
     PspCurrentThread = NULL;
     ObfDereferenceObject(thread);
+}
+
+/*
+ * PspReapExitedThread - see psp.h: PspThreadTeardown for a thread that is gone without it
+ * (raw SYS_exit). Releases the thread's token reference (through PspRevertThread) and the
+ * running thread's reference on its ETHREAD. No verifier finding: the thread cannot be
+ * blamed from here (docs/host.md "Threads that end without teardown").
+ */
+VOID PspReapExitedThread(PETHREAD Thread)
+{
+    atomic_fetch_or(&Thread->CrossThreadFlags, PSP_TERMINATED);
+    if (PspIsImpersonating(Thread))
+        PspRevertThread(Thread);
+    atomic_fetch_sub(&Thread->Process->ActiveThreads, 1);
+    ObfDereferenceObject(Thread);
 }
 
 /* PspInitializeThreads - init step 3 (src/ex/init.c): the thread type and the TLS key whose
@@ -109,7 +123,9 @@ static PETHREAD PspAdoptCurrentThread(VOID)
         return NULL;
     /* With the host backend on, the first PsGetCurrentThread syncs the adopted thread to the
      * host process identity (it may have inherited a client's credentials). */
-    atomic_fetch_or(&thread->CrossThreadFlags, PSP_ADOPTED | (PspHostSyncHook ? PSP_HOST_DIRTY : 0));
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    atomic_fetch_or(&thread->CrossThreadFlags,
+                    PSP_ADOPTED | (hooks != NULL && hooks->Sync != NULL ? PSP_HOST_DIRTY : 0));
     thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
@@ -130,9 +146,12 @@ PETHREAD PspCurrentThreadNoSync(VOID)
 PETHREAD PsGetCurrentThread(VOID)
 {
     PETHREAD thread = PspCurrentThreadNoSync();
-    if (thread != NULL && PspHostSyncHook != NULL &&
-        (atomic_load_explicit(&thread->CrossThreadFlags, memory_order_acquire) & PSP_HOST_DIRTY))
-        PspHostSyncHook(thread);
+    PSP_HOST_HOOKS *hooks;
+    if (thread != NULL && (hooks = PspLoadHostHooks()) != NULL && hooks->Sync != NULL &&
+        ((atomic_load_explicit(&thread->CrossThreadFlags, memory_order_acquire) & PSP_HOST_DIRTY) ||
+         atomic_load_explicit(&thread->HostGeneration, memory_order_relaxed) !=
+             atomic_load_explicit(&hooks->Generation, memory_order_relaxed)))
+        hooks->Sync(thread);
     return thread;
 }
 
@@ -191,8 +210,9 @@ static void *PspThreadStart(void *Argument)
     PETHREAD thread = Argument;
     PspBindCurrent(thread); /* consumes the reference taken for the running thread */
     /* A pthread starts with its creator's kernel credentials, which may be a client's. */
-    if (PspHostSyncHook != NULL)
-        PspHostSyncHook(thread);
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (hooks != NULL && hooks->Sync != NULL)
+        hooks->Sync(thread);
     thread->StartRoutine(thread->StartContext);
     return NULL; /* teardown runs in the key destructor */
 }
