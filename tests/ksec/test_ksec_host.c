@@ -7,6 +7,7 @@
  * needs CAP_SETUID/CAP_SETGID); skipped otherwise.
  */
 #include "ksec_helpers.h"
+#include "sspi_helpers.h"
 #include "../host/host_helpers.h"
 #include "sspi.h"
 
@@ -101,11 +102,44 @@ static void test_identify_only_peer_gets_no_access(void **state)
     KsStopPeer(&peer);
 }
 
+/* The same through the real handshake: a client process as uid 40001 runs
+ * InitializeSecurityContextW, the server AcceptSecurityContext; then the server thread runs
+ * as the client (checked in /proc/thread-self/status) and reverts exactly. */
+static void test_handshake_peer_is_acted_as_by_the_kernel(void **state)
+{
+    TH_REQUIRE_ROOT();
+    const gid_t groups[] = {TH_GID_A, TH_GID_SHARED};
+    KS_REMOTE r;
+    KsStartRemoteClient("hosths", TH_UID_A, TH_GID_A, groups, 2, ISC_REQ_CONFIDENTIALITY, 0, &r);
+    KS_HOST k = {r.Server};
+    ThRunOnThread(BodyActAsPeer, &k);
+    KsRemoteEcho(&r, "after impersonation");
+    KsStopRemoteClient(&r);
+    assert_int_equal(DeleteSecurityContext(&r.Server), SEC_E_OK);
+    assert_int_equal(FreeCredentialsHandle(&r.Cred), SEC_E_OK);
+}
+
+/* An Identification-level client through the handshake: the server never acts as it. */
+static void test_handshake_identify_client_gets_no_access(void **state)
+{
+    TH_REQUIRE_ROOT();
+    const gid_t groups[] = {TH_GID_A};
+    KS_REMOTE r;
+    KsStartRemoteClient("hostid", TH_UID_A, TH_GID_A, groups, 1, ISC_REQ_IDENTIFY, 0, &r);
+    KS_HOST k = {r.Server};
+    ThRunOnThread(BodyIdentifyOnly, &k);
+    KsStopRemoteClient(&r);
+    assert_int_equal(DeleteSecurityContext(&r.Server), SEC_E_OK);
+    assert_int_equal(FreeCredentialsHandle(&r.Cred), SEC_E_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_authenticated_peer_is_acted_as_by_the_kernel),
         cmocka_unit_test(test_identify_only_peer_gets_no_access),
+        cmocka_unit_test(test_handshake_peer_is_acted_as_by_the_kernel),
+        cmocka_unit_test(test_handshake_identify_client_gets_no_access),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
