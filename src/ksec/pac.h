@@ -12,6 +12,8 @@
 #define NTSEC_KSEC_PAC_H
 
 #include "ntifs.h"
+#include "sspi.h"
+#include "se/sep.h"
 
 /* KERB_VALIDATION_INFO::UserFlags bits ([MS-NRPC] 2.2.1.4.11, [MS-PAC] 2.5). */
 #define KSEC_PAC_LOGON_EXTRA_SIDS      0x00000020UL /* ExtraSids is populated */
@@ -79,5 +81,24 @@ NTSTATUS KsecpParsePacLogonInfo(const VOID *Blob, SIZE_T Length, PKSEC_PAC_LOGON
 
 /* KsecpFreePacLogonInfo - frees what KsecpParsePacLogonInfo returned; NULL is ignored. */
 VOID KsecpFreePacLogonInfo(PKSEC_PAC_LOGON_INFO Info);
+
+/*
+ * KsecpBuildPacLogonToken - the network-logon token of the client Info describes
+ * (pactoken.c: the PAC's SIDs, the BUILTIN aliases a domain member adds, then
+ * KsecpBuildNetworkLogonToken's well-known groups), impersonation type at Level, source
+ * "Kerberos". On success *Token holds the single reference, owned by the caller. Info is only
+ * read. STATUS_INVALID_PARAMETER, STATUS_TOO_MANY_CONTEXT_IDS (more than
+ * KSEC_PAC_MAX_GROUPS groups in the token), STATUS_NO_MEMORY, or the builder's status.
+ */
+NTSTATUS KsecpBuildPacLogonToken(const KSEC_PAC_LOGON_INFO *Info, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token);
+
+/*
+ * KsecpPacToken - the Kerberos acceptor's PAC path (ksec/gssmap.c): decodes the
+ * urn:mspac:logon-info value Blob[Length] and builds the token. On success *Token holds the
+ * single reference, owned by the caller. SEC_E_OK; SEC_E_INSUFFICIENT_MEMORY; any PAC that
+ * does not decode or would make an invalid token: SEC_E_LOGON_DENIED (the ticket names a
+ * client we cannot describe, so no token at all; the NTSTATUS of the two calls above says why).
+ */
+SECURITY_STATUS KsecpPacToken(const VOID *Blob, SIZE_T Length, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token);
 
 #endif /* NTSEC_KSEC_PAC_H */

@@ -15,6 +15,9 @@
 #include "ntsec_test.h"
 #include "rtl/rtlp.h"
 #include "ksec/pac.h"
+#include "sspi.h"
+#include "se/sep.h"
+#include "se/rights.h"
 
 static const char *Env(const char *Name)
 {
@@ -221,12 +224,93 @@ static void test_addc_no_auth_data_service_ticket_has_no_pac(void **state)
     gss_release_name(&ignored, &source);
 }
 
+#if __has_include("ksec/netlogon.h") /* the PAC -> token path (pactoken.c) is built */
+/* SeAccessCheck on this thread while it impersonates Token (a file system on a member). */
+static BOOLEAN CheckAs(PTOKEN Token, const char *Sddl, ACCESS_MASK Desired)
+{
+    CtxtHandle h;
+    assert_status(NtsecCreateSecurityContextForToken(Token, SecurityImpersonation, 0, &h), STATUS_SUCCESS);
+    assert_int_equal(ImpersonateSecurityContext(&h), SEC_E_OK);
+    SECURITY_SUBJECT_CONTEXT subject;
+    SeCaptureSubjectContext(&subject);
+    PSECURITY_DESCRIPTOR sd = NULL;
+    ULONG length = 0;
+    assert_status(NtsecSddlToSecurityDescriptor(Sddl, &sd, &length), STATUS_SUCCESS);
+    GENERIC_MAPPING mapping = SepFileMapping;
+    ACCESS_MASK granted = 0;
+    NTSTATUS status = STATUS_UNSUCCESSFUL;
+    BOOLEAN ok = SeAccessCheck(sd, &subject, FALSE, Desired, 0, NULL, &mapping, UserMode, &granted, &status);
+    assert_status(status, ok ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+    SeReleaseSubjectContext(&subject);
+    NtsecFree(sd);
+    assert_int_equal(RevertSecurityContext(&h), SEC_E_OK);
+    assert_int_equal(DeleteSecurityContext(&h), SEC_E_OK);
+    return ok;
+}
+
+static PTOKEN TicketToken(const char *Ccache)
+{
+    gss_name_t source = Authenticate(Ccache, "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"));
+    gss_buffer_desc value;
+    int authenticated = 0;
+    OM_uint32 ignored;
+    assert_int_equal(LogonInfo(source, &value, &authenticated), GSS_S_COMPLETE);
+    PTOKEN token = NULL;
+    assert_int_equal(KsecpPacToken(value.value, value.length, SecurityImpersonation, &token), SEC_E_OK);
+    gss_release_buffer(&ignored, &value);
+    gss_release_name(&ignored, &source);
+    return token;
+}
+
+/* The token of a real ticket: the domain's SIDs plus what Windows adds; a DACL naming the
+ * domain's groups grants and denies as on a domain member. */
+static void test_addc_ticket_token_and_domain_group_acl(void **state)
+{
+    PTOKEN alice = TicketToken(Env("ADDC_ALICE_CCACHE")), bob = TicketToken(Env("ADDC_BOB_CCACHE"));
+    char sid[200], text[200], sddl[512];
+    DomainSid("ALICE", sid, sizeof(sid));
+    SidText(alice->UserAndGroups[0].Sid, text, sizeof(text));
+    assert_string_equal(text, sid);
+    assert_memory_equal(alice->TokenSource.SourceName, "Kerberos", 8);
+    static const char *const wellKnown[] = {"S-1-1-0", "S-1-5-2", "S-1-5-11", "S-1-5-32-545", "S-1-18-1"};
+    for (size_t w = 0; w < sizeof(wellKnown) / sizeof(wellKnown[0]); w++) {
+        BOOLEAN found = FALSE;
+        for (ULONG i = 1; i < alice->UserAndGroupCount && !found; i++) {
+            SidText(alice->UserAndGroups[i].Sid, text, sizeof(text));
+            found = strcmp(text, wellKnown[w]) == 0;
+        }
+        assert_true(found);
+    }
+    /* ntsec-ops: alice only through ntsec-devs (nested). */
+    char ops[200], local[200], univ[200];
+    DomainSid("OPS", ops, sizeof(ops));
+    DomainSid("LOCAL", local, sizeof(local));
+    DomainSid("UNIV", univ, sizeof(univ));
+    snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(A;;FA;;;%s)", ops);
+    assert_true(CheckAs(alice, sddl, FILE_READ_DATA | FILE_WRITE_DATA));
+    assert_false(CheckAs(bob, sddl, FILE_READ_DATA));
+    snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(A;;FR;;;%s)", univ);
+    assert_true(CheckAs(alice, sddl, FILE_READ_DATA));
+    assert_false(CheckAs(bob, sddl, FILE_READ_DATA));
+    /* A deny for the domain-local group wins over an allow for every authenticated user. */
+    snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(D;;FW;;;%s)(A;;FA;;;AU)", local);
+    assert_false(CheckAs(alice, sddl, FILE_WRITE_DATA));
+    assert_true(CheckAs(alice, sddl, FILE_READ_DATA));
+    assert_true(CheckAs(bob, sddl, FILE_WRITE_DATA));
+    ObDereferenceObject(alice);
+    ObDereferenceObject(bob);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addc_alice_pac_has_every_domain_group),
         cmocka_unit_test(test_addc_bob_pac_has_only_domain_users),
         cmocka_unit_test(test_addc_no_auth_data_service_ticket_has_no_pac),
+#if __has_include("ksec/netlogon.h")
+        cmocka_unit_test(test_addc_ticket_token_and_domain_group_acl),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
