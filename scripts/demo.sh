@@ -20,3 +20,4 @@ show "$B"/ntsec check --sd 'O:BAG:SYD:(D;;FW;;;S-1-5-21-1-2-3-513)(A;;FA;;;AU)' 
 run "$B"/example-seed-impersonation
 run "$B"/example-worker-elevation
 run "$B"/ntsec whoami --all
+run bash scripts/demo-fsd.sh "$B"

@@ -50,6 +50,10 @@ port=$(freeport)
 pids+=($!)
 for _ in $(seq 1 100); do grep -q 'try: curl http' "$W/fsd.log" 2>/dev/null && break; sleep 0.05; done
 run_litmus ntsec-fsd "http://127.0.0.1:$port/"
+fsdpid=${pids[0]}; pids=()
+kill -TERM "$fsdpid"; rc=0; wait "$fsdpid" || rc=$?
+echo "ntsec-fsd exit: $rc"
+[ "$rc" -eq 0 ] || tail -n 20 "$W/fsd.err" >&2
 
 # Apache httpd mod_dav_fs (configuration of shared/recipes/webdav-peers.md)
 if [ -x /usr/sbin/apache2 ] && [ -f /usr/lib/apache2/modules/mod_dav_fs.so ]; then

@@ -12,4 +12,11 @@ for want in 'sddl:    O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(D;;WD;;;WD)(
             'USER INFORMATION'; do
     grep -qF -- "$want" <<<"$out" || { echo "$out"; echo "demo_main_job: missing: $want" >&2; exit 1; }
 done
+if [ "$(id -u)" -eq 0 ]; then   # the ntsec-fsd part (scripts/demo-fsd.sh) needs root
+    for want in 'ntsec-fsd: serving' 'try: curl --unix-socket' 'path=/alice/plan.txt status=403 layer=nt' \
+                'path=/bob/notes.txt status=403 layer=linux' 'owner on disk: fsd-demo-alice' \
+                'path=/public/from-alice.txt status=403 layer=linux' 'ntsec-fsd stopped (exit 0)'; do
+        grep -qF -- "$want" <<<"$out" || { echo "$out"; echo "demo_main_job: missing: $want" >&2; exit 1; }
+    done
+fi
 echo "demo_main_job: OK"

@@ -10,4 +10,5 @@ echo "$out"
 grep -q '^ntsec-fsd total: 104/104 passed$' <<<"$out" || { echo "FAIL: ntsec-fsd did not pass all 104" >&2; exit 1; }
 [ "$(grep -c '^ntsec-fsd [a-z]*: run=[0-9]* pass=[0-9]* fail=0 warn=0$' <<<"$out")" = 5 ] ||
     { echo "FAIL: a group failed or warned" >&2; exit 1; }
+grep -q '^ntsec-fsd exit: 0$' <<<"$out" || { echo "FAIL: ntsec-fsd did not exit 0 after SIGTERM" >&2; exit 1; }
 echo "fsd_litmus: OK"

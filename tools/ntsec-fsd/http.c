@@ -68,7 +68,7 @@ int FsdRespondError(FSD_REQ *Req, unsigned Status, const char *Layer, const char
 {
     char body[512];
     int n = snprintf(body, sizeof body, "%u %s\n", Status, Text ? Text : "");
-    if (Text && Req->Note[0] == 0)
+    if (Text)
         snprintf(Req->Note, sizeof Req->Note, "%s", Text);
     return FsdRespond(Req, Status, Layer, "text/plain; charset=utf-8", body, (size_t)n);
 }
