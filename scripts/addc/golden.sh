@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # golden.sh - provision the throwaway Samba AD domain NTSEC.TEST ONCE and keep it as a tarball
 # (docs/addc.md). Prints the tarball's path. A tarball made by the same scripts is reused:
-# its name carries a hash of provision+populate, so editing them provisions anew.
+# its name carries a hash of provision+populate and Samba's version, so editing them (or an
+# upgrade) provisions anew, and older tarballs are removed.
 #   scripts/addc/golden.sh [CACHE_DIR]     (default: $NTSEC_ADDC_CACHE, else build/addc-cache)
 # Safe to run concurrently: the first caller provisions under a lock, the others wait.
 # Provisioning runs in a private network namespace (unshare -n) holding 127.0.0.2: it needs
@@ -11,7 +12,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cache="${1:-${NTSEC_ADDC_CACHE:-$here/../../build/addc-cache}}"
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
-key=$(cat "$here/golden.sh" "$here/populate.py" | sha256sum | cut -c1-16)
+key=$( { cat "$here/golden.sh" "$here/populate.py"; samba -V 2>/dev/null || true; } | sha256sum | cut -c1-16)
 tarball="$cache/ntsec-addc-$key.tgz"
 exec 9>"$cache/.lock"
 flock 9
@@ -59,6 +60,7 @@ echo "$dc" > "$work/out/origin"
 tar -C "$work" -czf "$tarball.tmp" --exclude='dc/run/*' dc out 2>/dev/null || true
 [ -s "$tarball.tmp" ] || { echo "golden.sh: tar failed" >&2; exit 1; }
 mv "$tarball.tmp" "$tarball"
+for old in "$cache"/ntsec-addc-*.tgz; do [ "$old" = "$tarball" ] || rm -f "$old"; done
 t1=$(date +%s.%N)
 echo "golden.sh: provisioned in $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s" >&2
 echo "$tarball"
