@@ -20,6 +20,7 @@
     X("check", NtsecCmdCheck, "run an access check of a token against a descriptor")         \
     X("whoami", NtsecCmdWhoami, "print the host process token (from the Linux credentials)") \
     X("run-as", NtsecCmdRunAs, "start a program as a token's Linux identity (CreateProcessAsUser)") \
+    X("assign", NtsecCmdAssign, "the descriptor a new object gets from its parent and creator, and why") \
     /* @@NTSEC_COMMAND more@@ */
 
 #define NTSEC_DECLARE_COMMAND(name, function, summary) int function(int argc, char **argv);
