@@ -20,6 +20,9 @@ NTKERNELAPI VOID ExFreePool(PVOID P);
 #define IMPERSONATING_WORKER_THREAD 0x000000DFUL
 #define WORKER_THREAD_RETURNED_AT_BAD_IRQL 0x000000E1UL
 #define WORKER_INVALID 0x000000E4UL
+/* P1 = 0x46: freeing memory that is no pool block (P2 = the address); raised only with the
+ * verifier off - with it on, a finding instead (src/verifier/pool.c). */
+#define BAD_POOL_CALLER 0x000000C2UL
 /* ntsec-specific: a thread's Linux credentials could not be brought back to a consistent
  * identity after a failed switch (src/host, docs/host.md). P1 = failed step, P2 = errno,
  * P3 = Linux thread id, P4 = the uid the thread was being switched to. */

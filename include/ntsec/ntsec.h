@@ -166,6 +166,9 @@ typedef enum _NTSEC_VERIFIER_FINDING {
     NtsecFindingClientContextUseAfterDelete,
     NtsecFindingRestoreWithoutDisable,
     NtsecFindingDowngradedAccessCheck,    /* hint: failed because of an Identification/Anonymous level */
+    NtsecFindingPoolTagMismatch,          /* ExFreePoolWithTag with another tag than the block's */
+    NtsecFindingBadPoolBlock,             /* freeing memory that is no live pool block */
+    NtsecFindingPoolInUse,                /* hint: pool blocks still live at a leak check, by tag */
     NtsecFindingMaximum
 } NTSEC_VERIFIER_FINDING;
 
@@ -202,6 +205,9 @@ NTSEC_API ULONG NtsecVerifierFindingCount(VOID);
  * context now (as NtsecShutdown does) and returns how many were reported. */
 NTSEC_API ULONG NtsecVerifierCheckLeaks(VOID);
 NTSEC_API PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind);
+/* Pool blocks of Tag allocated while the verifier was on and not yet freed; *Bytes (may be
+ * NULL) their total size. Diagnostics and tests; takes no reference. */
+NTSEC_API LONG_PTR NtsecPoolBlocksInUse(ULONG Tag, PSIZE_T Bytes);
 
 /* ---- Host backend API (host work) ---- */
 /* @@NTSEC_HOST@@ */

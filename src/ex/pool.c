@@ -1,16 +1,40 @@
 /*
- * pool.c - pool allocation with a per-thread failure-injection seam.
+ * pool.c - pool allocation: tagged blocks with a per-thread failure-injection seam.
  *
  * All of ntsec allocates through ExAllocatePoolWithTag so that a test can make the Nth
  * allocation of the calling thread fail (NtsecSetAllocationFailure) and check that every
  * routine returns its failure status with state unchanged.
+ *
+ * Every block carries a header just before the caller's bytes recording its tag and size,
+ * as NT's pool does: ExFreePoolWithTag checks the tag (a mismatch is a verifier finding,
+ * NtsecFindingPoolTagMismatch; the block is still freed, as it is the caller's), and while
+ * the verifier is on, live blocks are counted per tag (src/verifier/pool.c) so the leak
+ * report names what is left by tag (docs/verifier.md). The header keeps the alignment of
+ * malloc (16 bytes); the *CacheAligned types still return whole 64-byte aligned lines.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EXP_CACHE_LINE 64
 #include "ntsec.h"
 #include "ob/obp.h"
+#include "verifier/vf.h"
+
+#define EXP_POOL_MAGIC 0x6c6f6f50UL /* 'Pool' */
+#define EXP_POOL_TRACKED 0x1UL      /* counted by the verifier when allocated */
+
+typedef struct _EXP_POOL_HEADER {
+    ULONG Magic;
+    ULONG Tag;
+    ULONG Flags;
+    ULONG Offset; /* bytes from the start of the allocation to the caller's block */
+    SIZE_T Size;  /* the caller's NumberOfBytes */
+    SIZE_T Reserved;
+} EXP_POOL_HEADER, *PEXP_POOL_HEADER;
+
+_Static_assert(sizeof(EXP_POOL_HEADER) % 16 == 0, "pool header keeps 16-byte alignment");
+_Static_assert(sizeof(EXP_POOL_HEADER) <= EXP_CACHE_LINE, "pool header fits before a cache line");
 
 static NTSEC_HOT_TLS ULONG ExpFailAt;      /* 0 = off; else countdown to the failing allocation */
 static NTSEC_HOT_TLS ULONG ExpAllocations; /* allocations made by this thread */
@@ -26,42 +50,82 @@ ULONG NtsecAllocationCount(VOID)
 }
 
 /*
- * ExAllocatePoolWithTag - returns NumberOfBytes of zeroed memory the caller frees with
- * ExFreePool(WithTag), or NULL when out of memory (or when a test injected a failure).
- * The *CacheAligned pool types return whole 64-byte cache lines, 64-byte aligned.
+ * ExAllocatePoolWithTag - returns NumberOfBytes of zeroed memory tagged Tag, which the caller
+ * frees with ExFreePoolWithTag(P, Tag) or ExFreePool, or NULL when out of memory (or when a
+ * test injected a failure). The *CacheAligned pool types return whole 64-byte cache lines,
+ * 64-byte aligned.
  */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
     ExpAllocations++;
     if (ExpFailAt != 0 && --ExpFailAt == 0)
         return NULL;
+    SIZE_T offset = sizeof(EXP_POOL_HEADER), size = NumberOfBytes ? NumberOfBytes : 1;
+    PUCHAR base;
     if (PoolType & NonPagedPoolCacheAligned) {
-        SIZE_T size = (NumberOfBytes + EXP_CACHE_LINE - 1) & ~(SIZE_T)(EXP_CACHE_LINE - 1);
-        PVOID p = aligned_alloc(EXP_CACHE_LINE, size ? size : EXP_CACHE_LINE);
-        if (p != NULL)
-            memset(p, 0, size ? size : EXP_CACHE_LINE);
-        return p;
+        offset = EXP_CACHE_LINE;
+        size = (size + EXP_CACHE_LINE - 1) & ~(SIZE_T)(EXP_CACHE_LINE - 1);
+        if (size > SIZE_MAX - offset)
+            return NULL;
+        base = aligned_alloc(EXP_CACHE_LINE, offset + size);
+        if (base != NULL)
+            memset(base, 0, offset + size);
+    } else {
+        if (size > SIZE_MAX - offset)
+            return NULL;
+        base = calloc(1, offset + size);
     }
-    return calloc(1, NumberOfBytes ? NumberOfBytes : 1);
+    if (base == NULL)
+        return NULL;
+    PEXP_POOL_HEADER h = (PEXP_POOL_HEADER)(base + offset - sizeof(EXP_POOL_HEADER));
+    h->Magic = EXP_POOL_MAGIC;
+    h->Tag = Tag;
+    h->Offset = (ULONG)offset;
+    h->Size = NumberOfBytes;
+    if (VfIsEnabled()) {
+        h->Flags = EXP_POOL_TRACKED;
+        VfPoolAllocated(Tag, NumberOfBytes);
+    }
+    return base + offset;
 }
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, 0x20206f4e /* 'No  ' */);
+    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, 0x20656e4f /* 'None' */);
+}
+
+/* ExpFree - frees P; CheckTag: the caller named Tag, which must be the block's. */
+static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PCSTR Routine)
+{
+    if (P == NULL)
+        return;
+    PEXP_POOL_HEADER h = (PEXP_POOL_HEADER)((PUCHAR)P - sizeof(EXP_POOL_HEADER));
+    if (h->Magic != EXP_POOL_MAGIC) {
+        /* Not a pool block (or already freed): freeing it would corrupt the heap. */
+        VfReportBadPoolBlock(Routine, P);
+        return;
+    }
+    if (CheckTag && h->Tag != Tag)
+        VfReportPoolTagMismatch(Routine, P, h->Tag, Tag);
+    if (h->Flags & EXP_POOL_TRACKED)
+        VfPoolFreed(h->Tag, h->Size);
+    h->Magic = 0;
+    free((PUCHAR)P - h->Offset);
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
-    free(P);
+    ExpFree(P, TRUE, Tag, "ExFreePoolWithTag");
 }
 
 VOID ExFreePool(PVOID P)
 {
-    free(P);
+    ExpFree(P, FALSE, 0, "ExFreePool");
 }
 
-/* NtsecFree - frees a buffer an Ntsec* routine returned to the caller. NULL is ignored. */
+/* NtsecFree - frees a buffer an Ntsec* routine returned to the caller (a pool block of the
+ * routine's tag). NULL is ignored. */
 VOID NtsecFree(PVOID Memory)
 {
-    free(Memory);
+    ExpFree(Memory, FALSE, 0, "NtsecFree");
 }

@@ -38,4 +38,7 @@ VOID NtsecShutdown(VOID)
     if (VfIsEnabled())
         VfReportLeaks();
     VfFlushQuarantine();
+    /* After the quarantine is gone, what is left of the pool is held by someone. */
+    if (VfIsEnabled())
+        VfReportPoolUsage();
 }

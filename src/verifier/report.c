@@ -90,6 +90,9 @@ static const PCSTR VfpFindingNames[NtsecFindingMaximum] = {
     [NtsecFindingClientContextUseAfterDelete] = "client context used after delete",
     [NtsecFindingRestoreWithoutDisable] = "PsRestoreImpersonation without PsDisableImpersonation",
     [NtsecFindingDowngradedAccessCheck] = "access check failed at a downgraded level",
+    [NtsecFindingPoolTagMismatch] = "pool block freed with the wrong tag",
+    [NtsecFindingBadPoolBlock] = "free of memory that is no pool block",
+    [NtsecFindingPoolInUse] = "pool blocks still in use",
 };
 
 PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind)

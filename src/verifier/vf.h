@@ -27,6 +27,18 @@ BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header);
 VOID VfReportBadObject(PCSTR Routine, PVOID Object, PCSTR What);
 VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected);
 
+/*
+ * Pool blocks (called by src/ex/pool.c). VfPoolAllocated/VfPoolFreed count live blocks per
+ * tag for blocks allocated while the verifier was on; the reports are findings.
+ */
+VOID VfPoolAllocated(ULONG Tag, SIZE_T Size);
+VOID VfPoolFreed(ULONG Tag, SIZE_T Size);
+VOID VfReportPoolTagMismatch(PCSTR Routine, PVOID Block, ULONG BlockTag, ULONG CallerTag);
+VOID VfReportBadPoolBlock(PCSTR Routine, PVOID Block);
+/* Reports (as hints, at NtsecShutdown) the tracked pool blocks still live, by tag. Returns
+ * how many tags were reported. */
+ULONG VfReportPoolUsage(VOID);
+
 /* Subject and client contexts (called by src/se; no-ops when the verifier is off). */
 VOID VfSubjectContextCaptured(PSECURITY_SUBJECT_CONTEXT Context);
 /* Returns FALSE when the release must not proceed (released twice or while locked). */

@@ -89,7 +89,8 @@ static void test_shutdown_drains_joins_and_reports_leaks(void **state)
     assert_int_equal(atomic_load(&Runs), 8 * 6); /* every item and every requeue ran */
     assert_null(PsInitialSystemProcess);
 
-    int tokenLeaks = 0, contextLeaks = 0;
+    int tokenLeaks = 0, contextLeaks = 0, poolTags = 0;
+    BOOLEAN tokenPool = FALSE, objectPool = FALSE;
     for (int i = 0; i < LeakCount; i++) {
         LEAK *l = &Leaks[i];
         if (l->Kind == NtsecFindingReferenceLeak && l->Object == leaked) {
@@ -102,6 +103,13 @@ static void test_shutdown_drains_joins_and_reports_leaks(void **state)
             contextLeaks++;
             assert_ptr_equal(l->Object, &never_released);
             assert_non_null(strstr(l->Message, "never released"));
+        } else if (l->Kind == NtsecFindingPoolInUse) {
+            /* After the objects, what they still hold of the pool, named by tag. */
+            poolTags++;
+            assert_string_equal(l->Type, "pool block");
+            assert_non_null(strstr(l->Message, "still in use at shutdown"));
+            tokenPool |= strstr(l->Message, "pool tag 'Tokn'") != NULL; /* the tokens' SID blocks */
+            objectPool |= strstr(l->Message, "pool tag 'NObj'") != NULL; /* the objects themselves */
         } else {
             /* The context's reference keeps the host primary token alive: reported too. */
             assert_int_equal(l->Kind, NtsecFindingReferenceLeak);
@@ -111,6 +119,9 @@ static void test_shutdown_drains_joins_and_reports_leaks(void **state)
     }
     assert_int_equal(tokenLeaks, 1);
     assert_int_equal(contextLeaks, 1);
+    assert_true(poolTags >= 2);
+    assert_true(tokenPool);
+    assert_true(objectPool);
 
     /* After shutdown nothing is accepted: WORKER_INVALID P1 = 3, nothing queued. */
     static WORK_QUEUE_ITEM late;
