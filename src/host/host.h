@@ -51,4 +51,19 @@ NTSTATUS HostBuildUnixSids(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Grou
                            HOST_LOGON_KIND Kind, BOOLEAN Root, PHOST_UNIX_SIDS Out);
 VOID HostFreeUnixSids(PHOST_UNIX_SIDS Sids);
 
+/*
+ * A Kerberos principal's token SIDs from the id-map file ("principal" lines, docs/host.md):
+ * user, primary group and up to HOST_MAX_PRINCIPAL_GROUPS further groups.
+ */
+#define HOST_MAX_PRINCIPAL_GROUPS 32
+typedef struct __attribute__((aligned(4))) _HOST_PRINCIPAL_MAPPING {
+    ULONG GroupCount;
+    UCHAR User[SECURITY_MAX_SID_SIZE];
+    UCHAR PrimaryGroup[SECURITY_MAX_SID_SIZE];
+    UCHAR Groups[HOST_MAX_PRINCIPAL_GROUPS][SECURITY_MAX_SID_SIZE];
+} HOST_PRINCIPAL_MAPPING, *PHOST_PRINCIPAL_MAPPING;
+
+/* HostLookupPrincipal - the installed map's entry for Principal ("user@REALM", exact). */
+BOOLEAN HostLookupPrincipal(PCSTR Principal, PHOST_PRINCIPAL_MAPPING Mapping);
+
 #endif /* NTSEC_HOST_H */

@@ -85,6 +85,15 @@ VOID HostUidToSid(uid_t Uid, PSID Buffer);
 VOID HostGidToSid(gid_t Gid, PSID Buffer);
 /* Look-ups against one parsed map only (fuzzing, tests). */
 BOOLEAN HostMapSidToId(PHOST_IDMAP Map, PSID Sid, BOOLEAN Group, ULONG *Id);
+BOOLEAN HostpParseSidText(const char *Text, size_t Length, PSID Sid);
+
+/* ---- idmap_principal.c: "principal" lines of the map ---- */
+typedef struct _HOSTP_PRINCIPAL_TABLE HOSTP_PRINCIPAL_TABLE, *PHOSTP_PRINCIPAL_TABLE;
+/* Parses one "principal" line (Words[0] is the keyword) into *Table (created on first use). */
+NTSTATUS HostpParsePrincipalLine(PHOSTP_PRINCIPAL_TABLE *Table, const char *const *Word, const size_t *Length,
+                                 int Words, ULONG LineNo, char *ErrorText, size_t ErrorSize);
+VOID HostpFreePrincipals(PHOSTP_PRINCIPAL_TABLE Table);
+BOOLEAN HostpFindPrincipal(PHOSTP_PRINCIPAL_TABLE Table, PCSTR Principal, PHOST_PRINCIPAL_MAPPING Mapping);
 
 /* ---- syscalls.c (raw, per thread; each returns 0 or an errno value) ---- */
 int HostSysSetGroups(ULONG Count, const gid_t *Groups);

@@ -8,6 +8,8 @@
  *     uid   S-1-5-21-1-2-3-1001  40001        explicit SID <-> uid (number or user name)
  *     gid   S-1-5-21-1-2-3-513   web          explicit SID <-> gid (number or group name)
  *     range S-1-5-21-1-2-3       100000 65536 domain RID r <-> uid/gid 100000+r, r < 65536
+ *     principal alice@REALM USER-SID PRIMARY-GROUP-SID [GROUP-SID,GROUP-SID,...]
+ *                                  a Kerberos principal's token SIDs (idmap_principal.c)
  *
  * The file is hostile input: every line is bounded, every number range-checked, names are
  * resolved once at load (getpwnam_r/getgrnam_r), and ambiguity (a SID or id mapped twice,
@@ -52,6 +54,7 @@ struct _HOST_IDMAP {
     HOSTP_MAP_ENTRY *Entries;
     ULONG RangeCount, RangeCapacity;
     HOSTP_MAP_RANGE *Ranges;
+    PHOSTP_PRINCIPAL_TABLE Principals; /* owned; idmap_principal.c */
 };
 
 static pthread_rwlock_t HostpMapLock = PTHREAD_RWLOCK_INITIALIZER;
@@ -138,6 +141,12 @@ static BOOLEAN HostpParseSid(const char *s, size_t n, SID *Sid)
     return TRUE;
 }
 
+/* HostpParseSidText - hostp.h: the SID text parser for idmap_principal.c. */
+BOOLEAN HostpParseSidText(const char *Text, size_t Length, PSID Sid)
+{
+    return HostpParseSid(Text, Length, Sid);
+}
+
 /* ---- parser ---- */
 
 static NTSTATUS HostpFail(char *ErrorText, size_t ErrorSize, ULONG Line, const char *What,
@@ -214,7 +223,7 @@ static NTSTATUS HostpParseLine(PHOST_IDMAP Map, const char *Line, size_t Length,
         size_t j = i;
         while (j < Length && Line[j] != ' ' && Line[j] != '\t' && Line[j] != '\r' && Line[j] != '#')
             j++;
-        if (words == 4)
+        if (words == 5)
             return HostpFail(ErrorText, ErrorSize, LineNo, "unexpected", Line + i, j - i);
         word[words] = Line + i;
         wlen[words++] = j - i;
@@ -228,6 +237,8 @@ static NTSTATUS HostpParseLine(PHOST_IDMAP Map, const char *Line, size_t Length,
     BOOLEAN isUid = wlen[0] == 3 && memcmp(word[0], "uid", 3) == 0;
     BOOLEAN isGid = wlen[0] == 3 && memcmp(word[0], "gid", 3) == 0;
     BOOLEAN isRange = wlen[0] == 5 && memcmp(word[0], "range", 5) == 0;
+    if (wlen[0] == 9 && memcmp(word[0], "principal", 9) == 0)
+        return HostpParsePrincipalLine(&Map->Principals, word, wlen, words, LineNo, ErrorText, ErrorSize);
     if (!isUid && !isGid && !isRange)
         return HostpFail(ErrorText, ErrorSize, LineNo, "unknown keyword", word[0], wlen[0]);
     if (words != (isRange ? 4 : 3))
@@ -344,6 +355,7 @@ VOID HostFreeIdMap(PHOST_IDMAP Map)
         ExFreePool(Map->Entries);
     if (Map->Ranges != NULL)
         ExFreePool(Map->Ranges);
+    HostpFreePrincipals(Map->Principals);
     ExFreePool(Map);
 }
 
@@ -578,4 +590,19 @@ VOID HostUidToSid(uid_t Uid, PSID Buffer)
 VOID HostGidToSid(gid_t Gid, PSID Buffer)
 {
     HostpIdToSid((ULONG)Gid, TRUE, Buffer);
+}
+
+/*
+ * HostLookupPrincipal - host.h: the installed map's principal entry for Principal, copied
+ * into Mapping under the map lock (shared). FALSE when there is no map or no entry.
+ */
+BOOLEAN HostLookupPrincipal(PCSTR Principal, PHOST_PRINCIPAL_MAPPING Mapping)
+{
+    if (Principal == NULL || Mapping == NULL)
+        return FALSE;
+    pthread_once(&HostpEnvOnce, HostpLoadEnvironment);
+    pthread_rwlock_rdlock(&HostpMapLock);
+    BOOLEAN found = HostpMap != NULL && HostpFindPrincipal(HostpMap->Principals, Principal, Mapping);
+    pthread_rwlock_unlock(&HostpMapLock);
+    return found;
 }

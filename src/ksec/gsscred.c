@@ -10,7 +10,9 @@
  * Negotiate credentials are SPNEGO credentials limited to krb5 (gss_set_neg_mechs), so
  * SPNEGO never offers a mechanism the package does not list (NTLM: docs/sspi.md).
  */
+#include <stdatomic.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include "ksec/gssp.h"
 
@@ -187,6 +189,8 @@ SECURITY_STATUS KsecpGssAcquireCredentials(const KSECP_GSS_CRED_REQUEST *Request
                                        Request->Keytab != NULL ? "keytab" : NULL, Request->Keytab);
     } else if (status == SEC_E_OK) {
         status = KsecpOutboundDefaults(cred, Request->Ccache);
+        if (status == SEC_E_OK && Request->Ccache != NULL && (cred->Ccache = KsecpStrdup(Request->Ccache)) == NULL)
+            status = SEC_E_INSUFFICIENT_MEMORY;
     }
     if (status != SEC_E_OK) {
         KsecpGssFreeCredentials(cred);
@@ -204,26 +208,47 @@ SECURITY_STATUS KsecpGssCredentialsFromCcache(KSECP_GSS_MECH Mech, PCSTR CcacheN
     return KsecpGssAcquireCredentials(&request, Cred);
 }
 
-/* KsecpPasswordLogon - the deferred AS exchange; called with Cred->Lock held. */
+/*
+ * KsecpPasswordLogon - the deferred AS exchange; called with Cred->Lock held.
+ * @remarks Always through the krb5 mechanism, so the KDC's answer (wrong password, unknown
+ * user, KDC down) reaches the status map. For Negotiate the TGT then goes into a private
+ * MEMORY ccache (Cred->LogonCcache, destroyed with the credential) from which the SPNEGO
+ * credential is acquired: MIT's mechglue would otherwise not hand a krb5 credential to SPNEGO.
+ */
 static SECURITY_STATUS KsecpPasswordLogon(PKSECP_GSS_CRED Cred)
 {
+    static _Atomic ULONG counter;
     OM_uint32 minor = 0;
     gss_buffer_desc password = {strlen(Cred->Password), Cred->Password};
     gss_cred_id_t handle = GSS_C_NO_CREDENTIAL;
     OM_uint32 major = gss_acquire_cred_with_password(&minor, Cred->DesiredName, &password, GSS_C_INDEFINITE,
-                                                     KsecpGssMechSet(Cred->Mech), GSS_C_INITIATE, &handle, NULL,
-                                                     NULL);
+                                                     &KsecpKrb5Set, GSS_C_INITIATE, &handle, NULL, NULL);
     if (GSS_ERROR(major))
         return KsecpGssStatus(major, minor, KsecpPhaseInitialize);
-    SECURITY_STATUS status = KsecpLimitNegotiate(Cred, handle);
-    if (status != SEC_E_OK) {
+    if (Cred->Mech == KsecpMechNegotiate) {
+        char name[64];
+        snprintf(name, sizeof(name), "MEMORY:ntsec-logon-%d-%lu", (int)getpid(),
+                 (unsigned long)atomic_fetch_add(&counter, 1) + 1);
+        Cred->LogonCcache = KsecpStrdup(name);
+        if (Cred->LogonCcache == NULL) {
+            gss_release_cred(&minor, &handle);
+            return SEC_E_INSUFFICIENT_MEMORY;
+        }
+        gss_key_value_element_desc element = {"ccache", Cred->LogonCcache};
+        gss_key_value_set_desc store = {1, &element};
+        major = gss_store_cred_into(&minor, handle, GSS_C_INITIATE, &KsecpKrb5Oid, 1, 0, &store, NULL, NULL);
         gss_release_cred(&minor, &handle);
-        return status;
+        if (GSS_ERROR(major))
+            return KsecpGssStatus(major, minor, KsecpPhaseAcquire);
+        SECURITY_STATUS status = KsecpAcquireFromStore(Cred, GSS_C_INITIATE, "ccache", Cred->LogonCcache);
+        if (status != SEC_E_OK)
+            return status;
+    } else {
+        Cred->Cred = handle;
     }
     explicit_bzero(Cred->Password, strlen(Cred->Password));
     KsecpGssFreeString(Cred->Password);
     Cred->Password = NULL;
-    Cred->Cred = handle;
     return SEC_E_OK;
 }
 
@@ -258,6 +283,11 @@ VOID KsecpGssFreeCredentials(PKSECP_GSS_CRED Cred)
         KsecpGssFreeString(Cred->Password);
     }
     KsecpGssFreeString(Cred->Principal);
+    KsecpGssFreeString(Cred->Ccache);
+    if (Cred->LogonCcache != NULL) {
+        KsecpGssDestroyCcache(Cred->LogonCcache);
+        KsecpGssFreeString(Cred->LogonCcache);
+    }
     pthread_mutex_destroy(&Cred->Lock);
     ExFreePool(Cred);
 }

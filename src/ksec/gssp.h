@@ -68,6 +68,8 @@ typedef struct _KSECP_GSS_CRED {
     gss_name_t DesiredName;   /* owned, or GSS_C_NO_NAME */
     PSTR Password;            /* owned, wiped on free; non-NULL while the logon is pending */
     PSTR Principal;           /* owned display name of the credential (or NULL: unknown) */
+    PSTR LogonCcache;         /* Negotiate password logon: its MEMORY ccache (owned, destroyed) */
+    PSTR Ccache;              /* the ccache an outbound credential came from (owned), or NULL */
 } KSECP_GSS_CRED, *PKSECP_GSS_CRED;
 
 /*
@@ -124,6 +126,9 @@ SECURITY_STATUS KsecpGssInitialize(PKSECP_GSS_CRED Cred, PKSECP_GSS_CONTEXT *Con
 SECURITY_STATUS KsecpGssAccept(PKSECP_GSS_CRED Cred, PKSECP_GSS_CONTEXT *Context, const VOID *Input,
                                SIZE_T InputLength, gss_buffer_t Output);
 VOID KsecpGssFreeContext(PKSECP_GSS_CONTEXT Context);
+
+/* Destroys the krb5 ccache Name (a MEMORY ccache of this process). */
+VOID KsecpGssDestroyCcache(PCSTR Name);
 
 /* Names: the client and the server principal (display form, KsecpGssFreeString). */
 SECURITY_STATUS KsecpGssContextNames(PKSECP_GSS_CONTEXT Context, PSTR *Client, PSTR *Server);

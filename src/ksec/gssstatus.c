@@ -7,12 +7,16 @@
  * routine error decides, per phase. Unknown failures fail closed: never SEC_E_OK.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <krb5.h>
 #include "ksec/gssp.h"
 
 #ifndef SEC_E_NO_KERB_KEY
 #define SEC_E_NO_KERB_KEY ((SECURITY_STATUS)0x80090360L) /* winerror.h; "No Kerberos key was found." */
 #endif
+
+#define KSECP_SPNEGO_ERR_BASE 100000U
 
 /* The minor codes with a Windows meaning of their own (MIT krb5 com_err values). */
 static BOOLEAN KsecpMinorStatus(OM_uint32 Minor, KSECP_GSS_PHASE Phase, SECURITY_STATUS *Status)
@@ -73,10 +77,26 @@ static BOOLEAN KsecpMinorStatus(OM_uint32 Minor, KSECP_GSS_PHASE Phase, SECURITY
     case KRB5_KT_END:
         *Status = SEC_E_NO_CREDENTIALS;
         return TRUE;
+    case KRB5_BADMSGTYPE:               /* not a Kerberos message of the expected kind */
+    case KRB5KRB_AP_ERR_MSG_TYPE:
+    case KRB5KRB_AP_ERR_BADVERSION:
+        *Status = SEC_E_INVALID_TOKEN;
+        return TRUE;
     case ENOMEM:
         *Status = SEC_E_INSUFFICIENT_MEMORY;
         return TRUE;
     default:
+        /* SPNEGO's own minor codes (MIT: ERR_SPNEGO_BASE 100000 + n): the acceptor could not
+         * take a mechanism from the client's NegTokenInit - a token it cannot use. */
+        if (Phase == KsecpPhaseAccept && Minor > KSECP_SPNEGO_ERR_BASE && Minor < KSECP_SPNEGO_ERR_BASE + 16) {
+            *Status = SEC_E_INVALID_TOKEN;
+            return TRUE;
+        }
+        /* A token that does not decode (MIT's ASN.1 error table) is an invalid token. */
+        if ((LONG)Minor >= ERROR_TABLE_BASE_asn1 && (LONG)Minor < ERROR_TABLE_BASE_asn1 + 256) {
+            *Status = SEC_E_INVALID_TOKEN;
+            return TRUE;
+        }
         return FALSE;
     }
 }
@@ -84,6 +104,8 @@ static BOOLEAN KsecpMinorStatus(OM_uint32 Minor, KSECP_GSS_PHASE Phase, SECURITY
 /* KsecpGssStatus - see gssp.h. */
 SECURITY_STATUS KsecpGssStatus(OM_uint32 Major, OM_uint32 Minor, KSECP_GSS_PHASE Phase)
 {
+    if (secure_getenv("NTSEC_GSS_TRACE") != NULL) /* debugging aid (docs/sspi.md) */
+        fprintf(stderr, "gss: phase %d major 0x%08x minor %d\n", (int)Phase, (unsigned)Major, (int)Minor);
     OM_uint32 routine = GSS_ROUTINE_ERROR(Major) | GSS_CALLING_ERROR(Major);
     if (routine == 0) {
         /* Supplementary bits only: in the message phase a replayed, old, early or late

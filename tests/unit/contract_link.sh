@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # DESIGN.md contracts: WDK-style code builds with exactly
-#   cc -I include/ntsec prog.c build/libntsec.a -pthread
+#   cc -I include/ntsec prog.c build/libntsec.a -pthread $(pkg-config --libs --static ntsec's private part)
+# (the private part is MIT krb5's GSSAPI: -lgssapi_krb5 -lkrb5 ..., docs/sspi.md "Linking"),
 # the shared library exports only the WDK names (ksecdd's included) and the Ntsec API, with a versioned soname,
 # and the pkg-config file is generated.
 set -euo pipefail
@@ -33,7 +34,12 @@ case "$san" in
     thread) CC="$CC -fsanitize=thread" ;;
 esac
 [ -f "$build/libntsec.a" ] && [ -f "$build/libntsec.so" ] || fail "build/libntsec.a or build/libntsec.so missing"
-$CC -I "$src/include/ntsec" "$work/prog.c" "$build/libntsec.a" -pthread -o "$work/prog_static"
+# The libraries ntsec.pc adds for a static link, without ntsec's own -L/-l (not installed here).
+private=$(PKG_CONFIG_PATH="$build" pkg-config --libs --static ntsec | tr ' ' '\n' |
+          grep -v -e '^-lntsec$' -e '^-L.*/lib$' -e '^-L.*/lib64$' -e '^$' | tr '\n' ' ')
+case "$private" in *-lgssapi_krb5*) ;; *) fail "ntsec.pc's static libraries lack -lgssapi_krb5: '$private'" ;; esac
+# shellcheck disable=SC2086
+$CC -I "$src/include/ntsec" "$work/prog.c" "$build/libntsec.a" -pthread $private -o "$work/prog_static"
 out=$("$work/prog_static"); echo "$out"
 [ "$out" = "status=0x00000000 level=2" ] || fail "static program printed '$out'"
 
