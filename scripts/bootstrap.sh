@@ -7,6 +7,8 @@ PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pk
 PKGS="$PKGS samba samba-ad-provision samba-dsdb-modules winbind python3-samba krb5-user libkrb5-dev iproute2"
 # ksec (docs/sspi.md)
 PKGS="$PKGS libssl-dev"
+# ksec tests (docs/sspi.md): MIT KDC fixture and GSSAPI
+PKGS="$PKGS krb5-kdc krb5-admin-server krb5-user libkrb5-dev libgssapi-krb5-2 python3"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -17,10 +17,7 @@
 #include "host/host.h"
 #include "ksec/gssp.h"
 #include "ksec/netlogon.h"
-#if __has_include("ksec/pac.h")
 #include "ksec/pac.h"
-#define KSECP_HAVE_PAC 1
-#endif
 
 #define KSECP_MAX_UNIX_GROUPS 65536
 
@@ -156,14 +153,29 @@ static SECURITY_STATUS KsecpIdMapToken(PCSTR Principal, SECURITY_IMPERSONATION_L
     return status;
 }
 
-#ifdef KSECP_HAVE_PAC
-SECURITY_STATUS KsecpPacToken(const VOID *Blob, SIZE_T Length, SECURITY_IMPERSONATION_LEVEL Level, PTOKEN *Token);
-#endif
+/*
+ * 1. The PAC's KERB_VALIDATION_INFO (pac.c decodes it): user, primary group, GroupIds,
+ * ExtraSids and resource groups with the PAC's attributes. A PAC that does not decode is a
+ * failed logon (SEC_E_LOGON_DENIED), never a fallback to the name.
+ */
+static SECURITY_STATUS KsecpPacToken(const VOID *Blob, SIZE_T Length, SECURITY_IMPERSONATION_LEVEL Level,
+                                     PTOKEN *Token)
+{
+    PKSEC_PAC_LOGON_INFO info = NULL;
+    NTSTATUS status = KsecpParsePacLogonInfo(Blob, Length, &info);
+    if (!NT_SUCCESS(status))
+        return status == STATUS_NO_MEMORY ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_LOGON_DENIED;
+    KSECP_LOGON_IDENTITY identity = {info->UserSid, info->PrimaryGroupSid, info->Groups, info->GroupCount};
+    memcpy(identity.Source, KsecpKerberosSource, sizeof(identity.Source));
+    SECURITY_STATUS result = KsecpFromNtStatus(KsecpBuildNetworkLogonToken(&identity, Level, Token));
+    KsecpFreePacLogonInfo(info);
+    return result;
+}
 
 /*
  * KsecpGssBuildClientToken - see gssp.h. On success *Token holds the single reference.
  * @remarks The mapping order above; a PAC that is present is authoritative (a ticket with a
- * PAC is never mapped by name instead), and one this build cannot decode is refused.
+ * PAC is never mapped by name instead), and one that does not decode is refused.
  */
 SECURITY_STATUS KsecpGssBuildClientToken(PKSECP_GSS_CONTEXT Context, SECURITY_IMPERSONATION_LEVEL Level,
                                          PTOKEN *Token)
@@ -178,11 +190,7 @@ SECURITY_STATUS KsecpGssBuildClientToken(PKSECP_GSS_CONTEXT Context, SECURITY_IM
     if (status != SEC_E_OK)
         return status;
     if (found) {
-#ifdef KSECP_HAVE_PAC
         status = KsecpPacToken(pac.value, pac.length, Level, Token);
-#else
-        status = SEC_E_UNSUPPORTED_FUNCTION; /* a PAC we cannot read is never ignored */
-#endif
         gss_release_buffer(&minor, &pac);
         return status;
     }
