@@ -12,9 +12,6 @@
 #include <krb5.h>
 #include "ksec/gssp.h"
 
-#ifndef SEC_E_NO_KERB_KEY
-#define SEC_E_NO_KERB_KEY ((SECURITY_STATUS)0x80090360L) /* winerror.h; "No Kerberos key was found." */
-#endif
 
 #define KSECP_SPNEGO_ERR_BASE 100000U
 

@@ -15,8 +15,9 @@ const KSEC_PACKAGE KsecExplicitNoImpPackage = {
     .Name = "ntsec-explicit-noimp", .Comment = "explicit contexts of a package that cannot impersonate",
     .Version = 1, .RpcId = SECPKG_ID_NONE, .KsecFlags = KSEC_PACKAGE_UNLISTED | KSEC_PACKAGE_EXPLICIT};
 
+extern const KSEC_PACKAGE KsecNegotiatePackage; /* kerberos.c */
 static const KSEC_PACKAGE *const KsecpPackages[] = {
-    &KsecLocalPackage, &KsecKerberosPackage, &KsecExplicitPackage, &KsecExplicitNoImpPackage};
+    &KsecLocalPackage, &KsecKerberosPackage, &KsecNegotiatePackage, &KsecExplicitPackage, &KsecExplicitNoImpPackage};
 #define KSECP_PACKAGE_COUNT (sizeof(KsecpPackages) / sizeof(KsecpPackages[0]))
 
 const KSEC_PACKAGE *KsecFindPackage(PCSTR Name)

@@ -13,9 +13,6 @@
 #include "se/sep.h"
 
 #define REALM "NTSEC.KSEC.TEST"
-#ifndef SEC_E_NO_KERB_KEY
-#define SEC_E_NO_KERB_KEY ((SECURITY_STATUS)0x80090360L)
-#endif
 
 static char Path[600];
 
