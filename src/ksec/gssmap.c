@@ -154,25 +154,6 @@ static SECURITY_STATUS KsecpIdMapToken(PCSTR Principal, SECURITY_IMPERSONATION_L
 }
 
 /*
- * 1. The PAC's KERB_VALIDATION_INFO (pac.c decodes it): user, primary group, GroupIds,
- * ExtraSids and resource groups with the PAC's attributes. A PAC that does not decode is a
- * failed logon (SEC_E_LOGON_DENIED), never a fallback to the name.
- */
-static SECURITY_STATUS KsecpPacToken(const VOID *Blob, SIZE_T Length, SECURITY_IMPERSONATION_LEVEL Level,
-                                     PTOKEN *Token)
-{
-    PKSEC_PAC_LOGON_INFO info = NULL;
-    NTSTATUS status = KsecpParsePacLogonInfo(Blob, Length, &info);
-    if (!NT_SUCCESS(status))
-        return status == STATUS_NO_MEMORY ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_LOGON_DENIED;
-    KSECP_LOGON_IDENTITY identity = {info->UserSid, info->PrimaryGroupSid, info->Groups, info->GroupCount};
-    memcpy(identity.Source, KsecpKerberosSource, sizeof(identity.Source));
-    SECURITY_STATUS result = KsecpFromNtStatus(KsecpBuildNetworkLogonToken(&identity, Level, Token));
-    KsecpFreePacLogonInfo(info);
-    return result;
-}
-
-/*
  * KsecpGssBuildClientToken - see gssp.h. On success *Token holds the single reference.
  * @remarks The mapping order above; a PAC that is present is authoritative (a ticket with a
  * PAC is never mapped by name instead), and one that does not decode is refused.

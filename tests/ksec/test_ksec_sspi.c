@@ -10,15 +10,18 @@
 #include <unistd.h>
 #include "sspi_helpers.h"
 
-/* EnumerateSecurityPackagesW lists exactly what works: ntsec-local (Kerberos is not built). */
+/* EnumerateSecurityPackagesW lists exactly what works: ntsec-local, Kerberos, Negotiate
+ * (test_ksec_kerberos checks the last two). */
 static void test_enumerate_lists_working_packages(void **state)
 {
     ULONG count = 99;
     PSecPkgInfoW info = NULL;
     assert_int_equal(EnumerateSecurityPackagesW(&count, &info), SEC_E_OK);
-    assert_int_equal(count, 1);
+    assert_int_equal(count, 3);
     char name[64];
     assert_string_equal(KsNarrow(info[0].Name, name, sizeof(name)), "ntsec-local");
+    assert_string_equal(KsNarrow(info[1].Name, name, sizeof(name)), "Kerberos");
+    assert_string_equal(KsNarrow(info[2].Name, name, sizeof(name)), "Negotiate");
     assert_true(info[0].fCapabilities & SECPKG_FLAG_IMPERSONATION);
     assert_true(info[0].fCapabilities & SECPKG_FLAG_INTEGRITY);
     assert_true(info[0].fCapabilities & SECPKG_FLAG_PRIVACY);
@@ -41,8 +44,11 @@ static void test_query_package_info(void **state)
     assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "NTSEC-Local"), &info), SEC_E_OK);
     assert_string_equal(KsNarrow(info->Name, name, sizeof(name)), "ntsec-local");
     assert_int_equal(FreeContextBuffer(info), SEC_E_OK);
+    assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "kerberos"), &info), SEC_E_OK);
+    assert_string_equal(KsNarrow(info->Name, name, sizeof(name)), "Kerberos");
+    assert_int_equal(FreeContextBuffer(info), SEC_E_OK);
     info = (PSecPkgInfoW)0x1;
-    assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "Kerberos"), &info), SEC_E_SECPKG_NOT_FOUND);
+    assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "NTLM"), &info), SEC_E_SECPKG_NOT_FOUND);
     assert_null(info);
     assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "ntsec-explicit"), &info), SEC_E_SECPKG_NOT_FOUND);
     assert_int_equal(QuerySecurityPackageInfoW(KsStr(&w, "nope"), &info), SEC_E_SECPKG_NOT_FOUND);
@@ -64,7 +70,12 @@ static void test_acquire_errors(void **state)
                      SEC_E_INVALID_PARAMETER);
     assert_int_equal(AcquireCredentialsHandleW(NULL, NULL, SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL, &h, NULL),
                      SEC_E_SECPKG_NOT_FOUND);
+    /* Kerberos without a keytab (a file that does not exist): no credentials */
+    setenv("KRB5_KTNAME", "FILE:/nonexistent/ntsec-test.keytab", 1);
     assert_int_equal(AcquireCredentialsHandleW(NULL, KsStr(&pkg, "Kerberos"), SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                               NULL, &h, NULL),
+                     SEC_E_NO_CREDENTIALS);
+    assert_int_equal(AcquireCredentialsHandleW(NULL, KsStr(&pkg, "NTLM"), SECPKG_CRED_INBOUND, NULL, NULL, NULL,
                                                NULL, &h, NULL),
                      SEC_E_SECPKG_NOT_FOUND);
     const ULONG badUse[] = {0, SECPKG_CRED_DEFAULT, 0x10, SECPKG_CRED_RESERVED | SECPKG_CRED_INBOUND};
