@@ -71,6 +71,16 @@ check run-as-fds 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- ls /proc/sel
 exec 7<&-
 if grep -qx 7 <<<"$out"; then echo "FAIL run-as-fds: fd 7 leaked"; echo "$out"; fail=1; fi
 check run-as-session 0 "$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'read -r _ _ _ _ _ sid tty _ </proc/self/stat; [ "$sid" = $$ ] && [ "$tty" = 0 ]'
+# SIGTERM to run-as reaches COMMAND (it is in another session: the terminal would not)
+mkdir "$dir/w"; chmod 0777 "$dir/w"
+"$NTSEC" run-as --token 'user=S-1-22-1-40001' -- sh -c 'echo $$ >"$0/pid.tmp"; mv "$0/pid.tmp" "$0/pid"; exec sleep 1000' "$dir/w" &
+runas=$!
+for _ in $(seq 600); do [ -s "$dir/w/pid" ] && break; sleep 0.1; done
+kill -TERM "$runas"; wait "$runas"; rc=$?
+if [ "$rc" != 143 ]; then echo "FAIL run-as-forwards-sigterm: rc=$rc want 143"; fail=1; else echo "ok   run-as-forwards-sigterm"; fi
+if kill -0 "$(cat "$dir/w/pid" 2>/dev/null || echo 999999)" 2>/dev/null; then
+    echo "FAIL run-as-forwards-sigterm: COMMAND still runs"; kill -KILL "$(cat "$dir/w/pid")"; fail=1
+fi
 # --pty with a piped stdin: the input arrives, its end is the terminal's EOF, output comes back
 check run-as-pty-pipe 0 bash -c 'printf "abc\n" | "$0" run-as --pty --token "user=S-1-22-1-40001" -- sh -c "read x; echo got:\$x; cat >/dev/null; echo end"' "$NTSEC"
 contains run-as-pty-pipe "got:abc"

@@ -486,6 +486,52 @@ static void test_unprivileged_caller_is_refused(void **state)
     ObfDereferenceObject(a);
 }
 
+static int OpenFdCount(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) >= 0)
+            n++;
+    return n;
+}
+
+static void *BodySpawnMany(void *Arg)
+{
+    PTOKEN a = Arg;
+    static const char *const argv[] = {"/bin/true", NULL};
+    for (int i = 0; i < 8; i++) {
+        int pid = -1, pidfd = -1;
+        assert_status(NtsecCreateProcessAsToken(a, argv[0], (PCSTR const *)argv, (PCSTR const *)Env, NULL, 0,
+                                                i % 2 ? NTSEC_PROCESS_NEW_SESSION : 0, &pid, &pidfd),
+                      STATUS_SUCCESS);
+        siginfo_t info;
+        memset(&info, 0, sizeof(info));
+        assert_int_equal(waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED), 0);
+        assert_int_equal(info.si_pid, pid);
+        assert_int_equal(info.si_status, 0);
+        close(pidfd);
+    }
+    return NULL;
+}
+
+/* Four threads start processes at once: every call succeeds and the caller keeps no
+ * descriptor of any of them (report and go pipes closed, pidfds closed by the test). */
+static void test_concurrent_calls_from_threads_leak_nothing(void **state)
+{
+    (void)state;
+    TH_REQUIRE_ROOT();
+    PTOKEN a = TokenA();
+    int before = OpenFdCount();
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, BodySpawnMany, a), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(OpenFdCount(), before);
+    AssertNoChildLeft();
+    ObfDereferenceObject(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_failures_are_statuses_and_leave_no_child),
         cmocka_unit_test(test_every_failed_child_step_runs_nothing),
         cmocka_unit_test(test_unprivileged_caller_is_refused),
+        cmocka_unit_test(test_concurrent_calls_from_threads_leak_nothing),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
