@@ -65,6 +65,12 @@ expect 0 "DACL: nothing inherited or given; the token's default DACL is used" \
 # The mapping cut: a key mapping maps GA to KEY_ALL_ACCESS.
 expect 0 "sddl: O:${U}G:${U}D:(A;;KA;;;WD)" -- assign --parent 'D:(A;OI;GA;;;WD)' --token "$TOK" --mapping key
 
+# A mapping whose GR holds a bit outside GenericAll (SeInheritance.c's): the mapped mask is cut.
+expect 0 "sddl: O:${U}G:${U}D:(A;;CCRC;;;${U})" -- assign --parent 'D:(A;OI;GR;;;CO)' --token "$TOK" --mapping 0x21001,0x22002,0x24004,0x1f800f
+expect 0 "generic bits mapped; cut to GenericAll (dropped 0x00001000)" \
+    -- assign --parent 'D:(A;OI;GR;;;CO)' --token "$TOK" --mapping 0x21001,0x22002,0x24004,0x1f800f --explain
+expect 2 "unknown --mapping '1,2,3'" -- assign --parent '' --token "$TOK" --mapping 1,2,3
+
 # Explicit ACEs are kept as given (flags and SID), only mapped.
 expect 0 "sddl: O:${U}G:${U}D:(A;OICI;FA;;;CG)" -- assign --parent "$PARENT" --creator 'D:(A;OICI;GA;;;CG)' --token "$TOK" --dir
 expect 0 "kept as given (flags and SID unchanged); generic bits mapped" \

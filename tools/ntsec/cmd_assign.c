@@ -4,7 +4,7 @@
  * of the new object, and why.
  *
  *   ntsec assign --parent SDDL [--creator SDDL] --token 'TOKEN TEXT' [--dir]
- *                [--flags auto-inherit,default-owner-from-parent,...] [--mapping file|key]
+ *                [--flags auto-inherit,default-owner-from-parent,...] [--mapping file|key|GR,GW,GX,GA]
  *                [--explain]
  *
  * Prints "sddl: <the new descriptor>"; on a refusal "status: 0x... NAME". Exit status: 0 a
@@ -37,7 +37,7 @@ static const struct {
 static void AssignUsage(FILE *out)
 {
     fprintf(out, "usage: ntsec assign --parent SDDL [--creator SDDL] --token 'TOKEN TEXT' [--dir]\n"
-                 "                    [--flags FLAG,...] [--mapping file|key] [--explain]\n"
+                 "                    [--flags FLAG,...] [--mapping file|key|GR,GW,GX,GA] [--explain]\n"
                  "  --parent: the parent container's descriptor (\"\" for one with nothing in it)\n"
                  "  --creator: the descriptor the creator passes (explicit owner, group, DACL, SACL)\n"
                  "  --dir: the new object is a container (directory)\n"
@@ -131,8 +131,18 @@ int NtsecCmdAssign(int argc, char **argv)
     else if (strcmp(mappingText, "key") == 0)
         mapping = SepKeyMapping;
     else {
-        fprintf(stderr, "ntsec assign: unknown --mapping '%s' (file, key)\n", mappingText);
-        return 2;
+        /* GR,GW,GX,GA as numbers (e.g. SeInheritance.c's 0x21001,0x22002,0x24004,0x1f800f). */
+        unsigned long v[4];
+        char tail;
+        if (sscanf(mappingText, "%li,%li,%li,%li%c", (long *)&v[0], (long *)&v[1], (long *)&v[2], (long *)&v[3], &tail) != 4 ||
+            v[0] > 0xFFFFFFFFul || v[1] > 0xFFFFFFFFul || v[2] > 0xFFFFFFFFul || v[3] > 0xFFFFFFFFul) {
+            fprintf(stderr, "ntsec assign: unknown --mapping '%s' (file, key, or GR,GW,GX,GA numbers)\n", mappingText);
+            return 2;
+        }
+        mapping.GenericRead = (ACCESS_MASK)v[0];
+        mapping.GenericWrite = (ACCESS_MASK)v[1];
+        mapping.GenericExecute = (ACCESS_MASK)v[2];
+        mapping.GenericAll = (ACCESS_MASK)v[3];
     }
     PSECURITY_DESCRIPTOR parent = NULL, creator = NULL;
     ULONG length = 0;
