@@ -35,8 +35,6 @@ NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter4);
 NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
 
-/* Worker queues (src/ex/work.c) - declared in full by the worker-queue work. */
-/* @@EX_PROTOTYPES@@ */
 /* Worker queues (src/ex/work.c, spec 2.21). */
 typedef enum _WORK_QUEUE_TYPE {
     CriticalWorkQueue = 0,

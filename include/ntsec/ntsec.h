@@ -108,11 +108,7 @@ NTSEC_API VOID NtsecSetAllocationFailure(ULONG FailAt);
 /* Number of pool allocations made so far (to size fault-injection sweeps). */
 NTSEC_API ULONG NtsecAllocationCount(VOID);
 
-/* ---- Token API additions (tokens work) ---- */
-/* @@NTSEC_TOKENS@@ */
-
-/* ---- Access check API (access-check work) ---- */
-/* @@NTSEC_ACCESS@@ */
+/* ---- Access checks ---- */
 /*
  * Explicit-token access check (NtAccessCheck rules, spec 2.20): Token must be an
  * impersonation token (else STATUS_NO_IMPERSONATION_TOKEN) at Identification or above
@@ -142,8 +138,7 @@ NTSEC_API NTSTATUS NtsecAccessCheckExplain(PSECURITY_DESCRIPTOR SecurityDescript
                                            PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus,
                                            PSTR *Trace);
 
-/* ---- Verifier API (verifier work) ---- */
-/* @@NTSEC_VERIFIER@@ */
+/* ---- Verifier ---- */
 /* Flags for NtsecEnableVerifier (docs/verifier.md). 0 turns the verifier off. */
 #define NTSEC_VERIFIER_ENABLED 0x1   /* every check, quarantine of freed objects */
 #define NTSEC_VERIFIER_FATAL   0x2   /* an error finding with no handler installed aborts
@@ -209,8 +204,7 @@ NTSEC_API PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind);
  * NULL) their total size. Diagnostics and tests; takes no reference. */
 NTSEC_API LONG_PTR NtsecPoolBlocksInUse(ULONG Tag, PSIZE_T Bytes);
 
-/* ---- Host backend API (host work) ---- */
-/* @@NTSEC_HOST@@ */
+/* ---- Host backend ---- */
 /* Loads a SID<->uid/gid mapping file (docs/host.md "Mapping file"); replaces the current map.
  * NULL Path: unload. STATUS_INVALID_PARAMETER with NtsecIdMapErrorText() naming the line. */
 NTSEC_API NTSTATUS NtsecLoadIdMap(PCSTR Path);
@@ -264,11 +258,7 @@ NTSEC_API NTSTATUS NtsecCreateProcessAsToken(PACCESS_TOKEN Token, PCSTR Path, PC
                                              PCSTR const *Envp, const NTSEC_PROCESS_FD *Fds,
                                              ULONG FdCount, ULONG Flags, int *ProcessId, int *PidFd);
 
-/* ---- Worker queue API (worker work) ---- */
-/* @@NTSEC_WORKER@@ */
-
 /* ---- SSPI (ksec) ---- */
-/* @@NTSEC_KSEC@@ */
 /* Security contexts (docs/sspi.md). The handle type is CtxtHandle of sspi.h (struct _SecHandle);
  * include sspi.h for it and for ImpersonateSecurityContext and friends. */
 struct _SecHandle;

@@ -13,6 +13,7 @@
 #include "ex/exp.h"
 #include "ob/obp.h"
 #include "verifier/vf.h"
+#include "rtl/rtlp.h"
 
 OBJECT_TYPE IopDeviceObjectType = { "Device", NULL };
 
@@ -49,7 +50,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
     if (DriverObject == NULL)
         return STATUS_INVALID_PARAMETER;
     if (DeviceName != NULL)
-        return STATUS_NOT_IMPLEMENTED;
+        return NTSEC_NOT_IMPLEMENTED();
     SIZE_T extension = (DeviceExtensionSize + 15u) & ~(SIZE_T)15u;
     PDEVICE_OBJECT device = NULL;
     NTSTATUS status = ObpCreateObject(&IopDeviceObjectType, sizeof(DEVICE_OBJECT) + extension,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "ksec/ksecframe.h"
+#include "rtl/rtlp.h"
 
 const KSEC_PACKAGE KsecExplicitPackage = {
     .Name = "ntsec-explicit", .Comment = "contexts made by NtsecCreateSecurityContextForToken",
@@ -150,7 +151,7 @@ NTSTATUS NtsecAcceptPackagePeer(PCSTR PackageName, int ConnectedSocket, SECURITY
     if (!VALID_IMPERSONATION_LEVEL(Level))
         return STATUS_INVALID_PARAMETER;
     if (!(package->KsecFlags & KSEC_PACKAGE_ACCEPT_SOCKET))
-        return STATUS_NOT_IMPLEMENTED;
+        return NTSEC_NOT_IMPLEMENTED();
     return KsecLocalAcceptSocket(ConnectedSocket, Level, Context);
 }
 

@@ -6,8 +6,13 @@
 
 #include "ntifs.h"
 
-/* Every path that is not done yet returns through this one macro (grep-able). */
-#define NTSEC_NOT_IMPLEMENTED() STATUS_NOT_IMPLEMENTED
+/*
+ * NTSEC_NOT_IMPLEMENTED() - the value every not-implemented path returns, tree-wide:
+ * STATUS_NOT_IMPLEMENTED, logged with routine, file and line when NTSEC_DEBUG is set
+ * (src/rtl/notimpl.c). scripts/status-table.sh finds every use for the README.
+ */
+NTSTATUS RtlpNotImplemented(PCSTR Routine, PCSTR File, int Line);
+#define NTSEC_NOT_IMPLEMENTED() RtlpNotImplemented(__func__, __FILE__, __LINE__)
 
 /* Pool tags of Rtl allocations (four characters, little-endian as WDK 'xxxx' literals). */
 #define RTLP_TAG_SDDL 0x6c645352u /* 'RSdl' SDDL parse/format buffers */

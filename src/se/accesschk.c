@@ -15,6 +15,7 @@
  */
 #include "se/accesschk.h"
 #include "verifier/vf.h"
+#include "rtl/rtlp.h"
 
 typedef enum _SEP_PASS { SepPassNormal = 0, SepPassRestricted = 1 } SEP_PASS;
 
@@ -558,6 +559,6 @@ BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID Princi
     if (GrantedAccess)
         *GrantedAccess = 0;
     if (AccessStatus)
-        *AccessStatus = STATUS_NOT_IMPLEMENTED;
+        *AccessStatus = NTSEC_NOT_IMPLEMENTED();
     return FALSE;
 }

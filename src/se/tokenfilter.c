@@ -10,6 +10,7 @@
 #include <string.h>
 #include "se/sep.h"
 #include "se/tokentext.h"
+#include "rtl/rtlp.h"
 
 #define SEP_FILTER_TAG 0x746c6946 /* 'Filt' */
 
@@ -86,7 +87,7 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
     if (Flags & ~(ULONG)(DISABLE_MAX_PRIVILEGE | SANDBOX_INERT | LUA_TOKEN | WRITE_RESTRICTED))
         return STATUS_INVALID_PARAMETER;
     if (Flags & LUA_TOKEN)
-        return STATUS_NOT_IMPLEMENTED;
+        return NTSEC_NOT_IMPLEMENTED();
     if (!SepValidGroups(SidsToDisable) || !SepValidGroups(RestrictedSids))
         return STATUS_INVALID_SID;
 

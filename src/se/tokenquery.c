@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "se/sep.h"
+#include "rtl/rtlp.h"
 
 #define SEP_QUERY_TAG 0x79726551 /* 'Qery' */
 #define SEP_QALIGN(n) (((n) + 7) & ~(SIZE_T)7)
@@ -218,7 +219,7 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
     case TokenVirtualizationAllowed:
     case TokenVirtualizationEnabled:
     case TokenLogonSid:
-        *Status = STATUS_NOT_IMPLEMENTED; /* Windows answers these; ntsec does not model them */
+        *Status = NTSEC_NOT_IMPLEMENTED(); /* Windows answers these; ntsec does not model them */
         return NULL;
     case TokenSessionReference: /* set-only on Windows */
     default:

@@ -21,7 +21,6 @@
     X("whoami", NtsecCmdWhoami, "print the host process token (from the Linux credentials)") \
     X("run-as", NtsecCmdRunAs, "start a program as a token's Linux identity (CreateProcessAsUser)") \
     X("assign", NtsecCmdAssign, "the descriptor a new object gets from its parent and creator, and why") \
-    /* @@NTSEC_COMMAND more@@ */
 
 #define NTSEC_DECLARE_COMMAND(name, function, summary) int function(int argc, char **argv);
 NTSEC_COMMAND_LIST(NTSEC_DECLARE_COMMAND)
