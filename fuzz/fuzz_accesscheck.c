@@ -12,13 +12,15 @@
  *                of an absolute descriptor; the check itself must refuse a bad ACL.
  * Invariants (abort on violation): a failed check grants 0; a successful one without
  * MAXIMUM_ALLOWED grants exactly what was asked; SeAssignSecurity's output is a valid
- * self-relative descriptor; no status other than the documented ones.
+ * self-relative descriptor, and its explain path (SepAssignSecurity with a trace) returns a
+ * descriptor exactly when it succeeds; no status other than the documented ones.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_common.h"
 #include "se/accesschk.h"
+#include "se/assign.h" /* SepAssignSecurity with a trace */
 #include "se/rights.h" /* SepFileMapping */
 
 static PACCESS_TOKEN FuzzTokens[3];
@@ -108,6 +110,18 @@ static void FuzzRun(PSECURITY_DESCRIPTOR Sd)
             } else if (out != NULL) {
                 abort();
             }
+            /* The explain path (ntsec assign --explain), with the descriptor as parent and as
+             * parent plus explicit (the merge path when it carries AR). */
+            SEP_TRACE trace = {0};
+            PSECURITY_DESCRIPTOR again = NULL;
+            NTSTATUS st2 = SepAssignSecurity(Sd, asParent ? NULL : Sd, &again, NULL, (BOOLEAN)dir,
+                                             SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT | SEF_AVOID_OWNER_CHECK,
+                                             &ctx, &m, PagedPool, &trace);
+            if ((st2 == STATUS_SUCCESS) != (again != NULL))
+                abort();
+            SeDeassignSecurity(&again);
+            if (trace.Buffer)
+                ExFreePool(trace.Buffer);
         }
     }
 }
