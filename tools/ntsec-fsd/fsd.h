@@ -96,6 +96,10 @@ typedef struct _FSD_REQ {
     char Note[256];
 } FSD_REQ;
 
+struct _xmlNode;
+struct _xmlNs;
+struct _xmlDoc;
+
 /* ---- auth_local.c ---- */
 /* Fills Conn from the connection's socket (Unix: ntsec-local; TCP: guest token or none). */
 VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp);
@@ -170,6 +174,12 @@ int FsdPropfind(FSD_REQ *Req);
 int FsdProppatch(FSD_REQ *Req);
 /* Copies the dead properties (user.ntsec.dav.*) from one fd to another. */
 VOID FsdCopyDeadProps(int From, int To);
+
+/* ---- propvalue.c ---- */
+void FsdPropKey(const char *Ns, const char *Name, char *Buf, size_t Size);
+const char *FsdPropNs(struct _xmlNode *N);
+char *FsdPropValueFormat(struct _xmlNode *Prop, size_t *Length);
+struct _xmlDoc *FsdPropValueParse(const char *Value, size_t Len, const char **Ns, const char **Name);
 
 /* ---- locks.c ---- */
 int FsdLock(FSD_REQ *Req);

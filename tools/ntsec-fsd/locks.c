@@ -182,7 +182,7 @@ static void FsdpEvalIf(FSD_REQ *Req, const char *Path, FSD_IF *If)
         if (listTrue) {
             If->True = TRUE;
             for (int i = 0; i < nt && If->TokenCount < 16; i++)
-                snprintf(If->Tokens[If->TokenCount++], sizeof If->Tokens[0], "%s", toks[i]);
+                memcpy(If->Tokens[If->TokenCount++], toks[i], sizeof toks[i]);
         }
         p = FsdpSkip(p);
     }

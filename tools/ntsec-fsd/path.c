@@ -2,7 +2,7 @@
  * path.c - from a request URL to a file beneath the served root, and nowhere else.
  *
  * Decoding refuses: a NUL byte (%00), an encoded slash (%2F) or backslash, a malformed
- * escape, "." and ".." segments (400); a segment longer than NAME_MAX or a path longer
+ * escape, a backslash (raw or %5C), "." and ".." segments (400); a segment longer than NAME_MAX or a path longer
  * than FSD_MAX_PATH (414). Every lookup then goes through openat2(2) relative to the root
  * with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, so a symbolic link (or a race that renames
  * a directory) can never lead outside the tree: the kernel answers EXDEV (-> 403).
@@ -48,6 +48,9 @@ int FsdDecodePath(const char *Url, char **Out, BOOLEAN *TrailingSlash)
             c = h * 16 + l;
             i += 2;
             if (c == 0 || c == '/' || c == '\\') { free(buf); return 400; }
+        } else if (c == '\\') {
+            free(buf);
+            return 400;          /* a backslash, raw or encoded: never a name character here */
         } else if (c == '/' || c == '\0') {
             /* end of a segment */
             size_t len = o - seg;

@@ -27,20 +27,6 @@ static const char *FsdpLive[] = {"creationdate", "getcontentlength", "getcontent
                                  "getlastmodified", "resourcetype", "lockdiscovery", "supportedlock"};
 #define FSD_LIVE_COUNT (sizeof FsdpLive / sizeof FsdpLive[0])
 
-static void FsdpPropKey(const char *Ns, const char *Name, char *Buf, size_t Size)
-{
-    unsigned long long h = 1469598103934665603ULL;
-    for (const char *p = Ns; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    h = (h ^ '\n') * 1099511628211ULL;
-    for (const char *p = Name; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    snprintf(Buf, Size, FSD_PROP_XATTR_PREFIX "%016llx", h);
-}
-
-static const char *FsdpNs(xmlNodePtr N)
-{
-    return N->ns && N->ns->href ? (const char *)N->ns->href : "";
-}
-
 static BOOLEAN FsdpIsLive(const char *Ns, const char *Name)
 {
     if (strcmp(Ns, "DAV:") != 0)
@@ -110,20 +96,6 @@ static BOOLEAN FsdpLiveValue(xmlNodePtr Prop, xmlNsPtr Dav, const char *Name, co
     return TRUE;
 }
 
-/* Parses a stored dead property value into its element (in its own doc). */
-static xmlDocPtr FsdpDeadDoc(const char *Value, size_t Len, const char **Ns, const char **Name)
-{
-    const char *ns = Value, *z1 = memchr(Value, 0, Len);
-    if (z1 == NULL) return NULL;
-    const char *name = z1 + 1, *z2 = memchr(name, 0, Len - (size_t)(name - Value));
-    if (z2 == NULL) return NULL;
-    int st;
-    xmlDocPtr d = FsdXmlParse(z2 + 1, Len - (size_t)(z2 + 1 - Value), &st);
-    *Ns = ns;
-    *Name = name;
-    return d;
-}
-
 typedef struct _FSD_PROPFIND {
     FSD_REQ *Req;
     xmlDocPtr Out;
@@ -158,7 +130,7 @@ static void FsdpResponse(FSD_PROPFIND *P, const char *Path, const struct stat *S
             char val[65536];
             ssize_t vn = getxattr(proc, list + o, val, sizeof val);
             const char *ns, *name;
-            xmlDocPtr d = vn > 0 ? FsdpDeadDoc(val, (size_t)vn, &ns, &name) : NULL;
+            xmlDocPtr d = vn > 0 ? FsdPropValueParse(val, (size_t)vn, &ns, &name) : NULL;
             if (d == NULL)
                 continue;
             if (P->Mode == 2)
@@ -171,7 +143,7 @@ static void FsdpResponse(FSD_PROPFIND *P, const char *Path, const struct stat *S
         for (xmlNodePtr w = P->Wanted->children; w; w = w->next) {
             if (w->type != XML_ELEMENT_NODE)
                 continue;
-            const char *ns = FsdpNs(w), *name = (const char *)w->name;
+            const char *ns = FsdPropNs(w), *name = (const char *)w->name;
             BOOLEAN found = FALSE;
             if (FsdpIsLive(ns, name)) {
                 found = FsdpLiveValue(ok, P->Dav, name, Path, St, FALSE);
@@ -183,10 +155,10 @@ static void FsdpResponse(FSD_PROPFIND *P, const char *Path, const struct stat *S
                 }
             } else if (Fd >= 0) {
                 char key[64], val[65536];
-                FsdpPropKey(ns, name, key, sizeof key);
+                FsdPropKey(ns, name, key, sizeof key);
                 ssize_t vn = getxattr(proc, key, val, sizeof val);
                 const char *sns, *sname;
-                xmlDocPtr d = vn > 0 ? FsdpDeadDoc(val, (size_t)vn, &sns, &sname) : NULL;
+                xmlDocPtr d = vn > 0 ? FsdPropValueParse(val, (size_t)vn, &sns, &sname) : NULL;
                 if (d != NULL && !strcmp(sns, ns) && !strcmp(sname, name)) {
                     xmlAddChild(ok, xmlDocCopyNode(xmlDocGetRootElement(d), P->Out, 1));
                     found = TRUE;
@@ -440,7 +412,7 @@ int FsdProppatch(FSD_REQ *Req)
     }
     BOOLEAN failed = FALSE;
     for (int i = 0; i < nops; i++) {
-        const char *ns = FsdpNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
+        const char *ns = FsdPropNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
         if (FsdpIsLive(ns, name)) {
             ops[i].Status = 403;
             failed = TRUE;
@@ -448,7 +420,7 @@ int FsdProppatch(FSD_REQ *Req)
     }
     /* The descriptor (server side, worker write) before the client's dead properties. */
     for (int i = 0; i < nops && !failed; i++) {
-        if (strcmp(FsdpNs(ops[i].Prop), FSD_NTSEC_NS) || strcmp((const char *)ops[i].Prop->name, "security-descriptor"))
+        if (strcmp(FsdPropNs(ops[i].Prop), FSD_NTSEC_NS) || strcmp((const char *)ops[i].Prop->name, "security-descriptor"))
             continue;
         xmlChar *text = xmlNodeGetContent(ops[i].Prop);
         ops[i].Status = ops[i].Remove ? 403 : FsdpSetSd(Req, sfd, text ? (const char *)text : "");
@@ -469,41 +441,26 @@ int FsdProppatch(FSD_REQ *Req)
         if (cfd < 0)
             err = -cfd;
         for (int i = 0; i < nops && cfd >= 0; i++) {
-            const char *ns = FsdpNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
+            const char *ns = FsdPropNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
             if (!strcmp(ns, FSD_NTSEC_NS) && !strcmp(name, "security-descriptor"))
                 continue;
             char key[64];
-            FsdpPropKey(ns, name, key, sizeof key);
+            FsdPropKey(ns, name, key, sizeof key);
             if (ops[i].Remove) {
                 if (fremovexattr(cfd, key) != 0 && errno != ENODATA)
                     ops[i].Status = FsdErrnoStatus(errno), failed = TRUE;
                 continue;
             }
-            xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
-            xmlNodePtr copy = xmlDocCopyNode(ops[i].Prop, d, 1);
-            xmlDocSetRootElement(d, copy);
-            xmlReconciliateNs(d, copy);
-            xmlChar *mem = NULL;
-            int len = 0;
-            xmlDocDumpMemoryEnc(d, &mem, &len, "utf-8");
-            xmlFreeDoc(d);
-            size_t nl = strlen(ns), nm = strlen(name);
-            size_t total = nl + 1 + nm + 1 + (size_t)len;
-            char *val = malloc(total);
-            if (val == NULL || mem == NULL) {
+            size_t total = 0;
+            char *val = FsdPropValueFormat(ops[i].Prop, &total);
+            if (val == NULL) {
                 ops[i].Status = 500;
                 failed = TRUE;
-            } else {
-                memcpy(val, ns, nl + 1);
-                memcpy(val + nl + 1, name, nm + 1);
-                memcpy(val + nl + nm + 2, mem, (size_t)len);
-                if (fsetxattr(cfd, key, val, total, 0) != 0) {
-                    ops[i].Status = errno == E2BIG || errno == ENOSPC ? 507 : FsdErrnoStatus(errno);
-                    failed = TRUE;
-                }
+            } else if (fsetxattr(cfd, key, val, total, 0) != 0) {
+                ops[i].Status = errno == E2BIG || errno == ENOSPC ? 507 : FsdErrnoStatus(errno);
+                failed = TRUE;
             }
             free(val);
-            xmlFree(mem);
         }
         if (cfd >= 0)
             close(cfd);
@@ -526,7 +483,7 @@ int FsdProppatch(FSD_REQ *Req)
     for (int i = 0; i < nops; i++) {
         int s = ops[i].Status == 200 && failed ? 424 : ops[i].Status;
         xmlNodePtr ps = xmlNewChild(resp, dav, BAD_CAST "propstat", NULL);
-        FsdpNamed(xmlNewChild(ps, dav, BAD_CAST "prop", NULL), dav, FsdpNs(ops[i].Prop),
+        FsdpNamed(xmlNewChild(ps, dav, BAD_CAST "prop", NULL), dav, FsdPropNs(ops[i].Prop),
                   (const char *)ops[i].Prop->name);
         char line[64];
         snprintf(line, sizeof line, "HTTP/1.1 %d %s", s,
