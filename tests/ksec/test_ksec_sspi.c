@@ -4,6 +4,7 @@
  * credential and context handles (stale, foreign, forged, wrong-kind handles are
  * SEC_E_INVALID_HANDLE), and the handshake's argument errors with no context left behind.
  */
+#include <stdlib.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
