@@ -121,6 +121,16 @@ static void test_child_has_the_token_identity_permanently(void **state)
     char *s = ChildStatus(a, 0);
     AssertIsTokenA(s);
     AssertLine(s, "\nNoNewPrivs:\t0\n");
+    /* the bounding set is left as the caller's (docs/host.md) */
+    char own[4096] = "", bounding[64] = "";
+    FILE *f = fopen("/proc/self/status", "re");
+    assert_non_null(f);
+    while (fgets(own, sizeof(own), f) != NULL)
+        if (strncmp(own, "CapBnd:", 7) == 0)
+            snprintf(bounding, sizeof(bounding), "\n%s", own);
+    fclose(f);
+    assert_int_not_equal(bounding[0], '\0');
+    AssertLine(s, bounding);
     free(s);
     s = ChildStatus(a, NTSEC_PROCESS_NO_NEW_PRIVS);
     AssertIsTokenA(s);
