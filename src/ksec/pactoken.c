@@ -7,16 +7,9 @@
 #include <string.h>
 #include "ksec/pac.h"
 #include "sspi.h"
-#if __has_include("ksec/netlogon.h")
 #include "ksec/netlogon.h"
-#define KSECP_HAVE_NETLOGON 1
-#endif
 
 #define KSECP_PACTOKEN_TAG 0x7454504b /* 'KPTt' */
-
-/* Until the network-logon builder (netlogon.c) is in the tree nothing here is compiled and
- * no caller exists (ksec/gssmap.c uses the same test). */
-#ifdef KSECP_HAVE_NETLOGON
 
 static const CHAR KsecpPacSource[8] = {'K', 'e', 'r', 'b', 'e', 'r', 'o', 's'};
 
@@ -126,4 +119,3 @@ SECURITY_STATUS KsecpPacToken(const VOID *Blob, SIZE_T Length, SECURITY_IMPERSON
         return SEC_E_INSUFFICIENT_MEMORY;
     return SEC_E_LOGON_DENIED;
 }
-#endif

@@ -224,7 +224,6 @@ static void test_addc_no_auth_data_service_ticket_has_no_pac(void **state)
     gss_release_name(&ignored, &source);
 }
 
-#if __has_include("ksec/netlogon.h") /* the PAC -> token path (pactoken.c) is built */
 /* SeAccessCheck on this thread while it impersonates Token (a file system on a member). */
 static BOOLEAN CheckAs(PTOKEN Token, const char *Sddl, ACCESS_MASK Desired)
 {
@@ -300,7 +299,6 @@ static void test_addc_ticket_token_and_domain_group_acl(void **state)
     ObDereferenceObject(alice);
     ObDereferenceObject(bob);
 }
-#endif
 
 int main(void)
 {
@@ -308,9 +306,7 @@ int main(void)
         cmocka_unit_test(test_addc_alice_pac_has_every_domain_group),
         cmocka_unit_test(test_addc_bob_pac_has_only_domain_users),
         cmocka_unit_test(test_addc_no_auth_data_service_ticket_has_no_pac),
-#if __has_include("ksec/netlogon.h")
         cmocka_unit_test(test_addc_ticket_token_and_domain_group_acl),
-#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

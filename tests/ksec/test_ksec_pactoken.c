@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include "ntsec_test.h"
-#if __has_include("ksec/netlogon.h") /* until the network-logon builder (sspi-krb) is on main */
 #include "pac_encoder.h"
 #include "sspi.h"
 #include "rtl/rtlp.h"
@@ -246,11 +245,8 @@ static void test_pactoken_domain_group_acl(void **state)
     ObDereferenceObject(bob);
 }
 
-#endif /* __has_include("ksec/netlogon.h") */
-
 int main(void)
 {
-#if __has_include("ksec/netlogon.h")
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pactoken_real_alice),
         cmocka_unit_test(test_pactoken_builtin_aliases_of_a_member),
@@ -259,8 +255,4 @@ int main(void)
         cmocka_unit_test(test_pactoken_domain_group_acl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
-#else
-    fprintf(stderr, "test_ksec_pactoken: no network-logon builder in this tree yet\n");
-    return 0;
-#endif
 }
