@@ -1,7 +1,8 @@
 /*
- * fuzz_ksec_peer.c - the ksec layer on arbitrary values (docs/sspi.md). The local package
- * parses no peer bytes (the kernel's SO_PEERCRED/SO_PEERGROUPS record is the only input),
- * so this target covers what hostile values can still reach: the peer-token builder with any
+ * fuzz_ksec_peer.c - the ksec layer on arbitrary values (docs/sspi.md). The identity of an
+ * ntsec-local peer comes only from the kernel's SO_PEERCRED/SO_PEERGROUPS record (the bytes
+ * a peer sends are fuzzed by fuzz_ksec_local_message.c), so this target covers what hostile
+ * values can still reach there: the peer-token builder with any
  * uid, gid and group list (duplicates, -1, huge counts), and every context routine with any
  * handle value. Each input must give a token or a clean error, SEC_E_INVALID_HANDLE for
  * handles that were never issued, and no leak.

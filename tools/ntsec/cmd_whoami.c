@@ -1,6 +1,7 @@
 /*
- * cmd_whoami.c - `ntsec whoami [--all] [--token TEXT]`: the host process token (or a
- * token given as text) the way `whoami /all` prints it, plus what the host backend turns
+ * cmd_whoami.c - `ntsec whoami [--all] [--token TEXT | --via PACKAGE [--target NAME]]`: the
+ * host process token (or a token given as text, or the token a server builds for this
+ * process through an SSPI package, whoami_via.c) the way `whoami /all` prints it, plus what the host backend turns
  * it into on Linux (docs/host.md): which groups become supplementary gids and why the
  * others do not.
  */
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "host/hostp.h"
+#include "whoami_via.h"
 
 static void WhoSidText(PSID Sid, char *Out, size_t Size)
 {
@@ -43,6 +45,9 @@ static void WhoSidName(PSID Sid, char *Out, size_t Size, const char **Type)
         *Type = "Well-known group";
     } else if (a == 5 && c == 1 && s->SubAuthority[0] == 4) {
         snprintf(Out, Size, "NT AUTHORITY\\INTERACTIVE");
+        *Type = "Well-known group";
+    } else if (a == 5 && c == 1 && s->SubAuthority[0] == 2) {
+        snprintf(Out, Size, "NT AUTHORITY\\NETWORK");
         *Type = "Well-known group";
     } else if (a == 5 && c == 1 && s->SubAuthority[0] == 11) {
         snprintf(Out, Size, "NT AUTHORITY\\Authenticated Users");
@@ -182,19 +187,32 @@ static int WhoPrint(PTOKEN Token, int All)
 int NtsecCmdWhoami(int argc, char **argv)
 {
     int all = 0;
-    const char *text = NULL;
+    const char *text = NULL, *via = NULL, *target = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "/all") == 0)
             all = 1;
         else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
             text = argv[++i];
+        else if (strcmp(argv[i], "--via") == 0 && i + 1 < argc)
+            via = argv[++i];
+        else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
+            target = argv[++i];
         else {
-            fprintf(stderr, "usage: ntsec whoami [--all] [--token 'TOKEN TEXT']\n");
+            fprintf(stderr, "usage: ntsec whoami [--all] [--token 'TOKEN TEXT' | --via local|PACKAGE [--target NAME]]\n");
             return 2;
         }
     }
     PTOKEN token;
-    if (text != NULL) {
+    if (via != NULL) {
+        char detail[256] = "";
+        NTSTATUS st = NtsecWhoamiVia(strcmp(via, "local") == 0 ? "ntsec-local" : via, target, &token, detail,
+                                     sizeof(detail));
+        if (!NT_SUCCESS(st)) {
+            fprintf(stderr, "ntsec whoami --via %s: %s\n", via, detail);
+            return 1;
+        }
+        printf("Token a server builds for this process over SSPI: %s\n", detail);
+    } else if (text != NULL) {
         PACCESS_TOKEN t = NULL;
         NTSTATUS st = NtsecCreateTokenFromText(text, &t);
         if (!NT_SUCCESS(st)) {
