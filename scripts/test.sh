@@ -40,6 +40,7 @@ step "ASan+UBSan build + tests (build-asan/)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNTSEC_SANITIZE=address $WERROR >/dev/null
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$(pwd)/tests/lsan.supp" \
     run_ctest ctest --test-dir build-asan --output-on-failure -j "$JOBS"
 
 step "TSan build + tests (build-tsan/, clang-14)"
