@@ -37,6 +37,9 @@ fi
 ip link set lo up
 ip addr add 127.0.0.2/8 dev lo
 work=$(mktemp -d /tmp/ntsec-addc.XXXXXX)
+# The copy lives on a tmpfs of this private mount namespace: whatever ends the namespace,
+# its ~35 MB go with it (only the empty mount point could stay behind).
+mount -t tmpfs -o size=512m,mode=0700 ntsec-addc "$work"
 samba_pid=""
 stop_samba() {
     [ -n "$samba_pid" ] || return 0
@@ -57,7 +60,7 @@ stop_samba() {
     wait "$samba_pid" 2>/dev/null || true
     samba_pid=""
 }
-cleanup() { stop_samba; rm -rf "$work"; }
+cleanup() { stop_samba; umount "$work" 2>/dev/null || rm -rf "$work"; rmdir "$work" 2>/dev/null || true; }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
