@@ -79,6 +79,19 @@ out=$(as $A $U/inh/f.txt); expect 200 "alice GET her inherited-ACL file" "$out"
 "$FSD" acl explain $R/inh/f.txt --user $Bo --desired FILE_READ_DATA >/dev/null && fail "acl explain grants bob"
 "$FSD" acl explain $R/inh/f.txt --user $A --desired FILE_READ_DATA | grep -q "result: granted" || fail "acl explain"
 
+# the descriptor as a property: alice (owner: WRITE_DAC) denies bob through PROPPATCH; the
+# worker writes it; bob may neither read the file now nor change the descriptor back
+out=$(as $A -T - $U/shared/acl.txt <<<"alice's acl test"); expect 201 "alice PUT acl.txt" "$out"
+pp="<?xml version=\"1.0\"?><D:propertyupdate xmlns:D=\"DAV:\" xmlns:N=\"urn:ntsec:\"><D:set><D:prop><N:security-descriptor>O:S-1-22-1-$(uid_of $A)G:S-1-22-2-65534D:(D;;FA;;;S-1-22-1-$(uid_of $Bo))(A;;FA;;;S-1-22-1-$(uid_of $A))(A;;FR;;;WD)</N:security-descriptor></D:prop></D:set></D:propertyupdate>"
+out=$(as $A -X PROPPATCH --data-binary "$pp" $U/shared/acl.txt); expect 207 "alice PROPPATCH her descriptor" "$out"
+grep -q "HTTP/1.1 200 OK" <<<"$out" || { echo "$out"; fail "descriptor PROPPATCH not applied"; }
+"$FSD" acl get $R/shared/acl.txt | grep -q "(D;;FA;;;S-1-22-1-$(uid_of $Bo))" || fail "descriptor not stored"
+out=$(as $Bo $U/shared/acl.txt); expect 403 "bob GET after alice's ACL change" "$out"
+out=$(as $Bo -X PROPPATCH --data-binary "$pp" $U/shared/acl.txt); expect 403 "bob PROPPATCH alice's descriptor" "$out"
+pf='<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><N:security-descriptor xmlns:N="urn:ntsec:"/></D:prop></D:propfind>'
+out=$(as $A -X PROPFIND -H 'Depth: 0' --data-binary "$pf" $U/shared/acl.txt); expect 207 "alice PROPFIND her descriptor" "$out"
+grep -q "(D;;FA;;;S-1-22-1-$(uid_of $Bo))" <<<"$out" || { echo "$out"; fail "descriptor property"; }
+
 # hostile paths
 out=$(as $A --path-as-is $U/shared/../../etc/passwd); expect 400 "dot-dot" "$out"
 out=$(as $A $U/shared%2F..%2F..%2Fetc%2Fpasswd); expect 400 "encoded slash" "$out"
