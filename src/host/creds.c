@@ -47,6 +47,7 @@ NTSTATUS HostCredsCopy(PHOST_CREDS Dest, const HOST_CREDS *Source)
         return st;
     Dest->Uid = Source->Uid;
     Dest->Gid = Source->Gid;
+    Dest->RootClient = Source->RootClient;
     Dest->GroupCount = Source->GroupCount;
     if (Source->GroupCount != 0)
         memcpy(Dest->Groups, Source->Groups, (SIZE_T)Source->GroupCount * sizeof(gid_t));
@@ -92,7 +93,7 @@ static BOOLEAN HostpNextGroup(const HOST_CREDS *c, ULONG *i, gid_t Skip, gid_t *
 
 BOOLEAN HostCredsSameAccess(const HOST_CREDS *a, const HOST_CREDS *b)
 {
-    if (a->Uid != b->Uid || a->Gid != b->Gid)
+    if (a->Uid != b->Uid || a->Gid != b->Gid || a->RootClient != b->RootClient)
         return FALSE;
     ULONG i = 0, j = 0;
     for (;;) {

@@ -27,6 +27,8 @@ typedef struct _HOST_CREDS {
     ULONG GroupCount;
     ULONG GroupCapacity;
     gid_t *Groups;
+    BOOLEAN RootClient; /* a token's identity whose uid is 0: root without capabilities
+                         * (never the same access as the base, docs/host.md "Capabilities") */
 } HOST_CREDS, *PHOST_CREDS;
 
 /* Per-thread state (ETHREAD::Host). Touched only by the thread itself, inside the gate,

@@ -64,6 +64,7 @@ static NTSTATUS HostpReadKernel(PHOST_THREAD h)
     h->Current.Uid = fsMode ? fs : e;
     h->Current.Gid = fsMode ? fsg : eg;
     h->Current.GroupCount = count;
+    h->Current.RootClient = FALSE; /* unknown: verification catches a capability mismatch */
     h->AtBase = HostCredsSameAccess(&h->Current, &HostBase);
     h->CacheValid = FALSE;
     h->Poisoned = FALSE;
@@ -128,10 +129,19 @@ static BOOLEAN HostpCapsFor(const HOST_CREDS *t, BOOLEAN FsMode, unsigned long l
         *Caps = HostBaseCapEffective;
         return TRUE;
     }
-    if (t->Uid == 0)
-        return FALSE;
+    if (t->Uid == 0 && !t->RootClient)
+        return FALSE; /* uid 0 that is not a token's (not produced by HostComputeTarget) */
     *Caps = FsMode ? HostBaseCapEffective & ~HOSTP_FS_CAPS : 0;
     return TRUE;
+}
+
+/* TRUE when switch.c must set the effective set itself for a thread going from identity
+ * Current to Target: the kernel's fix-ups (on euid/fsuid transitions to and from 0) give the
+ * wanted sets only for a root base with effective == permitted, and never for a RootClient
+ * (uid 0 stays 0: the kernel changes nothing). */
+static BOOLEAN HostpSetCapsExplicitly(const HOST_CREDS *Current, const HOST_CREDS *Target)
+{
+    return !HostCapsKernelManaged || Current->RootClient || Target->RootClient;
 }
 
 /*
@@ -192,7 +202,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
     BOOLEAN gid = Force || h->Current.Gid != t->Gid;
     BOOLEAN uid = Force || h->Current.Uid != t->Uid;
     int rc = 0;
-    if (!groups && !gid && !uid)
+    if (!groups && !gid && !uid && h->Current.RootClient == t->RootClient)
         return 0;
     /* Scratch for verification: one more slot than expected so extra groups show. */
     ULONG most = t->GroupCount > h->Current.GroupCount ? t->GroupCount : h->Current.GroupCount;
@@ -200,11 +210,13 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
         return ENOMEM;
     uid_t kernelUid = h->Current.Uid;
     BOOLEAN setUid = FALSE; /* a setresuid was issued (euid mode): fsuid follows euid */
-    if (!fsMode && (Force || kernelUid != HostBase.Uid || (!HostCapsKernelManaged && !h->AtBase))) {
-        /* the base euid, and (when the kernel does not do it) the base capabilities */
+    BOOLEAN explicitCaps = HostpSetCapsExplicitly(&h->Current, t);
+    if (!fsMode && (Force || kernelUid != HostBase.Uid || (explicitCaps && !h->AtBase))) {
+        /* the base euid, and (when the kernel does not do it: a RootClient has uid 0 and no
+         * capabilities; after a failure the state is not known) the base capabilities */
         *Step = HOSTP_STEP_RAISE;
         if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
-            (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
+            ((explicitCaps || Force) && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
             return rc;
         kernelUid = HostBase.Uid;
         setUid = TRUE;
@@ -228,7 +240,7 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
         setUid = TRUE;
     }
     unsigned long long caps;
-    if (!HostCapsKernelManaged && HostpCapsFor(t, fsMode, &caps)) {
+    if (explicitCaps && HostpCapsFor(t, fsMode, &caps)) {
         *Step = HOSTP_STEP_CAPS;
         if ((rc = HostSysSetEffectiveCaps(caps)) != 0)
             return rc;
@@ -475,7 +487,8 @@ static NTSTATUS HostpMakePermanent(PETHREAD Thread)
     int rc;
     h->Poisoned = TRUE;
     if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
-        (!HostCapsKernelManaged && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0) ||
+        ((!HostCapsKernelManaged || h->Current.RootClient) &&
+         (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0) ||
         (rc = HostSysSetGroups(h->Current.GroupCount, h->Current.Groups)) != 0 ||
         (rc = HostSysSetResGid(gid, gid, gid)) != 0 || (rc = HostSysSetResUid(uid, uid, uid)) != 0 ||
         (uid != 0 && (rc = HostSysDropAllCaps()) != 0))

@@ -45,6 +45,7 @@ static VOID HostpUnprivileged(PHOST_CREDS Target, ULONG *Class, ULONG *Reason, U
 {
     HostGetUnprivileged(&Target->Uid, &Target->Gid);
     Target->GroupCount = 0;
+    Target->RootClient = FALSE;
     *Class = HOST_CLASS_UNPRIV;
     *Reason = Why;
 }
@@ -67,12 +68,16 @@ static VOID HostpUnprivileged(PHOST_CREDS Target, ULONG *Class, ULONG *Reason, U
  *  - The gid is the primary group when that is one of those groups, else the first of them
  *    in token order, else the unprivileged gid: the egid never grants a group the token
  *    does not hold enabled.
+ *  - A user that maps to uid 0 (S-1-22-1-0) is a RootClient: uid 0 for the owner class, but
+ *    with the capabilities of any other client (none in euid mode), since its privileges do
+ *    not become capabilities either; it is never the same access as the base identity.
  * Reads Token under its shared lock; no references.
  */
 NTSTATUS HostComputeTargetEx(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, PHOST_CREDS Target,
                              ULONG *Class, ULONG *Reason)
 {
     Target->GroupCount = 0;
+    Target->RootClient = FALSE;
     *Reason = HOST_REASON_NONE;
     if (Token == NULL) {
         *Class = 0;
@@ -127,6 +132,7 @@ NTSTATUS HostComputeTargetEx(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, P
     }
     Target->Uid = uid;
     Target->Gid = havePrimary ? primary : haveFirst ? first : unprivGid;
+    Target->RootClient = uid == 0; /* root's files, never root's capabilities */
     *Class = HOST_CLASS_FULL;
 out:
     SepReleaseTokenLock(Token);

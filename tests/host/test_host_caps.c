@@ -17,6 +17,7 @@
                  CAPBIT(CAP_MAC_OVERRIDE) | CAPBIT(CAP_MKNOD))
 
 static char Secret[128]; /* root:root 0600 */
+static char Other[128];  /* 40001:40101 0600 */
 static char Dir[64];
 
 static unsigned long long Effective(void)
@@ -123,6 +124,80 @@ static void BodyRootReducedEffective(void)
     ImpersonateAndCheck(NtsecHostEuid, 0);
 }
 
+/*
+ * A client whose uid is 0 (S-1-22-1-0) reaches root's own files (owner class), never
+ * another user's: it holds the capabilities of any client - none in euid mode, the base set
+ * without the file-system ones in fsuid mode - even with privileges enabled in its token
+ * (docs/host.md "Token properties Linux cannot express"). Then back to a user client and
+ * to the base, exactly.
+ */
+static void RootClientCheck(NTSEC_HOST_MODE Mode)
+{
+    unsigned long long base = Effective();
+    unsigned long long during = Mode == NtsecHostEuid ? 0 : base & ~FS_CAPS;
+    if (NtsecEnableHostCredentials(Mode) != STATUS_SUCCESS)
+        _exit(40);
+    PACCESS_TOKEN root = NULL;
+    if (NtsecCreateTokenFromText("user=S-1-22-1-0 groups=S-1-22-2-40102 privileges=SeBackupPrivilege,"
+                                 "SeRestorePrivilege,SeTakeOwnershipPrivilege,SeTcbPrivilege type=impersonation",
+                                 &root) != STATUS_SUCCESS)
+        _exit(41);
+    TH_GROUP g[] = {{TH_GID_B, 0}};
+    PTOKEN user = ThToken(TH_UID_B, g, 1);
+    for (int round = 0; round < 2; round++) {
+        if (PsImpersonateClient(PsGetCurrentThread(), root, FALSE, FALSE, SecurityImpersonation) != STATUS_SUCCESS)
+            _exit(42);
+        TH_IDS ids;
+        ThReadIds(&ids);
+        if (ids.Uid[Mode == NtsecHostEuid ? 1 : 3] != 0)
+            _exit(43);
+        if (Effective() != during)
+            _exit(44);
+        if (ThOpenRead(Other) != EACCES)
+            _exit(45); /* no CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH for the root client */
+        if (ThOpenRead(Secret) != 0)
+            _exit(46); /* root's own 0600 file: the owner class */
+        /* root client -> user client -> root client -> base */
+        if (PsImpersonateClient(PsGetCurrentThread(), user, FALSE, FALSE, SecurityImpersonation) != STATUS_SUCCESS)
+            _exit(47);
+        if (Effective() != during || ThOpenRead(Secret) != EACCES)
+            _exit(48);
+        if (PsImpersonateClient(PsGetCurrentThread(), root, FALSE, FALSE, SecurityImpersonation) != STATUS_SUCCESS)
+            _exit(49);
+        if (Effective() != during || ThOpenRead(Other) != EACCES)
+            _exit(50);
+        PsRevertToSelf();
+        if (Effective() != base)
+            _exit(51);
+        if (ThOpenRead(Other) != 0)
+            _exit(52);
+    }
+    ObfDereferenceObject(user);
+    ObfDereferenceObject(root);
+}
+
+static void BodyRootClientEuid(void)
+{
+    RootClientCheck(NtsecHostEuid);
+}
+
+static void BodyRootClientFsuid(void)
+{
+    RootClientCheck(NtsecHostFsuid);
+}
+
+static void test_root_client_holds_no_capabilities_euid(void **state)
+{
+    TH_REQUIRE_ROOT();
+    assert_int_equal(RunChild(BodyRootClientEuid), 0);
+}
+
+static void test_root_client_holds_no_fs_capabilities_fsuid(void **state)
+{
+    TH_REQUIRE_ROOT();
+    assert_int_equal(RunChild(BodyRootClientFsuid), 0);
+}
+
 static void test_nonroot_server_caps_dropped_while_impersonating_euid(void **state)
 {
     TH_REQUIRE_ROOT();
@@ -150,6 +225,8 @@ static int Setup(void **state)
         return -1;
     snprintf(Secret, sizeof(Secret), "%s/secret", Dir);
     ThMakeFile(Secret, 0, 0, 0600);
+    snprintf(Other, sizeof(Other), "%s/other", Dir);
+    ThMakeFile(Other, TH_UID_A, TH_GID_A, 0600);
     return 0;
 }
 
@@ -158,6 +235,7 @@ static int Teardown(void **state)
     if (geteuid() != 0)
         return 0;
     unlink(Secret);
+    unlink(Other);
     rmdir(Dir);
     return 0;
 }
@@ -168,6 +246,8 @@ int main(void)
         cmocka_unit_test(test_nonroot_server_caps_dropped_while_impersonating_euid),
         cmocka_unit_test(test_nonroot_server_fs_caps_dropped_while_impersonating_fsuid),
         cmocka_unit_test(test_root_server_reduced_effective_set_restored_exactly),
+        cmocka_unit_test(test_root_client_holds_no_capabilities_euid),
+        cmocka_unit_test(test_root_client_holds_no_fs_capabilities_fsuid),
     };
     return cmocka_run_group_tests(tests, Setup, Teardown);
 }

@@ -116,7 +116,7 @@ static void *CaseBody(void *Arg)
 }
 
 /* Runs one case; Text is the token text, or NULL when Token is given (its reference is
- * consumed). Euid 0: the user's uid (TH_UID_A) is expected; 1: the unprivileged uid. */
+ * consumed). Euid 0: the user's uid (TH_UID_A) is expected; 1: the unprivileged uid; 2: 0. */
 static void RunCase(const char *Text, PACCESS_TOKEN Token, NTSTATUS Impersonation, ULONG Linux, uid_t Euid)
 {
     CASE c = {Token, 0, 0, 0, 0, 0};
@@ -131,7 +131,7 @@ static void RunCase(const char *Text, PACCESS_TOKEN Token, NTSTATUS Impersonatio
         if (c.Got != Linux || (c.Got & ~c.Nt) != 0)
             fprintf(stderr, "case %s: euid %u, Linux 0x%02x (expected 0x%02x), NT 0x%02x\n",
                     Text ? Text : "(token)", c.Euid, (unsigned)c.Got, (unsigned)Linux, (unsigned)c.Nt);
-        assert_int_equal(c.Euid, Euid == 0 ? TH_UID_A : unprivUid);
+        assert_int_equal(c.Euid, Euid == 0 ? TH_UID_A : Euid == 2 ? 0 : unprivUid);
         assert_int_equal(c.Got, Linux);
         assert_int_equal(c.Got & ~c.Nt, 0); /* the kernel grants a subset of what NT grants */
         assert_int_equal(c.EuidBack, 0);
@@ -226,6 +226,17 @@ static void test_privileges_give_no_capabilities(void **state)
             NULL, STATUS_SUCCESS, ALL_UG, 0);
 }
 
+/* A user that maps to uid 0 reaches root's own files, never through capabilities. (The
+ * group file is owned by uid 0 with an empty owner class: Linux uses the owner class for
+ * its owner, so the group grants nothing here - narrower than NT.) */
+static void test_root_user_gets_no_capabilities(void **state)
+{
+    TH_REQUIRE_ROOT();
+    RunCase("user=S-1-22-1-0 groups=" G IMP, NULL, STATUS_SUCCESS, R_R | R_W, 2);
+    RunCase("user=S-1-22-1-0 groups=" G " privileges=SeBackupPrivilege,SeRestorePrivilege,SeTcbPrivilege" IMP,
+            NULL, STATUS_SUCCESS, R_R | R_W, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_disabled_and_deny_only_groups_grant_nothing),
         cmocka_unit_test(test_identification_and_anonymous_grant_nothing),
         cmocka_unit_test(test_privileges_give_no_capabilities),
+        cmocka_unit_test(test_root_user_gets_no_capabilities),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
