@@ -69,6 +69,19 @@ missing=$(comm -23 <(echo "$declared") <(sed 's/@.*//' <<<"$exported" | sort -u)
 [ -z "$missing" ] || fail "declared but not exported: $missing"
 extra=$(comm -13 <(echo "$declared") <(sed 's/@.*//' <<<"$exported" | sort -u))
 [ -z "$extra" ] || fail "exported but not declared in include/ntsec: $extra"
+# The static archive shows a linking program the same names: everything else is local, so
+# internal globals cannot collide with the program's own symbols.
+static_globals=$(nm -g --defined-only "$build/libntsec.a" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u)
+leaked=$(comm -13 <(echo "$declared") <(echo "$static_globals"))
+[ -z "$leaked" ] || fail "libntsec.a exposes non-API symbols: $(echo $leaked | head -c 400)"
+cat > "$work/collide.c" <<'C'
+/* Plain names an application may well use; the library's internals must not clash. */
+#include "ntifs.h"
+int HostMode = 1, HostBase = 2, VfFlags = 3;
+int main(void) { return PsGetCurrentThread() != NULL && HostMode + HostBase + VfFlags == 6 ? 0 : 1; }
+C
+$CC -I "$src/include/ntsec" "$work/collide.c" "$build/libntsec.a" -pthread $private -o "$work/collide" || fail "libntsec.a symbols collide with a program's"
+"$work/collide" || fail "a program with its own HostMode/HostBase/VfFlags does not run"
 unversioned=$(grep -v '@@NTSEC_0$' <<<"$exported" || true)
 [ -z "$unversioned" ] || fail "exported without the NTSEC_0 version: $unversioned"
 grep -q '^Libs: .*-lntsec' "$build/ntsec.pc" || fail "ntsec.pc missing or wrong"
