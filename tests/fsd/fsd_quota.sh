@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Per-user quota (--quota BYTES), accounted by system worker threads: a user's uploads beyond
+# Per-user quota (quota= in a --config file, with audit=), accounted by system worker threads: a user's uploads beyond
 # the limit are refused with 507 (layer quota); another user still has its own allowance.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
 sfx=$$; A=fsdqa$sfx; Bo=fsdqb$sfx
 fsd_mkuser $A; fsd_mkuser $Bo
 R=$W/root; mkdir -p $R; chmod 1777 $R
-fsd_start $R --quota 100
+printf "# test configuration\nquota=100\naudit=%s\n" "$W/audit.log" > $W/fsd.conf
+fsd_start $R --config $W/fsd.conf
 U=http://localhost
 head -c 60 /dev/zero > $W/60; chmod 644 $W/60
 out=$(as $A -T $W/60 $U/a1); expect 201 "alice 60 bytes (quota 100)" "$out"
@@ -15,4 +16,5 @@ out=$(as $A -T $W/60 $U/a2); expect 507 "alice 60 more (over quota)" "$out"
 grep -q "path=/a2 status=507 layer=quota" $W/server.err || fail "quota refusal not logged"
 out=$(as $Bo -T $W/60 $U/b1); expect 201 "bob has his own 100 bytes" "$out"
 fsd_stop
+grep -q "path=/a2 status=507 layer=quota" $W/audit.log || fail "audit log (from --config) misses the refusal"
 echo "fsd_quota: OK"
