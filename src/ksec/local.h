@@ -51,7 +51,8 @@ typedef struct _KSEC_LOCAL_CONTEXT {
     UCHAR ReceiveKey[KSEC_LOCAL_KEY_BYTES];
     ULONGLONG SendSequence;          /* next sequence number to send */
     ULONGLONG ReceiveSequence;       /* next sequence number expected */
-    PVOID Cipher;                    /* EVP_CIPHER_CTX, made on first use */
+    PVOID SendCipher;                /* EVP_CIPHER_CTX keyed with SendKey, made on first use */
+    PVOID ReceiveCipher;             /* EVP_CIPHER_CTX keyed with ReceiveKey */
     SECURITY_QUALITY_OF_SERVICE Qos; /* the client's request */
     SECURITY_IMPERSONATION_LEVEL Granted;
     uid_t Uid;                       /* server: the peer's (SO_PEERCRED); client: our euid */

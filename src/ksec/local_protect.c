@@ -12,7 +12,10 @@
  * The tag is checked before the sequence number, so a forged or edited message is
  * SEC_E_MESSAGE_ALTERED and only an authentic message in the wrong place is
  * SEC_E_OUT_OF_SEQUENCE. A failed DecryptMessage leaves the caller's buffers as they were.
+ * Each direction keeps one cipher context keyed once (AES key schedule and GHASH key); a
+ * message only sets the nonce. The AES-256-GCM implementation is fetched once per process.
  */
+#include <pthread.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -65,13 +68,13 @@ static VOID KsecpHeader(UCHAR Header[KSEC_LOCAL_PROT_HEADER_BYTES], UCHAR Kind, 
  * (Encrypt selects the direction). Tag: written (Encrypt) or checked. TRUE when it all worked
  * (and, decrypting, the tag matched).
  */
-static BOOLEAN KsecpRun(EVP_CIPHER_CTX *Cipher, BOOLEAN Encrypt, const UCHAR *Key, ULONGLONG Sequence,
-                        const UCHAR *Header, PSecBufferDesc Message, BOOLEAN Seal, UCHAR *Tag)
+static BOOLEAN KsecpRun(EVP_CIPHER_CTX *Cipher, BOOLEAN Encrypt, ULONGLONG Sequence, const UCHAR *Header,
+                        PSecBufferDesc Message, BOOLEAN Seal, UCHAR *Tag)
 {
     UCHAR nonce[12] = {0};
     for (int i = 0; i < 8; i++)
         nonce[4 + i] = (UCHAR)(Sequence >> (56 - 8 * i));
-    if (!EVP_CipherInit_ex(Cipher, EVP_aes_256_gcm(), NULL, Key, nonce, Encrypt ? 1 : 0))
+    if (!EVP_CipherInit_ex(Cipher, NULL, NULL, NULL, nonce, Encrypt ? 1 : 0))
         return FALSE;
     if (!KsecpUpdate(Cipher, Encrypt, NULL, Header, KSEC_LOCAL_PROT_HEADER_BYTES))
         return FALSE;
@@ -94,13 +97,14 @@ static BOOLEAN KsecpRun(EVP_CIPHER_CTX *Cipher, BOOLEAN Encrypt, const UCHAR *Ke
            EVP_DecryptFinal_ex(Cipher, none, &written) > 0;
 }
 
-/* XORs the keystream of (Key, Sequence) over the encrypted buffers again: undoes a decryption. */
-static VOID KsecpRestore(EVP_CIPHER_CTX *Cipher, const UCHAR *Key, ULONGLONG Sequence, PSecBufferDesc Message)
+/* XORs the keystream of (the cipher's key, Sequence) over the encrypted buffers again:
+ * undoes a decryption (GCM's counter mode is its own inverse). */
+static VOID KsecpRestore(EVP_CIPHER_CTX *Cipher, ULONGLONG Sequence, PSecBufferDesc Message)
 {
     UCHAR nonce[12] = {0};
     for (int i = 0; i < 8; i++)
         nonce[4 + i] = (UCHAR)(Sequence >> (56 - 8 * i));
-    if (!EVP_CipherInit_ex(Cipher, EVP_aes_256_gcm(), NULL, Key, nonce, 1))
+    if (!EVP_CipherInit_ex(Cipher, NULL, NULL, NULL, nonce, 1))
         return;
     for (ULONG i = 0; i < Message->cBuffers; i++) {
         PSecBuffer b = &Message->pBuffers[i];
@@ -109,14 +113,35 @@ static VOID KsecpRestore(EVP_CIPHER_CTX *Cipher, const UCHAR *Key, ULONGLONG Seq
     }
 }
 
-static SECURITY_STATUS KsecpCipher(PKSEC_LOCAL_CONTEXT Context, EVP_CIPHER_CTX **Cipher)
+static pthread_once_t KsecpFetchOnce = PTHREAD_ONCE_INIT;
+static EVP_CIPHER *KsecpGcm;
+
+static void KsecpFetch(void)
+{
+    KsecpGcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+}
+
+/* The direction's cipher context, keyed on first use. */
+static SECURITY_STATUS KsecpCipher(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Send, EVP_CIPHER_CTX **Cipher)
 {
     if (!Context->HasKeys)
         return SEC_E_UNSUPPORTED_FUNCTION; /* a context made without a client message */
-    if (Context->Cipher == NULL)
-        Context->Cipher = EVP_CIPHER_CTX_new();
-    *Cipher = Context->Cipher;
-    return *Cipher == NULL ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_OK;
+    PVOID *slot = Send ? &Context->SendCipher : &Context->ReceiveCipher;
+    if (*slot == NULL) {
+        pthread_once(&KsecpFetchOnce, KsecpFetch);
+        if (KsecpGcm == NULL)
+            return SEC_E_INTERNAL_ERROR;
+        EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+        if (c == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+        if (!EVP_CipherInit_ex(c, KsecpGcm, NULL, Send ? Context->SendKey : Context->ReceiveKey, NULL, Send ? 1 : 0)) {
+            EVP_CIPHER_CTX_free(c);
+            return SEC_E_INTERNAL_ERROR;
+        }
+        *slot = c;
+    }
+    *Cipher = *slot;
+    return SEC_E_OK;
 }
 
 /*
@@ -127,7 +152,7 @@ static SECURITY_STATUS KsecpCipher(PKSEC_LOCAL_CONTEXT Context, EVP_CIPHER_CTX *
 SECURITY_STATUS KsecLocalProtect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, ULONG Qop, PSecBufferDesc Message)
 {
     EVP_CIPHER_CTX *cipher;
-    SECURITY_STATUS status = KsecpCipher(Context, &cipher);
+    SECURITY_STATUS status = KsecpCipher(Context, TRUE, &cipher);
     if (status != SEC_E_OK)
         return status;
     if (Qop != 0)
@@ -141,7 +166,7 @@ SECURITY_STATUS KsecLocalProtect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, ULON
         return SEC_E_CONTEXT_EXPIRED;
     UCHAR header[KSEC_LOCAL_PROT_HEADER_BYTES], tag[KSEC_LOCAL_TAG_BYTES];
     KsecpHeader(header, Seal ? KSEC_LOCAL_PROT_SEAL : KSEC_LOCAL_PROT_SIGN, Context->SendSequence);
-    if (!KsecpRun(cipher, TRUE, Context->SendKey, Context->SendSequence, header, Message, Seal, tag))
+    if (!KsecpRun(cipher, TRUE, Context->SendSequence, header, Message, Seal, tag))
         return SEC_E_INTERNAL_ERROR;
     memcpy(token->pvBuffer, header, sizeof(header));
     memcpy((PUCHAR)token->pvBuffer + sizeof(header), tag, sizeof(tag));
@@ -160,7 +185,7 @@ SECURITY_STATUS KsecLocalProtect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, ULON
 SECURITY_STATUS KsecLocalUnprotect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, PSecBufferDesc Message)
 {
     EVP_CIPHER_CTX *cipher;
-    SECURITY_STATUS status = KsecpCipher(Context, &cipher);
+    SECURITY_STATUS status = KsecpCipher(Context, FALSE, &cipher);
     if (status != SEC_E_OK)
         return status;
     PSecBuffer token = KsecFindBuffer(Message, SECBUFFER_TOKEN);
@@ -176,14 +201,14 @@ SECURITY_STATUS KsecLocalUnprotect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, PS
     ULONGLONG sequence = 0;
     for (int i = 0; i < 8; i++)
         sequence = (sequence << 8) | header[4 + i];
-    if (!KsecpRun(cipher, FALSE, Context->ReceiveKey, sequence, header, Message, Seal, tag)) {
+    if (!KsecpRun(cipher, FALSE, sequence, header, Message, Seal, tag)) {
         if (Seal)
-            KsecpRestore(cipher, Context->ReceiveKey, sequence, Message);
+            KsecpRestore(cipher, sequence, Message);
         return SEC_E_MESSAGE_ALTERED;
     }
     if (sequence != Context->ReceiveSequence) {
         if (Seal)
-            KsecpRestore(cipher, Context->ReceiveKey, sequence, Message);
+            KsecpRestore(cipher, sequence, Message);
         return SEC_E_OUT_OF_SEQUENCE;
     }
     Context->ReceiveSequence++;
@@ -192,9 +217,11 @@ SECURITY_STATUS KsecLocalUnprotect(PKSEC_LOCAL_CONTEXT Context, BOOLEAN Seal, PS
 
 VOID KsecLocalFreeCipher(PKSEC_LOCAL_CONTEXT Context)
 {
-    if (Context->Cipher != NULL)
-        EVP_CIPHER_CTX_free(Context->Cipher);
-    Context->Cipher = NULL;
+    if (Context->SendCipher != NULL)
+        EVP_CIPHER_CTX_free(Context->SendCipher);
+    if (Context->ReceiveCipher != NULL)
+        EVP_CIPHER_CTX_free(Context->ReceiveCipher);
+    Context->SendCipher = Context->ReceiveCipher = NULL;
     OPENSSL_cleanse(Context->SendKey, sizeof(Context->SendKey));
     OPENSSL_cleanse(Context->ReceiveKey, sizeof(Context->ReceiveKey));
 }
