@@ -90,6 +90,45 @@ BOOLEAN HostModeChangeInProgress(VOID)
 
 /* ---- registry ---- */
 
+/*
+ * HostParseTaskStat - see hostp.h. Text is hostile (the command name, field 2, is chosen by
+ * the thread: any bytes but NUL, spaces and parentheses included), so the fields are
+ * counted from the LAST ')'. Never reads past Length.
+ */
+BOOLEAN HostParseTaskStat(const char *Text, size_t Length, unsigned long long *StartTime, char *State)
+{
+    const char *end = Text + Length, *p = NULL;
+    for (const char *q = Text; q < end; q++)
+        if (*q == ')')
+            p = q;
+    if (p == NULL || end - p < 3 || p[1] != ' ')
+        return FALSE;
+    *State = p[2];
+    p += 3; /* the space before field 4 */
+    for (int field = 4; field <= 22; field++) {
+        if (p >= end || *p != ' ')
+            return FALSE;
+        p++;
+        if (field == 22)
+            break;
+        while (p < end && *p != ' ')
+            p++;
+    }
+    unsigned long long value = 0;
+    const char *digits = p;
+    while (p < end && *p >= '0' && *p <= '9') {
+        unsigned d = (unsigned)(*p - '0');
+        if (value > (~0ULL - d) / 10)
+            return FALSE;
+        value = value * 10 + d;
+        p++;
+    }
+    if (p == digits || (p < end && *p != ' ' && *p != '\n'))
+        return FALSE;
+    *StartTime = value;
+    return TRUE;
+}
+
 /* Field 22 (starttime) of /proc/self/task/Tid/stat, and the state letter; FALSE if the
  * file is not there (ENOENT/ESRCH: *Gone) or unreadable. */
 static BOOLEAN HostpReadTaskStat(pid_t Tid, unsigned long long *StartTime, char *State, BOOLEAN *Gone)
@@ -102,28 +141,14 @@ static BOOLEAN HostpReadTaskStat(pid_t Tid, unsigned long long *StartTime, char 
         *Gone = errno == ENOENT || errno == ESRCH;
         return FALSE;
     }
-    ssize_t n = read(fd, text, sizeof(text) - 1);
+    ssize_t n = read(fd, text, sizeof(text));
+    int error = errno;
     close(fd);
     if (n <= 0) {
-        *Gone = n == 0 || errno == ESRCH; /* the task went away while we read */
+        *Gone = n == 0 || error == ESRCH; /* the task went away while we read */
         return FALSE;
     }
-    text[n] = '\0';
-    char *p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
-    if (p == NULL || p[1] != ' ' || p[2] == '\0')
-        return FALSE;
-    *State = p[2];
-    p += 3; /* now at field 4 */
-    for (int field = 4; field < 22; field++) {
-        p = strchr(p, ' ');
-        if (p == NULL)
-            return FALSE;
-        p++;
-    }
-    char *end;
-    errno = 0;
-    *StartTime = strtoull(p, &end, 10);
-    return end != p && errno == 0;
+    return HostParseTaskStat(text, (size_t)n, StartTime, State);
 }
 
 VOID HostRegisterThread(PHOST_THREAD h, PETHREAD Thread)

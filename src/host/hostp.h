@@ -176,6 +176,9 @@ BOOLEAN HostGateInside(VOID);
 VOID HostBeginModeChange(VOID); /* under the enable lock: waits until nobody is inside */
 VOID HostEndModeChange(VOID);
 BOOLEAN HostModeChangeInProgress(VOID); /* tests */
+/* The state letter (field 3) and start time (field 22) of a /proc/PID/task/TID/stat text of
+ * Length bytes (not NUL-terminated; hostile: fuzz/fuzz_taskstat.c). FALSE if malformed. */
+BOOLEAN HostParseTaskStat(const char *Text, size_t Length, unsigned long long *StartTime, char *State);
 VOID HostRegisterThread(PHOST_THREAD h, PETHREAD Thread);
 VOID HostUnregisterThread(PHOST_THREAD h);
 /* During a mode change: the states of registered threads that are gone, unlinked and no

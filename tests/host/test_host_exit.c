@@ -149,9 +149,24 @@ static void test_live_switched_thread_is_not_reaped(void **state)
     ObfDereferenceObject(token);
 }
 
+/* The stat parser counts fields from the last ')': a thread name may hold ") R 1 2". */
+static void test_task_stat_parser_counts_from_the_last_parenthesis(void **state)
+{
+    static const char line[] = "99 (x) R 1 2 3 4) Z 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 4711 5 6\n";
+    unsigned long long start = 0;
+    char st = 0;
+    assert_true(HostParseTaskStat(line, sizeof(line) - 1, &start, &st));
+    assert_int_equal(st, 'Z');
+    assert_int_equal(start, 4711);
+    assert_false(HostParseTaskStat(line, 20, &start, &st));           /* cut short */
+    assert_false(HostParseTaskStat("1 (a) S 1 2", 11, &start, &st));  /* too few fields */
+    assert_false(HostParseTaskStat("no parenthesis", 14, &start, &st));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_task_stat_parser_counts_from_the_last_parenthesis),
         cmocka_unit_test(test_raw_exit_while_switched_does_not_block_off),
         cmocka_unit_test(test_raw_exit_at_base_is_reaped),
         cmocka_unit_test(test_live_switched_thread_is_not_reaped),
