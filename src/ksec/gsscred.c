@@ -88,10 +88,15 @@ static VOID KsecpRememberName(PKSECP_GSS_CRED Cred, gss_cred_id_t Handle)
     gss_name_t name = GSS_C_NO_NAME;
     if (Cred->Principal != NULL || Handle == GSS_C_NO_CREDENTIAL)
         return;
-    if (gss_inquire_cred(&minor, Handle, &name, NULL, NULL, NULL) == GSS_S_COMPLETE) {
+    /* Ask for the name only of a usable credential: for an expired one MIT 1.20's mechglue
+     * returns GSS_S_CREDENTIALS_EXPIRED and drops (leaks) the name the krb5 mech made. */
+    OM_uint32 lifetime = 0;
+    if (gss_inquire_cred(&minor, Handle, NULL, &lifetime, NULL, NULL) != GSS_S_COMPLETE || lifetime == 0)
+        return;
+    if (gss_inquire_cred(&minor, Handle, &name, NULL, NULL, NULL) == GSS_S_COMPLETE)
         Cred->Principal = KsecpDisplayName(name);
+    if (name != GSS_C_NO_NAME)
         gss_release_name(&minor, &name);
-    }
 }
 
 /*
