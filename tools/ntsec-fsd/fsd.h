@@ -5,8 +5,10 @@
  * Files: main.c (command line, daemons, signals), auth_local.c (who a connection is:
  * ntsec-local peer credentials, guest token), http.c (libmicrohttpd glue, dispatch, log),
  * path.c (URL -> path beneath the root, openat2), ntacl.c (NT descriptors in xattrs and the
- * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), ops_copy.c (COPY/MOVE),
- * props.c (PROPFIND/PROPPATCH, dead properties), locks.c (LOCK/UNLOCK, If header),
+ * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), conditional.c (ETags,
+ * conditional headers), listing.c (collection listings), ops_copy.c (COPY/MOVE),
+ * props.c (PROPFIND/PROPPATCH), propvalue.c (dead properties' stored form), locks.c
+ * (LOCK/UNLOCK, If header),
  * xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
  * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
  */
@@ -162,7 +164,10 @@ int FsdDelete(FSD_REQ *Req);
 int FsdMkcol(FSD_REQ *Req);
 /* Removes Name in DirFd recursively as the current (impersonated) thread: 0 or errno. */
 int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name);
+/* ---- conditional.c ---- */
 void FsdEtag(const struct stat *St, char *Buf, size_t Size);
+void FsdHttpDate(time_t T, char *Buf, size_t Size);
+const char *FsdContentType(const char *Name);
 /* Conditional headers: 0 to go on, else the status (304/412). */
 int FsdConditional(FSD_REQ *Req, const struct stat *St, BOOLEAN Exists, BOOLEAN Read);
 

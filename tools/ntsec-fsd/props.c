@@ -21,7 +21,6 @@
 #include "fsd.h"
 
 #define FSD_NTSEC_NS "urn:ntsec:"
-const char *FsdContentType(const char *Name);
 
 static const char *FsdpLive[] = {"creationdate", "getcontentlength", "getcontenttype", "getetag",
                                  "getlastmodified", "resourcetype", "lockdiscovery", "supportedlock"};
