@@ -18,6 +18,17 @@ NTSTATUS FsdPrepareGuest(PCSTR Text)
     return NtsecCreateTokenFromText(Text, &FsdpGuestToken);
 }
 
+/* FsdAuthenticateGuest - a TCP connection that sent no Negotiate token becomes the guest
+ * (when --guest is set). TRUE when the connection is authenticated now. */
+BOOLEAN FsdAuthenticateGuest(FSD_CONN *Conn)
+{
+    CtxtHandle h;
+    if (FsdpGuestToken == NULL ||
+        !NT_SUCCESS(NtsecCreateSecurityContextForToken(FsdpGuestToken, SecurityImpersonation, 0, &h)))
+        return FALSE;
+    return NT_SUCCESS(FsdAdoptContext(Conn, &h));
+}
+
 /* FsdReleaseGuest - releases the guest token's reference (at shutdown). */
 VOID FsdReleaseGuest(VOID)
 {
@@ -64,34 +75,46 @@ VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp)
         if (getsockopt(Fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
             Conn->PeerUid = cred.uid;
         st = NtsecAcceptLocalPeer(Fd, SecurityImpersonation, &Conn->Context);
+    } else if (FsdNegotiateEnabled()) {
+        return;   /* authenticated by the first request's Negotiate token (auth_negotiate.c) */
     } else if (FsdpGuestToken != NULL) {
         st = NtsecCreateSecurityContextForToken(FsdpGuestToken, SecurityImpersonation, 0,
                                                 &Conn->Context);
     } else {
-        snprintf(Conn->AuthError, sizeof Conn->AuthError, "no credentials (Negotiate not implemented)");
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "no credentials: the server has neither --keytab nor --guest");
         return;
     }
     if (!NT_SUCCESS(st)) {
         snprintf(Conn->AuthError, sizeof Conn->AuthError, "accept 0x%08X", (unsigned)st);
         return;
     }
+    if (!NT_SUCCESS(FsdAdoptContext(Conn, &Conn->Context)))
+        snprintf(Conn->AuthError, sizeof Conn->AuthError, "context not usable");
+}
+
+/*
+ * FsdAdoptContext - Conn takes over the completed context *Context (deleted here on
+ * failure): a token reference (QuerySecurityContextToken) and the subject captured once
+ * while impersonating it (static tracking). Released by FsdReleaseConnection.
+ */
+NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
+{
+    Conn->Context = *Context;
     if (QuerySecurityContextToken(&Conn->Context, &Conn->Token) != SEC_E_OK) {
         DeleteSecurityContext(&Conn->Context);
-        snprintf(Conn->AuthError, sizeof Conn->AuthError, "no token");
-        return;
+        return STATUS_NO_TOKEN;
     }
-    /* Capture the subject once, as the client sees it (static tracking). */
     if (ImpersonateSecurityContext(&Conn->Context) != SEC_E_OK) {
         ObDereferenceObject(Conn->Token);
         DeleteSecurityContext(&Conn->Context);
-        snprintf(Conn->AuthError, sizeof Conn->AuthError, "cannot impersonate");
-        return;
+        return STATUS_BAD_IMPERSONATION_LEVEL;
     }
     SeCaptureSubjectContext(&Conn->Subject);
     RevertSecurityContext(&Conn->Context);
     Conn->SubjectCaptured = TRUE;
     FsdpUserText(Conn->Token, Conn->Identity, sizeof Conn->Identity);
     Conn->Authenticated = TRUE;
+    return STATUS_SUCCESS;
 }
 
 /* FsdReleaseConnection - releases everything FsdAuthenticateConnection took. */

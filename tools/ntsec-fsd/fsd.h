@@ -96,6 +96,7 @@ typedef struct _FSD_REQ {
     int Status;
     const char *Layer;
     char Note[256];
+    char *AuthReply;           /* base64 Negotiate token for WWW-Authenticate, or NULL */
 } FSD_REQ;
 
 struct _xmlNode;
@@ -109,6 +110,14 @@ VOID FsdReleaseConnection(FSD_CONN *Conn);
 /* The guest token (prepared at start from --guest text). */
 NTSTATUS FsdPrepareGuest(PCSTR Text);
 VOID FsdReleaseGuest(VOID);
+BOOLEAN FsdAuthenticateGuest(FSD_CONN *Conn);
+NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context);
+
+/* ---- auth_negotiate.c ---- */
+SECURITY_STATUS FsdPrepareNegotiate(const char *Keytab);
+VOID FsdReleaseNegotiate(VOID);
+BOOLEAN FsdNegotiateEnabled(VOID);
+int FsdNegotiate(FSD_REQ *Req);
 /* Switch the calling thread to the client / back. FALSE: could not impersonate. */
 BOOLEAN FsdBecomeClient(FSD_CONN *Conn);
 VOID FsdBecomeServer(FSD_CONN *Conn);

@@ -39,6 +39,14 @@ int FsdRespondResponse(FSD_REQ *Req, unsigned Status, struct MHD_Response *Resp)
         return MHD_NO;
     if (Req->Conn && Req->Conn->Authenticated)
         MHD_add_response_header(Resp, "X-Ntsec-Served-As", Req->Conn->Identity);
+    if (Req->AuthReply != NULL) {
+        char *h = malloc(strlen(Req->AuthReply) + 12);
+        if (h != NULL) {
+            sprintf(h, "Negotiate %s", Req->AuthReply);
+            MHD_add_response_header(Resp, "WWW-Authenticate", h);
+            free(h);
+        }
+    }
     if (Req->Status == 0)
         Req->Status = (int)Status;
     else
@@ -148,6 +156,21 @@ enum MHD_Result FsdHandler(void *Cls, struct MHD_Connection *Connection, const c
         req->PutFd = req->PutDirFd = -1;
         *ConCls = req;
         __atomic_add_fetch(&FsdInFlight, 1, __ATOMIC_SEQ_CST);
+        if (req->Conn != NULL && req->Conn->Tcp && !req->Conn->Authenticated && FsdNegotiateEnabled()) {
+            int st = FsdNegotiate(req);
+            if (st == 401 && FsdHeader(req, "Authorization") == NULL && FsdAuthenticateGuest(req->Conn))
+                st = 0;
+            if (st == 400)
+                return (enum MHD_Result)FsdRespondError(req, 400, FSD_LAYER_AUTH, req->Note);
+            if (st != 0) {
+                struct MHD_Response *r = MHD_create_response_from_buffer(17, (void *)"401 unauthorized\n",
+                                                                         MHD_RESPMEM_PERSISTENT);
+                if (req->AuthReply == NULL)
+                    MHD_add_response_header(r, "WWW-Authenticate", "Negotiate");
+                req->Layer = FSD_LAYER_AUTH;
+                return (enum MHD_Result)FsdRespondResponse(req, 401, r);
+            }
+        }
         if (req->Conn == NULL || !req->Conn->Authenticated) {
             if (req->Conn && req->Conn->Tcp) {
                 struct MHD_Response *r = MHD_create_response_from_buffer(17, (void *)"401 unauthorized\n",
@@ -228,6 +251,7 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     free(req->Path);
     free(req->Url);
     free(req->PutName);
+    free(req->AuthReply);
     free(req);
     *ConCls = NULL;
     __atomic_sub_fetch(&FsdInFlight, 1, __ATOMIC_SEQ_CST);

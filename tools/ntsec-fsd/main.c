@@ -49,10 +49,10 @@ static void Usage(FILE *Out)
             "operation as the client; NT descriptors (trusted.ntsec.sd) are checked first.\n"
             "  --socket PATH   Unix socket, mode 0666: clients are who the kernel says they are\n"
             "                  (SO_PEERCRED). Default /run/ntsec-fsd.sock when --listen is absent.\n"
-            "  --listen ADDR   127.0.0.1:PORT over TCP: requests run as the --guest token; without\n"
-            "                  --guest every request gets 401 (Negotiate is not implemented yet).\n"
+            "  --listen ADDR   127.0.0.1:PORT over TCP: clients authenticate with HTTP Negotiate\n"
+            "                  (--keytab); without a token they run as the --guest token, if any.\n"
             "  --guest TEXT    token text (docs/token-text.md), e.g. 'user=S-1-22-1-65534 groups=WD'\n"
-            "  --keytab FILE   Kerberos service keys for Negotiate: not implemented (refused)\n"
+            "  --keytab FILE   Kerberos service keys (HTTP/<host>) for HTTP Negotiate over TCP\n"
             "  --audit FILE    audit log (mode 0600, written by system worker threads)\n"
             "  --quota BYTES   per-user limit on bytes uploaded with PUT (0 = none)\n"
             "  --config FILE   key=value lines: socket, listen, guest, audit, quota\n");
@@ -194,11 +194,6 @@ static int FsdServe(int argc, char **argv)
     if (config && FsdpConfigFile(config) != 0)
         return 2;
     if (FsdConfig.Root == NULL) { Usage(stderr); return 2; }
-    if (FsdConfig.Keytab) {
-        fprintf(stderr, "ntsec-fsd: --keytab: HTTP Negotiate is not implemented yet "
-                        "(STATUS_NOT_IMPLEMENTED); use the Unix socket or --guest\n");
-        return 2;
-    }
     if (FsdConfig.Socket == NULL && FsdConfig.Listen == NULL)
         FsdConfig.Socket = "/run/ntsec-fsd.sock";
     umask(022);
@@ -219,6 +214,14 @@ static int FsdServe(int argc, char **argv)
         fprintf(stderr, "ntsec-fsd: cannot enable host credentials (0x%08X): the server needs CAP_SETUID "
                         "and CAP_SETGID\n", (unsigned)st);
         return 1;
+    }
+    if (FsdConfig.Keytab) {
+        SECURITY_STATUS sst = FsdPrepareNegotiate(FsdConfig.Keytab);
+        if (sst != SEC_E_OK) {
+            fprintf(stderr, "ntsec-fsd: --keytab %s: no inbound Negotiate credentials (0x%08X)\n",
+                    FsdConfig.Keytab, (unsigned)sst);
+            return 1;
+        }
     }
     if (FsdConfig.Guest && !NT_SUCCESS(st = FsdPrepareGuest(FsdConfig.Guest))) {
         fprintf(stderr, "ntsec-fsd: --guest: bad token text (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
@@ -257,7 +260,9 @@ static int FsdServe(int argc, char **argv)
                "  try: curl --unix-socket %s http://localhost/\n", FsdConfig.Socket, FsdConfig.Socket);
     if (tcpd)
         printf("  tcp 127.0.0.1:%d (%s)\n  try: curl http://127.0.0.1:%d/\n", port,
-               FsdConfig.Guest ? "as the guest token" : "no guest: 401 until Negotiate lands", port);
+               FsdConfig.Keytab ? "HTTP Negotiate" : FsdConfig.Guest ? "as the guest token" : "no credentials: every request 401", port);
+    if (tcpd && FsdConfig.Keytab)
+        printf("  try: curl --negotiate -u : http://localhost:%d/\n", port);
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
@@ -271,6 +276,7 @@ static int FsdServe(int argc, char **argv)
     if (FsdConfig.Socket)
         unlink(FsdConfig.Socket);
     FsdReleaseGuest();
+    FsdReleaseNegotiate();
     NtsecShutdown();
     xmlCleanupParser();
     close(FsdConfig.RootFd);

@@ -17,6 +17,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "fsd.h"
+#include "host/host.h"
+#include "rtl/rtlp.h"
 
 #define FSD_SD_MAX 65536
 
@@ -33,8 +35,8 @@ static ACCESS_MASK FsdpRights(unsigned Bits, BOOLEAN Dir)
 }
 
 /*
- * FsdDeriveSd - the descriptor of a file that has none: owner S-1-22-1-uid, group
- * S-1-22-2-gid; the owner may always read the descriptor, change it (WRITE_DAC,
+ * FsdDeriveSd - the descriptor of a file that has none: owner and group the SIDs the host
+ * backend maps the file's uid and gid to (id-map file, else S-1-22-1-uid / S-1-22-2-gid); the owner may always read the descriptor, change it (WRITE_DAC,
  * WRITE_OWNER: Linux lets the owner chmod/chown), delete the file and set its attributes;
  * the rwx bits of user, group and other give (not inheritable):
  * r -> FILE_GENERIC_READ, w -> FILE_GENERIC_WRITE (+ FILE_DELETE_CHILD on a directory),
@@ -43,17 +45,22 @@ static ACCESS_MASK FsdpRights(unsigned Bits, BOOLEAN Dir)
  */
 NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length)
 {
-    char sddl[512];
+    char sddl[1024], user[192], group[192];
+    UCHAR ub[SECURITY_MAX_SID_SIZE], gb[SECURITY_MAX_SID_SIZE];
     BOOLEAN dir = S_ISDIR(St->st_mode);
+    /* the SIDs the host backend maps these ids to (id-map file first, else S-1-22-x-N), so a
+     * client whose token names the mapped SID is recognised as the owner */
+    HostUidToSid(St->st_uid, (PSID)ub);
+    HostGidToSid(St->st_gid, (PSID)gb);
+    if (!NT_SUCCESS(RtlpSidToString((PSID)ub, user, sizeof user)) ||
+        !NT_SUCCESS(RtlpSidToString((PSID)gb, group, sizeof group)))
+        return STATUS_INVALID_SID;
     ACCESS_MASK owner = FsdpRights((St->st_mode >> 6) & 7, dir) | READ_CONTROL | WRITE_DAC |
                         WRITE_OWNER | DELETE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
-    ACCESS_MASK group = FsdpRights((St->st_mode >> 3) & 7, dir) | FILE_READ_ATTRIBUTES;
+    ACCESS_MASK groupRights = FsdpRights((St->st_mode >> 3) & 7, dir) | FILE_READ_ATTRIBUTES;
     ACCESS_MASK other = FsdpRights(St->st_mode & 7, dir) | FILE_READ_ATTRIBUTES;
-    snprintf(sddl, sizeof sddl,
-             "O:S-1-22-1-%luG:S-1-22-2-%luD:(A;;0x%x;;;S-1-22-1-%lu)(A;;0x%x;;;S-1-22-2-%lu)"
-             "(A;;0x%x;;;WD)(A;;FA;;;SY)(A;;FA;;;BA)",
-             (unsigned long)St->st_uid, (unsigned long)St->st_gid, (unsigned)owner,
-             (unsigned long)St->st_uid, (unsigned)group, (unsigned long)St->st_gid, (unsigned)other);
+    snprintf(sddl, sizeof sddl, "O:%sG:%sD:(A;;0x%x;;;%s)(A;;0x%x;;;%s)(A;;0x%x;;;WD)(A;;FA;;;SY)(A;;FA;;;BA)",
+             user, group, (unsigned)owner, user, (unsigned)groupRights, group, (unsigned)other);
     return NtsecSddlToSecurityDescriptor(sddl, Sd, Length);
 }
 
