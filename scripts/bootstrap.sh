@@ -2,7 +2,7 @@
 # Installs the Debian packages ntsec needs (when run as root) and builds build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind libmicrohttpd-dev libxml2-dev"
+PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind libmicrohttpd-dev libxml2-dev python3"
 # addc tests (docs/addc.md)
 PKGS="$PKGS samba samba-ad-provision samba-dsdb-modules winbind python3-samba krb5-user libkrb5-dev iproute2"
 # ksec (docs/sspi.md)

@@ -30,6 +30,11 @@ NTKERNELAPI VOID ExFreePool(PVOID P);
 /* ntsec-specific: the library could not initialise itself when it was loaded (src/ex/init.c).
  * P1 = the init step that failed, P2 = its NTSTATUS. */
 #define NTSEC_INITIALIZATION_FAILED 0x4E54494EUL
+/* ntsec-specific: a required pointer argument was NULL in a routine that has no status to
+ * return it in (docs/null-arguments.md). P1 = the routine's name (a PCSTR), P2 = the 1-based
+ * number of the argument. A handler that returns lets the caller go on; the routine then does
+ * nothing and returns 0. */
+#define NTSEC_NULL_ARGUMENT 0x4E544E4CUL
 NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
                               ULONG_PTR BugCheckParameter4);

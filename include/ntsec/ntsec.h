@@ -164,6 +164,8 @@ typedef enum _NTSEC_VERIFIER_FINDING {
     NtsecFindingPoolTagMismatch,          /* ExFreePoolWithTag with another tag than the block's */
     NtsecFindingBadPoolBlock,             /* freeing memory that is no live pool block */
     NtsecFindingPoolInUse,                /* hint: pool blocks still live at a leak check, by tag */
+    NtsecFindingNullArgument,             /* a required pointer was NULL in a routine with no status
+                                             to return (before the NTSEC_NULL_ARGUMENT bug check) */
     NtsecFindingMaximum
 } NTSEC_VERIFIER_FINDING;
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "ntsec.h"
+#include "ex/exp.h"
+#include "verifier/vf.h"
 
 static pthread_mutex_t ExpBugCheckLock = PTHREAD_MUTEX_INITIALIZER;
 static NTSEC_BUGCHECK_HANDLER ExpBugCheckHandler;
@@ -32,6 +34,7 @@ static PCSTR ExpBugCheckName(ULONG Code)
     case BAD_POOL_CALLER: return "BAD_POOL_CALLER";
     case NTSEC_HOST_CREDENTIALS_INCONSISTENT: return "NTSEC_HOST_CREDENTIALS_INCONSISTENT";
     case NTSEC_INITIALIZATION_FAILED: return "NTSEC_INITIALIZATION_FAILED";
+    case NTSEC_NULL_ARGUMENT: return "NTSEC_NULL_ARGUMENT";
     default: return "NTSEC_BUGCHECK";
     }
 }
@@ -59,4 +62,12 @@ VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, 
 KIRQL KeGetCurrentIrql(VOID)
 {
     return PASSIVE_LEVEL; /* user-mode threads always run at PASSIVE_LEVEL */
+}
+
+/* ExpNullArgument - see exp.h. */
+VOID ExpNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name)
+{
+    if (VfIsEnabled())
+        VfReportNullArgument(Routine, Argument, Name);
+    KeBugCheckEx(NTSEC_NULL_ARGUMENT, (ULONG_PTR)Routine, Argument, 0, 0);
 }

@@ -29,6 +29,15 @@
 #define EXP_INVALID_NO_WORKER 4
 
 /*
+ * ExpNullArgument - Routine was given NULL for its required pointer argument number Argument
+ * (Name) and has no status to report it: a verifier finding (NtsecFindingNullArgument, when
+ * the verifier is on), then KeBugCheckEx(NTSEC_NULL_ARGUMENT, Routine, Argument, 0, 0). If
+ * the bug check handler returns, the caller does nothing and returns 0. No lock is held
+ * across the bug check. docs/null-arguments.md.
+ */
+VOID ExpNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
+
+/*
  * ExpCheckWorkerReturn - the post-conditions of spec 2.21 step 3 after a work routine
  * returned on the calling worker thread. Routine/Parameter/Item are reported as given
  * (Item may already be freed; it is never dereferenced). If the thread still

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "ntsec.h"
 #include "ob/obp.h"
+#include "ex/exp.h"
 #include "verifier/vf.h"
 
 OBJECT_TYPE ObpTokenType = { "Token", NULL };
@@ -68,10 +69,16 @@ static VOID ObpDeleteObject(POBJECT_HEADER h)
 
 /*
  * ObfReferenceObject - adds one reference the caller must release with ObfDereferenceObject.
- * Returns the new count.
+ * Returns the new count. NULL: no status to return, so a verifier finding and bug check
+ * NTSEC_NULL_ARGUMENT; if the handler returns, nothing is referenced and the result is 0
+ * (docs/null-arguments.md).
  */
 LONG_PTR ObfReferenceObject(PVOID Object)
 {
+    if (Object == NULL) {
+        ExpNullArgument("ObfReferenceObject", 1, "Object");
+        return 0;
+    }
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (VfIsEnabled() && h->Magic != OBP_HEADER_MAGIC) {
         VfReportBadObject("ObfReferenceObject", Object, "reference to an object that was freed");
@@ -82,10 +89,15 @@ LONG_PTR ObfReferenceObject(PVOID Object)
 
 /*
  * ObfDereferenceObject - releases one reference owned by the caller; the object is
- * deleted when the count reaches zero. Returns the new count.
+ * deleted when the count reaches zero. Returns the new count. NULL: as ObfReferenceObject
+ * (finding, NTSEC_NULL_ARGUMENT, 0).
  */
 LONG_PTR ObfDereferenceObject(PVOID Object)
 {
+    if (Object == NULL) {
+        ExpNullArgument("ObfDereferenceObject", 1, "Object");
+        return 0;
+    }
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (VfIsEnabled() && h->Magic != OBP_HEADER_MAGIC) {
         VfReportBadObject("ObfDereferenceObject", Object,

@@ -96,10 +96,13 @@ static BOOLEAN RtlpWalkAcl(PACL Acl, BOOLEAN Validate, ULONG *FreeOffset)
 /*
  * RtlCreateAcl - initialises an empty ACL of AclLength bytes in the caller's buffer.
  * @return STATUS_BUFFER_TOO_SMALL below 8 bytes; STATUS_INVALID_PARAMETER for a revision
- * other than 2..4 or a length above 0xFFFF. The length is rounded down to a ULONG multiple.
+ * other than 2..4, a length above 0xFFFF or a NULL Acl. The length is rounded down to a
+ * ULONG multiple.
  */
 NTSTATUS RtlCreateAcl(PACL Acl, ULONG AclLength, ULONG AclRevision)
 {
+    if (Acl == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (AclLength < sizeof(ACL))
         return STATUS_BUFFER_TOO_SMALL;
     if (!RTLP_ACL_REVISION_OK(AclRevision) || AclLength > 0xFFFF)
@@ -127,12 +130,15 @@ BOOLEAN RtlValidAcl(PACL Acl)
 /*
  * RtlQueryInformationAcl - revision or size information into the caller's buffer.
  * @return STATUS_INVALID_PARAMETER for a malformed ACL, STATUS_BUFFER_TOO_SMALL for a short
- * AclInformationLength, STATUS_INVALID_INFO_CLASS for an unknown class.
+ * AclInformationLength, STATUS_INVALID_INFO_CLASS for an unknown class, and
+ * STATUS_INVALID_PARAMETER for a NULL Acl or AclInformation.
  */
 NTSTATUS RtlQueryInformationAcl(PACL Acl, PVOID AclInformation, ULONG AclInformationLength,
                                 ACL_INFORMATION_CLASS AclInformationClass)
 {
     ULONG used;
+    if (Acl == NULL || AclInformation == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (!RTLP_ACL_REVISION_OK(Acl->AclRevision))
         return STATUS_INVALID_PARAMETER;
     switch (AclInformationClass) {
@@ -160,12 +166,16 @@ NTSTATUS RtlQueryInformationAcl(PACL Acl, PVOID AclInformation, ULONG AclInforma
 /*
  * RtlGetAce - *Ace points at ACE number AceIndex inside the caller's ACL (no copy).
  * @return STATUS_INVALID_PARAMETER for a bad revision, an index >= AceCount or an ACE
- * that runs past AclSize.
+ * that runs past AclSize, and for a NULL Acl or Ace (docs/null-arguments.md).
  */
 NTSTATUS RtlGetAce(PACL Acl, ULONG AceIndex, PVOID *Ace)
 {
     ULONG offset = sizeof(ACL), i;
+    if (Ace == NULL)
+        return STATUS_INVALID_PARAMETER;
     *Ace = NULL;
+    if (Acl == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (!RTLP_ACL_REVISION_OK(Acl->AclRevision) || AceIndex >= Acl->AceCount)
         return STATUS_INVALID_PARAMETER;
     for (i = 0;; i++) {
@@ -199,7 +209,8 @@ ULONG RtlpAclFirstFree(PACL Acl)
  * the larger of its own and AceRevision, and at least ACL_REVISION_DS when the list holds
  * an object ACE. STATUS_INVALID_PARAMETER for a malformed ACL or list,
  * STATUS_REVISION_MISMATCH for an AceRevision outside 2..4, STATUS_BUFFER_TOO_SMALL when
- * the ACEs do not fit (the ACL is then unchanged).
+ * the ACEs do not fit (the ACL is then unchanged). A NULL Acl, or a NULL AceList with a
+ * nonzero AceListLength, is STATUS_INVALID_PARAMETER.
  */
 NTSTATUS RtlAddAce(PACL Acl, ULONG AceRevision, ULONG StartingAceIndex, PVOID AceList,
                    ULONG AceListLength)
@@ -207,7 +218,7 @@ NTSTATUS RtlAddAce(PACL Acl, ULONG AceRevision, ULONG StartingAceIndex, PVOID Ac
     ULONG free_offset, offset, count = 0, insert_offset, i;
     UCHAR revision;
 
-    if (Acl == NULL || (free_offset = RtlpAclFirstFree(Acl)) == 0)
+    if (Acl == NULL || (AceList == NULL && AceListLength != 0) || (free_offset = RtlpAclFirstFree(Acl)) == 0)
         return STATUS_INVALID_PARAMETER;
     if (!RTLP_ACL_REVISION_OK(AceRevision))
         return STATUS_REVISION_MISMATCH;
@@ -239,14 +250,14 @@ NTSTATUS RtlAddAce(PACL Acl, ULONG AceRevision, ULONG StartingAceIndex, PVOID Ac
 
 /*
  * RtlDeleteAce - removes ACE number AceIndex, moving later ACEs down and zeroing the freed
- * bytes. STATUS_INVALID_PARAMETER for a malformed ACL or an index >= AceCount.
+ * bytes. STATUS_INVALID_PARAMETER for a NULL or malformed ACL or an index >= AceCount.
  */
 NTSTATUS RtlDeleteAce(PACL Acl, ULONG AceIndex)
 {
     ULONG free_offset, offset;
     PACE_HEADER ace;
     USHORT size;
-    if ((free_offset = RtlpAclFirstFree(Acl)) == 0 || AceIndex >= Acl->AceCount)
+    if (Acl == NULL || (free_offset = RtlpAclFirstFree(Acl)) == 0 || AceIndex >= Acl->AceCount)
         return STATUS_INVALID_PARAMETER;
     if (!NT_SUCCESS(RtlGetAce(Acl, AceIndex, (PVOID *)&ace)))
         return STATUS_INVALID_PARAMETER;

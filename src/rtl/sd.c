@@ -32,10 +32,13 @@ VOID RtlpSdParts(PSECURITY_DESCRIPTOR Sd, PSID *Owner, PSID *Group, PACL *Dacl, 
 
 /*
  * RtlCreateSecurityDescriptor - an empty absolute descriptor (no owner, group, DACL or SACL;
- * no control bits) in the caller's buffer. STATUS_UNKNOWN_REVISION unless Revision is 1.
+ * no control bits) in the caller's buffer. STATUS_UNKNOWN_REVISION unless Revision is 1;
+ * STATUS_INVALID_PARAMETER for a NULL buffer (Windows faults; docs/null-arguments.md).
  */
 NTSTATUS RtlCreateSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Revision)
 {
+    if (SecurityDescriptor == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     memset(SecurityDescriptor, 0, sizeof(SECURITY_DESCRIPTOR));
@@ -43,11 +46,14 @@ NTSTATUS RtlCreateSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, UL
     return STATUS_SUCCESS;
 }
 
-/* RtlGetControlSecurityDescriptor - the control bits and revision (either form). */
+/* RtlGetControlSecurityDescriptor - the control bits and revision (either form).
+ * Every pointer is required (STATUS_INVALID_PARAMETER). */
 NTSTATUS RtlGetControlSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                          PSECURITY_DESCRIPTOR_CONTROL Control, PULONG Revision)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL || Control == NULL || Revision == NULL)
+        return STATUS_INVALID_PARAMETER;
     *Revision = sd->Revision;
     if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
@@ -59,13 +65,15 @@ NTSTATUS RtlGetControlSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor
  * RtlSetControlSecurityDescriptor - sets/clears the bits in ControlBitsOfInterest.
  * @remarks Windows rule (SetSecurityDescriptorControl): only the auto-inherit-request,
  * auto-inherited and protected bits may be changed; any other bit in either mask is
- * STATUS_INVALID_PARAMETER.
+ * STATUS_INVALID_PARAMETER, and so is a NULL descriptor.
  */
 NTSTATUS RtlSetControlSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                          SECURITY_DESCRIPTOR_CONTROL ControlBitsOfInterest,
                                          SECURITY_DESCRIPTOR_CONTROL ControlBitsToSet)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (sd->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     if ((ControlBitsOfInterest | ControlBitsToSet) & ~RTLP_SETTABLE_CONTROL)
@@ -88,12 +96,15 @@ static NTSTATUS RtlpCheckSettable(PISECURITY_DESCRIPTOR Sd)
 /*
  * RtlpGetSidPart - the owner (Group FALSE) or group (Group TRUE) of either form, and its
  * defaulted bit (DefaultedBit). *Sid points into the descriptor (NULL if none); no copy.
+ * All three pointers are required: STATUS_INVALID_PARAMETER (docs/null-arguments.md).
  */
 static NTSTATUS RtlpGetSidPart(PISECURITY_DESCRIPTOR Sd, BOOLEAN Group, USHORT DefaultedBit,
                                PSID *Sid, PBOOLEAN Defaulted)
 {
     PSID owner, group;
     PACL dacl, sacl;
+    if (Sd == NULL || Sid == NULL || Defaulted == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (Sd->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     RtlpSdParts(Sd, &owner, &group, &dacl, &sacl);
@@ -121,6 +132,7 @@ static NTSTATUS RtlpSetSidPart(PISECURITY_DESCRIPTOR Sd, PSID *Field, PSID Sid,
  * RtlpGetAclPart - the DACL (Sacl FALSE) or SACL (Sacl TRUE) of either form: *Present from
  * PresentBit; only when present, *Acl (points into the descriptor; NULL = a NULL ACL) and
  * *Defaulted from DefaultedBit. When absent, Windows leaves *Acl and *Defaulted untouched.
+ * All four pointers are required, present or not: STATUS_INVALID_PARAMETER.
  */
 static NTSTATUS RtlpGetAclPart(PISECURITY_DESCRIPTOR Sd, BOOLEAN Sacl, USHORT PresentBit,
                                USHORT DefaultedBit, PBOOLEAN Present, PACL *Acl,
@@ -128,6 +140,8 @@ static NTSTATUS RtlpGetAclPart(PISECURITY_DESCRIPTOR Sd, BOOLEAN Sacl, USHORT Pr
 {
     PSID owner, group;
     PACL dacl, sacl;
+    if (Sd == NULL || Present == NULL || Acl == NULL || Defaulted == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (Sd->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     *Present = (Sd->Control & PresentBit) ? TRUE : FALSE;
@@ -175,6 +189,8 @@ NTSTATUS RtlSetOwnerSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, 
                                        BOOLEAN OwnerDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL)
+        return STATUS_INVALID_PARAMETER;
     return RtlpSetSidPart(sd, &sd->Owner, Owner, SE_OWNER_DEFAULTED, OwnerDefaulted);
 }
 
@@ -191,6 +207,8 @@ NTSTATUS RtlSetGroupSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, 
                                        BOOLEAN GroupDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL)
+        return STATUS_INVALID_PARAMETER;
     return RtlpSetSidPart(sd, &sd->Group, Group, SE_GROUP_DEFAULTED, GroupDefaulted);
 }
 
@@ -214,6 +232,8 @@ NTSTATUS RtlSetDaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       BOOLEAN DaclPresent, PACL Dacl, BOOLEAN DaclDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL)
+        return STATUS_INVALID_PARAMETER;
     return RtlpSetAclPart(sd, &sd->Dacl, SE_DACL_PRESENT, SE_DACL_DEFAULTED, DaclPresent, Dacl,
                           DaclDefaulted);
 }
@@ -231,6 +251,8 @@ NTSTATUS RtlSetSaclSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                       BOOLEAN SaclPresent, PACL Sacl, BOOLEAN SaclDefaulted)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
+    if (sd == NULL)
+        return STATUS_INVALID_PARAMETER;
     return RtlpSetAclPart(sd, &sd->Sacl, SE_SACL_PRESENT, SE_SACL_DEFAULTED, SaclPresent, Sacl,
                           SaclDefaulted);
 }

@@ -36,12 +36,15 @@ static VOID RtlpView(PSECURITY_DESCRIPTOR Sd, RTLP_SD_VIEW *View)
 /*
  * RtlLengthSecurityDescriptor - bytes of the descriptor: its header (20 bytes self-relative,
  * sizeof(SECURITY_DESCRIPTOR) absolute) plus owner, group and the present DACL/SACL, each
- * rounded up to a ULONG multiple. The descriptor must be valid (trusted memory).
+ * rounded up to a ULONG multiple. The descriptor must be valid (trusted memory); NULL
+ * gives 0 (docs/null-arguments.md).
  */
 ULONG RtlLengthSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor)
 {
     PISECURITY_DESCRIPTOR sd = SecurityDescriptor;
     RTLP_SD_VIEW v;
+    if (sd == NULL)
+        return 0;
     ULONG length = (sd->Control & SE_SELF_RELATIVE) ? sizeof(SECURITY_DESCRIPTOR_RELATIVE)
                                                      : sizeof(SECURITY_DESCRIPTOR);
     RtlpView(SecurityDescriptor, &v);
@@ -140,7 +143,8 @@ BOOLEAN RtlValidRelativeSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescript
 
 /*
  * RtlpMakeSelfRelative - writes the self-relative form of Sd (either form) into Out.
- * STATUS_BUFFER_TOO_SMALL with *BufferLength set to the size needed if it does not fit.
+ * STATUS_BUFFER_TOO_SMALL with *BufferLength set to the size needed if it does not fit (a
+ * NULL Out is a size query). A NULL Sd or BufferLength is STATUS_INVALID_PARAMETER.
  */
 static NTSTATUS RtlpMakeSelfRelative(PSECURITY_DESCRIPTOR Sd, PSECURITY_DESCRIPTOR Out,
                                      PULONG BufferLength)
@@ -151,6 +155,8 @@ static NTSTATUS RtlpMakeSelfRelative(PSECURITY_DESCRIPTOR Sd, PSECURITY_DESCRIPT
     ULONG needed, offset = sizeof(SECURITY_DESCRIPTOR_RELATIVE);
     PUCHAR base = Out;
 
+    if (in == NULL || BufferLength == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (in->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     RtlpView(Sd, &v);
@@ -196,6 +202,8 @@ NTSTATUS RtlAbsoluteToSelfRelativeSD(PSECURITY_DESCRIPTOR AbsoluteSecurityDescri
                                      PSECURITY_DESCRIPTOR SelfRelativeSecurityDescriptor,
                                      PULONG BufferLength)
 {
+    if (AbsoluteSecurityDescriptor == NULL || BufferLength == NULL)
+        return STATUS_INVALID_PARAMETER;
     if (((PISECURITY_DESCRIPTOR)AbsoluteSecurityDescriptor)->Control & SE_SELF_RELATIVE)
         return STATUS_BAD_DESCRIPTOR_FORMAT;
     return RtlpMakeSelfRelative(AbsoluteSecurityDescriptor, SelfRelativeSecurityDescriptor,
@@ -215,6 +223,8 @@ NTSTATUS RtlMakeSelfRelativeSD(PSECURITY_DESCRIPTOR SecurityDescriptor,
  * absolute header and part buffers (the absolute SD then points at those buffers).
  * @return STATUS_BAD_DESCRIPTOR_FORMAT for absolute input; STATUS_BUFFER_TOO_SMALL with
  * every size argument set to what is needed when any buffer is short (nothing written).
+ * STATUS_INVALID_PARAMETER for a NULL input or size pointer, and for a NULL buffer whose
+ * part is needed (a part the descriptor does not have may have a NULL buffer).
  */
 NTSTATUS RtlSelfRelativeToAbsoluteSD(PSECURITY_DESCRIPTOR SelfRelativeSecurityDescriptor,
                                      PSECURITY_DESCRIPTOR AbsoluteSecurityDescriptor,
@@ -228,7 +238,10 @@ NTSTATUS RtlSelfRelativeToAbsoluteSD(PSECURITY_DESCRIPTOR SelfRelativeSecurityDe
     RTLP_SD_VIEW v;
     ULONG owner_len, group_len, dacl_len, sacl_len;
 
-    if (rel == NULL || rel->Revision != SECURITY_DESCRIPTOR_REVISION)
+    if (rel == NULL || AbsoluteSecurityDescriptorSize == NULL || DaclSize == NULL || SaclSize == NULL ||
+        OwnerSize == NULL || PrimaryGroupSize == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (rel->Revision != SECURITY_DESCRIPTOR_REVISION)
         return STATUS_UNKNOWN_REVISION;
     if (!(rel->Control & SE_SELF_RELATIVE))
         return STATUS_BAD_DESCRIPTOR_FORMAT;
@@ -248,6 +261,9 @@ NTSTATUS RtlSelfRelativeToAbsoluteSD(PSECURITY_DESCRIPTOR SelfRelativeSecurityDe
     *SaclSize = sacl_len;
     if (too_small)
         return STATUS_BUFFER_TOO_SMALL;
+    if (abs == NULL || (owner_len && Owner == NULL) || (group_len && PrimaryGroup == NULL) ||
+        (dacl_len && Dacl == NULL) || (sacl_len && Sacl == NULL))
+        return STATUS_INVALID_PARAMETER;
     memset(abs, 0, sizeof(SECURITY_DESCRIPTOR));
     abs->Revision = rel->Revision;
     abs->Sbz1 = rel->Sbz1;

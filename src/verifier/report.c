@@ -93,6 +93,7 @@ static const PCSTR VfpFindingNames[NtsecFindingMaximum] = {
     [NtsecFindingPoolTagMismatch] = "pool block freed with the wrong tag",
     [NtsecFindingBadPoolBlock] = "free of memory that is no pool block",
     [NtsecFindingPoolInUse] = "pool blocks still in use",
+    [NtsecFindingNullArgument] = "NULL argument",
 };
 
 PCSTR NtsecVerifierFindingName(NTSEC_VERIFIER_FINDING Kind)
@@ -201,4 +202,19 @@ VOID VfReport(PCSTR Kind, PCSTR Routine, PVOID Object, PCSTR Format, ...)
     }
     VfpDeliver(NtsecFindingOther, NtsecSeverityError, Routine, Object,
                Object != NULL ? ObpTypeName(Object) : NULL, creation, message);
+}
+
+/*
+ * VfReportNullArgument - Routine got NULL for its required pointer argument number Argument
+ * (Name) and has no status to say so; the caller raises NTSEC_NULL_ARGUMENT next
+ * (docs/null-arguments.md). No references change.
+ */
+VOID VfReportNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name)
+{
+    char message[512];
+    snprintf(message, sizeof message,
+             "%s was called with argument %lu (%s) NULL. It has no status to return, so ntsec raises "
+             "bug check NTSEC_NULL_ARGUMENT (0x%08lX); Windows would fault. Pass a valid pointer.",
+             Routine, (unsigned long)Argument, Name, (unsigned long)NTSEC_NULL_ARGUMENT);
+    VfpDeliver(NtsecFindingNullArgument, NtsecSeverityError, Routine, NULL, NULL, "", message);
 }

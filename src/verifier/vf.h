@@ -68,6 +68,10 @@ VOID VfWorkItemReturnedImpersonating(PVOID Routine, PVOID Parameter, PVOID Item,
 ULONG VfReportLeaks(VOID);
 VOID VfFlushQuarantine(VOID);
 
+/* A required pointer argument was NULL in a routine with no status (before the
+ * NTSEC_NULL_ARGUMENT bug check; docs/null-arguments.md). */
+VOID VfReportNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
+
 /* Generic finding: Routine is where the misuse was seen, Object may be NULL. */
 VOID VfReport(PCSTR Kind, PCSTR Routine, PVOID Object, PCSTR Format, ...)
     __attribute__((format(printf, 4, 5)));
