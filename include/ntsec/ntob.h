@@ -1,5 +1,14 @@
 /*
  * ntob.h - object references and the kernel handle table (Ob*).
+ *
+ * Object arguments. Every routine of this library that takes an object (PACCESS_TOKEN,
+ * PEPROCESS, PETHREAD, PDEVICE_OBJECT, a PVOID Object) checks its type by reading the object
+ * header stored just before the pointer. The pointer must therefore be NULL or an ntsec
+ * object: anything else is undefined behaviour - usually STATUS_OBJECT_TYPE_MISMATCH, but a
+ * pointer at the start of a mapping faults, and a small heap block is a read of its allocator's
+ * metadata. With the verifier on (NTSEC_VERIFIER=1) the pointer is first looked up among the
+ * live and freed objects the verifier knows, so a non-object is a NotAnObject finding and the
+ * routine's usual error without any read of that memory (docs/verifier.md).
  */
 #ifndef NTSEC_NTOB_H
 #define NTSEC_NTOB_H

@@ -1,8 +1,12 @@
 /*
  * object.c - object creation, reference counting and type checks (Ob*).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include "ntsec.h"
 #include "ob/obp.h"
 #include "ex/exp.h"
@@ -28,6 +32,9 @@ POBJECT_TYPE *SeTokenObjectType = &ObpTokenTypePointer;
 POBJECT_TYPE *PsProcessType = &ObpProcessTypePointer;
 POBJECT_TYPE *PsThreadType = &ObpThreadTypePointer;
 
+/* Live objects created while the verifier was off (not in its address table). */
+static _Atomic LONG_PTR ObpUntrackedObjects;
+
 /*
  * ObpCreateObject - see obp.h. The new object's single reference belongs to the caller.
  */
@@ -47,6 +54,8 @@ NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PCSTR CreatorTag, P
     atomic_init(&h->PointerCount, 1);
     if (VfIsEnabled())
         VfObjectCreated(h);
+    else
+        atomic_fetch_add_explicit(&ObpUntrackedObjects, 1, memory_order_relaxed);
     *Object = h->Body;
     return STATUS_SUCCESS;
 }
@@ -62,6 +71,8 @@ static VOID ObpDeleteObject(POBJECT_HEADER h)
     if (h->Flags & OBP_FLAG_TRACKED) {
         if (VfObjectDeleting(h))
             return; /* quarantined by the verifier */
+    } else {
+        atomic_fetch_sub_explicit(&ObpUntrackedObjects, 1, memory_order_relaxed);
     }
     h->Magic = OBP_FREED_MAGIC;
     ExFreePoolWithTag(h, 0x6a624f4e);
@@ -77,6 +88,10 @@ LONG_PTR ObfReferenceObject(PVOID Object)
 {
     if (Object == NULL) {
         ExpNullArgument("ObfReferenceObject", 1, "Object");
+        return 0;
+    }
+    if (VfIsEnabled() && !ObpHeaderReadable(Object)) {
+        VfReportNotAnObject("ObfReferenceObject", Object, "an object");
         return 0;
     }
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
@@ -98,6 +113,10 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
         ExpNullArgument("ObfDereferenceObject", 1, "Object");
         return 0;
     }
+    if (VfIsEnabled() && !ObpHeaderReadable(Object)) {
+        VfReportNotAnObject("ObfDereferenceObject", Object, "an object");
+        return 0;
+    }
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (VfIsEnabled() && h->Magic != OBP_HEADER_MAGIC) {
         VfReportBadObject("ObfDereferenceObject", Object,
@@ -112,6 +131,43 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
         VfReportBadObject("ObfDereferenceObject", Object, "reference count went below zero");
     }
     return n;
+}
+
+/*
+ * ObpHeaderReadable - see obp.h. The probe copies the header's first bytes with
+ * process_vm_readv on our own pid: the kernel reports EFAULT for an unmapped address instead
+ * of the process taking SIGSEGV, and no sanitizer sees a user-space read of a redzone.
+ */
+BOOLEAN ObpHeaderReadable(PVOID Object)
+{
+    if (Object == NULL)
+        return FALSE;
+    if (VfIsTrackedObject(Object))
+        return TRUE;
+    if (atomic_load_explicit(&ObpUntrackedObjects, memory_order_relaxed) == 0)
+        return FALSE; /* every live object is tracked, and this is none of them */
+    struct { ULONG Magic; ULONG Flags; POBJECT_TYPE Type; } probe;
+    uintptr_t at = (uintptr_t)Object - offsetof(OBJECT_HEADER, Body);
+    if ((uintptr_t)Object < offsetof(OBJECT_HEADER, Body))
+        return FALSE;
+    struct iovec local = { &probe, sizeof(probe) }, remote = { (void *)at, sizeof(probe) };
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(probe))
+        return FALSE;
+    return probe.Magic == OBP_HEADER_MAGIC || probe.Magic == OBP_FREED_MAGIC;
+}
+
+/* ObpVerifiedCheckType - see obp.h. */
+BOOLEAN ObpVerifiedCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine)
+{
+    if (Object != NULL && !ObpHeaderReadable(Object)) {
+        char expected[64];
+        snprintf(expected, sizeof expected, "a %s", Type->Name);
+        VfReportNotAnObject(Routine, Object, expected);
+        return FALSE;
+    }
+    if (ObpIsObjectOfType(Object, Type))
+        return TRUE;
+    return ObpReportTypeMismatch(Object, Type, Routine);
 }
 
 BOOLEAN ObpReportTypeMismatch(PVOID Object, POBJECT_TYPE Type, PCSTR Routine)
@@ -156,6 +212,8 @@ NTSTATUS ObReferenceObjectByPointer(PVOID Object, ACCESS_MASK DesiredAccess,
 LONG_PTR NtsecReferenceCount(PVOID Object)
 {
     if (Object == NULL)
+        return -1;
+    if (VfIsEnabled() && !ObpHeaderReadable(Object))
         return -1;
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
     if (h->Magic != OBP_HEADER_MAGIC)

@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include "ntifs.h"
+#include "verifier/vf.h"
 
 /*
  * Thread-local state read on hot paths (the current thread, allocation counters) uses the
@@ -35,6 +36,7 @@ typedef struct _OBJECT_HEADER {
     _Atomic LONG_PTR PointerCount;
     PCSTR CreatorTag;                 /* e.g. "token (SeCopyClientToken)" */
     LIST_ENTRY TrackLinks;            /* verifier: live-object list */
+    struct _OBJECT_HEADER *VfHashNext; /* verifier: address lookup (live and quarantined) */
     ULONG CreationDepth;
     PVOID CreationStack[OBP_STACK_DEPTH];
     SIZE_T BodySize;
@@ -70,12 +72,31 @@ static inline BOOLEAN ObpIsObjectOfType(PVOID Object, POBJECT_TYPE Type)
 BOOLEAN ObpReportTypeMismatch(PVOID Object, POBJECT_TYPE Type, PCSTR Routine);
 
 /*
+ * ObpHeaderReadable - with the verifier on: TRUE iff Object's header may be read, i.e. Object
+ * is an object the verifier tracks (live or quarantined) or, when objects created while the
+ * verifier was off are still alive, a fault-safe probe (process_vm_readv) finds an object
+ * header there. Reads no memory at Object itself. Takes no reference. issue 9 item 7,
+ * docs/verifier.md "Pointers that are not objects".
+ */
+BOOLEAN ObpHeaderReadable(PVOID Object);
+
+/* The verifier's form of ObpCheckType: looks Object up before reading its header. */
+BOOLEAN ObpVerifiedCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine);
+
+/*
  * ObpCheckType - TRUE iff Object is a live object of type Type; otherwise reports a
  * verifier finding naming Routine (when the verifier is on) and returns FALSE.
  * Takes no reference. Inline: it guards every public entry point.
+ *
+ * Without the verifier it reads the header in front of Object, so Object must be NULL or
+ * point into readable memory at least sizeof(OBJECT_HEADER) bytes past its start: a pointer
+ * that is no ntsec object is undefined behaviour (it may fault, e.g. at the start of a
+ * mapping; docs/verifier.md). With the verifier it looks the pointer up first.
  */
 static inline BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routine)
 {
+    if (__builtin_expect(VfIsEnabled(), 0))
+        return ObpVerifiedCheckType(Object, Type, Routine);
     if (__builtin_expect(ObpIsObjectOfType(Object, Type), 1))
         return TRUE;
     return ObpReportTypeMismatch(Object, Type, Routine);

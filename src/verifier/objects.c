@@ -5,6 +5,8 @@
  * Lock order: VfpObjectLock is a leaf; nothing is called while holding it except pool
  * frees of quarantined objects.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "ps/psp.h"
@@ -21,6 +23,68 @@ static ULONG VfpQuarantineHead;
 static ULONG VfpQuarantineCount;
 
 /*
+ * Address lookup (issue 9 item 7): every tracked header, live or quarantined, is also in a
+ * hash table keyed by its address, so a pointer can be recognised as an object (or not)
+ * without reading the memory in front of it. Guarded by VfpObjectLock.
+ */
+#define VFP_HASH_BITS 12
+static POBJECT_HEADER VfpObjectHash[1u << VFP_HASH_BITS];
+
+static ULONG VfpHashIndex(const void *Header)
+{
+    return (ULONG)(((uintptr_t)Header * 0x9E3779B97F4A7C15ull) >> (64 - VFP_HASH_BITS));
+}
+
+/* Caller holds VfpObjectLock. */
+static VOID VfpHashInsert(POBJECT_HEADER Header)
+{
+    ULONG i = VfpHashIndex(Header);
+    Header->VfHashNext = VfpObjectHash[i];
+    VfpObjectHash[i] = Header;
+}
+
+/* Caller holds VfpObjectLock. */
+static VOID VfpHashRemove(POBJECT_HEADER Header)
+{
+    for (POBJECT_HEADER *p = &VfpObjectHash[VfpHashIndex(Header)]; *p != NULL; p = &(*p)->VfHashNext) {
+        if (*p == Header) {
+            *p = Header->VfHashNext;
+            Header->VfHashNext = NULL;
+            return;
+        }
+    }
+}
+
+/* VfIsTrackedObject - see vf.h. Computes the header address; dereferences only table entries. */
+BOOLEAN VfIsTrackedObject(PVOID Object)
+{
+    if (Object == NULL)
+        return FALSE;
+    const void *h = (const UCHAR *)Object - offsetof(OBJECT_HEADER, Body);
+    BOOLEAN found = FALSE;
+    pthread_mutex_lock(&VfpObjectLock);
+    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL && !found; e = e->VfHashNext)
+        found = (const void *)e == h;
+    pthread_mutex_unlock(&VfpObjectLock);
+    return found;
+}
+
+/*
+ * VfReportNotAnObject - Object is neither a tracked object nor (when untracked objects exist)
+ * one that a fault-safe probe recognised: reported without reading any memory at or before
+ * it, and the routine fails with its usual error.
+ */
+VOID VfReportNotAnObject(PCSTR Routine, PVOID Object, PCSTR Expected)
+{
+    char message[512];
+    snprintf(message, sizeof message,
+             "%s expected %s and was given %p, which is no ntsec object (no live or freed object "
+             "has this address). The call fails and changes nothing; the memory at the pointer "
+             "was not read.", Routine, Expected, Object);
+    VfpDeliver(NtsecFindingNotAnObject, NtsecSeverityError, Routine, Object, "not an object", NULL, message);
+}
+
+/*
  * VfObjectCreated - records where Header's object was created and links it into the
  * live list (OBP_FLAG_TRACKED). Called by ObpCreateObject while the verifier is on;
  * takes no reference.
@@ -34,6 +98,7 @@ VOID VfObjectCreated(struct _OBJECT_HEADER *Header)
     VfpLiveObjects.Blink->Flink = &Header->TrackLinks;
     VfpLiveObjects.Blink = &Header->TrackLinks;
     Header->Flags |= OBP_FLAG_TRACKED;
+    VfpHashInsert(Header);
     pthread_mutex_unlock(&VfpObjectLock);
 }
 
@@ -53,11 +118,14 @@ BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header)
     Header->TrackLinks.Flink->Blink = Header->TrackLinks.Blink;
     Header->TrackLinks.Flink = Header->TrackLinks.Blink = NULL;
     Header->Flags &= ~OBP_FLAG_TRACKED;
+    if (!keep)
+        VfpHashRemove(Header);
     if (keep) {
         memset(Header->Body, VFP_POISON, Header->BodySize);
         Header->Magic = OBP_FREED_MAGIC;
         if (VfpQuarantineCount == VFP_QUARANTINE_SIZE) {
             evict = VfpQuarantine[VfpQuarantineHead];
+            VfpHashRemove(evict);
             VfpQuarantine[VfpQuarantineHead] = Header;
             VfpQuarantineHead = (VfpQuarantineHead + 1) % VFP_QUARANTINE_SIZE;
         } else {
@@ -80,6 +148,7 @@ VOID VfFlushQuarantine(VOID)
         VfpQuarantine[VfpQuarantineHead] = NULL;
         VfpQuarantineHead = (VfpQuarantineHead + 1) % VFP_QUARANTINE_SIZE;
         VfpQuarantineCount--;
+        VfpHashRemove(h);
         ExFreePoolWithTag(h, OBP_OBJECT_TAG);
     }
     VfpQuarantineHead = 0;

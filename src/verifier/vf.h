@@ -25,6 +25,11 @@ VOID VfObjectCreated(struct _OBJECT_HEADER *Header);
 /* Returns TRUE if the verifier keeps (quarantines) the memory; the caller must not free it. */
 BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header);
 VOID VfReportBadObject(PCSTR Routine, PVOID Object, PCSTR What);
+/* TRUE iff Object is an object the verifier tracks, live or quarantined (its header may be
+ * read). Reads nothing at Object. */
+BOOLEAN VfIsTrackedObject(PVOID Object);
+/* Routine was given Object, which is no ntsec object; reported without reading it. */
+VOID VfReportNotAnObject(PCSTR Routine, PVOID Object, PCSTR Expected);
 VOID VfReportTypeMismatch(PCSTR Routine, PVOID Object, POBJECT_TYPE Expected);
 
 /*
