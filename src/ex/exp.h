@@ -67,4 +67,11 @@ BOOLEAN ExpIsWorkerThread(VOID);
  * this raises WORKER_INVALID (EXP_INVALID_AFTER_SHUTDOWN). */
 VOID ExpShutdownWorkers(VOID);
 
+/* pthread_atfork handlers of the worker queues (work.c; registered by src/ex/fork.c). */
+VOID ExpForkPrepare(VOID);
+VOID ExpForkParent(VOID);
+VOID ExpForkChild(VOID);
+/* Registers the library's pthread_atfork handlers (src/ex/fork.c, init step 5). */
+int ExpInitializeFork(VOID);
+
 #endif /* NTSEC_EXP_H */

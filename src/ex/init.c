@@ -10,6 +10,7 @@
  *   2. SepInitializeTokenType       the token type's delete procedure
  *   3. PspInitializeThreads         the thread type and the TLS key of thread teardown
  *   4. PspInitializeProcesses       the System process and the host process (host backend)
+ *   5. ExpInitializeFork            pthread_atfork handlers (fork.c, docs/workers.md "fork()")
  *
  * In the static archive this object is pulled in by src/ob/object.c, which names
  * ExpInitializeLibrary: every program that creates or uses an ntsec object links it, and a
@@ -33,4 +34,6 @@ __attribute__((constructor)) VOID ExpInitializeLibrary(VOID)
     NTSTATUS status = PspInitializeProcesses();
     if (!NT_SUCCESS(status))
         KeBugCheckEx(NTSEC_INITIALIZATION_FAILED, 4, (ULONG_PTR)status, 0, 0);
+    if (ExpInitializeFork() != 0)
+        KeBugCheckEx(NTSEC_INITIALIZATION_FAILED, 5, (ULONG_PTR)STATUS_INSUFFICIENT_RESOURCES, 0, 0);
 }

@@ -39,6 +39,11 @@ static BOOLEAN ExpHold;
 static BOOLEAN ExpStopping;   /* workers exit when their queue is empty */
 static BOOLEAN ExpShutDown;   /* no more items accepted */
 static NTSEC_HOT_TLS BOOLEAN ExpOnWorker;
+static NTSEC_HOT_TLS PEXP_WORK_QUEUE ExpMyQueue; /* the queue this worker serves */
+/* Workers of the parent, in a fork child (their threads do not exist there): joined and
+ * released by ExpShutdownWorkers. Guarded by ExpWorkLock. */
+static PETHREAD ExpStaleWorkers[2 * (EXP_CRITICAL_WORKERS + EXP_DELAYED_WORKERS)];
+static ULONG ExpStaleCount;
 
 /*
  * (ExInitializeWorkItem) - the exported function behind the WDK macro of the same name:
@@ -109,6 +114,7 @@ static VOID ExpWorkerThread(PVOID Context)
 {
     PEXP_WORK_QUEUE queue = Context;
     ExpOnWorker = TRUE;
+    ExpMyQueue = queue;
     pthread_mutex_lock(&ExpWorkLock);
     for (;;) {
         while ((ExpHold || queue->Items.Flink == &queue->Items) && !ExpStopping)
@@ -261,10 +267,70 @@ VOID ExpShutdownWorkers(VOID)
             workers[count++] = ExpQueues[i].Workers[j];
         ExpQueues[i].WorkerCount = 0;
     }
+    PETHREAD stale[sizeof(ExpStaleWorkers) / sizeof(ExpStaleWorkers[0])];
+    ULONG staleCount = ExpStaleCount;
+    for (ULONG j = 0; j < staleCount; j++)
+        stale[j] = ExpStaleWorkers[j];
+    ExpStaleCount = 0;
     pthread_mutex_unlock(&ExpWorkLock);
+
+    /* A fork child's inherited workers never ran here: "joining" one only finishes its
+     * bookkeeping (NtsecJoinThread on a thread of an earlier fork generation). */
+    for (ULONG j = 0; j < staleCount; j++) {
+        NtsecJoinThread(stale[j]);
+        ObDereferenceObject(stale[j]);
+    }
 
     for (ULONG j = 0; j < count; j++) {
         NtsecJoinThread(workers[j]);
         ObDereferenceObject(workers[j]);
+    }
+}
+
+/*
+ * Fork (docs/workers.md "fork()"). ExpForkPrepare holds ExpWorkLock across fork so that the
+ * queues are consistent in the child; ExpForkParent releases it. ExpForkChild runs in the
+ * child, whose only thread is the one that forked: the parent's workers do not exist there,
+ * so their references move to ExpStaleWorkers (finished at shutdown), the worker counts and
+ * running counts go to zero, and items still queued are dropped - marked "not queued", they
+ * run in the parent only and may be queued again in the child. The next item queued in the
+ * child starts fresh workers. If the forking thread is itself a worker (fork inside a work
+ * routine), it stays the one worker of its queue in the child. Async-signal-safe enough for
+ * a fork child: no allocation, no lock wait (the lock is re-created, not waited for).
+ */
+VOID ExpForkPrepare(VOID)
+{
+    pthread_mutex_lock(&ExpWorkLock);
+}
+
+VOID ExpForkParent(VOID)
+{
+    pthread_mutex_unlock(&ExpWorkLock);
+}
+
+VOID ExpForkChild(VOID)
+{
+    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    static const pthread_cond_t freshCond = PTHREAD_COND_INITIALIZER;
+    ExpWorkLock = fresh;
+    ExpIdle = freshCond;
+    PETHREAD self = PspCurrentThreadIfBound();
+    for (int i = 0; i < 2; i++) {
+        PEXP_WORK_QUEUE q = &ExpQueues[i];
+        q->Ready = freshCond;
+        for (PLIST_ENTRY e = q->Items.Flink, next; e != &q->Items; e = next) {
+            next = e->Flink;
+            e->Flink = e->Blink = NULL; /* not queued */
+        }
+        q->Items.Flink = q->Items.Blink = &q->Items;
+        ULONG kept = 0;
+        for (ULONG j = 0; j < q->WorkerCount; j++) {
+            if (ExpOnWorker && ExpMyQueue == q && q->Workers[j] == self)
+                q->Workers[kept++] = self;
+            else if (ExpStaleCount < sizeof(ExpStaleWorkers) / sizeof(ExpStaleWorkers[0]))
+                ExpStaleWorkers[ExpStaleCount++] = q->Workers[j];
+        }
+        q->WorkerCount = kept;
+        q->Running = kept; /* the forking worker is inside its routine */
     }
 }

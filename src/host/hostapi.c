@@ -314,3 +314,30 @@ NTSTATUS NtsecSyncHostCredentials(VOID)
     HostGateLeave();
     return st;
 }
+
+/*
+ * Fork hooks (docs/workers.md "fork()"; called by src/ex/fork.c). Outside the gate the
+ * enable lock is held across fork, so no mode change is half done in the child. Inside the
+ * gate (run-as forks there) it is not taken - a mode change waiting for this thread would
+ * deadlock - and none can be under way past its wait: it waits for this thread to leave.
+ */
+static BOOLEAN HostpForkHeldEnable;
+
+VOID HostForkPrepare(VOID)
+{
+    HostpForkHeldEnable = !HostGateInside();
+    if (HostpForkHeldEnable)
+        pthread_mutex_lock(&HostpEnableLock);
+}
+
+VOID HostForkParent(VOID)
+{
+    if (HostpForkHeldEnable)
+        pthread_mutex_unlock(&HostpEnableLock);
+}
+
+VOID HostForkChild(VOID)
+{
+    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    HostpEnableLock = fresh;
+}

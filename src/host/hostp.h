@@ -173,6 +173,14 @@ VOID HostGateEnter(VOID);     /* every backend entry point; nests */
 VOID HostGateLeave(VOID);
 VOID HostGateLeaveAll(VOID);  /* HostFatal, before the bug check */
 BOOLEAN HostGateInside(VOID);
+/* Fork (additive hooks, called by src/ex/fork.c; docs/workers.md "fork()"): the enable
+ * lock (hostapi.c) first, the registry lock (gate.c) last. */
+VOID HostForkPrepare(VOID);
+VOID HostForkParent(VOID);
+VOID HostForkChild(VOID);
+VOID HostGateForkPrepare(VOID);
+VOID HostGateForkParent(VOID);
+VOID HostGateForkChild(PETHREAD Self);
 VOID HostBeginModeChange(VOID); /* under the enable lock: waits until nobody is inside */
 VOID HostEndModeChange(VOID);
 BOOLEAN HostModeChangeInProgress(VOID); /* tests */

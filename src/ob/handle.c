@@ -173,3 +173,21 @@ VOID ObpCloseAllHandles(VOID)
         ObfDereferenceObject(obj);
     }
 }
+
+/* Fork (src/ex/fork.c): the handle table lock is held across fork and re-created in the
+ * child, which keeps the parent's handles (each still owns its reference). */
+VOID ObpForkPrepare(VOID)
+{
+    pthread_mutex_lock(&ObpHandleLock);
+}
+
+VOID ObpForkParent(VOID)
+{
+    pthread_mutex_unlock(&ObpHandleLock);
+}
+
+VOID ObpForkChild(VOID)
+{
+    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    ObpHandleLock = fresh;
+}

@@ -107,5 +107,9 @@ PCSTR ObpTypeName(PVOID Object);
 
 /* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
 VOID ObpCloseAllHandles(VOID);
+/* pthread_atfork handlers of the handle table lock (src/ex/fork.c). */
+VOID ObpForkPrepare(VOID);
+VOID ObpForkParent(VOID);
+VOID ObpForkChild(VOID);
 
 #endif /* NTSEC_OBP_H */

@@ -50,6 +50,8 @@ typedef struct _ETHREAD {
     pid_t Tid;                     /* Linux thread id (gettid) once running */
     struct _PSP_HOST_THREAD *Host; /* host backend's per-thread cache, owned by src/host */
     _Atomic ULONG HostGeneration;  /* PSP_HOST_HOOKS::Generation this thread last synced to */
+    ULONG ForkGeneration;          /* PspForkGeneration when created: an older one in a fork
+                                      child means the thread does not exist there (fork.c) */
 } ETHREAD;
 
 /* PspCpuRelax - the spin-wait hint of the CPU the library is built for (none elsewhere). */
@@ -140,6 +142,16 @@ VOID PspReapExitedThread(PETHREAD Thread);
 
 /* The calling thread's ETHREAD without the host sync check (used by the host backend). */
 PETHREAD PspCurrentThreadNoSync(VOID);
+/* The calling thread's ETHREAD if it has one already (no adoption, no allocation), else NULL. */
+PETHREAD PspCurrentThreadIfBound(VOID);
+
+/* Fork generation: incremented in every fork child (PspForkChild). A thread created in an
+ * earlier generation, other than the one that forked, does not exist in this process. */
+extern _Atomic ULONG PspForkGeneration;
+/* pthread_atfork handlers of the thread layer (thread.c; registered by src/ex/fork.c). */
+VOID PspForkPrepare(VOID);
+VOID PspForkParent(VOID);
+VOID PspForkChild(VOID);
 
 /* Releases PsInitialSystemProcess and the host process (last step of NtsecShutdown). */
 VOID PspShutdownProcesses(VOID);

@@ -25,6 +25,7 @@ static _Atomic ULONG_PTR PspNextThreadId = 8;
 
 /* System threads not yet joined (PspJoinSystemThreads joins them at shutdown). */
 static pthread_mutex_t PspSystemThreadLock = PTHREAD_MUTEX_INITIALIZER;
+_Atomic ULONG PspForkGeneration;
 typedef struct _PSP_SYSTEM_THREAD_LINK {
     struct _PSP_SYSTEM_THREAD_LINK *Next;
     PETHREAD Thread; /* one reference owned by this list */
@@ -75,7 +76,10 @@ static void PspThreadTeardown(void *Value)
  */
 VOID PspReapExitedThread(PETHREAD Thread)
 {
-    atomic_fetch_or(&Thread->CrossThreadFlags, PSP_TERMINATED);
+    /* Once only: a fork child's stale thread can be found both by the host backend (its
+     * tid is gone) and by NtsecJoinThread (older fork generation). */
+    if (atomic_fetch_or(&Thread->CrossThreadFlags, PSP_TERMINATED) & PSP_TERMINATED)
+        return;
     if (PspIsImpersonating(Thread))
         PspRevertThread(Thread);
     atomic_fetch_sub(&Thread->Process->ActiveThreads, 1);
@@ -100,6 +104,7 @@ static NTSTATUS PspAllocateThread(PEPROCESS Process, PCSTR Tag, PETHREAD *Thread
     ObfReferenceObject(Process);
     thread->Process = Process;
     thread->UniqueThreadId = (HANDLE)atomic_fetch_add(&PspNextThreadId, 4);
+    thread->ForkGeneration = atomic_load(&PspForkGeneration);
     *Thread = thread;
     return STATUS_SUCCESS;
 }
@@ -129,6 +134,11 @@ static PETHREAD PspAdoptCurrentThread(VOID)
     thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
+}
+
+PETHREAD PspCurrentThreadIfBound(VOID)
+{
+    return PspCurrentThread;
 }
 
 PETHREAD PspCurrentThreadNoSync(VOID)
@@ -278,7 +288,12 @@ NTSTATUS NtsecCreateThread(PEPROCESS Process, PKSTART_ROUTINE Start, PVOID Conte
 /*
  * NtsecJoinThread - waits until Thread has ended (its teardown has run). Each thread can
  * be joined once; joining the calling thread or an adopted thread is
- * STATUS_INVALID_PARAMETER. No references change.
+ * STATUS_INVALID_PARAMETER. No references change (except as below).
+ *
+ * In a fork child, a thread created before the fork (other than the one that forked) does
+ * not exist: joining it does not wait; it finishes the teardown the thread never ran there
+ * (PspReapExitedThread: impersonation ended, the running thread's reference released) and
+ * returns STATUS_SUCCESS (docs/workers.md "fork()").
  */
 NTSTATUS NtsecJoinThread(PETHREAD Thread)
 {
@@ -292,6 +307,10 @@ NTSTATUS NtsecJoinThread(PETHREAD Thread)
     pthread_mutex_unlock(&PspSystemThreadLock);
     if (joined)
         return STATUS_INVALID_PARAMETER;
+    if (Thread->ForkGeneration != atomic_load(&PspForkGeneration)) {
+        PspReapExitedThread(Thread);
+        return STATUS_SUCCESS;
+    }
     return pthread_join(Thread->PthreadId, NULL) == 0 ? STATUS_SUCCESS : STATUS_UNSUCCESSFUL;
 }
 
@@ -384,5 +403,35 @@ VOID PspJoinSystemThreads(VOID)
             NtsecJoinThread(link->Thread); /* already joined: harmless INVALID_PARAMETER */
         ObfDereferenceObject(link->Thread);
         ExFreePool(link);
+    }
+}
+
+/*
+ * Fork (docs/workers.md "fork()"). PspForkPrepare holds PspSystemThreadLock across fork;
+ * PspForkParent releases it. PspForkChild, in the child: the lock is re-created, the fork
+ * generation advances (every thread created before it, except the forking one, is gone), and
+ * the forking thread - the child's only thread, keeping its impersonation and the Linux
+ * credentials fork copied from it - takes the child's Linux tid and the new generation.
+ * Its ETHREAD, token references and host state are otherwise unchanged.
+ */
+VOID PspForkPrepare(VOID)
+{
+    pthread_mutex_lock(&PspSystemThreadLock);
+}
+
+VOID PspForkParent(VOID)
+{
+    pthread_mutex_unlock(&PspSystemThreadLock);
+}
+
+VOID PspForkChild(VOID)
+{
+    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    PspSystemThreadLock = fresh;
+    ULONG generation = atomic_fetch_add(&PspForkGeneration, 1) + 1;
+    PETHREAD self = PspCurrentThread;
+    if (self != NULL) {
+        self->Tid = (pid_t)syscall(SYS_gettid);
+        self->ForkGeneration = generation;
     }
 }

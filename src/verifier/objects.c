@@ -409,3 +409,21 @@ ULONG NtsecVerifierCheckLeaks(VOID)
 {
     return VfReportLeaks();
 }
+
+/* Fork (src/ex/fork.c): the object lock is held across fork and re-created in the child,
+ * where the live list, the address table and the quarantine are the parent's, unchanged. */
+VOID VfForkPrepare(VOID)
+{
+    pthread_mutex_lock(&VfpObjectLock);
+}
+
+VOID VfForkParent(VOID)
+{
+    pthread_mutex_unlock(&VfpObjectLock);
+}
+
+VOID VfForkChild(VOID)
+{
+    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+    VfpObjectLock = fresh;
+}

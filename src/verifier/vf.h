@@ -77,6 +77,11 @@ VOID VfFlushQuarantine(VOID);
  * NTSEC_NULL_ARGUMENT bug check; docs/null-arguments.md). */
 VOID VfReportNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
 
+/* pthread_atfork handlers of the object lock (src/ex/fork.c). */
+VOID VfForkPrepare(VOID);
+VOID VfForkParent(VOID);
+VOID VfForkChild(VOID);
+
 /* Generic finding: Routine is where the misuse was seen, Object may be NULL. */
 VOID VfReport(PCSTR Kind, PCSTR Routine, PVOID Object, PCSTR Format, ...)
     __attribute__((format(printf, 4, 5)));
