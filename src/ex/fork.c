@@ -5,8 +5,8 @@
  * Only the forking thread exists in the child. Before the fork the global locks are taken in
  * their order (host enable lock, worker queues, system-thread list, object lock, host thread
  * registry) so that no other thread is half-way through changing what they guard; the parent
- * releases them; the child re-creates them and repairs what described the parent's other
- * threads:
+ * releases them; in the child the forking thread, their owner, releases them too and repairs
+ * what described the parent's other threads:
  *   - worker queues: no workers, nothing running, pending items dropped (not queued); the
  *     next item queued starts fresh workers (ExpForkChild);
  *   - threads: a new fork generation; joining a thread of an earlier one does not wait but
@@ -15,7 +15,8 @@
  *     way, and the forking thread's registry entry takes its new tid, so the next mode
  *     change finds the others gone and no longer counts them as switched (HostGateForkChild).
  * The forking thread keeps its impersonation, and fork gave the child process its Linux
- * credentials. The child handlers allocate nothing and wait for no lock.
+ * credentials. The child handlers allocate nothing and wait for no lock. (The host enable
+ * lock is not taken when the forking thread is inside the host gate; the child re-creates it.)
  */
 #include <pthread.h>
 #include "ex/exp.h"

@@ -295,8 +295,8 @@ VOID ExpShutdownWorkers(VOID)
  * running counts go to zero, and items still queued are dropped - marked "not queued", they
  * run in the parent only and may be queued again in the child. The next item queued in the
  * child starts fresh workers. If the forking thread is itself a worker (fork inside a work
- * routine), it stays the one worker of its queue in the child. Async-signal-safe enough for
- * a fork child: no allocation, no lock wait (the lock is re-created, not waited for).
+ * routine), it stays the one worker of its queue in the child. No allocation; the lock taken
+ * in ExpForkPrepare is released by its owner, the child's only thread.
  */
 VOID ExpForkPrepare(VOID)
 {
@@ -310,14 +310,13 @@ VOID ExpForkParent(VOID)
 
 VOID ExpForkChild(VOID)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    static const pthread_cond_t freshCond = PTHREAD_COND_INITIALIZER;
-    ExpWorkLock = fresh;
-    ExpIdle = freshCond;
+    /* This thread locked it in ExpForkPrepare and is the child's only thread. Conditions
+     * may have had waiters that do not exist here: made new. */
+    pthread_cond_init(&ExpIdle, NULL);
     PETHREAD self = PspCurrentThreadIfBound();
     for (int i = 0; i < 2; i++) {
         PEXP_WORK_QUEUE q = &ExpQueues[i];
-        q->Ready = freshCond;
+        pthread_cond_init(&q->Ready, NULL);
         for (PLIST_ENTRY e = q->Items.Flink, next; e != &q->Items; e = next) {
             next = e->Flink;
             e->Flink = e->Blink = NULL; /* not queued */
@@ -333,4 +332,5 @@ VOID ExpForkChild(VOID)
         q->WorkerCount = kept;
         q->Running = kept; /* the forking worker is inside its routine */
     }
+    pthread_mutex_unlock(&ExpWorkLock);
 }

@@ -262,19 +262,18 @@ VOID HostGateForkParent(VOID)
 
 /*
  * In the child, whose only thread is Self (the one that forked): the registry lock is
- * re-created; only Self can be inside the gate, and no mode change is in progress (its
+ * released (Self took it); only Self can be inside the gate, and no mode change is in progress (its
  * thread is gone; HostForkPrepare made sure it had not started changing anything). Self's
  * registry entry takes the child's tid, so that the next mode change finds the parent's other
  * threads gone (and stops counting them as switched) but not Self.
  */
 VOID HostGateForkChild(PETHREAD Self)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    HostpRegistryLock = fresh;
     atomic_store(&HostpInFlight, HostpGateDepth != 0 ? 1 : 0);
     atomic_store(&HostpChanging, 0);
     if (Self != NULL && Self->Host != NULL && Self->Host->Registered) {
         Self->Host->Tid = (pid_t)syscall(SYS_gettid);
         Self->Host->StartTime = 0; /* then only the tid's existence is checked */
     }
+    pthread_mutex_unlock(&HostpRegistryLock); /* locked by this thread in HostGateForkPrepare */
 }

@@ -338,6 +338,11 @@ VOID HostForkParent(VOID)
 
 VOID HostForkChild(VOID)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    HostpEnableLock = fresh;
+    if (HostpForkHeldEnable) {
+        pthread_mutex_unlock(&HostpEnableLock);
+    } else {
+        /* Inside the gate: a mode change may hold the lock, on a thread that is gone. */
+        static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+        HostpEnableLock = fresh;
+    }
 }

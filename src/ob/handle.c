@@ -174,8 +174,8 @@ VOID ObpCloseAllHandles(VOID)
     }
 }
 
-/* Fork (src/ex/fork.c): the handle table lock is held across fork and re-created in the
- * child, which keeps the parent's handles (each still owns its reference). */
+/* Fork (src/ex/fork.c): the handle table lock is held across fork and released in the
+ * child (its only thread took it), which keeps the parent's handles (each still owns its reference). */
 VOID ObpForkPrepare(VOID)
 {
     pthread_mutex_lock(&ObpHandleLock);
@@ -188,6 +188,5 @@ VOID ObpForkParent(VOID)
 
 VOID ObpForkChild(VOID)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    ObpHandleLock = fresh;
+    pthread_mutex_unlock(&ObpHandleLock); /* locked by this thread, the child's only one */
 }

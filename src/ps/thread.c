@@ -408,7 +408,8 @@ VOID PspJoinSystemThreads(VOID)
 
 /*
  * Fork (docs/workers.md "fork()"). PspForkPrepare holds PspSystemThreadLock across fork;
- * PspForkParent releases it. PspForkChild, in the child: the lock is re-created, the fork
+ * PspForkParent releases it. PspForkChild, in the child: the lock is released (the child's
+ * only thread took it), the fork
  * generation advances (every thread created before it, except the forking one, is gone), and
  * the forking thread - the child's only thread, keeping its impersonation and the Linux
  * credentials fork copied from it - takes the child's Linux tid and the new generation.
@@ -426,12 +427,11 @@ VOID PspForkParent(VOID)
 
 VOID PspForkChild(VOID)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    PspSystemThreadLock = fresh;
     ULONG generation = atomic_fetch_add(&PspForkGeneration, 1) + 1;
     PETHREAD self = PspCurrentThread;
     if (self != NULL) {
         self->Tid = (pid_t)syscall(SYS_gettid);
         self->ForkGeneration = generation;
     }
+    pthread_mutex_unlock(&PspSystemThreadLock); /* locked by this thread in PspForkPrepare */
 }

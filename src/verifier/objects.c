@@ -410,7 +410,7 @@ ULONG NtsecVerifierCheckLeaks(VOID)
     return VfReportLeaks();
 }
 
-/* Fork (src/ex/fork.c): the object lock is held across fork and re-created in the child,
+/* Fork (src/ex/fork.c): the object lock is held across fork and released in the child,
  * where the live list, the address table and the quarantine are the parent's, unchanged. */
 VOID VfForkPrepare(VOID)
 {
@@ -424,6 +424,5 @@ VOID VfForkParent(VOID)
 
 VOID VfForkChild(VOID)
 {
-    static const pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-    VfpObjectLock = fresh;
+    pthread_mutex_unlock(&VfpObjectLock); /* locked by this thread, the child's only one */
 }
