@@ -18,11 +18,10 @@ cleanup() {
     rm -rf "$D"
 }
 trap cleanup EXIT
-for u in alice bob; do
-    n=fsd-demo-$u
-    id "$n" >/dev/null 2>&1 || { useradd -M -N -g nogroup -d /nonexistent -s /usr/sbin/nologin "$n"; made+=("$n"); }
-done
-A=fsd-demo-alice; Bo=fsd-demo-bob; ua=$(id -u $A); ub=$(id -u $Bo)
+# demo users of this run only (a concurrent run has its own)
+A=fsd-demo-alice-$$; Bo=fsd-demo-bob-$$
+for n in $A $Bo; do useradd -M -N -g nogroup -d /nonexistent -s /usr/sbin/nologin "$n"; made+=("$n"); done
+ua=$(id -u $A); ub=$(id -u $Bo)
 R=$D/share; mkdir -p $R/public $R/alice $R/bob
 chmod 1777 $R/public
 echo "welcome, everyone" > $R/public/readme.txt

@@ -58,6 +58,9 @@ static void Usage(FILE *Out)
             "  --config FILE   key=value lines: socket, listen, guest, audit, quota\n");
 }
 
+static char *FsdpConfigValues[8];   /* strings of the --config file, freed at exit */
+static int FsdpConfigValueCount;
+
 static int FsdpConfigFile(const char *Path)
 {
     FILE *f = fopen(Path, "re");
@@ -79,7 +82,13 @@ static int FsdpConfigFile(const char *Path)
             return -1;
         }
         *eq = 0;
+        if (FsdpConfigValueCount == 8) {
+            fprintf(stderr, "ntsec-fsd: %s:%d: too many settings\n", Path, n);
+            fclose(f);
+            return -1;
+        }
         char *v = strdup(eq + 1);
+        FsdpConfigValues[FsdpConfigValueCount++] = v;
         if (!strcmp(line, "socket")) FsdConfig.Socket = v;
         else if (!strcmp(line, "listen")) FsdConfig.Listen = v;
         else if (!strcmp(line, "guest")) FsdConfig.Guest = v;
@@ -115,7 +124,7 @@ static int FsdpUnixSocket(const char *Path)
     a.sun_family = AF_UNIX;
     strcpy(a.sun_path, Path);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || chmod(Path, 0666) != 0 ||
-        listen(fd, 128) != 0) {
+        listen(fd, 4096) != 0) {
         fprintf(stderr, "ntsec-fsd: %s: %s\n", Path, strerror(errno));
         if (fd >= 0) close(fd);
         return -1;
@@ -144,7 +153,7 @@ static int FsdpTcpSocket(const char *Addr, int *Port)
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 128) != 0 ||
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 4096) != 0 ||
         getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
         fprintf(stderr, "ntsec-fsd: %s: %s\n", Addr, strerror(errno));
         if (fd >= 0) close(fd);
@@ -280,6 +289,8 @@ static int FsdServe(int argc, char **argv)
     NtsecShutdown();
     xmlCleanupParser();
     close(FsdConfig.RootFd);
+    for (int i = 0; i < FsdpConfigValueCount; i++)
+        free(FsdpConfigValues[i]);
     fprintf(stderr, "ntsec-fsd: stopped\n");
     return 0;
 }

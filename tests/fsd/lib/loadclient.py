@@ -6,6 +6,7 @@ path, url, sid, body = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].encode
 conns, reqs = int(sys.argv[5]), int(sys.argv[6])
 count = {"ok": 0, "wrong": 0, "bad": 0, "errors": 0}
 lock = threading.Lock()
+errs = set()
 
 def one():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -31,8 +32,10 @@ def one():
                 local["wrong"] += 1
             else:
                 local["ok"] += 1
-    except OSError:
+    except OSError as e:
         local["errors"] += 1
+        with lock:
+            errs.add(type(e).__name__ + ": " + str(e))
     finally:
         s.close()
     with lock:
@@ -43,3 +46,5 @@ ts = [threading.Thread(target=one) for _ in range(conns)]
 for t in ts: t.start()
 for t in ts: t.join()
 print(" ".join(f"{k}={v}" for k, v in count.items()))
+for e in sorted(errs)[:5]:
+    print("error:", e, file=sys.stderr)
