@@ -122,7 +122,7 @@ static void test_child_has_the_token_identity_permanently(void **state)
     AssertIsTokenA(s);
     AssertLine(s, "\nNoNewPrivs:\t0\n");
     /* the bounding set is left as the caller's (docs/host.md) */
-    char own[4096] = "", bounding[64] = "";
+    char own[4096] = "", bounding[sizeof(own) + 1] = "";
     FILE *f = fopen("/proc/self/status", "re");
     assert_non_null(f);
     while (fgets(own, sizeof(own), f) != NULL)
