@@ -268,6 +268,10 @@ typedef struct _KSEC_PEER_FACTS {
  * STATUS_INSUFFICIENT_RESOURCES.
  */
 NTSTATUS KsecQueryPeer(int Socket, PKSEC_PEER_FACTS Facts);
+/* Test seam: the getsockopt option KsecQueryPeer asks for the pidfd (0: SO_PEERPIDFD). A
+ * test sets an option the kernel does not know to see the pre-6.5 fallback. Not for
+ * production use; read without synchronization. */
+extern int KsecPeerPidFdOption;
 VOID KsecFreePeerFacts(PKSEC_PEER_FACTS Facts);
 
 /* NtsecAcceptLocalPeer's path (local_package.c): the real accept with a message made here

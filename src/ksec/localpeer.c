@@ -26,6 +26,9 @@
 #define SO_PEERPIDFD 77
 #endif
 
+/* Test seam (ksecp.h): the option number asked for the pidfd; 0 means SO_PEERPIDFD. */
+int KsecPeerPidFdOption;
+
 #define KSECP_PEER_TAG 0x7250734b /* 'KsPr' */
 #define KSECP_MAX_GROUPS 65536U   /* the kernel's NGROUPS_MAX */
 
@@ -158,7 +161,8 @@ NTSTATUS KsecQueryPeer(int Socket, PKSEC_PEER_FACTS Facts)
     ULONG groupCount = (ULONG)(length / sizeof(gid_t));
     int pidfd = -1;
     length = sizeof(pidfd);
-    if (getsockopt(Socket, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &length) != 0 || length != sizeof(pidfd))
+    int peerPidFd = KsecPeerPidFdOption ? KsecPeerPidFdOption : SO_PEERPIDFD;
+    if (getsockopt(Socket, SOL_SOCKET, peerPidFd, &pidfd, &length) != 0 || length != sizeof(pidfd))
         pidfd = -1; /* ENOPROTOOPT (kernel < 6.5), or the peer is gone: no pinned process */
     Facts->Uid = cred.uid;
     Facts->Gid = cred.gid;

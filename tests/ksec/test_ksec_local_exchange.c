@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "sspi_helpers.h"
 #include "se/sep.h"
+#include "ksec/ksecp.h"
 
 typedef struct {
     int Sv[2];
@@ -157,6 +158,26 @@ static void test_context_attributes(void **state)
         assert_int_equal(peer.ProcessId, 0);
     assert_int_equal(QueryContextAttributesW(&p.Client, SECPKG_ATTR_NTSEC_PEER, &peer), SEC_E_UNSUPPORTED_FUNCTION);
     assert_int_equal(QueryContextAttributesW(&p.Server, SECPKG_ATTR_DCE_INFO, &peer), SEC_E_UNSUPPORTED_FUNCTION);
+    KsPairClose(&p);
+}
+
+/* A kernel without SO_PEERPIDFD (simulated: the option asked is one the kernel does not know,
+ * so getsockopt fails with ENOPROTOOPT as on Linux < 6.5): the client is authenticated the
+ * same way, and its pid is never reported (it could be recycled). */
+static void test_no_pidfd_falls_back_cleanly(void **state)
+{
+    KsecPeerPidFdOption = 0x7fff;
+    KS_PAIR p;
+    KsPairOpen(&p, 0, NULL, 0);
+    KsecPeerPidFdOption = 0;
+    SecPkgContext_NtsecPeer peer;
+    assert_int_equal(QueryContextAttributesW(&p.Server, SECPKG_ATTR_NTSEC_PEER, &peer), SEC_E_OK);
+    assert_int_equal(peer.Flags, 0);
+    assert_int_equal(peer.ProcessId, 0);
+    assert_int_equal(peer.UserId, geteuid());
+    PTOKEN t = KsContextToken(&p.Server);
+    assert_int_equal(((PISID)t->UserAndGroups[0].Sid)->SubAuthority[1], geteuid());
+    ObDereferenceObject(t);
     KsPairClose(&p);
 }
 
@@ -438,6 +459,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exchange_builds_token_from_the_socket),
         cmocka_unit_test(test_context_attributes),
+        cmocka_unit_test(test_no_pidfd_falls_back_cleanly),
         cmocka_unit_test(test_sign_and_seal_both_ways),
         cmocka_unit_test(test_tampering_is_message_altered),
         cmocka_unit_test(test_replay_and_reorder_are_out_of_sequence),
