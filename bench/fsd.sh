@@ -3,7 +3,8 @@
 # side by side in one run, loopback only, every load bounded (SECONDS, default 10):
 #   wrk -t2 -c16 -dSECONDS over 127.0.0.1: ntsec-fsd (guest token, impersonated per request)
 #                                          and nginx (static files, as www-data)
-#   h2load --h1 -t2 -c16 -DSECONDS -B unix:SOCK: ntsec-fsd over its Unix socket (peer creds)
+#   h2load --h1 -t2 -c16 -DSECONDS -B unix:SOCK: ntsec-fsd over its Unix socket (peer creds),
+#                                          as uid 65534 and as root (no credential switch)
 # Prints req/s and the ratios to nginx. Servers are stopped by pid. As root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +36,15 @@ nginx -c "$W/nginx/nginx.conf" -p "$W/nginx/"
 for _ in $(seq 1 100); do [ -s "$W/nginx/nginx.pid" ] && break; sleep 0.05; done
 pids+=("$(cat "$W/nginx/nginx.pid")")
 wrk_rps() { wrk -t2 -c16 -d"${T}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
-h2_rps() { h2load --h1 -t2 -c16 -D"$T" -B "unix:$W/fsd.sock" "http://localhost/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
+h2_rps() { "$@" h2load --h1 -t2 -c16 -D"$T" -B "unix:$W/fsd.sock" "http://localhost/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
 curl -sf "http://127.0.0.1:$fport/f4k.bin" -o /dev/null && curl -sf "http://127.0.0.1:$nport/f4k.bin" -o /dev/null
 curl -sf --unix-socket "$W/fsd.sock" http://localhost/f4k.bin -o /dev/null
 n=$(wrk_rps "http://127.0.0.1:$nport/f4k.bin")
 f=$(wrk_rps "http://127.0.0.1:$fport/f4k.bin")
-u=$(h2_rps)
+u=$(h2_rps setpriv --reuid 65534 --regid 65534 --clear-groups)
+r=$(h2_rps)
 printf 'nginx tcp (wrk)             %10s req/s\n' "$n"
 printf 'ntsec-fsd tcp guest (wrk)   %10s req/s  %.2fx nginx\n' "$f" "$(echo "$f / $n" | bc -l)"
-printf 'ntsec-fsd unix peer (h2load)%10s req/s  %.2fx nginx-over-tcp\n' "$u" "$(echo "$u / $n" | bc -l)"
+printf 'ntsec-fsd unix peer (h2load)%10s req/s  %.2fx nginx-over-tcp (client uid 65534: a credential switch per file operation)\n' "$u" "$(echo "$u / $n" | bc -l)"
+printf 'ntsec-fsd unix root (h2load)%10s req/s  (client uid 0 = the server: the same path with no credential syscall)\n' "$r"
+printf 'impersonating / not switching: %.2f\n' "$(echo "$u / $r" | bc -l)"
