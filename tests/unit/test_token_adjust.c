@@ -69,10 +69,11 @@ static void test_not_held_is_not_all_assigned_but_others_apply(void **state)
     TOKEN_PRIVILEGES two = { 2, { { { SE_TCB_PRIVILEGE, 0 }, SE_PRIVILEGE_ENABLED } } };
     PTOKEN_PRIVILEGES p = malloc(sizeof(TOKEN_PRIVILEGES) + sizeof(LUID_AND_ATTRIBUTES));
     p->PrivilegeCount = 2;
-    p->Privileges[0] = two.Privileges[0];
-    p->Privileges[1].Luid.LowPart = SE_IMPERSONATE_PRIVILEGE;
-    p->Privileges[1].Luid.HighPart = 0;
-    p->Privileges[1].Attributes = SE_PRIVILEGE_ENABLED;
+    PLUID_AND_ATTRIBUTES entries = p->Privileges; /* ANYSIZE_ARRAY: index through a pointer */
+    entries[0] = two.Privileges[0];
+    entries[1].Luid.LowPart = SE_IMPERSONATE_PRIVILEGE;
+    entries[1].Luid.HighPart = 0;
+    entries[1].Attributes = SE_PRIVILEGE_ENABLED;
     assert_status(NtsecAdjustTokenPrivileges(t, FALSE, p, NULL), STATUS_NOT_ALL_ASSIGNED);
     assert_true(NT_SUCCESS(STATUS_NOT_ALL_ASSIGNED));
     assert_true(atomic_load(&t->TokenFlags) & TOKEN_HAS_IMPERSONATE_PRIVILEGE);

@@ -81,9 +81,10 @@ static void test_restricted_sids_and_flags(void **state)
     TOKEN_GROUPS r2 = { 2, { { Sid("user=WD", wd), 0 } } };
     PTOKEN_GROUPS r = malloc(sizeof(TOKEN_GROUPS) + sizeof(SID_AND_ATTRIBUTES));
     r->GroupCount = 2;
-    r->Groups[0] = r2.Groups[0];
-    r->Groups[1].Sid = Sid("user=BA", ba);
-    r->Groups[1].Attributes = 0;
+    PSID_AND_ATTRIBUTES groups = r->Groups; /* ANYSIZE_ARRAY: index through a pointer */
+    groups[0] = r2.Groups[0];
+    groups[1].Sid = Sid("user=BA", ba);
+    groups[1].Attributes = 0;
     PTOKEN f = NULL;
     assert_status(SeFilterToken(src, WRITE_RESTRICTED | SANDBOX_INERT, NULL, NULL, r, (PACCESS_TOKEN *)&f), STATUS_SUCCESS);
     assert_int_equal(f->RestrictedSidCount, 2);
