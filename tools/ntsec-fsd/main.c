@@ -55,7 +55,7 @@ static void Usage(FILE *Out)
             "  --keytab FILE   Kerberos service keys (HTTP/<host>) for HTTP Negotiate over TCP\n"
             "  --audit FILE    audit log (mode 0600, written by system worker threads)\n"
             "  --quota BYTES   per-user limit on bytes uploaded with PUT (0 = none)\n"
-            "  --config FILE   key=value lines: socket, listen, guest, audit, quota\n");
+            "  --config FILE   key=value lines: socket, listen, keytab, guest, audit, quota\n");
 }
 
 static char *FsdpConfigValues[8];   /* strings of the --config file, freed at exit */
@@ -92,6 +92,7 @@ static int FsdpConfigFile(const char *Path)
         if (!strcmp(line, "socket")) FsdConfig.Socket = v;
         else if (!strcmp(line, "listen")) FsdConfig.Listen = v;
         else if (!strcmp(line, "guest")) FsdConfig.Guest = v;
+        else if (!strcmp(line, "keytab")) FsdConfig.Keytab = v;
         else if (!strcmp(line, "audit")) FsdConfig.AuditLog = v;
         else if (!strcmp(line, "quota")) FsdConfig.QuotaBytes = strtoull(v, NULL, 10);
         else {
