@@ -93,7 +93,7 @@ gss_OID_set KsecpGssMechSet(KSECP_GSS_MECH Mech);
 SECURITY_STATUS KsecpGssCredentialsFor(PKSECP_GSS_CRED Cred, gss_cred_usage_t Usage, gss_cred_id_t *Result);
 
 /*
- * KsecpGssCredentialsFromStore - an initiator credential from the ccache CcacheName (the
+ * KsecpGssCredentialsFromCcache - an initiator credential from the ccache CcacheName (the
  * logon session's delegated credentials, gssctx.c). *Cred owned by the caller.
  */
 SECURITY_STATUS KsecpGssCredentialsFromCcache(KSECP_GSS_MECH Mech, PCSTR CcacheName, PKSECP_GSS_CRED *Cred);
