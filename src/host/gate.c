@@ -215,6 +215,14 @@ PHOST_THREAD HostCollectExitedThreads(VOID)
 {
     PHOST_THREAD collected = NULL;
     pid_t self = (pid_t)syscall(SYS_gettid);
+    unsigned long long start;
+    char state;
+    BOOLEAN gone;
+    /* Without a readable /proc (not mounted, or hidden in a sandbox) every entry would look
+     * gone: a live thread must never be reaped, so nothing is (Off is then refused while a
+     * thread that ended without teardown is counted; docs/host.md). */
+    if (!HostpReadTaskStat(self, &start, &state, &gone))
+        return NULL;
     pthread_mutex_lock(&HostpRegistryLock);
     for (PHOST_THREAD h = HostpRegistry, next; h != NULL; h = next) {
         next = h->Next;

@@ -5,7 +5,10 @@
  * without teardown"): Off finds it gone (/proc/self/task) and reaps it.
  */
 #include <linux/futex.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include "host_helpers.h"
 
 static int SetupGroup(void **state)
@@ -149,6 +152,40 @@ static void test_live_switched_thread_is_not_reaped(void **state)
     ObfDereferenceObject(token);
 }
 
+/* Without /proc nothing can be known gone: nothing is reaped, Off stays refused (never a
+ * live thread taken for a dead one). Run in a child with /proc unmounted in its own mount
+ * namespace; the exit code names the failed check. */
+static void test_without_proc_nothing_is_reaped(void **state)
+{
+    TH_REQUIRE_ROOT();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+            _exit(77); /* no mount namespace here: nothing to check */
+        TH_GROUP g[] = {{TH_GID_A, 0}};
+        EXITER e = {ThToken(TH_UID_A, g, 1), NULL, TRUE, 0, 0, 0, 0};
+        if (NtsecEnableHostCredentials(NtsecHostEuid) != STATUS_SUCCESS)
+            _exit(10);
+        RunRawExit(&e);
+        if (umount2("/proc", MNT_DETACH) != 0)
+            _exit(77);
+        if (NtsecEnableHostCredentials(NtsecHostOff) != STATUS_DEVICE_NOT_READY)
+            _exit(11);
+        if (NtsecReferenceCount(e.Token) != 2 || NtsecReferenceCount(e.Thread) != 2)
+            _exit(12);
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77) {
+        fprintf(stderr, "skipped: no private mount namespace\n");
+        skip();
+    }
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* The stat parser counts fields from the last ')': a thread name may hold ") R 1 2". */
 static void test_task_stat_parser_counts_from_the_last_parenthesis(void **state)
 {
@@ -170,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_raw_exit_while_switched_does_not_block_off),
         cmocka_unit_test(test_raw_exit_at_base_is_reaped),
         cmocka_unit_test(test_live_switched_thread_is_not_reaped),
+        cmocka_unit_test(test_without_proc_nothing_is_reaped),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
