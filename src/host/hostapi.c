@@ -321,7 +321,10 @@ NTSTATUS NtsecSyncHostCredentials(VOID)
  * gate (run-as forks there) it is not taken - a mode change waiting for this thread would
  * deadlock - and none can be under way past its wait: it waits for this thread to leave.
  */
-static BOOLEAN HostpForkHeldEnable;
+/* Per forking thread: prepare, parent and child handlers run on the thread that forks (and
+ * its copy in the child), and several threads may fork at once (TSan saw a shared flag race
+ * between two threads' fork handlers). */
+static __thread BOOLEAN HostpForkHeldEnable;
 
 VOID HostForkPrepare(VOID)
 {
