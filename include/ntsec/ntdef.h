@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 #define NTSEC_EXTERN_C_BEGIN extern "C" {
@@ -94,7 +95,12 @@ typedef struct _LIST_ENTRY {
     struct _LIST_ENTRY *Blink;
 } LIST_ENTRY, *PLIST_ENTRY;
 
+/* The WDK layout: the anonymous struct (Li.LowPart) and the named one (Li.u.LowPart). */
 typedef union _LARGE_INTEGER {
+    struct {
+        ULONG LowPart;
+        LONG HighPart;
+    };
     struct {
         ULONG LowPart;
         LONG HighPart;
@@ -102,8 +108,54 @@ typedef union _LARGE_INTEGER {
     LONGLONG QuadPart;
 } LARGE_INTEGER, *PLARGE_INTEGER;
 
+typedef union _ULARGE_INTEGER {
+    struct {
+        ULONG LowPart;
+        ULONG HighPart;
+    };
+    struct {
+        ULONG LowPart;
+        ULONG HighPart;
+    } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
+typedef SHORT CSHORT;
+typedef CHAR CCHAR;
+typedef const WCHAR *LPCWSTR;
+#ifndef MAXUSHORT
+#define MAXUSHORT 0xffff
+#endif
+#ifndef MAXULONG
+#define MAXULONG 0xffffffffUL
+#endif
+
+/* ---- WDK basics (wdm.h / ntdef.h): flags, memory, offsets ---- */
+#define FIELD_OFFSET(type, field) ((LONG)offsetof(type, field))
+#define RTL_FIELD_SIZE(type, field) (sizeof(((type *)0)->field))
+#define RTL_NUMBER_OF(A) (sizeof(A) / sizeof((A)[0]))
+#define ARRAYSIZE(A) RTL_NUMBER_OF(A)
+#define NOTHING
+#define ARGUMENT_PRESENT(ArgumentPointer) ((CHAR *)((ULONG_PTR)(ArgumentPointer)) != (CHAR *)NULL)
+#define FlagOn(_F, _SF) ((_F) & (_SF))
+#define BooleanFlagOn(F, SF) ((BOOLEAN)(((F) & (SF)) != 0))
+#define SetFlag(_F, _SF) ((_F) |= (_SF))
+#define ClearFlag(_F, _SF) ((_F) &= ~(_SF))
+#define RtlEqualMemory(Destination, Source, Length) (!memcmp((Destination), (Source), (Length)))
+#define RtlMoveMemory(Destination, Source, Length) memmove((Destination), (Source), (Length))
+#define RtlCopyMemory(Destination, Source, Length) memcpy((Destination), (Source), (Length))
+#define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
+#define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
+
 #define CONTAINING_RECORD(address, type, field) \
     ((type *)((PCHAR)(address) - offsetof(type, field)))
+
+typedef struct _UNICODE_STRING {
+    USHORT Length;          /* bytes, without a terminating NUL */
+    USHORT MaximumLength;   /* bytes of Buffer */
+    PWSTR Buffer;
+} UNICODE_STRING, *PUNICODE_STRING;
+typedef const UNICODE_STRING *PCUNICODE_STRING;
 
 /* Access mask layout (winnt.h). */
 #define DELETE 0x00010000UL

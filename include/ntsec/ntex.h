@@ -40,6 +40,38 @@ NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter4);
 NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
 
+/* ---- Debug output and assertions (src/ex/debug.c) ---- */
+/* DbgPrint - printf-style text to stderr (the kernel debugger's place here). Returns
+ * STATUS_SUCCESS, or STATUS_INVALID_PARAMETER for a NULL Format. */
+NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
+ULONG DbgPrint(PCSTR Format, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * RtlAssert - what a failed ASSERT calls: prints the expression, file and line (and
+ * MutableMessage when not NULL) to stderr, reports a verifier finding when the verifier is
+ * on, then bug checks NTSEC_ASSERTION_FAILURE
+ * (P1 = the expression text, P2 = the file name, P3 = the line). A bug check handler that
+ * returns lets the caller go on, as "continue" in the kernel debugger would.
+ */
+#define NTSEC_ASSERTION_FAILURE 0x4E544153UL
+NTSYSAPI VOID RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNumber,
+                        PSTR MutableMessage);
+/* ASSERT/NT_ASSERT check unless NDEBUG is defined (the WDK checks them in DBG builds). */
+#if defined(NDEBUG) && !(defined(DBG) && DBG)
+#define ASSERT(exp) ((void)0)
+#define ASSERTMSG(msg, exp) ((void)0)
+#else
+#define ASSERT(exp) \
+    ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, NULL), FALSE) : TRUE)
+#define ASSERTMSG(msg, exp) \
+    ((!(exp)) ? (RtlAssert((PVOID) #exp, (PVOID)__FILE__, __LINE__, (PSTR)(msg)), FALSE) : TRUE)
+#endif
+#define NT_ASSERT(exp) ASSERT(exp)
+#define NT_ASSERTMSG(msg, exp) ASSERTMSG(msg, exp)
+/* PAGED_CODE - code that may be paged must run at or below APC_LEVEL: checked (an
+ * assertion) against the modelled IRQL, which is PASSIVE_LEVEL in every ntsec thread. */
+#define PAGED_CODE() ((void)ASSERT(KeGetCurrentIrql() <= APC_LEVEL))
+#define PAGED_CODE_LOCKED() ((void)0)
+
 /* Worker queues (src/ex/work.c, spec 2.21). */
 typedef enum _WORK_QUEUE_TYPE {
     CriticalWorkQueue = 0,
@@ -88,15 +120,39 @@ typedef struct _DRIVER_OBJECT {
 } DRIVER_OBJECT, *PDRIVER_OBJECT;
 
 typedef struct _DEVICE_OBJECT {
-    SHORT Type;                   /* IO_TYPE_DEVICE */
+    /* The WDK's x64 layout (offsets checked in src/ex/iowork.c); the members ntsec does not
+     * model (IRP queues, DPC, timer, VPB, lock) are opaque reserved bytes of their size. */
+    CSHORT Type;                  /* IO_TYPE_DEVICE */
     USHORT Size;
     LONG ReferenceCount;          /* I/O reference count (unused; the object count is kept by Ob) */
     struct _DRIVER_OBJECT *DriverObject;
     struct _DEVICE_OBJECT *NextDevice;
+    struct _DEVICE_OBJECT *AttachedDevice; /* NULL: ntsec has no device stacks */
+    PVOID CurrentIrp;
+    PVOID Timer;
     ULONG Flags;
     ULONG Characteristics;
+    PVOID Vpb;
     PVOID DeviceExtension;        /* DeviceExtensionSize zeroed bytes, or NULL */
     DEVICE_TYPE DeviceType;
+    CCHAR StackSize;
+    union {
+        LIST_ENTRY ListEntry;
+        UCHAR Wcb[0x48];          /* WAIT_CONTEXT_BLOCK (not modelled) */
+    } Queue;
+    ULONG AlignmentRequirement;
+    union { ULONG_PTR Align; UCHAR Bytes[0x28]; } DeviceQueue; /* KDEVICE_QUEUE (not modelled) */
+    union { ULONG_PTR Align; UCHAR Bytes[0x40]; } Dpc;         /* KDPC (not modelled) */
+    ULONG ActiveThreadCount;
+    /* The device's descriptor (IoCreateDevice: a default that grants SYSTEM and
+     * Administrators all access, Everyone and Restricted read/execute; a shared descriptor,
+     * see ObLogSecurityDescriptor; ZwSetSecurityObject on a device handle replaces it). */
+    PSECURITY_DESCRIPTOR SecurityDescriptor;
+    union { ULONG_PTR Align; UCHAR Bytes[0x18]; } DeviceLock;  /* KEVENT (not modelled) */
+    USHORT SectorSize;
+    USHORT Spare1;
+    PVOID DeviceObjectExtension;
+    PVOID Reserved;
 } DEVICE_OBJECT, *PDEVICE_OBJECT;
 
 NTKERNELAPI NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,

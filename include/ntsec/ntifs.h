@@ -2,7 +2,8 @@
  * ntifs.h - the WDK names, types and prototypes ntsec implements.
  *
  * WDK-style code includes this header unmodified:
- *     cc -I include/ntsec prog.c build/libntsec.a -pthread
+ *     cc -fshort-wchar -I include/ntsec prog.c build/libntsec.a -pthread ...
+ * (-fshort-wchar: L"..." literals are then 16-bit WCHAR strings, as in the WDK.)
  */
 #ifndef NTSEC_NTIFS_H
 #define NTSEC_NTIFS_H
@@ -14,5 +15,7 @@
 #include "ntob.h"
 #include "ntps.h"
 #include "ntex.h"
+#include "ntio.h"
+#include "ntke.h"
 
 #endif /* NTSEC_NTIFS_H */

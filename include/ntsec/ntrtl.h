@@ -380,6 +380,48 @@ NTSYSAPI NTSTATUS RtlSelfRelativeToAbsoluteSD(
     PACL Dacl, PULONG DaclSize, PACL Sacl, PULONG SaclSize, PSID Owner, PULONG OwnerSize,
     PSID PrimaryGroup, PULONG PrimaryGroupSize);
 
+/* Strings and LUIDs (src/rtl/unistr.c) */
+/*
+ * RtlInitUnicodeString - points DestinationString at the NUL-terminated SourceString (not
+ * copied; NULL gives the empty string): Length = its size in bytes without the NUL,
+ * MaximumLength = Length + sizeof(WCHAR). A string longer than 32766 characters is cut at
+ * that length, as the WDK does. Takes nothing to free.
+ */
+NTSYSAPI VOID RtlInitUnicodeString(PUNICODE_STRING DestinationString, PCWSTR SourceString);
+/*
+ * RtlFreeUnicodeString - frees the Buffer that an Rtl routine allocated for UnicodeString
+ * (RtlConvertSidToUnicodeString with AllocateDestinationString) and zeroes the string.
+ * A NULL Buffer is ignored.
+ */
+NTSYSAPI VOID RtlFreeUnicodeString(PUNICODE_STRING UnicodeString);
+/*
+ * RtlConvertSidToUnicodeString - "S-1-5-21-..." into UnicodeString (NUL-terminated when there
+ * is room). With AllocateDestinationString the buffer is allocated from pool (free it with
+ * RtlFreeUnicodeString); without, the caller's MaximumLength must hold the text, else
+ * STATUS_BUFFER_OVERFLOW and the string is unchanged. STATUS_INVALID_SID, STATUS_NO_MEMORY.
+ */
+NTSYSAPI NTSTATUS RtlConvertSidToUnicodeString(PUNICODE_STRING UnicodeString, PSID Sid,
+                                               BOOLEAN AllocateDestinationString);
+
+/* RtlConvertLongToLuid / RtlConvertUlongToLuid - inline in the WDK as here. */
+FORCEINLINE LUID RtlConvertLongToLuid(LONG Long)
+{
+    LUID TempLuid;
+    LARGE_INTEGER TempLi;
+    TempLi.QuadPart = Long;
+    TempLuid.LowPart = TempLi.LowPart;
+    TempLuid.HighPart = TempLi.HighPart;
+    return TempLuid;
+}
+FORCEINLINE LUID RtlConvertUlongToLuid(ULONG Ulong)
+{
+    LUID TempLuid;
+    TempLuid.LowPart = Ulong;
+    TempLuid.HighPart = 0;
+    return TempLuid;
+}
+#define RtlEqualLuid(L1, L2) (((L1)->LowPart == (L2)->LowPart) && ((L1)->HighPart == (L2)->HighPart))
+
 /* Generic mapping (src/rtl/mapping.c) */
 NTSYSAPI VOID RtlMapGenericMask(PACCESS_MASK AccessMask, const GENERIC_MAPPING *GenericMapping);
 

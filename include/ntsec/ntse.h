@@ -112,6 +112,7 @@ typedef struct _INITIAL_PRIVILEGE_SET {
 #define SE_LOCK_MEMORY_PRIVILEGE            4L
 #define SE_INCREASE_QUOTA_PRIVILEGE         5L
 #define SE_MACHINE_ACCOUNT_PRIVILEGE        6L
+#define SE_UNSOLICITED_INPUT_PRIVILEGE      6L
 #define SE_TCB_PRIVILEGE                    7L
 #define SE_SECURITY_PRIVILEGE               8L
 #define SE_TAKE_OWNERSHIP_PRIVILEGE         9L
@@ -325,6 +326,12 @@ NTKERNELAPI VOID SeStopImpersonatingClient(VOID);
 NTKERNELAPI VOID SeDeleteClientSecurity(PSECURITY_CLIENT_CONTEXT ClientContext);
 
 /* Token queries (src/se/tokenquery.c) */
+/*
+ * SeQueryInformationToken - *TokenInformation receives a pool block (ExFreePool) holding the
+ * class's structure, except for TokenSessionId: as in the WDK, the session id ULONG itself
+ * is written through TokenInformation (callers pass &SessionId cast to PVOID *) and nothing
+ * is allocated.
+ */
 NTKERNELAPI NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token,
                                              TOKEN_INFORMATION_CLASS TokenInformationClass,
                                              PVOID *TokenInformation);
@@ -381,6 +388,132 @@ NTKERNELAPI NTSTATUS SeAssignSecurityEx(PSECURITY_DESCRIPTOR ParentDescriptor,
 NTKERNELAPI NTSTATUS SeDeassignSecurity(PSECURITY_DESCRIPTOR *SecurityDescriptor);
 
 extern NTKERNELAPI POBJECT_TYPE *SeTokenObjectType;
+
+/*
+ * ZwQueryInformationToken - NtQueryInformationToken's buffer form on a token handle: the
+ * class's structure (with the SIDs and ACLs it points to) copied into TokenInformation
+ * (TokenInformationLength bytes); *ReturnLength is the size needed. STATUS_BUFFER_TOO_SMALL
+ * with *ReturnLength set when the buffer is short (a NULL TokenInformation with length 0 is
+ * the size query). STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH (not a token),
+ * STATUS_INVALID_INFO_CLASS / STATUS_NOT_IMPLEMENTED as SeQueryInformationToken. Kernel-mode
+ * caller: the handle's granted access is not checked. No reference is kept.
+ */
+NTSYSAPI NTSTATUS ZwQueryInformationToken(HANDLE TokenHandle,
+                                          TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                          PVOID TokenInformation, ULONG TokenInformationLength,
+                                          PULONG ReturnLength);
+
+/* ---- Descriptor parts (src/se/sdinfo.c) ---- */
+/*
+ * SeQuerySecurityDescriptorInfo - the parts of *ObjectsSecurityDescriptor (self-relative or
+ * absolute) named by *SecurityInformation, as a self-relative descriptor in SecurityDescriptor
+ * (*Length bytes). *Length becomes the size needed; STATUS_BUFFER_TOO_SMALL when the buffer
+ * is shorter (nothing written). A NULL *ObjectsSecurityDescriptor gives an empty descriptor.
+ * No privilege is checked here (SACL access is the caller's ACCESS_SYSTEM_SECURITY check).
+ * Takes and keeps no references.
+ */
+NTKERNELAPI NTSTATUS SeQuerySecurityDescriptorInfo(PSECURITY_INFORMATION SecurityInformation,
+                                                   PSECURITY_DESCRIPTOR SecurityDescriptor,
+                                                   PULONG Length,
+                                                   PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor);
+/*
+ * SeSetSecurityDescriptorInfo - builds a new self-relative descriptor from
+ * *ObjectsSecurityDescriptor with the parts named by *SecurityInformation taken from
+ * ModificationDescriptor, and stores it in *ObjectsSecurityDescriptor. The new descriptor is
+ * allocated from pool (the caller frees it with ExFreePool, or logs it with
+ * ObLogSecurityDescriptor and frees it); the old one is NOT freed: the caller still owns it.
+ * Generic rights of the new ACEs (not inherit-only) are mapped with GenericMapping. Object
+ * is not used (it may be NULL). A new owner must be the caller's user SID, a group of its
+ * token with SE_GROUP_OWNER, or the caller must hold SeRestorePrivilege (subject context of
+ * the calling thread) - else STATUS_INVALID_OWNER. STATUS_INVALID_SECURITY_DESCR,
+ * STATUS_INVALID_PRIMARY_GROUP (group required but absent), STATUS_NO_MEMORY.
+ */
+NTKERNELAPI NTSTATUS SeSetSecurityDescriptorInfo(PVOID Object,
+                                                 PSECURITY_INFORMATION SecurityInformation,
+                                                 PSECURITY_DESCRIPTOR ModificationDescriptor,
+                                                 PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor,
+                                                 POOL_TYPE PoolType, PGENERIC_MAPPING GenericMapping);
+/* SeSetSecurityDescriptorInfoEx - the same; AutoInheritFlags SEF_AVOID_OWNER_CHECK skips
+ * the owner rule, other flags are accepted and do not change the result (no automatic
+ * inheritance propagation: the descriptor has no parent here). */
+NTKERNELAPI NTSTATUS SeSetSecurityDescriptorInfoEx(PVOID Object,
+                                                   PSECURITY_INFORMATION SecurityInformation,
+                                                   PSECURITY_DESCRIPTOR ModificationDescriptor,
+                                                   PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor,
+                                                   ULONG AutoInheritFlags, POOL_TYPE PoolType,
+                                                   PGENERIC_MAPPING GenericMapping);
+
+/* ---- SeExports (src/se/exports.c): the WDK field order; filled when the library loads ---- */
+typedef struct _SE_EXPORTS {
+    LUID SeCreateTokenPrivilege;
+    LUID SeAssignPrimaryTokenPrivilege;
+    LUID SeLockMemoryPrivilege;
+    LUID SeIncreaseQuotaPrivilege;
+    LUID SeUnsolicitedInputPrivilege;
+    LUID SeTcbPrivilege;
+    LUID SeSecurityPrivilege;
+    LUID SeTakeOwnershipPrivilege;
+    LUID SeLoadDriverPrivilege;
+    LUID SeCreatePagefilePrivilege;
+    LUID SeIncreaseBasePriorityPrivilege;
+    LUID SeSystemProfilePrivilege;
+    LUID SeSystemtimePrivilege;
+    LUID SeProfileSingleProcessPrivilege;
+    LUID SeCreatePermanentPrivilege;
+    LUID SeBackupPrivilege;
+    LUID SeRestorePrivilege;
+    LUID SeShutdownPrivilege;
+    LUID SeDebugPrivilege;
+    LUID SeAuditPrivilege;
+    LUID SeSystemEnvironmentPrivilege;
+    LUID SeChangeNotifyPrivilege;
+    LUID SeRemoteShutdownPrivilege;
+    PSID SeNullSid;
+    PSID SeWorldSid;
+    PSID SeLocalSid;
+    PSID SeCreatorOwnerSid;
+    PSID SeCreatorGroupSid;
+    PSID SeNtAuthoritySid;
+    PSID SeDialupSid;
+    PSID SeNetworkSid;
+    PSID SeBatchSid;
+    PSID SeInteractiveSid;
+    PSID SeLocalSystemSid;
+    PSID SeAliasAdminsSid;
+    PSID SeAliasUsersSid;
+    PSID SeAliasGuestsSid;
+    PSID SeAliasPowerUsersSid;
+    PSID SeAliasAccountOpsSid;
+    PSID SeAliasSystemOpsSid;
+    PSID SeAliasPrintOpsSid;
+    PSID SeAliasBackupOpsSid;
+    PSID SeAuthenticatedUsersSid;
+    PSID SeRestrictedSid;
+    PSID SeAnonymousLogonSid;
+    LUID SeUndockPrivilege;
+    LUID SeSyncAgentPrivilege;
+    LUID SeEnableDelegationPrivilege;
+    PSID SeLocalServiceSid;
+    PSID SeNetworkServiceSid;
+    LUID SeManageVolumePrivilege;
+    LUID SeImpersonatePrivilege;
+    LUID SeCreateGlobalPrivilege;
+    LUID SeTrustedCredManAccessPrivilege;
+    LUID SeRelabelPrivilege;
+    LUID SeIncreaseWorkingSetPrivilege;
+    LUID SeTimeZonePrivilege;
+    LUID SeCreateSymbolicLinkPrivilege;
+    PSID SeIUserSid;
+    PSID SeUntrustedMandatorySid;
+    PSID SeLowMandatorySid;
+    PSID SeMediumMandatorySid;
+    PSID SeHighMandatorySid;
+    PSID SeSystemMandatorySid;
+    PSID SeOwnerRightsSid;
+} SE_EXPORTS, *PSE_EXPORTS;
+/* Points at a table in the library's static storage (never freed); the SIDs are valid for
+ * the life of the process. */
+extern NTKERNELAPI PSE_EXPORTS SeExports;
 
 
 NTSEC_EXTERN_C_END

@@ -37,6 +37,9 @@
  */
 VOID ExpNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
 
+/* ExpPoolBlockSize - the size P (a live pool block) was allocated with; 0 if it is none. */
+SIZE_T ExpPoolBlockSize(PVOID P);
+
 /*
  * ExpCheckWorkerReturn - the post-conditions of spec 2.21 step 3 after a work routine
  * returned on the calling worker thread. Routine/Parameter/Item are reported as given

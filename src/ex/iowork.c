@@ -28,6 +28,12 @@ struct _IO_WORKITEM {
     BOOLEAN Allocated;             /* from IoAllocateWorkItem (IoFreeWorkItem frees it) */
 };
 
+/* The WDK's x64 offsets of the members drivers read. */
+_Static_assert(offsetof(DEVICE_OBJECT, DeviceExtension) == 0x40, "DEVICE_OBJECT layout");
+_Static_assert(offsetof(DEVICE_OBJECT, DeviceType) == 0x48, "DEVICE_OBJECT layout");
+_Static_assert(offsetof(DEVICE_OBJECT, SecurityDescriptor) == 0x110, "DEVICE_OBJECT layout");
+_Static_assert(offsetof(DEVICE_OBJECT, SectorSize) == 0x130, "DEVICE_OBJECT layout");
+
 static pthread_mutex_t IopDeviceLock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
@@ -64,6 +70,7 @@ NTSTATUS IoCreateDevice(PDRIVER_OBJECT DriverObject, ULONG DeviceExtensionSize,
     device->DeviceType = DeviceType;
     device->Flags = Exclusive ? 0x8 /* DO_EXCLUSIVE */ : 0;
     device->DeviceExtension = DeviceExtensionSize ? (PUCHAR)(device + 1) : NULL;
+    device->SecurityDescriptor = IopDefaultDeviceSecurityDescriptor();
     pthread_mutex_lock(&IopDeviceLock);
     device->NextDevice = DriverObject->DeviceObject;
     DriverObject->DeviceObject = device;

@@ -18,6 +18,7 @@
 
 #define EXP_CACHE_LINE 64
 #include "ntsec.h"
+#include "ex/exp.h"
 #include "ob/obp.h"
 #include "verifier/vf.h"
 
@@ -105,12 +106,20 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PCSTR Routine)
         VfReportBadPoolBlock(Routine, P);
         return;
     }
-    if (CheckTag && h->Tag != Tag)
+    /* Tag 0 checks nothing: the WDK defines ExFreePool as ExFreePoolWithTag(P, 0). */
+    if (CheckTag && Tag != 0 && h->Tag != Tag)
         VfReportPoolTagMismatch(Routine, P, h->Tag, Tag);
     if (h->Flags & EXP_POOL_TRACKED)
         VfPoolFreed(h->Tag, h->Size);
     h->Magic = 0;
     free((PUCHAR)P - h->Offset);
+}
+
+/* ExpPoolBlockSize - the NumberOfBytes P was allocated with (P: a live pool block). */
+SIZE_T ExpPoolBlockSize(PVOID P)
+{
+    PEXP_POOL_HEADER h = (PEXP_POOL_HEADER)((PUCHAR)P - sizeof(EXP_POOL_HEADER));
+    return h->Magic == EXP_POOL_MAGIC ? h->Size : 0;
 }
 
 VOID ExFreePoolWithTag(PVOID P, ULONG Tag)

@@ -149,6 +149,13 @@ NTSTATUS ZwClose(HANDLE Handle)
 }
 
 /* ObpCloseAllHandles - releases every handle's reference and frees the table. */
+/* ObCloseHandle - see ntob.h: ZwClose for either previous mode. */
+NTSTATUS ObCloseHandle(HANDLE Handle, KPROCESSOR_MODE PreviousMode)
+{
+    (void)PreviousMode;
+    return ZwClose(Handle);
+}
+
 VOID ObpCloseAllHandles(VOID)
 {
     for (;;) {

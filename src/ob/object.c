@@ -68,6 +68,7 @@ static VOID ObpDeleteObject(POBJECT_HEADER h)
 {
     if (h->Type->DeleteProcedure != NULL)
         h->Type->DeleteProcedure(h->Body);
+    ObpDeleteObjectSecurity(h);
     if (h->Flags & OBP_FLAG_TRACKED) {
         if (VfObjectDeleting(h))
             return; /* quarantined by the verifier */

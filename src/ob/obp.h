@@ -40,6 +40,9 @@ typedef struct _OBJECT_HEADER {
     ULONG CreationDepth;
     PVOID CreationStack[OBP_STACK_DEPTH];
     SIZE_T BodySize;
+    PSECURITY_DESCRIPTOR SecurityDescriptor; /* shared descriptor (sdcache.c) or NULL; under
+                                                ObpSecurityLock (objsec.c); devices keep theirs
+                                                in DEVICE_OBJECT.SecurityDescriptor */
     _Alignas(16) UCHAR Body[];
 } OBJECT_HEADER, *POBJECT_HEADER;
 
@@ -104,6 +107,19 @@ static inline BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routin
 
 /* Name of the object's type, or "not an object". */
 PCSTR ObpTypeName(PVOID Object);
+
+/* Shared security descriptors (src/ob/sdcache.c). ObpReleaseSecurityDescriptor releases
+ * Count references when SecurityDescriptor is a shared one (TRUE; *Underflow when it had
+ * fewer), else does nothing and returns FALSE. ObpSecurityDescriptorReferences: the count,
+ * or -1 for a descriptor that is not in the table. */
+BOOLEAN ObpReleaseSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Count,
+                                     PBOOLEAN Underflow);
+LONG_PTR ObpSecurityDescriptorReferences(PSECURITY_DESCRIPTOR SecurityDescriptor);
+/* Object security (src/ob/objsec.c): releases the object's shared descriptor at deletion. */
+VOID ObpDeleteObjectSecurity(POBJECT_HEADER Header);
+/* The descriptor IoCreateDevice gives a device (static storage, not shared-table). */
+PSECURITY_DESCRIPTOR IopDefaultDeviceSecurityDescriptor(VOID);
+extern OBJECT_TYPE IopDeviceObjectType;
 
 /* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
 VOID ObpCloseAllHandles(VOID);

@@ -52,6 +52,9 @@ typedef struct _ETHREAD {
     _Atomic ULONG HostGeneration;  /* PSP_HOST_HOOKS::Generation this thread last synced to */
     ULONG ForkGeneration;          /* PspForkGeneration when created: an older one in a fork
                                       child means the thread does not exist there (fork.c) */
+    PEPROCESS AttachedProcess;     /* KeStackAttachProcess (attach.c): one reference; read and
+                                      written only by the thread itself; NULL: not attached */
+    ULONG AttachDepth;             /* nested attaches in force */
 } ETHREAD;
 
 /* PspCpuRelax - the spin-wait hint of the CPU the library is built for (none elsewhere). */

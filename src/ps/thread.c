@@ -63,6 +63,13 @@ static void PspThreadTeardown(void *Value)
     PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
     if (hooks != NULL && hooks->ThreadExit != NULL)
         hooks->ThreadExit(thread);
+    if (thread->AttachedProcess != NULL) {
+        /* Ended while attached: the innermost attach's reference is released here. */
+        PEPROCESS attached = thread->AttachedProcess;
+        thread->AttachedProcess = NULL;
+        thread->AttachDepth = 0;
+        ObfDereferenceObject(attached);
+    }
     atomic_fetch_sub(&thread->Process->ActiveThreads, 1);
     PspCurrentThread = NULL;
     ObfDereferenceObject(thread);
@@ -165,10 +172,14 @@ PETHREAD PsGetCurrentThread(VOID)
     return thread;
 }
 
+/* PsGetCurrentProcess - the process the calling thread is attached to (KeStackAttachProcess),
+ * else its own process. No reference is taken. */
 PEPROCESS PsGetCurrentProcess(VOID)
 {
     PETHREAD thread = PsGetCurrentThread();
-    return thread != NULL ? thread->Process : NULL;
+    if (thread == NULL)
+        return NULL;
+    return thread->AttachedProcess != NULL ? thread->AttachedProcess : thread->Process;
 }
 
 PEPROCESS PsGetThreadProcess(PETHREAD Thread)
@@ -178,10 +189,12 @@ PEPROCESS PsGetThreadProcess(PETHREAD Thread)
     return Thread->Process;
 }
 
+/* PsGetCurrentProcessId - the id of the calling thread's own process (the thread's client
+ * id), also while it is attached to another process, as in Windows. */
 HANDLE PsGetCurrentProcessId(VOID)
 {
-    PEPROCESS process = PsGetCurrentProcess();
-    return process != NULL ? process->UniqueProcessId : NULL;
+    PETHREAD thread = PsGetCurrentThread();
+    return thread != NULL && thread->Process != NULL ? thread->Process->UniqueProcessId : NULL;
 }
 
 HANDLE PsGetCurrentThreadId(VOID)

@@ -69,13 +69,14 @@ VOID SeCaptureSubjectContextEx(PETHREAD Thread, PEPROCESS Process,
 }
 
 /*
- * SeCaptureSubjectContext - SeCaptureSubjectContextEx for the current thread and process.
+ * SeCaptureSubjectContext - SeCaptureSubjectContextEx for the current thread and the current
+ * process: the process it is attached to (KeStackAttachProcess), else its own, as in Windows.
  * References as SeCaptureSubjectContextEx.
  */
 VOID SeCaptureSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext)
 {
     PETHREAD thread = PsGetCurrentThread();
-    SeCaptureSubjectContextEx(thread, PsGetThreadProcess(thread), SubjectContext);
+    SeCaptureSubjectContextEx(thread, PsGetCurrentProcess(), SubjectContext);
 }
 
 /*

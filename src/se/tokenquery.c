@@ -231,6 +231,8 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
 /*
  * SeQueryInformationToken - one pool block describing TokenInformationClass of Token,
  * returned in *TokenInformation; the caller frees it with ExFreePool. No references change.
+ * TokenSessionId allocates nothing: the session id ULONG is written at TokenInformation
+ * (the WDK contract; a NULL-token/non-token leaves it unwritten).
  *
  * @remarks WDK: classes TokenUser .. TokenMandatoryPolicy. TokenImpersonationLevel on a
  * primary token is STATUS_INVALID_INFO_CLASS with *TokenInformation NULL (spec 1.3, case
@@ -245,6 +247,13 @@ NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token, TOKEN_INFORMATION_CLASS To
 {
     if (TokenInformation == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (TokenInformationClass == TokenSessionId) {
+        /* WDK: the ULONG is written through TokenInformation itself (callers pass
+         * (PVOID *)&SessionId with a ULONG SessionId): only 4 bytes are stored. */
+        if (!SepIsToken(Token, "SeQueryInformationToken"))
+            return STATUS_OBJECT_TYPE_MISMATCH;
+        return SeQuerySessionIdToken(Token, (PULONG)TokenInformation);
+    }
     *TokenInformation = NULL;
     if (!SepIsToken(Token, "SeQueryInformationToken"))
         return STATUS_OBJECT_TYPE_MISMATCH;

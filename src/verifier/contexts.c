@@ -271,13 +271,42 @@ VOID VfClientContextCreating(PSECURITY_CLIENT_CONTEXT Context)
     pthread_mutex_unlock(&VfpClients.Lock);
 }
 
+/*
+ * VfpEndHandReleasedClient - a live client record whose token object is gone: the context's
+ * token reference was released without SeDeleteClientSecurity - by a driver's own cleanup
+ * doing what the WDK's SeDeleteClientSecurity macro does (PsDereference*Token or
+ * ObDereferenceObject on ClientToken). If the context still owned its reference the token
+ * would be alive, so this is no leak. Marks such a record ended; called without locks.
+ */
+static VOID VfpEndHandReleasedClient(PSECURITY_CLIENT_CONTEXT Context)
+{
+    pthread_mutex_lock(&VfpClients.Lock);
+    PVFP_RECORD r = VfpTableFind(&VfpClients, Context, NULL);
+    PVOID token = (r != NULL && r->State == VfpLive) ? r->Token : NULL;
+    pthread_mutex_unlock(&VfpClients.Lock);
+    if (token == NULL || VfpObjectAlive(token))
+        return;
+    pthread_mutex_lock(&VfpClients.Lock);
+    r = VfpTableFind(&VfpClients, Context, NULL);
+    if (r != NULL && r->State == VfpLive && r->Token == token)
+        r->State = VfpEnded;
+    pthread_mutex_unlock(&VfpClients.Lock);
+}
+
 /* VfClientContextCreated - a successful SeCreateClientSecurity* filled Context. */
 VOID VfClientContextCreated(PSECURITY_CLIENT_CONTEXT Context)
 {
     if (!VfIsEnabled() || Context == NULL)
         return;
+    VfpEndHandReleasedClient(Context);
     VFP_CONTEXT_FINDING f;
-    if (VfpContextBegin(&VfpClients, Context, NtsecFindingClientContextLeak, &f))
+    BOOLEAN leaked = VfpContextBegin(&VfpClients, Context, NtsecFindingClientContextLeak, &f);
+    pthread_mutex_lock(&VfpClients.Lock);
+    PVFP_RECORD r = VfpTableFind(&VfpClients, Context, NULL);
+    if (r != NULL)
+        r->Token = Context->ClientToken;
+    pthread_mutex_unlock(&VfpClients.Lock);
+    if (leaked)
         VfpReportContext(&f, "SeCreateClientSecurity", Context, "client context",
                          "created again while the previous client context at the same address "
                          "was never deleted with SeDeleteClientSecurity; its client token "
@@ -339,14 +368,20 @@ static ULONG VfpReportTableLeaks(PVFP_TABLE Table, NTSEC_VERIFIER_FINDING Kind, 
             for (PVFP_RECORD r = Table->Buckets[b]; r != NULL && found == NULL; r = r->Next)
                 if (r->State == VfpLive)
                     found = r;
+        PVOID token = NULL;
         if (found != NULL) {
             VfpSnapshot(&f, Kind, found);
             key = found->Key;
+            token = found->Token;
             VfpTableRemove(Table, found); /* reported once */
         }
         pthread_mutex_unlock(&Table->Lock);
         if (key == NULL)
             return reported;
+        /* A client context whose token is gone released its reference by hand (the WDK
+         * SeDeleteClientSecurity macro's steps): not a leak (VfpEndHandReleasedClient). */
+        if (token != NULL && !VfpObjectAlive(token))
+            continue;
         VfpReportContext(&f, "NtsecShutdown", key, Type, What);
         reported++;
     }

@@ -69,6 +69,23 @@ BOOLEAN VfIsTrackedObject(PVOID Object)
     return found;
 }
 
+/* VfpObjectAlive - see vfp.h. Reads only table entries. */
+BOOLEAN VfpObjectAlive(PVOID Object)
+{
+    if (Object == NULL)
+        return TRUE;
+    const void *h = (const UCHAR *)Object - offsetof(OBJECT_HEADER, Body);
+    BOOLEAN alive = TRUE;
+    pthread_mutex_lock(&VfpObjectLock);
+    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL; e = e->VfHashNext)
+        if ((const void *)e == h) {
+            alive = e->Magic == OBP_HEADER_MAGIC;
+            break;
+        }
+    pthread_mutex_unlock(&VfpObjectLock);
+    return alive;
+}
+
 /*
  * VfReportNotAnObject - Object is neither a tracked object nor (when untracked objects exist)
  * one that a fault-safe probe recognised: reported without reading any memory at or before

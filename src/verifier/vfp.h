@@ -47,6 +47,7 @@ typedef struct _VFP_RECORD {
     struct _VFP_RECORD *Next;
     PVOID Key;
     PVOID Owner;          /* e.g. the thread for a disable record */
+    PVOID Token;          /* client contexts: the ClientToken the context holds a reference on */
     ULONG State;
     LONG LockDepth;
     ULONG StackDepth;     /* where it was captured/created */
@@ -54,6 +55,10 @@ typedef struct _VFP_RECORD {
     ULONG EndDepth;       /* where it was released/deleted */
     PVOID EndStack[VFP_STACK_DEPTH];
 } VFP_RECORD, *PVFP_RECORD;
+
+/* VfpObjectAlive - FALSE when Object is a tracked object that has been deleted (quarantined);
+ * TRUE for a live object and for anything the verifier does not track. Takes the object lock. */
+BOOLEAN VfpObjectAlive(PVOID Object);
 
 #define VFP_TABLE_BUCKETS 256
 

@@ -90,6 +90,26 @@ BY_ROUTINE = {
     ('PsCreateSystemThread', 'ProcessHandle'): 'NULL',
     ('PsCreateSystemThread', 'ObjectAttributes'): 'NULL',
     ('PsCreateSystemThread', 'ClientId'): '&F->ClientId',
+    ('SeCreateAccessState', 'AccessState'): '&F->AccessStateOut',
+    ('SeCreateAccessState', 'AuxData'): '&F->AuxDataOut',
+    ('SeQuerySecurityDescriptorInfo', 'SecurityDescriptor'): 'F->SdBuffer',
+    ('SeQuerySecurityDescriptorInfo', 'Length'): '&F->Ulong',
+    ('SeQuerySecurityDescriptorInfo', 'ObjectsSecurityDescriptor'): '&F->RelSd',
+    ('SeSetSecurityDescriptorInfo', 'ObjectsSecurityDescriptor'): '&F->RelSd',
+    ('SeSetSecurityDescriptorInfoEx', 'ObjectsSecurityDescriptor'): '&F->RelSd',
+    ('SeSetSecurityDescriptorInfo', 'ModificationDescriptor'): 'F->RelSd',
+    ('SeSetSecurityDescriptorInfoEx', 'ModificationDescriptor'): 'F->RelSd',
+    ('ObLogSecurityDescriptor', 'InputSecurityDescriptor'): 'F->RelSd',
+    ('ObReferenceSecurityDescriptor', 'SecurityDescriptor'): 'F->LoggedSd',
+    ('ObDereferenceSecurityDescriptor', 'SecurityDescriptor'): 'F->LoggedSd',
+    ('ZwQueryInformationToken', 'TokenInformation'): 'F->Text',
+    ('ZwQuerySecurityObject', 'SecurityDescriptor'): 'F->SdBuffer',
+    ('ZwSetSecurityObject', 'SecurityDescriptor'): 'F->RelSd',
+    ('RtlAssert', 'VoidFailedAssertion'): '"x"',
+    ('RtlAssert', 'VoidFileName'): '"f.c"',
+    ('RtlAssert', 'MutableMessage'): '(PSTR)"m"',
+    ('SeOpenObjectAuditAlarm', 'AccessState'): '&F->AccessState',
+    ('SeOpenObjectAuditAlarm', 'GenerateOnClose'): '&F->Boolean',
 }
 BY_POINTER_NAME = {
     'Sddl': '"O:BAG:BAD:(A;;GA;;;WD)"', 'Text': 'NULL_TOKEN_TEXT', 'Path': 'F->IdMapPath',
@@ -115,6 +135,9 @@ BY_NAME = {
     'ObjectTypeListLength': '1', 'HandleAttributes': 'OBJ_KERNEL_HANDLE',
     'AutoInheritFlags': '0', 'IsDirectoryObject': 'FALSE', 'Handle': 'F->TokenHandle',
     'SecurityDescriptorLength': 'F->RelSdLength',
+    'TokenInformationLength': '4096', 'Length': '4096', 'RefBias': '1', 'Count': '1',
+    'SecurityInformation': 'OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION',
+    'TokenHandle': 'F->TokenHandle', 'LineNumber': '1',
 }
 BY_TYPE = {
     'PACCESS_TOKEN': 'F->Token', 'PETHREAD': 'F->Thread', 'PEPROCESS': 'F->Process',
@@ -127,8 +150,8 @@ BY_TYPE = {
     'PSE_IMPERSONATION_STATE': '&F->ImpersonationState', 'PWORK_QUEUE_ITEM': '&F->WorkItem',
     'PWORKER_THREAD_ROUTINE': 'NullWorkRoutine', 'PKSTART_ROUTINE': 'NullStartRoutine',
     'PIO_WORKITEM_ROUTINE': 'NullIoWorkRoutine', 'PDEVICE_OBJECT': 'F->Device',
-    'PDRIVER_OBJECT': '&F->Driver', 'PIO_WORKITEM': 'F->IoWorkItem', 'PUNICODE_STRING': 'NULL',
-    'POBJECT_ATTRIBUTES': 'NULL', 'PCLIENT_ID': '&F->ClientId', 'PACCESS_STATE': 'NULL',
+    'PDRIVER_OBJECT': '&F->Driver', 'PIO_WORKITEM': 'F->IoWorkItem', 'PUNICODE_STRING': '&F->UnicodeOut',
+    'POBJECT_ATTRIBUTES': 'NULL', 'PCLIENT_ID': '&F->ClientId',
     'POBJECT_TYPE': '*SeTokenObjectType', 'POBJECT_HANDLE_INFORMATION': '&F->HandleInformation',
     'PCtxtHandle': '&F->Ctx', 'struct _SecHandle *': '&F->Ctx', 'PVOID': 'F->Token',
     'PCSTR': '""', 'PSTR': 'F->Text',
@@ -143,8 +166,10 @@ BY_TYPE = {
     'HANDLE': 'F->TokenHandle', 'BOOLEAN': 'FALSE', 'UCHAR': '1', 'NTSTATUS': 'STATUS_SUCCESS',
     'LUID': 'F->ChangeNotify', 'ULONG_PTR': '0',
     'NTSEC_BUGCHECK_HANDLER': 'NullBugCheckHandler', 'NTSEC_VERIFIER_HANDLER': 'NullVerifierHandler',
+    'PACCESS_STATE': '&F->AccessState', 'PRKPROCESS': 'F->Process', 'PRKAPC_STATE': '&F->ApcState',
+    'PSECURITY_INFORMATION': '&F->SecInfo', 'PCWSTR': 'u"ntsec"',
 }
-NOT_POINTERS = {'HANDLE', 'POOL_TYPE'}
+NOT_POINTERS = {'HANDLE', 'POOL_TYPE', 'PAGED_CODE'}
 
 
 def is_pointer(ptype):
@@ -177,7 +202,9 @@ def parse(include):
             head = head.replace('SEC_ENTRY ', '')
             rm = re.match(r'^(.*?)\s*\b([A-Za-z_][A-Za-z0-9_]*)$', head)
             ret, name = rm.group(1).strip(), rm.group(2)
-            plist = [] if params in ('VOID', 'void', '') else [split_param(p) for p in params.split(',')]
+            # A variadic tail (DbgPrint's "...") is not a parameter the table can set.
+            plist = [] if params in ('VOID', 'void', '') else [split_param(p) for p in params.split(',')
+                                                                 if p.strip() != '...']
             routines.append((os.path.basename(h), ret, name, plist))
     return routines
 

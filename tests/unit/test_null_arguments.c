@@ -87,6 +87,12 @@ typedef struct {
     PETHREAD ThreadOut;
     PDEVICE_OBJECT DeviceOut;
     PTOKEN_PRIVILEGES PrivilegesStateOut;
+    ACCESS_STATE AccessState, AccessStateOut;
+    AUX_ACCESS_DATA AuxData, AuxDataOut;
+    KAPC_STATE ApcState;
+    UNICODE_STRING UnicodeOut;
+    SECURITY_INFORMATION SecInfo;
+    PSECURITY_DESCRIPTOR LoggedSd;
 } NULL_FIXTURE;
 
 typedef struct {
@@ -192,6 +198,11 @@ static void NullFixtureSetup(NULL_FIXTURE *F)
     F->Socket = sv[0];
     F->IdMapPath = "/dev/null";
     NULL_REQUIRE((F->PoolBlock = ExAllocatePoolWithTag(PagedPool, 16, 0x6c6c754e)) != NULL);
+    NULL_REQUIRE(SeCreateAccessState(&F->AccessState, &F->AuxData, FILE_READ_DATA,
+                                     IoGetFileObjectGenericMapping()) == STATUS_SUCCESS);
+    KeStackAttachProcess(F->Process, &F->ApcState); /* KeUnstackDetachProcess's valid state */
+    F->SecInfo = OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+    NULL_REQUIRE(ObLogSecurityDescriptor(F->RelSd, &F->LoggedSd, 4) == STATUS_SUCCESS);
 }
 
 #include "null_arguments_cases.inc"

@@ -78,10 +78,14 @@ static void test_owner_group_dacl_source_stats(void **state)
     assert_true(SepLuidEqual(stats->ModifiedId, t->ModifiedId));
     assert_int_equal(stats->TokenType, TokenPrimary);
     ExFreePool(stats);
-    PULONG session = NULL;
-    assert_status(SeQueryInformationToken(t, TokenSessionId, (PVOID *)&session), STATUS_SUCCESS);
-    assert_int_equal(*session, 3);
-    ExFreePool(session);
+    /* TokenSessionId: the WDK writes the ULONG through the PVOID * (callers pass &ULONG);
+     * exactly 4 bytes, nothing allocated. */
+    struct { ULONG Session; ULONG Guard; } s = { 0xdeadbeef, 0xa5a5a5a5 };
+    ULONG before = NtsecAllocationCount();
+    assert_status(SeQueryInformationToken(t, TokenSessionId, (PVOID *)&s.Session), STATUS_SUCCESS);
+    assert_int_equal(s.Session, 3);
+    assert_int_equal(s.Guard, 0xa5a5a5a5);
+    assert_int_equal(NtsecAllocationCount(), before);
     PTOKEN_ORIGIN origin = NULL;
     assert_status(SeQueryInformationToken(t, TokenOrigin, (PVOID *)&origin), STATUS_SUCCESS);
     assert_int_equal(origin->OriginatingLogonSession.LowPart, 0x3e7);
@@ -193,6 +197,8 @@ static void test_allocation_failure(void **state)
 {
     PACCESS_TOKEN t = TestToken(TEXT_A);
     for (int c = TokenUser; c <= TokenMandatoryPolicy; c++) {
+        if (c == TokenSessionId)
+            continue; /* writes the ULONG in place: nothing is allocated (test above) */
         PVOID buf = NULL;
         NTSTATUS expect = SeQueryInformationToken(t, (TOKEN_INFORMATION_CLASS)c, &buf);
         if (buf)

@@ -1,0 +1,158 @@
+/*
+ * objsec.c - the security descriptors of objects: ZwQuerySecurityObject, ZwSetSecurityObject,
+ * the default descriptor of device objects, and release at object deletion.
+ *
+ * An object's descriptor is a shared descriptor (sdcache.c) with one reference held by the
+ * object, kept in its header - or, for a device, in DEVICE_OBJECT.SecurityDescriptor where
+ * drivers read it. Devices start with a static default (not in the shared table). Swaps
+ * and reads of the pointer happen under ObpSecurityLock; a reader takes its own reference
+ * on the shared descriptor before dropping the lock.
+ */
+#include <pthread.h>
+#include "ob/obp.h"
+#include "ps/psp.h"
+#include "se/sep.h"
+
+static pthread_mutex_t ObpSecurityLock = PTHREAD_MUTEX_INITIALIZER;
+
+static const GENERIC_MAPPING ObpTokenMapping = { TOKEN_READ, TOKEN_WRITE, TOKEN_EXECUTE,
+                                                 TOKEN_ALL_ACCESS };
+static const GENERIC_MAPPING ObpProcessMapping = { STANDARD_RIGHTS_READ | SYNCHRONIZE,
+                                                   STANDARD_RIGHTS_WRITE | SYNCHRONIZE,
+                                                   STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
+                                                   PROCESS_ALL_ACCESS };
+
+/* ---- The default device descriptor ---- */
+static pthread_once_t IopDefaultSdOnce = PTHREAD_ONCE_INIT;
+static ULONG IopDefaultSdBuffer[128];
+static PSECURITY_DESCRIPTOR IopDefaultSd;
+
+/* O:BA G:SY D:(A;;FA;;;SY)(A;;FA;;;BA)(A;;FRFX;;;WD)(A;;FRFX;;;RC) in static storage, built
+ * once with the Rtl routines (no pool: devices share it and nothing frees it). */
+static VOID IopBuildDefaultSd(VOID)
+{
+    ULONG acl[64];
+    PSE_EXPORTS x = SeExports;
+    SECURITY_DESCRIPTOR absolute;
+    ACCESS_MASK rx = FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
+    if (!NT_SUCCESS(RtlCreateAcl((PACL)acl, sizeof acl, ACL_REVISION)) ||
+        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, FILE_ALL_ACCESS, x->SeLocalSystemSid)) ||
+        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, FILE_ALL_ACCESS, x->SeAliasAdminsSid)) ||
+        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, rx, x->SeWorldSid)) ||
+        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, rx, x->SeRestrictedSid)))
+        return;
+    RtlCreateSecurityDescriptor(&absolute, SECURITY_DESCRIPTOR_REVISION);
+    RtlSetOwnerSecurityDescriptor(&absolute, x->SeAliasAdminsSid, FALSE);
+    RtlSetGroupSecurityDescriptor(&absolute, x->SeLocalSystemSid, FALSE);
+    RtlSetDaclSecurityDescriptor(&absolute, TRUE, (PACL)acl, FALSE);
+    ULONG size = sizeof IopDefaultSdBuffer;
+    if (NT_SUCCESS(RtlAbsoluteToSelfRelativeSD(&absolute, IopDefaultSdBuffer, &size)))
+        IopDefaultSd = IopDefaultSdBuffer;
+}
+
+PSECURITY_DESCRIPTOR IopDefaultDeviceSecurityDescriptor(VOID)
+{
+    pthread_once(&IopDefaultSdOnce, IopBuildDefaultSd);
+    return IopDefaultSd;
+}
+
+/* ---- Per-object descriptor slots ---- */
+
+static PSECURITY_DESCRIPTOR *ObpSecuritySlot(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Type == &IopDeviceObjectType)
+        return &((PDEVICE_OBJECT)Object)->SecurityDescriptor;
+    return &h->SecurityDescriptor;
+}
+
+static const GENERIC_MAPPING *ObpMappingOf(PVOID Object)
+{
+    POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
+    if (h->Type == &IopDeviceObjectType)
+        return IoGetFileObjectGenericMapping();
+    if (h->Type == &ObpTokenType)
+        return &ObpTokenMapping;
+    return &ObpProcessMapping;
+}
+
+/* ObpDeleteObjectSecurity - see obp.h: releases the object's reference on its shared
+ * descriptor (a device's static default is not one and is left alone). */
+VOID ObpDeleteObjectSecurity(POBJECT_HEADER Header)
+{
+    PSECURITY_DESCRIPTOR *slot = ObpSecuritySlot(Header->Body);
+    PSECURITY_DESCRIPTOR sd = *slot;
+    *slot = NULL;
+    BOOLEAN underflow;
+    if (sd != NULL)
+        (void)ObpReleaseSecurityDescriptor(sd, 1, &underflow);
+}
+
+/* The object's descriptor with a reference for the caller (*Shared TRUE: release it with
+ * ObpReleaseSecurityDescriptor), or a static one (*Shared FALSE), or NULL. */
+static PSECURITY_DESCRIPTOR ObpGetObjectSecurity(PVOID Object, PBOOLEAN Shared)
+{
+    pthread_mutex_lock(&ObpSecurityLock);
+    PSECURITY_DESCRIPTOR sd = *ObpSecuritySlot(Object);
+    *Shared = sd != NULL && ObpSecurityDescriptorReferences(sd) > 0;
+    if (*Shared)
+        ObReferenceSecurityDescriptor(sd, 1);
+    pthread_mutex_unlock(&ObpSecurityLock);
+    return sd;
+}
+
+/* ZwQuerySecurityObject - see ntob.h. */
+NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
+                               PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Length,
+                               PULONG LengthNeeded)
+{
+    if (LengthNeeded == NULL)
+        return STATUS_INVALID_PARAMETER;
+    PVOID object;
+    NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    BOOLEAN shared;
+    PSECURITY_DESCRIPTOR sd = ObpGetObjectSecurity(object, &shared);
+    ULONG length = SecurityDescriptor != NULL ? Length : 0;
+    status = SeQuerySecurityDescriptorInfo(&SecurityInformation, SecurityDescriptor, &length, &sd);
+    *LengthNeeded = length;
+    BOOLEAN underflow;
+    if (shared)
+        (void)ObpReleaseSecurityDescriptor(sd, 1, &underflow);
+    ObDereferenceObject(object);
+    return status;
+}
+
+/* ZwSetSecurityObject - see ntob.h. */
+NTSTATUS ZwSetSecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
+                             PSECURITY_DESCRIPTOR SecurityDescriptor)
+{
+    if (SecurityDescriptor == NULL)
+        return STATUS_INVALID_PARAMETER;
+    PVOID object;
+    NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
+    if (!NT_SUCCESS(status))
+        return status;
+    /* Build from the current descriptor and swap under the lock, so two setters of
+     * different parts do not lose each other's change. */
+    pthread_mutex_lock(&ObpSecurityLock);
+    PSECURITY_DESCRIPTOR *slot = ObpSecuritySlot(object);
+    PSECURITY_DESCRIPTOR old = *slot, built = old;
+    status = SeSetSecurityDescriptorInfoEx(object, &SecurityInformation, SecurityDescriptor, &built,
+                                           0, PagedPool,
+                                           (PGENERIC_MAPPING)ObpMappingOf(object));
+    PSECURITY_DESCRIPTOR logged = NULL;
+    if (NT_SUCCESS(status)) {
+        status = ObLogSecurityDescriptor(built, &logged, 1);
+        ExFreePool(built);
+    }
+    if (NT_SUCCESS(status))
+        *slot = logged;
+    pthread_mutex_unlock(&ObpSecurityLock);
+    BOOLEAN underflow;
+    if (NT_SUCCESS(status) && old != NULL)
+        (void)ObpReleaseSecurityDescriptor(old, 1, &underflow);
+    ObDereferenceObject(object);
+    return status;
+}
