@@ -72,7 +72,6 @@ typedef LONG SECURITY_STATUS;
 #define SEC_I_RENEGOTIATE                 ((SECURITY_STATUS)0x00090321L)
 #define SEC_I_NO_LSA_CONTEXT              ((SECURITY_STATUS)0x00090323L)
 #define SEC_E_NOT_SUPPORTED               SEC_E_UNSUPPORTED_FUNCTION
-#define SEC_SUCCESS(Status) ((Status) >= 0)
 
 /*
  * Handles. dwLower names a slot of the handle table (credentials and contexts share it), dwUpper the generation the slot had
