@@ -284,6 +284,32 @@ static void test_double_hop_with_delegation(void **state)
     }
 }
 
+/* ISC_REQ_IDENTIFY: the server gets an Identification-level token (ASC_RET_IDENTIFY). */
+static void test_identify_gives_identification_level(void **state)
+{
+    WriteIdMap();
+    for (int p = 0; p < 2; p++) {
+        CredHandle c, s;
+        CtxtHandle cc, sc;
+        ULONG ca = 0, sa = 0;
+        assert_int_equal(KrbClientCred(Packages[p], "alice", "alicepw", &c), SEC_E_OK);
+        assert_int_equal(KrbServerCred(Packages[p], &s), SEC_E_OK);
+        assert_int_equal(KrbHandshake(&c, &s, "HTTP/localhost", ISC_REQ_MUTUAL_AUTH | ISC_REQ_IDENTIFY, &cc, &sc, &ca,
+                                      &sa),
+                         SEC_E_OK);
+        assert_true(ca & ISC_RET_IDENTIFY);
+        assert_true(sa & ASC_RET_IDENTIFY);
+        PACCESS_TOKEN token;
+        assert_int_equal(QuerySecurityContextToken(&sc, &token), SEC_E_OK);
+        assert_int_equal(((PTOKEN)token)->ImpersonationLevel, SecurityIdentification);
+        ObDereferenceObject(token);
+        DeleteSecurityContext(&cc);
+        DeleteSecurityContext(&sc);
+        FreeCredentialsHandle(&c);
+        FreeCredentialsHandle(&s);
+    }
+}
+
 /* ---- two processes: the client is this binary re-executed (as uid 40001 when root) ---- */
 
 static int WriteToken(int Fd, const void *Data, uint32_t Length)
@@ -472,6 +498,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_seal_and_sign_both_ways),
         cmocka_unit_test(test_errors_leave_no_context),
         cmocka_unit_test(test_double_hop_with_delegation),
+        cmocka_unit_test(test_identify_gives_identification_level),
         cmocka_unit_test(test_two_processes),
         cmocka_unit_test(test_host_backend_runs_as_mapped_uid),
     };
