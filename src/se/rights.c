@@ -97,13 +97,28 @@ const GENERIC_MAPPING *SepRightsMapping(SEP_RIGHTS_KIND Kind)
 }
 
 /*
- * SepRightsParse - see rights.h. Words are separated by '|', ',' or '+', spaces around
- * them are ignored; numbers are hex (0x...) or decimal.
+ * SepRightsParse - see rights.h. Words are separated by '|', ',', '+' or blanks (one
+ * explicit separator at most between two words; an empty word is an error); numbers are hex
+ * (0x...) or decimal.
  */
 NTSTATUS SepRightsParse(PCSTR Text, PACCESS_MASK Mask, PSTR BadWordBuffer, SIZE_T BadWordSize)
 {
+    SIZE_T offset = 0, length = 0;
     if (Text == NULL || Mask == NULL)
         return STATUS_INVALID_PARAMETER;
+    if (SepRightsParseAt(Text, Mask, &offset, &length))
+        return STATUS_SUCCESS;
+    if (BadWordBuffer && BadWordSize) {
+        SIZE_T n = length < BadWordSize - 1 ? length : BadWordSize - 1;
+        memcpy(BadWordBuffer, Text + offset, n);
+        BadWordBuffer[n] = '\0';
+    }
+    return STATUS_INVALID_PARAMETER;
+}
+
+/* SepRightsParseAt - see rights.h. */
+BOOLEAN SepRightsParseAt(PCSTR Text, PACCESS_MASK Mask, SIZE_T *BadOffset, SIZE_T *BadLength)
+{
     ACCESS_MASK mask = 0;
     BOOLEAN any = FALSE;
     PCSTR p = Text;
@@ -140,24 +155,25 @@ NTSTATUS SepRightsParse(PCSTR Text, PACCESS_MASK Mask, PSTR BadWordBuffer, SIZE_
             }
         }
         if (!found) {
-            if (BadWordBuffer && BadWordSize) {
-                SIZE_T n = len < BadWordSize - 1 ? len : BadWordSize - 1;
-                memcpy(BadWordBuffer, start, n);
-                BadWordBuffer[n] = '\0';
-            }
-            return STATUS_INVALID_PARAMETER;
+            *BadOffset = (SIZE_T)(start - Text);
+            *BadLength = len;
+            return FALSE;
         }
         any = TRUE;
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p == '\0')
             break;
-        p++; /* separator */
+        if (*p == '|' || *p == ',' || *p == '+')
+            p++; /* an explicit separator; blanks alone separate too ("READ_CONTROL 0x1") */
     }
-    if (!any)
-        return STATUS_INVALID_PARAMETER;
+    if (!any) {
+        *BadOffset = (SIZE_T)(p - Text);
+        *BadLength = 0;
+        return FALSE;
+    }
     *Mask = mask;
-    return STATUS_SUCCESS;
+    return TRUE;
 }
 
 static VOID SepAppend(PSTR Buffer, SIZE_T Size, SIZE_T *Used, PCSTR Text)

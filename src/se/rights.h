@@ -42,6 +42,8 @@ extern const GENERIC_MAPPING SepKeyMapping;
  * offending word (NUL-terminated copy in BadWordBuffer).
  */
 NTSTATUS SepRightsParse(PCSTR Text, PACCESS_MASK Mask, PSTR BadWordBuffer, SIZE_T BadWordSize);
+/* SepRightsParseAt - the same; FALSE with the bad word's offset and length (0: an empty word). */
+BOOLEAN SepRightsParseAt(PCSTR Text, PACCESS_MASK Mask, SIZE_T *BadOffset, SIZE_T *BadLength);
 
 /* SepRightsFormat - names the bits of Mask ("READ_CONTROL|FILE_READ_DATA|0x200"), using
  * the specific-right names of Kind; always NUL-terminates (truncates if Size is short). */

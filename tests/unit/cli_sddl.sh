@@ -26,7 +26,8 @@ expect 0 "control: 0x9404 DACL_PRESENT DACL_AUTO_INHERITED DACL_PROTECTED SELF_R
 expect 0 "sddl:    D:(A;OICI;0x1200a9;;;BU)" -- sddl 'D:(A;CIOI;FRFX;;;BU)'
 expect 0 "flags:   0x03 OI (object inherit) CI (container inherit)" -- sddl 'D:(A;CIOI;FRFX;;;BU)'
 expect 0 "sacl:    absent" -- sddl 'D:(A;CIOI;FRFX;;;BU)'
-expect 0 "Unix User\\1000" -- sddl 'O:S-1-22-1-1000'
+expect 0 "Unix User\\root) S-1-22-1-0" -- sddl 'O:S-1-22-1-0'
+expect 0 "Unix User\\4000123) S-1-22-1-4000123" -- sddl 'O:S-1-22-1-4000123'   # no such account: the number
 
 # Bytes both ways
 hex="$("$NTSEC" sddl --hex 'O:BAG:SYD:(A;;FA;;;SY)')"

@@ -12,9 +12,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "ntsec.h"
-#include "se/assign.h"
-#include "se/rights.h"
+#include <stdlib.h>
+#include "common.h"
 
 int NtsecCmdAssign(int argc, char **argv);
 
@@ -46,22 +45,6 @@ static void AssignUsage(FILE *out)
                  "        avoid-owner-check, avoid-privilege-check, macl-no-write-up,\n"
                  "        macl-no-read-up, macl-no-execute-up\n"
                  "  --explain: which parent or creator ACE produced which new ACE, and why\n");
-}
-
-static PCSTR AssignStatusName(NTSTATUS s)
-{
-    switch ((ULONG)s) {
-    case 0xC000005A: return "STATUS_INVALID_OWNER";
-    case 0xC000005B: return "STATUS_INVALID_PRIMARY_GROUP";
-    case 0xC0000061: return "STATUS_PRIVILEGE_NOT_HELD";
-    case 0xC0000079: return "STATUS_INVALID_SECURITY_DESCR";
-    case 0xC0000077: return "STATUS_INVALID_ACL";
-    case 0xC0000078: return "STATUS_INVALID_SID";
-    case 0xC000007C: return "STATUS_NO_TOKEN";
-    case 0xC000000D: return "STATUS_INVALID_PARAMETER";
-    case 0xC0000446: return "STATUS_INVALID_LABEL";
-    default: return "";
-    }
 }
 
 /* Parses "a,b,c" into SEF_* bits; FALSE (with the bad word in Bad) on an unknown name. */
@@ -127,9 +110,9 @@ int NtsecCmdAssign(int argc, char **argv)
     }
     GENERIC_MAPPING mapping;
     if (strcmp(mappingText, "file") == 0)
-        mapping = SepFileMapping;
+        NtsecObjectGenericMapping(NtsecObjectFile, &mapping);
     else if (strcmp(mappingText, "key") == 0)
-        mapping = SepKeyMapping;
+        NtsecObjectGenericMapping(NtsecObjectKey, &mapping);
     else {
         /* GR,GW,GX,GA as numbers (e.g. SeInheritance.c's 0x21001,0x22002,0x24004,0x1f800f). */
         unsigned long v[4];
@@ -163,19 +146,11 @@ int NtsecCmdAssign(int argc, char **argv)
         NtsecFree(creator);
         return 2;
     }
-    /* The subject: the token as primary, and as client when it is an impersonation token
-     * (no references are taken; the token's own reference is held until the end). */
-    SECURITY_SUBJECT_CONTEXT subject = {0};
-    subject.PrimaryToken = token;
-    if (((PTOKEN)token)->TokenType == TokenImpersonation) {
-        subject.ClientToken = token;
-        subject.ImpersonationLevel = ((PTOKEN)token)->ImpersonationLevel;
-    }
-    SEP_TRACE trace = {0};
-    trace.RightsKind = strcmp(mappingText, "key") == 0 ? SepRightsKey : (dir ? SepRightsDirectory : SepRightsFile);
+    NTSEC_OBJECT_KIND kind = strcmp(mappingText, "key") == 0 ? NtsecObjectKey : (dir ? NtsecObjectDirectory : NtsecObjectFile);
     PSECURITY_DESCRIPTOR created = NULL;
-    st = SepAssignSecurity(parent, creator, &created, NULL, (BOOLEAN)dir, flags, &subject, &mapping, PagedPool,
-                           explain ? &trace : NULL);
+    PSTR trace = NULL;
+    st = NtsecAssignSecurityExplain(parent, creator, (BOOLEAN)dir, flags, token, &mapping, kind, &created,
+                                    explain ? &trace : NULL);
     int rc;
     if (st == STATUS_SUCCESS) {
         PSTR text = NULL;
@@ -192,16 +167,12 @@ int NtsecCmdAssign(int argc, char **argv)
         NtsecFree(text);
         SeDeassignSecurity(&created);
     } else {
-        printf("status: 0x%08X %s (no descriptor)\n", (unsigned)st, AssignStatusName(st));
+        printf("status: 0x%08X %s (no descriptor)\n", (unsigned)st, CmdStatusName(st));
         rc = 1;
     }
-    if (explain) {
-        if (trace.Failed)
-            printf("explain: (incomplete: out of memory)\n");
-        printf("explain:\n%s", trace.Buffer ? trace.Buffer : "");
-    }
-    if (trace.Buffer)
-        ExFreePool(trace.Buffer);
+    if (explain)
+        printf("explain:\n%s", trace ? trace : "");
+    NtsecFree(trace);
     ObDereferenceObject(token);
     NtsecFree(parent);
     NtsecFree(creator);

@@ -10,50 +10,74 @@
  * Exit status: 0 granted, 1 denied, 2 usage or input error.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "ntsec.h"
-#include "se/rights.h"
+#include "common.h"
 
 int NtsecCmdCheck(int argc, char **argv);
 
 static void CheckUsage(FILE *out)
 {
-    fprintf(out, "usage: ntsec check --sd SDDL --token 'TOKEN TEXT' --desired RIGHTS\n"
-                 "                   [--type file|dir|key] [--explicit] [--explain]\n"
+    fprintf(out, "usage: ntsec check (--sd SDDL|@FILE|@- | --sd-hex HEX|@FILE) --token 'TOKEN TEXT'|@FILE\n"
+                 "                   --desired RIGHTS [--type file|dir|key] [--domain SID] [--explicit] [--explain]\n"
                  "  RIGHTS: FILE_GENERIC_READ|FILE_WRITE_DATA|KEY_READ|GENERIC_ALL|0x...|MAXIMUM_ALLOWED\n"
-                 "  --explicit: NtAccessCheck rules (impersonation token at Identification or above)\n");
+                 "          ('|', ',', '+' and blanks separate; every word must be a right)\n"
+                 "  --explicit: NtAccessCheck rules (impersonation token at Identification or above)\n"
+                 "  --domain SID: the domain SID that DA, DU, LA, ... resolve against (else $" NTSEC_DOMAIN_ENV ")\n"
+                 "Exit codes: 0 granted, 1 denied, 2 bad usage or bad input.\n");
 }
 
-static PCSTR CheckStatusName(NTSTATUS s)
+/* Hex bytes (blanks and ':' allowed) into a malloc'd buffer; NULL with a message. */
+static PUCHAR CheckHex(const char *Hex, ULONG *Length)
 {
-    switch ((ULONG)s) {
-    case 0x00000000: return "STATUS_SUCCESS";
-    case 0xC0000022: return "STATUS_ACCESS_DENIED";
-    case 0xC0000061: return "STATUS_PRIVILEGE_NOT_HELD";
-    case 0xC00000A5: return "STATUS_BAD_IMPERSONATION_LEVEL";
-    case 0xC000005C: return "STATUS_NO_IMPERSONATION_TOKEN";
-    case 0xC00000E6: return "STATUS_GENERIC_NOT_MAPPED";
-    case 0xC0000079: return "STATUS_INVALID_SECURITY_DESCR";
-    case 0xC0000077: return "STATUS_INVALID_ACL";
-    case 0xC000000D: return "STATUS_INVALID_PARAMETER";
-    case 0xC0000024: return "STATUS_OBJECT_TYPE_MISMATCH";
-    default: return "";
+    size_t n = strlen(Hex), count = 0;
+    PUCHAR bytes = malloc(n / 2 + 1);
+    int hi = -1;
+    if (bytes == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = Hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (c == ' ' || c == '\n' || c == '\t' || c == ':')
+            continue;
+        if (v < 0) {
+            fprintf(stderr, "ntsec check: bad hex digit '%c' at offset %zu in --sd-hex\n", c, i);
+            free(bytes);
+            return NULL;
+        }
+        if (hi < 0) {
+            hi = v;
+        } else {
+            bytes[count++] = (UCHAR)(hi * 16 + v);
+            hi = -1;
+        }
     }
+    if (hi >= 0 || !RtlValidRelativeSecurityDescriptor(bytes, (ULONG)count, 0)) {
+        fprintf(stderr, "ntsec check: --sd-hex is not a valid self-relative security descriptor\n");
+        free(bytes);
+        return NULL;
+    }
+    *Length = (ULONG)count;
+    return bytes;
 }
 
 int NtsecCmdCheck(int argc, char **argv)
 {
-    PCSTR sddl = NULL, tokenText = NULL, desiredText = NULL, type = "file";
+    PCSTR sddlArg = NULL, hexArg = NULL, tokenArg = NULL, desiredText = NULL, type = "file", domain = NULL;
     int explain = 0, explicitRules = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sd") == 0 && i + 1 < argc)
-            sddl = argv[++i];
+            sddlArg = argv[++i];
+        else if (strcmp(argv[i], "--sd-hex") == 0 && i + 1 < argc)
+            hexArg = argv[++i];
         else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-            tokenText = argv[++i];
+            tokenArg = argv[++i];
         else if (strcmp(argv[i], "--desired") == 0 && i + 1 < argc)
             desiredText = argv[++i];
         else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
             type = argv[++i];
+        else if (strcmp(argv[i], "--domain") == 0 && i + 1 < argc)
+            domain = argv[++i];
         else if (strcmp(argv[i], "--explain") == 0)
             explain = 1;
         else if (strcmp(argv[i], "--explicit") == 0)
@@ -67,49 +91,53 @@ int NtsecCmdCheck(int argc, char **argv)
             return 2;
         }
     }
-    if (!sddl || !tokenText || !desiredText) {
-        fprintf(stderr, "ntsec check: --sd, --token and --desired are required\n");
+    if ((!sddlArg && !hexArg) || (sddlArg && hexArg) || !tokenArg || !desiredText) {
+        fprintf(stderr, "ntsec check: one of --sd and --sd-hex, and --token and --desired are required\n");
         CheckUsage(stderr);
         return 2;
     }
-    SEP_RIGHTS_KIND kind;
-    if (strcmp(type, "file") == 0) kind = SepRightsFile;
-    else if (strcmp(type, "dir") == 0 || strcmp(type, "directory") == 0) kind = SepRightsDirectory;
-    else if (strcmp(type, "key") == 0) kind = SepRightsKey;
-    else {
-        fprintf(stderr, "ntsec check: unknown --type '%s' (file, dir, key)\n", type);
+    NTSEC_OBJECT_KIND kind;
+    if (!CmdParseKind("check", type, &kind) || !CmdSetDomain("check", domain))
         return 2;
-    }
-    GENERIC_MAPPING mapping = *SepRightsMapping(kind);
+    GENERIC_MAPPING mapping;
+    NtsecObjectGenericMapping(kind, &mapping);
 
-    ACCESS_MASK desired;
-    char bad[64];
-    if (SepRightsParse(desiredText, &desired, bad, sizeof(bad)) != STATUS_SUCCESS) {
-        fprintf(stderr, "ntsec check: unknown right '%s' in --desired\n", bad);
+    ACCESS_MASK desired = 0;
+    if (!CmdParseRights("check", "--desired", desiredText, &desired))
         return 2;
-    }
     PSECURITY_DESCRIPTOR sd = NULL;
+    PUCHAR hexSd = NULL;
     ULONG sdLength = 0;
-    NTSTATUS st = NtsecSddlToSecurityDescriptor(sddl, &sd, &sdLength);
-    if (st != STATUS_SUCCESS) {
-        fprintf(stderr, "ntsec check: bad --sd (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
-        return 2;
+    NTSTATUS st;
+    if (hexArg) {
+        char *hex = CmdArgument("check", "--sd-hex", hexArg);
+        hexSd = hex ? CheckHex(hex, &sdLength) : NULL;
+        free(hex);
+        if (hexSd == NULL)
+            return 2;
+        sd = hexSd;
+    } else {
+        char *sddl = CmdArgument("check", "--sd", sddlArg);
+        if (sddl == NULL)
+            return 2;
+        st = NtsecSddlToSecurityDescriptor(sddl, &sd, &sdLength);
+        free(sddl);
+        if (st != STATUS_SUCCESS) {
+            fprintf(stderr, "ntsec check: bad --sd (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
+            return 2;
+        }
     }
     PACCESS_TOKEN token = NULL;
-    st = NtsecCreateTokenFromText(tokenText, &token);
+    char *tokenText = CmdArgument("check", "--token", tokenArg);
+    st = tokenText ? NtsecCreateTokenFromText(tokenText, &token) : STATUS_INVALID_PARAMETER;
+    free(tokenText);
     if (st != STATUS_SUCCESS) {
         fprintf(stderr, "ntsec check: bad --token (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
-        NtsecFree(sd);
+        if (hexSd) free(hexSd); else NtsecFree(sd);
         return 2;
     }
     ACCESS_MASK mapped = desired;
-    if (desired & (GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL)) {
-        mapped &= ~(ACCESS_MASK)(GENERIC_READ | GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL);
-        if (desired & GENERIC_READ) mapped |= mapping.GenericRead;
-        if (desired & GENERIC_WRITE) mapped |= mapping.GenericWrite;
-        if (desired & GENERIC_EXECUTE) mapped |= mapping.GenericExecute;
-        if (desired & GENERIC_ALL) mapped |= mapping.GenericAll;
-    }
+    RtlMapGenericMask(&mapped, &mapping);
     ACCESS_MASK granted = 0;
     NTSTATUS accessStatus = STATUS_ACCESS_DENIED;
     PSTR trace = NULL;
@@ -117,20 +145,20 @@ int NtsecCmdCheck(int argc, char **argv)
                                  explicitRules ? NTSEC_CHECK_EXPLICIT_TOKEN : 0, &granted,
                                  &accessStatus, &trace);
     int rc;
-    char names[512];
+    char names[768];
     if (st != STATUS_SUCCESS) {
-        printf("status: 0x%08X %s (the check was not made)\n", (unsigned)st, CheckStatusName(st));
+        printf("status: 0x%08X %s (the check was not made)\n", (unsigned)st, CmdStatusName(st));
         rc = 2;
     } else {
-        SepRightsFormat(granted, kind, names, sizeof(names));
+        CmdFormatRights(granted, kind, names, sizeof(names));
         printf("granted: 0x%08X (%s)\n", (unsigned)granted, names);
-        printf("status: 0x%08X %s\n", (unsigned)accessStatus, CheckStatusName(accessStatus));
+        printf("status: 0x%08X %s\n", (unsigned)accessStatus, CmdStatusName(accessStatus));
         rc = accessStatus == STATUS_SUCCESS ? 0 : 1;
     }
     if (explain && trace)
         printf("explain:\n%s", trace);
     NtsecFree(trace);
     ObDereferenceObject(token);
-    NtsecFree(sd);
+    if (hexSd) free(hexSd); else NtsecFree(sd);
     return rc;
 }

@@ -12,8 +12,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "ntsec.h"
-#include "se/sep.h"
+#include <stdlib.h>
+#include "common.h"
 
 typedef struct {
     PACCESS_TOKEN Token;
@@ -40,7 +40,7 @@ static VOID CmdImpersonateThread(PVOID Arg)
     PACCESS_TOKEN t = PsReferenceImpersonationToken(self, &coo, &eo, &c->InstalledLevel);
     if (t != NULL) {
         c->Installed = t;
-        c->InstalledType = ((PTOKEN)t)->TokenType;
+        c->InstalledType = SeTokenType(t);
         PsDereferenceImpersonationToken(t);
     }
     PsRevertToSelf();

@@ -6,79 +6,87 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "ntsec.h"
-#include "rtl/rtlp.h"
-#include "se/rights.h"
+#include "common.h"
 
-/* The object type named by --type: its specific-right names replace the SDDL bit letters. */
+/* The object type whose specific-right names replace the SDDL bit letters: --type, or
+ * inferred from the SDDL text (FA/FR/FW/FX: a file, KA/KR/KW/KX: a key). */
 static BOOLEAN SddlHaveKind = FALSE;
-static SEP_RIGHTS_KIND SddlKind = SepRightsGeneric;
+static NTSEC_OBJECT_KIND SddlKind = NtsecObjectGeneric;
 
 static void SddlUsage(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec sddl [--type file|dir|key] SDDL            canonical SDDL and a breakdown\n"
-                 "       ntsec sddl --hex SDDL                            self-relative bytes in hex\n"
-                 "       ntsec sddl [--type file|dir|key] --from-hex HEX  bytes (hex, spaces allowed) to SDDL\n"
-                 "                                                        and a breakdown\n"
+    fprintf(Out, "usage: ntsec sddl [--type file|dir|key] [--domain SID] SDDL|@FILE|@-  canonical SDDL and a breakdown\n"
+                 "       ntsec sddl [--domain SID] --hex SDDL|@FILE|@-                  self-relative bytes in hex\n"
+                 "       ntsec sddl [--type file|dir|key] --from-hex HEX|@FILE|@-       bytes (hex, spaces allowed) to SDDL\n"
+                 "                                                                    and a breakdown\n"
                  "--type spells each ACE's rights with that object type's names (FILE_READ_DATA, ...)\n"
-                 "instead of the SDDL letters (CC, DC, ...), which are directory-service names.\n"
-                 "Exit codes: 0 ok, 1 not printable (unsupported ACE), 2 bad usage or bad input.\n");
+                 "instead of the SDDL letters (CC, DC, ...), which are directory-service names; without it\n"
+                 "SDDL that uses FA/FR/FW/FX (KA/KR/KW/KX) is taken to be a file's (a key's).\n"
+                 "--domain SID: the domain SID that DA, DU, LA, ... resolve against (else $" NTSEC_DOMAIN_ENV ").\n"
+                 "Exit codes: 0 ok, 1 not all printable as SDDL (the rest is shown), 2 bad usage or bad input.\n");
 }
 
 /* PrintSid - "SY (NT AUTHORITY\SYSTEM) S-1-5-18", parts omitted when unknown. */
 static void PrintSid(PSID Sid)
 {
-    char text[200];
-    PCSTR alias = RtlpSidAlias(Sid), name = RtlpSidAccountName(Sid);
-    RtlpSidToString(Sid, text, sizeof(text));
+    char text[200], name[300];
+    PCSTR alias = NtsecSidSddlAlias(Sid);
+    CmdSidText(Sid, text, sizeof(text));
+    CmdSidName(Sid, name, sizeof(name), NULL);
     if (alias)
         printf("%s ", alias);
-    if (name)
+    if (strcmp(name, text) != 0)
         printf("(%s) ", name);
     printf("%s\n", text);
 }
 
-static const RTLP_SDDL_NAME ExtraRights[] = {
-    { "SYNCHRONIZE", SYNCHRONIZE, "synchronize" },
-    { "ACCESS_SYSTEM_SECURITY", ACCESS_SYSTEM_SECURITY, "access system security" },
-    { "MAXIMUM_ALLOWED", MAXIMUM_ALLOWED, "maximum allowed" },
-    { NULL, 0, NULL },
-};
-
 /* PrintRights - the mask, its SDDL spelling and every bit by name. */
 static void PrintRights(UCHAR AceType, ACCESS_MASK Mask)
 {
-    const RTLP_SDDL_NAME *bits = AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE ? RtlpSddlLabelRightBits
-                                                                             : RtlpSddlRightBits;
-    char sddl[80];
+    NTSEC_SDDL_TABLE table = AceType == SYSTEM_MANDATORY_LABEL_ACE_TYPE ? NtsecSddlLabelRight : NtsecSddlRight;
+    PSTR sddl = NULL;
     int bit, first = 1;
-    RtlpSddlFormatRights(AceType, Mask, sddl, sizeof(sddl));
-    printf("    rights:  0x%08x%s%s\n", Mask, sddl[0] ? " = " : " (none)", sddl);
+    if (!NT_SUCCESS(NtsecSddlFormatRights(AceType, Mask, &sddl)))
+        sddl = NULL;
+    printf("    rights:  0x%08x%s%s\n", Mask, sddl && sddl[0] ? " = " : " (none)", sddl ? sddl : "");
+    NtsecFree(sddl);
     if (SddlHaveKind && AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE) {
-        char names[512];
+        char names[768];
         if (Mask == 0)
             return;
-        SepRightsFormat(Mask, SddlKind, names, sizeof(names));
+        CmdFormatRights(Mask, SddlKind, names, sizeof(names));
         printf("             %s\n", names);
         return;
     }
     for (bit = 0; bit < 32; bit++) {
         ULONG value = 1u << bit;
-        const RTLP_SDDL_NAME *entry;
         if (!(Mask & value))
             continue;
-        entry = RtlpSddlByValue(bits, value);
-        if (entry == NULL)
-            entry = RtlpSddlByValue(ExtraRights, value);
+        PCSTR name = NtsecSddlName(table, value), description = NtsecSddlDescription(table, value);
         printf("%s", first ? "             " : ", ");
         first = 0;
-        if (entry != NULL)
-            printf("%s (%s)", entry->Name, entry->Description);
-        else
-            printf("0x%x", value);
+        if (name != NULL) {
+            printf("%s (%s)", name, description ? description : "");
+        } else {
+            char names[64];
+            CmdFormatRights(value, NtsecObjectGeneric, names, sizeof(names));
+            printf("%s", names);
+        }
     }
     if (!first)
         printf("\n");
+}
+
+static BOOLEAN SddlIsObjectAce(UCHAR AceType)
+{
+    switch (AceType) {
+    case ACCESS_ALLOWED_OBJECT_ACE_TYPE: case ACCESS_DENIED_OBJECT_ACE_TYPE:
+    case SYSTEM_AUDIT_OBJECT_ACE_TYPE: case SYSTEM_ALARM_OBJECT_ACE_TYPE:
+    case 0x0B: case 0x0C: case 0x0F: case 0x10:
+        return TRUE;
+    default:
+        return FALSE;
+    }
 }
 
 static void PrintAcl(const char *Name, PSECURITY_DESCRIPTOR Sd, BOOLEAN Dacl)
@@ -102,23 +110,31 @@ static void PrintAcl(const char *Name, PSECURITY_DESCRIPTOR Sd, BOOLEAN Dacl)
            acl->AceCount == 1 ? "" : "s", acl->AclSize);
     for (i = 0; i < acl->AceCount; i++) {
         PACE_HEADER ace;
-        const RTLP_SDDL_NAME *type, *flag;
         PSID sid;
         ACCESS_MASK mask;
         if (!NT_SUCCESS(RtlGetAce(acl, i, (PVOID *)&ace)))
             break;
-        type = RtlpSddlByValue(RtlpSddlAceTypes, ace->AceType);
-        printf("  ace %u: %s (%s)\n", i, type ? type->Description : "unknown type", type ? type->Name : "?");
+        PCSTR typeName = NtsecSddlName(NtsecSddlAceType, ace->AceType);
+        PCSTR typeText = NtsecSddlDescription(NtsecSddlAceType, ace->AceType);
+        printf("  ace %u: %s (%s)\n", i, typeText ? typeText : "unknown type", typeName ? typeName : "?");
         printf("    flags:   0x%02x", ace->AceFlags);
-        for (flag = RtlpSddlAceFlags; flag->Name; flag++)
-            if (ace->AceFlags & flag->Value)
-                printf(" %s (%s)", flag->Name, flag->Description);
+        for (ULONG bit = 0; bit < 8; bit++) {
+            PCSTR flag = NtsecSddlName(NtsecSddlAceFlag, 1u << bit);
+            if ((ace->AceFlags & (1u << bit)) && flag)
+                printf(" %s (%s)", flag, NtsecSddlDescription(NtsecSddlAceFlag, 1u << bit));
+        }
         printf("\n");
+        if (typeName == NULL) {
+            printf("    bytes:  ");
+            for (ULONG k = 0; k < ace->AceSize; k++)
+                printf(" %02x", ((PUCHAR)ace)[k]);
+            printf("\n");
+        }
         if (ace->AceSize >= 8) {
             memcpy(&mask, (PUCHAR)ace + 4, 4);
             PrintRights(ace->AceType, mask);
         }
-        if (RtlpIsObjectAceType(ace->AceType) && ace->AceSize >= 12) {
+        if (SddlIsObjectAce(ace->AceType) && ace->AceSize >= 12) {
             ULONG object_flags, offset = 12, k;
             memcpy(&object_flags, (PUCHAR)ace + 8, 4);
             for (k = 0; k < 2; k++) {
@@ -132,7 +148,7 @@ static void PrintAcl(const char *Name, PSECURITY_DESCRIPTOR Sd, BOOLEAN Dacl)
                        g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
             }
         }
-        sid = RtlpAceSid(ace);
+        sid = NtsecAceSid(ace);
         if (sid != NULL) {
             printf("    trustee: ");
             PrintSid(sid);
@@ -159,10 +175,13 @@ static int Explain(PSECURITY_DESCRIPTOR Sd)
                                                     DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION, &sddl);
     if (!NT_SUCCESS(status)) {
         fprintf(stderr, "ntsec sddl: cannot print as SDDL (0x%08x): %s\n", (unsigned)status, NtsecLastErrorText());
-        return NTSEC_EXIT_FAILED;
+        printf("sddl:    (not printable as SDDL; the ACE without an SDDL form is shown in hex below)\n");
+    } else {
+        printf("sddl:    %s\n", sddl);
+        NtsecFree(sddl);
     }
-    printf("sddl:    %s\n", sddl);
-    NtsecFree(sddl);
+    if (SddlHaveKind)
+        printf("type:    %s\n", SddlKind == NtsecObjectKey ? "key" : SddlKind == NtsecObjectDirectory ? "directory" : "file");
     RtlGetOwnerSecurityDescriptor(Sd, &sid, &defaulted);
     printf("owner:   ");
     if (sid) PrintSid(sid); else printf("none\n");
@@ -177,7 +196,7 @@ static int Explain(PSECURITY_DESCRIPTOR Sd)
     printf("\n");
     PrintAcl("dacl", Sd, TRUE);
     PrintAcl("sacl", Sd, FALSE);
-    return NTSEC_EXIT_OK;
+    return NT_SUCCESS(status) ? NTSEC_EXIT_OK : NTSEC_EXIT_FAILED;
 }
 
 /* ParseError - the library's message, then the input with a caret under the offset. */
@@ -238,55 +257,92 @@ static int FromHex(const char *Hex)
     return rc;
 }
 
+/* SddlInferKind - a file when an ACE's rights use FA/FR/FW/FX, a key for KA/KR/KW/KX. */
+static void SddlInferKind(const char *Text)
+{
+    for (const char *p = strchr(Text, '('); p != NULL; p = strchr(p + 1, '(')) {
+        const char *rights = strchr(p, ';');
+        rights = rights ? strchr(rights + 1, ';') : NULL;
+        if (rights == NULL)
+            return;
+        rights++;
+        size_t n = strcspn(rights, ";)");
+        for (size_t k = 0; k + 1 < n; k += 2) {
+            char a = rights[k], b = rights[k + 1];
+            if ((a == 'F' || a == 'K') && (b == 'A' || b == 'R' || b == 'W' || b == 'X')) {
+                SddlHaveKind = TRUE;
+                SddlKind = a == 'F' ? NtsecObjectFile : NtsecObjectKey;
+                return;
+            }
+            if (rights[k] == '0')
+                break; /* a number */
+        }
+    }
+}
+
 /* NtsecCmdSddl - see commands.h. */
 int NtsecCmdSddl(int argc, char **argv)
 {
     PSECURITY_DESCRIPTOR sd = NULL;
     ULONG length = 0, i;
     NTSTATUS status;
-    int rc;
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        SddlUsage(stdout);
-        return NTSEC_EXIT_OK;
-    }
+    int rc, hex = 0, fromHex = 0;
+    const char *input = NULL, *domain = NULL;
     SddlHaveKind = FALSE;
-    if (argc >= 3 && strcmp(argv[1], "--type") == 0) {
-        PCSTR type = argv[2];
-        if (strcmp(type, "file") == 0) SddlKind = SepRightsFile;
-        else if (strcmp(type, "dir") == 0 || strcmp(type, "directory") == 0) SddlKind = SepRightsDirectory;
-        else if (strcmp(type, "key") == 0) SddlKind = SepRightsKey;
-        else {
-            fprintf(stderr, "ntsec sddl: unknown --type '%s' (file, dir, key)\n", type);
-            return NTSEC_EXIT_USAGE;
-        }
-        SddlHaveKind = TRUE;
-        argc -= 2;
-        argv += 2;
-        if (argc == 3 && strcmp(argv[1], "--hex") == 0) {
-            SddlUsage(stderr); /* --type names rights in the breakdown; --hex prints none */
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            SddlUsage(stdout);
+            return NTSEC_EXIT_OK;
+        } else if (strcmp(argv[a], "--type") == 0 && a + 1 < argc) {
+            if (!CmdParseKind("sddl", argv[++a], &SddlKind))
+                return NTSEC_EXIT_USAGE;
+            SddlHaveKind = TRUE;
+        } else if (strcmp(argv[a], "--domain") == 0 && a + 1 < argc) {
+            domain = argv[++a];
+        } else if (strcmp(argv[a], "--hex") == 0) {
+            hex = 1;
+        } else if (strcmp(argv[a], "--from-hex") == 0) {
+            fromHex = 1;
+        } else if (strcmp(argv[a], "--") == 0 && a + 2 == argc) {
+            input = argv[++a];
+        } else if ((argv[a][0] != '-' || strcmp(argv[a], "@-") == 0) && input == NULL) {
+            input = argv[a];
+        } else {
+            SddlUsage(stderr);
             return NTSEC_EXIT_USAGE;
         }
     }
-    if (argc == 3 && strcmp(argv[1], "--from-hex") == 0)
-        return FromHex(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "--hex") == 0) {
-        status = NtsecSddlToSecurityDescriptor(argv[2], &sd, &length);
-        if (!NT_SUCCESS(status))
-            return ParseError(argv[2], status);
+    if (input == NULL || (hex && fromHex) || (hex && SddlHaveKind)) {
+        SddlUsage(stderr); /* --type names rights in the breakdown; --hex prints none */
+        return NTSEC_EXIT_USAGE;
+    }
+    if (!CmdSetDomain("sddl", domain))
+        return NTSEC_EXIT_USAGE;
+    char *text = CmdArgument("sddl", fromHex ? "--from-hex" : "SDDL", input);
+    if (text == NULL)
+        return NTSEC_EXIT_USAGE;
+    if (fromHex) {
+        rc = FromHex(text);
+        free(text);
+        return rc;
+    }
+    status = NtsecSddlToSecurityDescriptor(text, &sd, &length);
+    if (!NT_SUCCESS(status)) {
+        rc = ParseError(text, status);
+        free(text);
+        return rc;
+    }
+    if (hex) {
         for (i = 0; i < length; i++)
             printf("%02x", ((PUCHAR)sd)[i]);
         printf("\n");
-        NtsecFree(sd);
-        return NTSEC_EXIT_OK;
+        rc = NTSEC_EXIT_OK;
+    } else {
+        if (!SddlHaveKind)
+            SddlInferKind(text);
+        rc = Explain(sd);
     }
-    if (argc != 2 || argv[1][0] == '-') {
-        SddlUsage(stderr);
-        return NTSEC_EXIT_USAGE;
-    }
-    status = NtsecSddlToSecurityDescriptor(argv[1], &sd, &length);
-    if (!NT_SUCCESS(status))
-        return ParseError(argv[1], status);
-    rc = Explain(sd);
+    free(text);
     NtsecFree(sd);
     return rc;
 }

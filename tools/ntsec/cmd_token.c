@@ -7,18 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ntsec.h"
-#include "rtl/rtlp.h"
-#include "se/privnames.h"
-#include "se/sep.h"
+#include "common.h"
 
 static void CmdPrintSid(PSID Sid, int Width)
 {
-    char text[256];
-    if (!NT_SUCCESS(RtlpSidToString(Sid, text, sizeof(text))))
-        strcpy(text, "?");
-    PCSTR name = RtlpSidAccountName(Sid);
-    printf("%-*s %s", Width, name ? name : "", text);
+    char text[256], name[300];
+    CmdSidText(Sid, text, sizeof(text));
+    CmdSidName(Sid, name, sizeof(name), NULL);
+    printf("%-*s %s", Width, strcmp(name, text) == 0 ? "" : name, text);
 }
 
 static void CmdPrintGroupAttributes(ULONG A)
@@ -44,97 +40,175 @@ static void CmdPrintGroupAttributes(ULONG A)
     printf("%s(0x%08x)\n", *sep ? " " : "", (unsigned)A);
 }
 
-static void CmdPrintToken(PTOKEN T)
+/* SeQueryInformationToken's block for Class, or NULL (freed with ExFreePool). */
+static PVOID CmdQuery(PACCESS_TOKEN T, TOKEN_INFORMATION_CLASS Class)
 {
-    printf("USER INFORMATION\n----------------\n");
-    CmdPrintSid(SepTokenUserSid(T), 40);
-    printf("%s\n", T->UserAndGroups[0].Attributes & SE_GROUP_USE_FOR_DENY_ONLY ? "  (deny only)" : "");
+    PVOID info = NULL;
+    if (!NT_SUCCESS(SeQueryInformationToken(T, Class, &info)))
+        return NULL;
+    return info;
+}
 
-    printf("\nGROUP INFORMATION\n-----------------\n");
-    for (ULONG i = 1; i < T->UserAndGroupCount; i++) {
-        CmdPrintSid(T->UserAndGroups[i].Sid, 40);
-        printf("\n    ");
-        CmdPrintGroupAttributes(T->UserAndGroups[i].Attributes);
+static void CmdPrintToken(PACCESS_TOKEN T)
+{
+    PTOKEN_USER user = CmdQuery(T, TokenUser);
+    PTOKEN_GROUPS groups = CmdQuery(T, TokenGroups);
+    PTOKEN_PRIVILEGES privileges = CmdQuery(T, TokenPrivileges);
+    PTOKEN_GROUPS restricted = CmdQuery(T, TokenRestrictedSids);
+    PTOKEN_MANDATORY_LABEL label = CmdQuery(T, TokenIntegrityLevel);
+    PTOKEN_STATISTICS stats = CmdQuery(T, TokenStatistics);
+    PTOKEN_ORIGIN origin = CmdQuery(T, TokenOrigin);
+    PTOKEN_SOURCE source = CmdQuery(T, TokenSource);
+    PTOKEN_OWNER owner = CmdQuery(T, TokenOwner);
+    PTOKEN_PRIMARY_GROUP primary = CmdQuery(T, TokenPrimaryGroup);
+    PTOKEN_DEFAULT_DACL dacl = CmdQuery(T, TokenDefaultDacl);
+
+    printf("USER INFORMATION\n----------------\n");
+    if (user) {
+        CmdPrintSid(user->User.Sid, 40);
+        printf("%s\n", user->User.Attributes & SE_GROUP_USE_FOR_DENY_ONLY ? "  (deny only)" : "");
     }
-    if (T->UserAndGroupCount == 1)
+    BOOLEAN haveLabel = FALSE;
+    printf("\nGROUP INFORMATION\n-----------------\n");
+    for (ULONG i = 0; groups && i < groups->GroupCount; i++) {
+        if (groups->Groups[i].Attributes & SE_GROUP_INTEGRITY)
+            haveLabel = TRUE;
+        CmdPrintSid(groups->Groups[i].Sid, 40);
+        printf("\n    ");
+        CmdPrintGroupAttributes(groups->Groups[i].Attributes);
+    }
+    if (groups == NULL || groups->GroupCount == 0)
         printf("(none)\n");
 
     printf("\nPRIVILEGES INFORMATION\n----------------------\n");
     printf("%-42s %-66s %s\n", "Privilege Name", "Description", "State");
-    for (ULONG i = 0; i < T->PrivilegeCount; i++) {
-        ULONG luid = T->Privileges[i].Luid.LowPart;
-        PCSTR name = T->Privileges[i].Luid.HighPart == 0 ? SepPrivilegeName(luid) : NULL;
-        PCSTR desc = name ? SepPrivilegeDescription(luid) : "";
-        printf("%-42s %-66s %s\n", name ? name : "?", desc,
-               (T->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "Enabled" : "Disabled");
+    for (ULONG i = 0; privileges && i < privileges->PrivilegeCount; i++) {
+        PCSTR name = NtsecPrivilegeName(privileges->Privileges[i].Luid);
+        PCSTR desc = NtsecPrivilegeDescription(privileges->Privileges[i].Luid);
+        printf("%-42s %-66s %s\n", name ? name : "?", desc ? desc : "",
+               (privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "Enabled" : "Disabled");
     }
-    if (T->PrivilegeCount == 0)
+    if (privileges == NULL || privileges->PrivilegeCount == 0)
         printf("(none)\n");
 
     printf("\nRESTRICTED SIDS\n---------------\n");
-    for (ULONG i = 0; i < T->RestrictedSidCount; i++) {
-        CmdPrintSid(T->RestrictedSids[i].Sid, 40);
+    for (ULONG i = 0; restricted && i < restricted->GroupCount; i++) {
+        CmdPrintSid(restricted->Groups[i].Sid, 40);
         printf("\n");
     }
-    if (T->RestrictedSidCount == 0)
+    if (restricted == NULL || restricted->GroupCount == 0)
         printf("(none)\n");
 
     static const PCSTR levels[] = { "Anonymous", "Identification", "Impersonation", "Delegation" };
     printf("\nTOKEN INFORMATION\n-----------------\n");
-    printf("Integrity level:     S-1-16-%lu%s\n", (unsigned long)SepTokenIntegrityRid(T),
-           T->IntegrityIndex == SEP_NO_INTEGRITY ? " (none in token: Medium assumed)" : "");
-    printf("Type:                %s\n", T->TokenType == TokenPrimary ? "Primary" : "Impersonation");
-    if (T->TokenType == TokenImpersonation && VALID_IMPERSONATION_LEVEL(T->ImpersonationLevel))
-        printf("Impersonation level: %s\n", levels[T->ImpersonationLevel]);
-    printf("Token id:            0x%x:0x%x\n", (unsigned)T->TokenId.HighPart, (unsigned)T->TokenId.LowPart);
-    printf("Authentication id:   0x%x:0x%x\n", (unsigned)T->AuthenticationId.HighPart, (unsigned)T->AuthenticationId.LowPart);
-    printf("Modified id:         0x%x:0x%x\n", (unsigned)T->ModifiedId.HighPart, (unsigned)T->ModifiedId.LowPart);
-    printf("Origin:              0x%x:0x%x\n", (unsigned)T->OriginatingLogonSession.HighPart,
-           (unsigned)T->OriginatingLogonSession.LowPart);
-    printf("Source:              %.8s\n", T->TokenSource.SourceName);
-    printf("Session:             %lu\n", (unsigned long)T->SessionId);
-    printf("Flags:               0x%04x%s%s\n", (unsigned)atomic_load(&T->TokenFlags),
-           SeTokenIsRestricted(T) ? " restricted" : "", SeTokenIsWriteRestricted(T) ? " write-restricted" : "");
+    char text[256];
+    if (label)
+        CmdSidText(label->Label.Sid, text, sizeof(text));
+    printf("Integrity level:     %s%s\n", label ? text : "?", haveLabel ? "" : " (none in token: Medium assumed)");
+    TOKEN_TYPE type = SeTokenType(T);
+    printf("Type:                %s\n", type == TokenPrimary ? "Primary" : "Impersonation");
+    SECURITY_IMPERSONATION_LEVEL level = SeTokenImpersonationLevel(T);
+    if (type == TokenImpersonation && VALID_IMPERSONATION_LEVEL(level))
+        printf("Impersonation level: %s\n", levels[level]);
+    if (stats) {
+        printf("Token id:            0x%x:0x%x\n", (unsigned)stats->TokenId.HighPart, (unsigned)stats->TokenId.LowPart);
+        printf("Authentication id:   0x%x:0x%x\n", (unsigned)stats->AuthenticationId.HighPart,
+               (unsigned)stats->AuthenticationId.LowPart);
+        printf("Modified id:         0x%x:0x%x\n", (unsigned)stats->ModifiedId.HighPart, (unsigned)stats->ModifiedId.LowPart);
+    }
+    if (origin)
+        printf("Origin:              0x%x:0x%x\n", (unsigned)origin->OriginatingLogonSession.HighPart,
+               (unsigned)origin->OriginatingLogonSession.LowPart);
+    if (source)
+        printf("Source:              %.8s\n", source->SourceName);
+    ULONG session = 0;
+    if (NT_SUCCESS(SeQuerySessionIdToken(T, &session)))
+        printf("Session:             %lu\n", (unsigned long)session);
+    BOOLEAN r = SeTokenIsRestricted(T), w = SeTokenIsWriteRestricted(T);
+    printf("Flags:               %s%s%s\n", r ? "restricted" : "", r && w ? " " : "", w ? "write-restricted" : (r ? "" : "(none)"));
     printf("Owner:               ");
-    CmdPrintSid(T->UserAndGroups[T->DefaultOwnerIndex].Sid, 0);
+    if (owner)
+        CmdPrintSid(owner->Owner, 0);
     printf("\nPrimary group:       ");
-    CmdPrintSid(T->PrimaryGroup, 0);
+    if (primary)
+        CmdPrintSid(primary->PrimaryGroup, 0);
     printf("\nDefault DACL:        ");
-    if (T->DefaultDacl == NULL) {
+    if (dacl == NULL || dacl->DefaultDacl == NULL) {
         printf("(none)\n");
     } else {
         SECURITY_DESCRIPTOR sd;
         PSTR sddl = NULL;
         RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
-        RtlSetDaclSecurityDescriptor(&sd, TRUE, T->DefaultDacl, FALSE);
+        RtlSetDaclSecurityDescriptor(&sd, TRUE, dacl->DefaultDacl, FALSE);
         if (NT_SUCCESS(NtsecSecurityDescriptorToSddl(&sd, DACL_SECURITY_INFORMATION, &sddl))) {
             printf("%s\n", sddl);
             NtsecFree(sddl);
         } else {
-            printf("(%u ACEs; SDDL unavailable)\n", (unsigned)T->DefaultDacl->AceCount);
+            printf("(%u ACEs; SDDL unavailable)\n", (unsigned)dacl->DefaultDacl->AceCount);
         }
     }
+    PVOID blocks[] = { user, groups, privileges, restricted, label, stats, origin, source, owner, primary, dacl };
+    for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+        if (blocks[i])
+            ExFreePool(blocks[i]);
+}
+
+static void TokenUsage(FILE *Out)
+{
+    fprintf(Out, "usage: ntsec token [--domain SID] 'user=SID groups=... privileges=... ...' | @FILE | @-\n"
+                 "Parses a token in the text form (docs/token-text.md) and prints it like whoami /all.\n"
+                 "  --domain SID: the domain SID that DA, DU, LA, ... resolve against (else $%s)\n"
+                 "Exit codes: 0 ok, 2 bad usage or bad text.\n", NTSEC_DOMAIN_ENV);
 }
 
 /* NtsecCmdToken - `ntsec token TEXT...` (the words are joined with spaces). Exit 0, 2 (bad usage or bad text). */
 int NtsecCmdToken(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fprintf(argc < 2 ? stderr : stdout,
-                "usage: ntsec token 'user=SID groups=... privileges=... ...'\n"
-                "Parses a token in the text form (docs/token-text.md) and prints it like whoami /all.\n");
-        return argc < 2 ? 2 : 0;
+    const char *domain = NULL;
+    int first = 1;
+    while (first < argc && argv[first][0] == '-' && argv[first][1] == '-') {
+        if (strcmp(argv[first], "--help") == 0) {
+            TokenUsage(stdout);
+            return 0;
+        } else if (strcmp(argv[first], "--domain") == 0 && first + 1 < argc) {
+            domain = argv[first + 1];
+            first += 2;
+        } else if (strcmp(argv[first], "--") == 0) {
+            first++;
+            break;
+        } else {
+            fprintf(stderr, "ntsec token: unknown or incomplete option '%s'\n", argv[first]);
+            TokenUsage(stderr);
+            return 2;
+        }
     }
-    size_t len = 1;
-    for (int i = 1; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *text = calloc(1, len);
-    if (text == NULL)
-        return 1;
-    for (int i = 1; i < argc; i++) {
-        if (i > 1)
-            strcat(text, " ");
-        strcat(text, argv[i]);
+    if (first < argc && strcmp(argv[first], "-h") == 0) {
+        TokenUsage(stdout);
+        return 0;
+    }
+    if (first >= argc) {
+        TokenUsage(stderr);
+        return 2;
+    }
+    if (!CmdSetDomain("token", domain))
+        return 2;
+    char *text = NULL;
+    if (argc - first == 1) {
+        text = CmdArgument("token", "TEXT", argv[first]);
+        if (text == NULL)
+            return 2;
+    } else {
+        size_t len = 1;
+        for (int i = first; i < argc; i++)
+            len += strlen(argv[i]) + 1;
+        text = calloc(1, len);
+        if (text == NULL)
+            return 1;
+        for (int i = first; i < argc; i++) {
+            if (i > first)
+                strcat(text, " ");
+            strcat(text, argv[i]);
+        }
     }
     PACCESS_TOKEN token = NULL;
     NTSTATUS st = NtsecCreateTokenFromText(text, &token);
@@ -155,4 +229,3 @@ int NtsecCmdToken(int argc, char **argv)
     ObDereferenceObject(token);
     return 0;
 }
-

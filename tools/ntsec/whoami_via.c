@@ -101,7 +101,7 @@ static int WhoClient(int Fd, const char *Package, const char *Target)
 }
 
 /* NtsecWhoamiVia - see whoami_via.h. */
-NTSTATUS NtsecWhoamiVia(const char *Package, const char *Target, PTOKEN *Token, char *Detail, size_t DetailSize)
+NTSTATUS NtsecWhoamiVia(const char *Package, const char *Target, PACCESS_TOKEN *Token, char *Detail, size_t DetailSize)
 {
     *Token = NULL;
     int sv[2];
@@ -183,6 +183,6 @@ NTSTATUS NtsecWhoamiVia(const char *Package, const char *Target, PTOKEN *Token, 
     *Token = token;
     static const char *const levels[] = {"Anonymous", "Identification", "Impersonation", "Delegation"};
     snprintf(Detail, DetailSize, "package %s, client pid %d, %d accept leg(s), token level %s", name, (int)pid,
-             legs, levels[((PTOKEN)token)->ImpersonationLevel & 3]);
+             legs, levels[SeTokenImpersonationLevel(token) & 3]);
     return STATUS_SUCCESS;
 }

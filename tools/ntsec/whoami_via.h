@@ -6,7 +6,6 @@
 #include "ntifs.h"
 #include "ntsec.h"
 #include "sspi.h"
-#include "se/sep.h"
 
 /*
  * NtsecWhoamiVia - authenticates a forked copy of this process to this process with
@@ -14,6 +13,6 @@
  * (one reference, the caller's). Detail receives a line for the user either way.
  * STATUS_SUCCESS, STATUS_NO_SUCH_PACKAGE, STATUS_LOGON_FAILURE, STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS NtsecWhoamiVia(const char *Package, const char *Target, PTOKEN *Token, char *Detail, size_t DetailSize);
+NTSTATUS NtsecWhoamiVia(const char *Package, const char *Target, PACCESS_TOKEN *Token, char *Detail, size_t DetailSize);
 
 #endif

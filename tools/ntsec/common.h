@@ -1,0 +1,40 @@
+/*
+ * common.h - what every ntsec subcommand shares (common.c): one naming of SIDs, rights
+ * lists that parse exactly, --domain, @file arguments, status names. Public API only.
+ */
+#ifndef NTSEC_TOOL_COMMON_H
+#define NTSEC_TOOL_COMMON_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "ntifs.h"
+#include "ntsec.h"
+
+/* "NAME" (account name, or the SID text when nothing names it) and the SID text. */
+void CmdSidName(PSID Sid, char *Name, size_t NameSize, const char **Type);
+void CmdSidText(PSID Sid, char *Text, size_t Size);
+
+/* Parses RIGHTS for option Option of Command; on error prints the bad word, returns FALSE. */
+BOOLEAN CmdParseRights(const char *Command, const char *Option, const char *Text, PACCESS_MASK Mask);
+/* Rights by name into Buffer ("none" for 0). */
+void CmdFormatRights(ACCESS_MASK Mask, NTSEC_OBJECT_KIND Kind, char *Buffer, size_t Size);
+/* "file", "dir"/"directory", "key" -> kind; FALSE (message printed) for another word. */
+BOOLEAN CmdParseKind(const char *Command, const char *Text, NTSEC_OBJECT_KIND *Kind);
+
+/* --domain SID (or NTSEC_DOMAIN_SID when Text is NULL): sets the domain SID that LA, DA,
+ * DU, ... resolve against. FALSE (message printed) for a bad SID. */
+BOOLEAN CmdSetDomain(const char *Command, const char *Text);
+
+/* An argument value: "@FILE" is FILE's contents, "@-" stdin's (a trailing newline dropped),
+ * anything else itself. Returns a malloc'd copy or NULL (message printed). */
+char *CmdArgument(const char *Command, const char *Option, const char *Value);
+
+/* The name of a status ("STATUS_ACCESS_DENIED"), or "" when the tool knows none. */
+const char *CmdStatusName(NTSTATUS Status);
+
+/* Writes Text as a JSON string (quotes included). */
+void CmdJsonString(FILE *Out, const char *Text);
+
+#define NTSEC_DOMAIN_ENV "NTSEC_DOMAIN_SID"
+
+#endif
