@@ -44,7 +44,10 @@ static void AssignUsage(FILE *out)
                  "        sacl-auto-inherit, default-owner-from-parent, default-group-from-parent,\n"
                  "        avoid-owner-check, avoid-privilege-check, macl-no-write-up,\n"
                  "        macl-no-read-up, macl-no-execute-up\n"
-                 "  --explain: which parent or creator ACE produced which new ACE, and why\n");
+                 "  --explain: which parent or creator ACE produced which new ACE, and why\n"
+                 "  --domain SID: the domain SID that DA, DU, LA, ... resolve against (else $" NTSEC_DOMAIN_ENV ")\n"
+                 "  SDDL and TOKEN TEXT may be @FILE or @- (read from a file or stdin)\n"
+                 "Exit codes: 0 a descriptor was built, 1 the assignment was refused, 2 bad usage or input.\n");
 }
 
 /* Parses "a,b,c" into SEF_* bits; FALSE (with the bad word in Bad) on an unknown name. */
@@ -71,7 +74,7 @@ static BOOLEAN AssignParseFlags(PCSTR Text, PULONG Flags, char *Bad, size_t BadS
 
 int NtsecCmdAssign(int argc, char **argv)
 {
-    PCSTR parentText = NULL, creatorText = NULL, tokenText = NULL, flagsText = "", mappingText = "file";
+    PCSTR parentText = NULL, creatorText = NULL, tokenText = NULL, flagsText = "", mappingText = "file", domain = NULL;
     int explain = 0, dir = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc)
@@ -84,6 +87,8 @@ int NtsecCmdAssign(int argc, char **argv)
             flagsText = argv[++i];
         else if (strcmp(argv[i], "--mapping") == 0 && i + 1 < argc)
             mappingText = argv[++i];
+        else if (strcmp(argv[i], "--domain") == 0 && i + 1 < argc)
+            domain = argv[++i];
         else if (strcmp(argv[i], "--dir") == 0)
             dir = 1;
         else if (strcmp(argv[i], "--explain") == 0)
@@ -102,11 +107,23 @@ int NtsecCmdAssign(int argc, char **argv)
         AssignUsage(stderr);
         return 2;
     }
+    if (!CmdSetDomain("assign", domain))
+        return 2;
+    /* @FILE / @- values: the copies live until the end (freed there). */
+    char *parentCopy = CmdArgument("assign", "--parent", parentText);
+    char *creatorCopy = creatorText ? CmdArgument("assign", "--creator", creatorText) : NULL;
+    char *tokenCopy = CmdArgument("assign", "--token", tokenText);
+    int rc = 2;
+    if (parentCopy == NULL || tokenCopy == NULL || (creatorText != NULL && creatorCopy == NULL))
+        goto done;
+    parentText = parentCopy;
+    creatorText = creatorCopy;
+    tokenText = tokenCopy;
     ULONG flags;
     char bad[64];
     if (!AssignParseFlags(flagsText, &flags, bad, sizeof(bad))) {
         fprintf(stderr, "ntsec assign: unknown flag '%s' in --flags\n", bad);
-        return 2;
+        goto done;
     }
     GENERIC_MAPPING mapping;
     if (strcmp(mappingText, "file") == 0)
@@ -120,7 +137,7 @@ int NtsecCmdAssign(int argc, char **argv)
         if (sscanf(mappingText, "%li,%li,%li,%li%c", (long *)&v[0], (long *)&v[1], (long *)&v[2], (long *)&v[3], &tail) != 4 ||
             v[0] > 0xFFFFFFFFul || v[1] > 0xFFFFFFFFul || v[2] > 0xFFFFFFFFul || v[3] > 0xFFFFFFFFul) {
             fprintf(stderr, "ntsec assign: unknown --mapping '%s' (file, key, or GR,GW,GX,GA numbers)\n", mappingText);
-            return 2;
+            goto done;
         }
         mapping.GenericRead = (ACCESS_MASK)v[0];
         mapping.GenericWrite = (ACCESS_MASK)v[1];
@@ -132,26 +149,25 @@ int NtsecCmdAssign(int argc, char **argv)
     NTSTATUS st = NtsecSddlToSecurityDescriptor(parentText, &parent, &length);
     if (st != STATUS_SUCCESS) {
         fprintf(stderr, "ntsec assign: bad --parent (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
-        return 2;
+        goto done;
     }
     if (creatorText && (st = NtsecSddlToSecurityDescriptor(creatorText, &creator, &length)) != STATUS_SUCCESS) {
         fprintf(stderr, "ntsec assign: bad --creator (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
         NtsecFree(parent);
-        return 2;
+        goto done;
     }
     PACCESS_TOKEN token = NULL;
     if ((st = NtsecCreateTokenFromText(tokenText, &token)) != STATUS_SUCCESS) {
         fprintf(stderr, "ntsec assign: bad --token (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
         NtsecFree(parent);
         NtsecFree(creator);
-        return 2;
+        goto done;
     }
     NTSEC_OBJECT_KIND kind = strcmp(mappingText, "key") == 0 ? NtsecObjectKey : (dir ? NtsecObjectDirectory : NtsecObjectFile);
     PSECURITY_DESCRIPTOR created = NULL;
     PSTR trace = NULL;
     st = NtsecAssignSecurityExplain(parent, creator, (BOOLEAN)dir, flags, token, &mapping, kind, &created,
                                     explain ? &trace : NULL);
-    int rc;
     if (st == STATUS_SUCCESS) {
         PSTR text = NULL;
         NTSTATUS fs = NtsecSecurityDescriptorToSddl(created, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
@@ -176,5 +192,9 @@ int NtsecCmdAssign(int argc, char **argv)
     ObDereferenceObject(token);
     NtsecFree(parent);
     NtsecFree(creator);
+done:
+    free(parentCopy);
+    free(creatorCopy);
+    free(tokenCopy);
     return rc;
 }

@@ -46,18 +46,31 @@ static VOID CmdImpersonateThread(PVOID Arg)
     PsRevertToSelf();
 }
 
+static void CmdUsageTo(FILE *Out)
+{
+    fprintf(Out, "usage: ntsec impersonate --process 'TOKEN'|@FILE --token 'TOKEN'|@FILE\n"
+                 "                         [--level anonymous|identification|impersonation|delegation]\n"
+                 "                         [--policy vista|xpsp2|legacy] [--domain SID]\n"
+                 "Makes a thread of a process with the first token impersonate the second and says what\n"
+                 "the thread got and which step of the impersonation rule decided.\n"
+                 "Exit codes: 0 impersonated as asked, 1 downgraded, failed, or allowed but the token\n"
+                 "itself is Identification-level (the thread cannot act as the client), 2 bad usage or input.\n");
+}
+
 static int CmdUsage(void)
 {
-    fprintf(stderr, "usage: ntsec impersonate --process 'TOKEN' --token 'TOKEN' "
-                    "[--level anonymous|identification|impersonation|delegation] "
-                    "[--policy vista|xpsp2|legacy]\n");
+    CmdUsageTo(stderr);
     return 2;
 }
 
-static PACCESS_TOKEN CmdToken(const char *What, const char *Text)
+static PACCESS_TOKEN CmdToken(const char *What, const char *Value)
 {
     PACCESS_TOKEN t = NULL;
-    NTSTATUS st = NtsecCreateTokenFromText(Text, &t);
+    char *text = CmdArgument("impersonate", What, Value);
+    if (text == NULL)
+        return NULL;
+    NTSTATUS st = NtsecCreateTokenFromText(text, &t);
+    free(text);
     if (!NT_SUCCESS(st)) {
         fprintf(stderr, "ntsec impersonate: bad %s token (0x%08X): %s\n", What, (unsigned)st,
                 NtsecLastErrorText());
@@ -69,10 +82,16 @@ static PACCESS_TOKEN CmdToken(const char *What, const char *Text)
 int NtsecCmdImpersonate(int argc, char **argv)
 {
     const char *processText = NULL, *tokenText = NULL, *levelText = "impersonation";
-    const char *policyText = "vista";
+    const char *policyText = "vista", *domain = NULL;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
-        if (strcmp(argv[i], "--process") == 0)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            CmdUsageTo(stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--domain") == 0)
+            slot = &domain;
+        else if (strcmp(argv[i], "--process") == 0)
             slot = &processText;
         else if (strcmp(argv[i], "--token") == 0)
             slot = &tokenText;
@@ -90,6 +109,8 @@ int NtsecCmdImpersonate(int argc, char **argv)
     }
     if (processText == NULL || tokenText == NULL)
         return CmdUsage();
+    if (!CmdSetDomain("impersonate", domain))
+        return 2;
     int level = -1;
     for (int l = 0; l < 4; l++)
         if (strcmp(levelText, CmdLevelNames[l]) == 0)
@@ -146,9 +167,20 @@ int NtsecCmdImpersonate(int argc, char **argv)
            copied ? "a COPY of the token" : "the token itself",
            c.InstalledType == TokenPrimary ? "primary" : "impersonation",
            CmdLevelNames[c.InstalledLevel]);
-    printf("result:     %s\n", copied ? "downgraded to identification" : "allowed");
+    /* The rule allowed the token as it is, but an Identification (or Anonymous) token lets
+     * the thread only query the client: it cannot open or access anything as the client. */
+    BOOLEAN ownLevelTooLow = !copied && SeTokenType(token) == TokenImpersonation &&
+                             SeTokenImpersonationLevel(token) < SecurityImpersonation &&
+                             level >= SecurityImpersonation;
+    if (copied)
+        printf("result:     downgraded to identification\n");
+    else if (ownLevelTooLow)
+        printf("result:     allowed, but the token itself is %s-level: the thread cannot act as the client\n",
+               SeTokenImpersonationLevel(token) == SecurityAnonymous ? "Anonymous" : "Identification");
+    else
+        printf("result:     allowed\n");
     printf("why:        %s\n", NtsecDecisionText(c.Decision));
-    rc = copied ? 1 : 0;
+    rc = copied || ownLevelTooLow ? 1 : 0;
 out:
     NtsecSetImpersonationPolicy(oldPolicy);
     if (thread)

@@ -109,12 +109,23 @@ static int RunAsDetached(PACCESS_TOKEN Token, char **Argv, ULONG Flags)
     return NtsecRunAsExitCode(status);
 }
 
+static void RunAsUsageTo(FILE *Out)
+{
+    fprintf(Out, "usage: ntsec run-as [--pty] [--no-new-privs] [--identification] [-l|--login]\n"
+                 "                    --token 'TOKEN TEXT'|@FILE|@- -- COMMAND [ARGS...]\n"
+                 "Starts COMMAND as the token's Linux identity (CreateProcessAsUser), permanently and\n"
+                 "without capabilities, in a new session (--pty: on a new pseudo-terminal).\n"
+                 "  -l, --login: HOME, USER, LOGNAME and SHELL of the identity's account, like runuser -l\n"
+                 "  A token naming a user and no groups gets the account's groups (getgrouplist).\n"
+                 "Exit codes: COMMAND's (128+N for signal N), 2 bad usage, 125 ntsec could not start it,\n"
+                 "126 not executable, 127 not found.\n");
+}
+
 static int RunAsUsage(const char *Why)
 {
     if (Why != NULL)
         fprintf(stderr, "ntsec run-as: %s\n", Why);
-    fprintf(stderr, "usage: ntsec run-as [--pty] [--no-new-privs] [--identification] --token 'TOKEN TEXT'"
-                    " -- COMMAND [ARGS...]\n");
+    RunAsUsageTo(stderr);
     return NTSEC_EXIT_USAGE;
 }
 
@@ -130,6 +141,9 @@ int NtsecCmdRunAs(int argc, char **argv)
             if (i + 1 >= argc)
                 return RunAsUsage("--token needs the token text");
             text = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            RunAsUsageTo(stdout);
+            return NTSEC_EXIT_OK;
         } else if (strcmp(argv[i], "--identification") == 0) {
             level = SecurityIdentification;
         } else if (strcmp(argv[i], "--pty") == 0) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "ntsec.h"
 
 typedef struct _NTSEC_COMMAND {
     const char *Name;
@@ -20,7 +21,8 @@ static void Usage(FILE *Out)
 {
     size_t i;
     fprintf(Out, "usage: ntsec <command> [arguments]\n"
-                 "       ntsec <command> --help\n\ncommands:\n");
+                 "       ntsec <command> --help\n"
+                 "       ntsec --version\n\ncommands:\n");
     for (i = 0; i < sizeof(Commands) / sizeof(Commands[0]); i++)
         fprintf(Out, "  %-12s %s\n", Commands[i].Name, Commands[i].Summary);
 }
@@ -31,6 +33,10 @@ int main(int argc, char **argv)
     if (argc < 2) {
         Usage(stderr);
         return NTSEC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("ntsec %d.%d.%d\n", NTSEC_VERSION_MAJOR, NTSEC_VERSION_MINOR, NTSEC_VERSION_PATCH);
+        return NTSEC_EXIT_OK;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         if (argc > 2 && strcmp(argv[1], "help") == 0) {
