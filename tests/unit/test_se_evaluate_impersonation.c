@@ -117,8 +117,23 @@ static void test_rule_table(void **state)
     assert_int_equal(failures, 0);
 }
 
-/* The tool's answer is the one PsImpersonateClient acts on: for each row, a thread of a
- * process with that primary token ends up with the decision the table names. */
+/* The tool's answer is the one PsImpersonateClient acts on: a thread of a process with the
+ * row's primary token records the row's decision (NtsecLastImpersonationDecision). */
+typedef struct _RULE_RUN {
+    PACCESS_TOKEN Token;
+    SECURITY_IMPERSONATION_LEVEL Level;
+    NTSEC_IMPERSONATION_DECISION Decision;
+    NTSTATUS Status;
+} RULE_RUN;
+
+static VOID RuleThread(PVOID Context)
+{
+    RULE_RUN *run = Context;
+    run->Status = PsImpersonateClient(PsGetCurrentThread(), run->Token, FALSE, FALSE, run->Level);
+    run->Decision = NtsecLastImpersonationDecision(PsGetCurrentThread());
+    PsRevertToSelf();
+}
+
 static void test_rule_table_matches_ps_impersonate_client(void **state)
 {
     NTSEC_IMPERSONATION_POLICY saved = NtsecGetImpersonationPolicy();
@@ -127,10 +142,16 @@ static void test_rule_table_matches_ps_impersonate_client(void **state)
         PACCESS_TOKEN process = TestToken(r->Process), token = TestToken(r->Token);
         NtsecSetImpersonationPolicy(r->Policy);
         PEPROCESS p = NULL;
+        PETHREAD t = NULL;
+        RULE_RUN run = {token, r->Level, NtsecDecisionNone, STATUS_UNSUCCESSFUL};
         assert_status(NtsecCreateProcess(process, &p), STATUS_SUCCESS);
-        NTSEC_IMPERSONATION_DECISION expected = NtsecEvaluateImpersonation(process, token, r->Level);
-        assert_int_equal(expected, r->Expected);
-        (void)p;
+        assert_status(NtsecCreateThread(p, RuleThread, &run, &t), STATUS_SUCCESS);
+        assert_status(NtsecJoinThread(t), STATUS_SUCCESS);
+        assert_status(run.Status, STATUS_SUCCESS); /* a downgrade is still success (spec 3.4) */
+        if (run.Decision != r->Expected)
+            fail_msg("row %lu (%s): PsImpersonateClient decided %d, table says %d", (unsigned long)i, r->Why,
+                     run.Decision, r->Expected);
+        ObDereferenceObject(t);
         ObDereferenceObject(p);
         ObDereferenceObject(process);
         ObDereferenceObject(token);
@@ -146,8 +167,12 @@ static void test_not_tokens_and_bad_levels_decide_nothing(void **state)
                             assert_int_equal(NtsecEvaluateImpersonation(PsGetCurrentProcess(), a,
                                                                         SecurityImpersonation),
                                              NtsecDecisionNone));
-    assert_int_equal(NtsecEvaluateImpersonation(NULL, a, SecurityImpersonation), NtsecDecisionNone);
-    assert_int_equal(NtsecEvaluateImpersonation(pa, NULL, SecurityImpersonation), NtsecDecisionNone);
+    EXPECT_VERIFIER_FINDING(NtsecFindingNotAnObject,
+                            assert_int_equal(NtsecEvaluateImpersonation(NULL, a, SecurityImpersonation),
+                                             NtsecDecisionNone));
+    EXPECT_VERIFIER_FINDING(NtsecFindingNotAnObject,
+                            assert_int_equal(NtsecEvaluateImpersonation(pa, NULL, SecurityImpersonation),
+                                             NtsecDecisionNone));
     ObDereferenceObject(a);
     ObDereferenceObject(pa);
 }
