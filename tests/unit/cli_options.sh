@@ -1,0 +1,85 @@
+#!/bin/bash
+# cli_options.sh - what every ntsec subcommand shares (issue 14 "The ntsec tool"): --help and
+# --version, usage errors exit 2, rights lists that parse exactly, --domain and
+# NTSEC_DOMAIN_SID, @FILE / @- arguments, --sd-hex, sddl's inferred and overridden object
+# type, a descriptor with an unprintable ACE, and impersonate's Identification-level token.
+set -u
+NTSEC="${NTSEC_BUILD_DIR:-.}/ntsec"
+fail=0
+check() { # check NAME WANT-RC TEXT COMMAND...: exit code and a fixed string in stdout+stderr
+    local name=$1 want=$2 text=$3; shift 3
+    out=$("$@" 2>&1); local rc=$?
+    if [ "$rc" != "$want" ] || ! grep -qF -- "$text" <<<"$out"; then
+        echo "FAIL $name: rc=$rc (want $want), want text '$text'"; echo "$out"; fail=1
+    else echo "ok   $name"; fi
+}
+lacks() { if grep -qF -- "$2" <<<"$out"; then echo "FAIL $1: has '$2'"; echo "$out"; fail=1; fi; }
+
+check version 0 "ntsec 0.1.0" "$NTSEC" --version
+for c in sddl token impersonate check whoami run-as assign; do
+    check "help-$c" 0 "usage: ntsec $c" "$NTSEC" "$c" --help
+    check "usage-$c" 2 "usage: ntsec $c" "$NTSEC" "$c" --no-such-option x
+done
+check usage-run-as-unknown-before-dashdash 2 "unknown option '-x'" "$NTSEC" run-as --token 'user=S-1-22-1-40001' -x -- true
+
+SD='D:(A;;FA;;;WD)'
+TOK='user=S-1-5-21-1-2-3-1001 groups=WD'
+# Rights lists parse exactly: blanks, '|', ',' and '+' separate; a bad or empty word is exit 2.
+check rights-blank 0 "granted: 0x0000000D (FILE_READ_DATA|FILE_APPEND_DATA|FILE_READ_EA)" \
+    "$NTSEC" check --sd "$SD" --token "$TOK" --desired 'FILE_READ_DATA 12'
+check rights-mixed 0 "granted: 0x00020011 (READ_CONTROL|FILE_READ_DATA|FILE_WRITE_EA)" \
+    "$NTSEC" check --sd "$SD" --token "$TOK" --desired 'FILE_READ_DATA, 0x10 | READ_CONTROL'
+check rights-bad-word 2 "unknown right 'FILE_RAED_DATA' in --desired" \
+    "$NTSEC" check --sd "$SD" --token "$TOK" --desired 'FILE_READ_DATA FILE_RAED_DATA'
+check rights-empty-word 2 "empty right at offset 15" \
+    "$NTSEC" check --sd "$SD" --token "$TOK" --desired 'FILE_READ_DATA||READ_CONTROL'
+check rights-trailing 2 "empty right" "$NTSEC" check --sd "$SD" --token "$TOK" --desired 'FILE_READ_DATA|'
+check rights-number-junk 2 "unknown right '12x'" "$NTSEC" check --sd "$SD" --token "$TOK" --desired '12x'
+
+# --domain SID and NTSEC_DOMAIN_SID: LA, DA, DU, ... parse
+DOM=S-1-5-21-1-2-3
+check domain-missing 2 'domain SID alias "LA" needs a domain SID' "$NTSEC" sddl 'O:LAG:DUD:(A;;FA;;;DA)'
+check domain-sddl 0 "owner:   LA (Administrator) S-1-5-21-1-2-3-500" "$NTSEC" sddl --domain "$DOM" 'O:LAG:DUD:(A;;FA;;;DA)'
+check domain-env 0 "trustee: DA (Domain Admins) S-1-5-21-1-2-3-512" env NTSEC_DOMAIN_SID="$DOM" "$NTSEC" sddl 'O:LAG:DUD:(A;;FA;;;DA)'
+check domain-bad 2 "--domain 'bogus' is not a SID" "$NTSEC" sddl --domain bogus 'O:BA'
+check domain-token 0 "S-1-5-21-1-2-3-513" "$NTSEC" token --domain "$DOM" 'user=LA groups=DU'
+check domain-check 0 "status: 0x00000000 STATUS_SUCCESS" "$NTSEC" check --domain "$DOM" --sd 'D:(A;;FA;;;DU)' --token 'user=LA groups=DU' --desired FILE_READ_DATA
+check domain-impersonate 0 "result:     allowed" "$NTSEC" impersonate --domain "$DOM" --process 'user=LA' --token 'user=LA type=impersonation'
+check domain-assign 0 "sddl: O:LAG:LAD:(A;;FA;;;DA)" "$NTSEC" assign --domain "$DOM" --parent 'D:(A;OICI;FA;;;DA)' --token 'user=LA groups=DA'
+
+# Input from a file or stdin, and --sd-hex
+tmp=$(mktemp /tmp/ntsec-cli-opt-XXXXXX); trap 'rm -f "$tmp"' EXIT
+printf '%s\n' "$SD" >"$tmp"
+check sd-file 0 "STATUS_SUCCESS" "$NTSEC" check --sd "@$tmp" --token "$TOK" --desired FR
+out=$(printf '%s\n' "$TOK" | "$NTSEC" check --sd "$SD" --token @- --desired FR 2>&1); rc=$?
+if [ $rc != 0 ] || ! grep -qF "STATUS_SUCCESS" <<<"$out"; then echo "FAIL token-stdin: rc=$rc"; echo "$out"; fail=1; else echo "ok   token-stdin"; fi
+check sd-file-missing 2 "--sd /nonexistent/ntsec-sd" "$NTSEC" check --sd @/nonexistent/ntsec-sd --token "$TOK" --desired FR
+hex=$("$NTSEC" sddl --hex 'O:BAG:SYD:(A;;FA;;;SY)')
+check sd-hex 0 "granted: 0x00000001 (FILE_READ_DATA)" "$NTSEC" check --sd-hex "$hex" --token 'user=SY' --desired FILE_READ_DATA
+check sd-hex-bad 2 "not a valid self-relative" "$NTSEC" check --sd-hex "${hex:0:40}" --token 'user=SY' --desired FILE_READ_DATA
+check sd-and-hex 2 "one of --sd and --sd-hex" "$NTSEC" check --sd "$SD" --sd-hex "$hex" --token 'user=SY' --desired FR
+
+# sddl: file rights inferred from FA/FR/FW/FX, key rights from KA/KR/..., --type overrides
+check sddl-infer-file 0 "FILE_READ_DATA" "$NTSEC" sddl 'D:(A;;FR;;;WD)'
+lacks sddl-infer-file "CC (create child)"
+check sddl-infer-key 0 "KEY_QUERY_VALUE" "$NTSEC" sddl 'D:(A;;KR;;;WD)'
+check sddl-type-override 0 "FILE_LIST_DIRECTORY" "$NTSEC" sddl --type dir 'D:(A;;FR;;;WD)'
+check sddl-no-inference 0 "CC (create child)" "$NTSEC" sddl 'D:(A;;0x1;;;WD)'
+# One ACE without an SDDL form (type 0x40): everything else is shown, that ACE in hex, exit 1
+badhex=$(sed 's/^\(.\{56\}\)00/\140/' <<<"$hex")
+check sddl-unprintable 1 "bytes:   40 00 14 00 ff 01 1f 00" "$NTSEC" sddl --from-hex "$badhex"
+for want in "owner:   BA (BUILTIN\\Administrators) S-1-5-32-544" "not printable as SDDL" "ACE type 0x40 has no SDDL form"; do
+    grep -qF -- "$want" <<<"$out" || { echo "FAIL sddl-unprintable: lacks '$want'"; fail=1; }
+done
+
+# One naming of SIDs: the host's Unix SIDs by account name everywhere
+check name-sddl 0 "(Unix User\\root) S-1-22-1-0" "$NTSEC" sddl 'O:S-1-22-1-0'
+check name-token 0 "Unix User\\root" "$NTSEC" token 'user=S-1-22-1-0'
+check name-whoami 0 "Unix User\\root" "$NTSEC" whoami --token 'user=S-1-22-1-0'
+
+# impersonate: allowed, but the token itself is Identification-level
+check imp-ident-token 1 "allowed, but the token itself is Identification-level: the thread cannot act as the client" \
+    "$NTSEC" impersonate --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1001 type=impersonation level=identification'
+check imp-ident-asked 0 "result:     allowed" \
+    "$NTSEC" impersonate --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1001 type=impersonation level=identification' --level identification
+exit $fail
