@@ -88,4 +88,26 @@ contains run-as-pty-pipe "end"
 check run-as-pty-exit-status 5 "$NTSEC" run-as --pty --token 'user=S-1-22-1-40001' -- sh -c 'exit 5' </dev/null
 check run-as-no-new-privs 0 "$NTSEC" run-as --no-new-privs --token 'user=S-1-22-1-40001' -- cat /proc/self/status
 contains run-as-no-new-privs "$(printf 'NoNewPrivs:	1')"
+# A token that names a mapped user and no groups gets the account's gid and groups (getgrouplist)
+check run-as-system-groups 0 "$NTSEC" run-as --token 'user=S-1-22-1-0' -- id -G
+[ "$out" = "$(id -G root)" ] || { echo "FAIL run-as-system-groups: '$out' want '$(id -G root)'"; fail=1; }
+check run-as-system-gid 0 "$NTSEC" run-as --token 'user=S-1-22-1-65534' -- id -g
+[ "$out" = "$(id -g nobody)" ] || { echo "FAIL run-as-system-gid: '$out' want '$(id -g nobody)'"; fail=1; }
+# -l/--login: the account's login environment, like runuser -l
+rootshell=$(getent passwd root | cut -d: -f7)
+check run-as-login 0 env FOO=bar "$NTSEC" run-as -l --token 'user=S-1-22-1-0' -- sh -c 'echo "$HOME|$USER|$LOGNAME|$SHELL|${FOO-unset}|$(pwd)"'
+[ "$out" = "/root|root|root|$rootshell|unset|/root" ] || { echo "FAIL run-as-login: '$out'"; fail=1; }
+check run-as-login-long 0 "$NTSEC" run-as --login --token 'user=S-1-22-1-65534' -- sh -c 'echo "user=$USER"'
+contains run-as-login-long "user=nobody"   # (nobody's home /nonexistent: a warning, as runuser -l)
+# One's own identity needs no root; another one does (setpriv: util-linux)
+if command -v setpriv >/dev/null; then
+    check run-as-own-identity-unprivileged 0 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$NTSEC" run-as --token 'user=S-1-22-1-65534 groups=S-1-22-2-65534' -- id -u
+    [ "$out" = 65534 ] || { echo "FAIL run-as-own-identity-unprivileged: '$out'"; fail=1; }
+    check run-as-other-identity-unprivileged 125 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        "$NTSEC" run-as --token 'user=S-1-22-1-0' -- id -u
+    contains run-as-other-identity-unprivileged "STATUS_PRIVILEGE_NOT_HELD"
+else
+    echo "run-as own-identity checks skipped: no setpriv"
+fi
 exit $fail

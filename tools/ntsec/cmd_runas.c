@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "commands.h"
+#include <stdlib.h>
+#include "common.h"
 #include "runas.h"
 
 static const char *RunAsStatusName(NTSTATUS St)
@@ -132,7 +134,7 @@ static int RunAsUsage(const char *Why)
 int NtsecCmdRunAs(int argc, char **argv)
 {
     const char *text = NULL;
-    BOOLEAN pty = FALSE;
+    BOOLEAN pty = FALSE, login = FALSE;
     ULONG flags = 0;
     int i = 1;
     SECURITY_IMPERSONATION_LEVEL level = SecurityImpersonation;
@@ -146,6 +148,8 @@ int NtsecCmdRunAs(int argc, char **argv)
             return NTSEC_EXIT_OK;
         } else if (strcmp(argv[i], "--identification") == 0) {
             level = SecurityIdentification;
+        } else if (strcmp(argv[i], "-l") == 0 || strcmp(argv[i], "--login") == 0) {
+            login = TRUE;
         } else if (strcmp(argv[i], "--pty") == 0) {
             pty = TRUE;
         } else if (strcmp(argv[i], "--no-new-privs") == 0) {
@@ -165,10 +169,19 @@ int NtsecCmdRunAs(int argc, char **argv)
     if (i >= argc)
         return RunAsUsage("no COMMAND");
     PACCESS_TOKEN token = NULL;
-    NTSTATUS st = NtsecCreateTokenFromText(text, &token);
+    char *value = CmdArgument("run-as", "--token", text);
+    if (value == NULL)
+        return NTSEC_EXIT_USAGE;
+    NTSTATUS st = NtsecCreateTokenFromText(value, &token);
+    free(value);
     if (!NT_SUCCESS(st)) {
         fprintf(stderr, "ntsec run-as: bad token text (0x%08X): %s\n", (unsigned)st, NtsecLastErrorText());
         return NTSEC_EXIT_USAGE;
+    }
+    token = NtsecRunAsAddSystemGroups(token);
+    if (login && NtsecRunAsLoginEnvironment(token) != 0) {
+        ObfDereferenceObject(token);
+        return NTSEC_RUNAS_EXIT_NTSEC;
     }
     if (level == SecurityIdentification) {
         /* what a server holding the client's Identification token would pass */
@@ -181,7 +194,11 @@ int NtsecCmdRunAs(int argc, char **argv)
         }
         token = ident;
     }
-    int rc = pty ? NtsecRunAsPty(token, &argv[i], flags) : RunAsDetached(token, &argv[i], flags);
+    int rc;
+    if (!pty && level != SecurityIdentification && geteuid() != 0 && NtsecRunAsIsOwnIdentity(token))
+        rc = NtsecRunAsOwnIdentity(&argv[i], flags); /* one's own identity needs no CAP_SETUID */
+    else
+        rc = pty ? NtsecRunAsPty(token, &argv[i], flags) : RunAsDetached(token, &argv[i], flags);
     ObfDereferenceObject(token);
     return rc;
 }

@@ -26,4 +26,17 @@ int NtsecRunAsExitCode(int WaitStatus);
  */
 int NtsecRunAsPty(PACCESS_TOKEN Token, char **Argv, ULONG Flags);
 
+/* runas_identity.c. NtsecRunAsAddSystemGroups: for a token naming a mapped user and no
+ * groups, a new token with the account's groups (getgrouplist) and primary group; takes
+ * over Token's reference and returns the one to use (Token itself when nothing changes). */
+PACCESS_TOKEN NtsecRunAsAddSystemGroups(PACCESS_TOKEN Token);
+/* -l/--login: this process's environment becomes the identity's login environment (HOME,
+ * SHELL, USER, LOGNAME, PATH, TERM kept) and its cwd HOME. 0, or -1 (message printed). */
+int NtsecRunAsLoginEnvironment(PACCESS_TOKEN Token);
+/* TRUE when Token's Linux identity is exactly this process's (uids, gids, groups). */
+BOOLEAN NtsecRunAsIsOwnIdentity(PACCESS_TOKEN Token);
+/* Runs Argv as this process's own identity (no set*id needed), in a new session with
+ * stdin, stdout and stderr only; returns run-as's exit code. */
+int NtsecRunAsOwnIdentity(char **Argv, ULONG Flags);
+
 #endif /* NTSEC_TOOL_RUNAS_H */
