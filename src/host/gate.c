@@ -28,6 +28,7 @@
 
 static _Atomic LONG HostpInFlight;    /* threads inside the gate */
 static _Atomic int HostpChanging;     /* a mode change is in progress */
+static _Atomic LONG HostpWaiting;     /* threads that found a change in progress, not yet in */
 static __thread ULONG HostpGateDepth; /* this thread's nesting (hooks may nest) */
 
 static pthread_mutex_t HostpRegistryLock = PTHREAD_MUTEX_INITIALIZER;
@@ -39,14 +40,22 @@ VOID HostGateEnter(VOID)
 {
     if (HostpGateDepth++ != 0)
         return;
+    BOOLEAN waited = FALSE;
     for (;;) {
         atomic_fetch_add(&HostpInFlight, 1);
         if (!atomic_load(&HostpChanging))
-            return;
+            break;
         atomic_fetch_sub(&HostpInFlight, 1);
+        if (!waited) {
+            /* the next mode change lets us in first (no starvation by repeated changes) */
+            atomic_fetch_add(&HostpWaiting, 1);
+            waited = TRUE;
+        }
         while (atomic_load(&HostpChanging))
             sched_yield();
     }
+    if (waited)
+        atomic_fetch_sub(&HostpWaiting, 1);
 }
 
 VOID HostGateLeave(VOID)
@@ -70,9 +79,13 @@ BOOLEAN HostGateInside(VOID)
     return HostpGateDepth != 0;
 }
 
-/* Caller holds the enable lock and is not inside the gate. */
+/* Caller holds the enable lock and is not inside the gate. Threads that waited for the
+ * previous change get in before this one starts (they are in flight within microseconds),
+ * so a caller that changes modes in a loop cannot starve the switch path. */
 VOID HostBeginModeChange(VOID)
 {
+    while (atomic_load(&HostpWaiting) != 0)
+        sched_yield();
     atomic_store(&HostpChanging, 1);
     while (atomic_load(&HostpInFlight) != 0)
         sched_yield();
@@ -279,6 +292,7 @@ VOID HostGateForkChild(PETHREAD Self)
 {
     atomic_store(&HostpInFlight, HostpGateDepth != 0 ? 1 : 0);
     atomic_store(&HostpChanging, 0);
+    atomic_store(&HostpWaiting, 0);
     if (Self != NULL && Self->Host != NULL && Self->Host->Registered) {
         Self->Host->Tid = (pid_t)syscall(SYS_gettid);
         Self->Host->StartTime = 0; /* then only the tid's existence is checked */
