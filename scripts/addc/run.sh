@@ -8,6 +8,7 @@
 # COMMAND with the environment below, stops Samba by its process tree and returns COMMAND's
 # status.
 #   KRB5_CONFIG            a krb5.conf for NTSEC.TEST (no DNS, KDC 127.0.0.2)
+#   GSS_MECH_CONFIG        an empty file: MIT's built-in mechanisms only
 #   ADDC_DIR               the restored copy
 #   ADDC_ALICE_CCACHE, ADDC_BOB_CCACHE   FILE: ccaches with a TGT
 #   ADDC_HTTP_KEYTAB       keytab of HTTP/web.ntsec.test (tickets with a PAC)
@@ -102,7 +103,10 @@ if [ $up -ne 1 ]; then
     exit 1
 fi
 t2=$(date +%s.%N)
-export KRB5_CONFIG="$work/krb5.conf" ADDC_DIR="$work"
+# An empty GSS mechanism list: only MIT's built-in mechanisms (krb5, SPNEGO), never plugins
+# from /etc/gss/mech.d (gss-ntlmssp), so the tests do not depend on what else is installed.
+: > "$work/gss-mech"
+export KRB5_CONFIG="$work/krb5.conf" ADDC_DIR="$work" GSS_MECH_CONFIG="$work/gss-mech"
 export ADDC_HTTP_KEYTAB="$work/out/httpsvc.keytab" ADDC_NOPAC_KEYTAB="$work/out/nopacsvc.keytab"
 export ADDC_ALICE_CCACHE="FILE:$work/alice.ccache" ADDC_BOB_CCACHE="FILE:$work/bob.ccache"
 set -a; . "$work/out/facts.env"; set +a
