@@ -94,30 +94,54 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
     for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
         if ((granted | denied) == Want && trace == NULL)
             break; /* every wanted bit is decided */
-        if (ace->AceFlags & INHERIT_ONLY_ACE)
+        if (ace->AceFlags & INHERIT_ONLY_ACE) {
+            if (trace)
+                SepTrace(trace, "%s pass: ACE[%u] skipped: inherit-only (it applies to children)\n",
+                         SepPassName(Pass), i);
             continue;
+        }
         BOOLEAN allow;
         switch (ace->AceType) {
         case ACCESS_ALLOWED_ACE_TYPE:
             allow = TRUE;
             break;
         case ACCESS_DENIED_ACE_TYPE:
+            allow = FALSE;
+            break;
         case ACCESS_DENIED_CALLBACK_ACE_TYPE:
+            if (trace)
+                SepTrace(trace, "%s pass: ACE[%u] deny-callback: its condition is taken as true (fail closed)\n",
+                         SepPassName(Pass), i);
             allow = FALSE;
             break;
         case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
         case ACCESS_DENIED_OBJECT_ACE_TYPE:
-            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT)
+            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT) {
+                if (trace)
+                    SepTrace(trace, "%s pass: ACE[%u] skipped: object ACE for an object type (this check "
+                             "has no object type list)\n", SepPassName(Pass), i);
                 continue;
+            }
             allow = (ace->AceType == ACCESS_ALLOWED_OBJECT_ACE_TYPE);
             break;
         case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
-            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT)
+            if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT) {
+                if (trace)
+                    SepTrace(trace, "%s pass: ACE[%u] skipped: object ACE for an object type (this check "
+                             "has no object type list)\n", SepPassName(Pass), i);
                 continue;
+            }
             allow = FALSE;
             break;
         default:
-            continue; /* audit, label, allow-callback and unknown ACEs grant nothing */
+            /* audit, label, allow-callback and unknown ACEs grant nothing */
+            if (trace)
+                SepTrace(trace, "%s pass: ACE[%u] skipped: %s\n", SepPassName(Pass), i,
+                         ace->AceType == ACCESS_ALLOWED_CALLBACK_ACE_TYPE ||
+                                 ace->AceType == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE
+                             ? "allow-callback: its condition is taken as false (fail closed)"
+                             : "this ACE type grants and denies nothing in the access check");
+            continue;
         }
         PSID sid = SepAceSid(ace);
         ULONG match;
@@ -130,6 +154,11 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                 SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
                 SepTraceSid(trace, sid);
                 SepTrace(trace, " ignored: the SID is deny-only in the token\n");
+            } else if (trace) {
+                SepTrace(trace, "%s pass: ACE[%u] %s ", SepPassName(Pass), i, allow ? "allow" : "deny");
+                SepTraceSid(trace, sid);
+                SepTrace(trace, " does not apply: the SID is not %s\n",
+                         restricted ? "a restricting SID of the token" : "in the token");
             }
             continue;
         }
@@ -148,6 +177,17 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             SepTrace(trace, " %s", allow ? "grants" : "denies");
             SepTraceMask(trace, newly);
             SepTrace(trace, "\n");
+        } else if (trace) {
+            ACCESS_MASK generic = SepAceMask(ace) & SEP_GENERIC_BITS;
+            SepTrace(trace, "%s pass: ACE[%u] %s ", SepPassName(Pass), i, allow ? "allow" : "deny");
+            SepTraceSid(trace, sid);
+            if (generic != 0 && (SepAceMask(ace) & ~SEP_GENERIC_BITS & Want) == 0)
+                SepTrace(trace, " changes nothing: unmapped generic rights in the ACE (0x%08x) are not "
+                         "mapped by the check\n", (unsigned)generic);
+            else if (mask == 0)
+                SepTrace(trace, " changes nothing: none of the bits asked for\n");
+            else
+                SepTrace(trace, " changes nothing: its bits were decided by an earlier ACE\n");
         }
     }
     *Denied = denied;

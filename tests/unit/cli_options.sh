@@ -82,4 +82,18 @@ check imp-ident-token 1 "allowed, but the token itself is Identification-level: 
     "$NTSEC" impersonate --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1001 type=impersonation level=identification'
 check imp-ident-asked 0 "result:     allowed" \
     "$NTSEC" impersonate --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1001 type=impersonation level=identification' --level identification
+
+# check --explain lists every ACE, also those that did not apply, and why
+check explain-all 0 "ACE[7] allow S-1-1-0 (WD) changes nothing: its bits were decided by an earlier ACE" \
+    "$NTSEC" check --explain --token "$TOK" --desired FILE_READ_DATA \
+    --sd 'D:(A;;FR;;;BA)(A;IO;FA;;;WD)(D;;FW;;;S-1-5-21-9-9-9-1)(A;;GA;;;WD)(OA;;CC;bf967aba-0de6-11d0-a285-00aa003049e2;;WD)(A;;FX;;;WD)(A;;FR;;;WD)(A;;FR;;;WD)'
+for want in "ACE[0] allow S-1-5-32-544 (BA) does not apply: the SID is not in the token" \
+            "ACE[1] skipped: inherit-only" \
+            "ACE[2] deny S-1-5-21-9-9-9-1 does not apply: the SID is not in the token" \
+            "ACE[3] allow S-1-1-0 (WD) changes nothing: unmapped generic rights in the ACE (0x10000000)" \
+            "ACE[4] skipped: object ACE for an object type" \
+            "ACE[5] allow S-1-1-0 (WD) changes nothing: none of the bits asked for" \
+            "ACE[6] allow S-1-1-0 (WD) grants 0x00000001 (FILE_READ_DATA)"; do
+    grep -qF -- "$want" <<<"$out" || { echo "FAIL explain-all: lacks '$want'"; fail=1; }
+done
 exit $fail
