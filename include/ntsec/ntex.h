@@ -13,6 +13,13 @@ NTSEC_EXTERN_C_BEGIN
 /* Pool (src/ex/pool.c). Every allocation carries a four-character tag. */
 NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 NTKERNELAPI PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
+/* Charged to the requestor's quota in Windows; ntsec has no quotas, so these allocate as
+ * ExAllocatePoolWithTag does. POOL_QUOTA_FAIL_INSTEAD_OF_RAISE (may be or'ed into PoolType)
+ * is what ntsec does anyway: a failure is NULL, never an exception. */
+#define POOL_QUOTA_FAIL_INSTEAD_OF_RAISE 8
+#define POOL_RAISE_IF_ALLOCATION_FAILURE 16
+NTKERNELAPI PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+NTKERNELAPI PVOID ExAllocatePoolWithQuota(POOL_TYPE PoolType, SIZE_T NumberOfBytes);
 NTKERNELAPI VOID ExFreePoolWithTag(PVOID P, ULONG Tag);
 NTKERNELAPI VOID ExFreePool(PVOID P);
 

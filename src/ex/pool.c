@@ -115,6 +115,19 @@ static VOID ExpFree(PVOID P, BOOLEAN CheckTag, ULONG Tag, PCSTR Routine)
     free((PUCHAR)P - h->Offset);
 }
 
+/* ExAllocatePoolWithQuotaTag - see ntex.h: ExAllocatePoolWithTag without the modifier bits. */
+PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    return ExAllocatePoolWithTag((POOL_TYPE)(PoolType & ~(POOL_QUOTA_FAIL_INSTEAD_OF_RAISE |
+                                                          POOL_RAISE_IF_ALLOCATION_FAILURE)),
+                                 NumberOfBytes, Tag);
+}
+
+PVOID ExAllocatePoolWithQuota(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
+{
+    return ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, 0x20656e4f /* 'None' */);
+}
+
 /* ExpPoolBlockSize - the NumberOfBytes P was allocated with (P: a live pool block). */
 SIZE_T ExpPoolBlockSize(PVOID P)
 {

@@ -43,7 +43,8 @@ static NTSTATUS FsdInitializeSecurity(PFSD_CONNECTION Connection, PSECURITY_QUAL
     Connection->ClientContext = NULL;
     if (Connection->ClientQos.ContextTrackingMode == SECURITY_DYNAMIC_TRACKING)
         return STATUS_SUCCESS;
-    Connection->ClientContext = ExAllocatePoolWithTag(PagedPool, sizeof(SECURITY_CLIENT_CONTEXT), FSD_TAG);
+    Connection->ClientContext = ExAllocatePoolWithQuotaTag(PagedPool | POOL_QUOTA_FAIL_INSTEAD_OF_RAISE,
+                                                           sizeof(SECURITY_CLIENT_CONTEXT), FSD_TAG);
     if (!Connection->ClientContext)
         return STATUS_INSUFFICIENT_RESOURCES;
     NTSTATUS Status = SeCreateClientSecurity(Thread, &Connection->ClientQos, FALSE, Connection->ClientContext);

@@ -3,8 +3,10 @@
  * re-created (not copied) after the patterns of fastfat acchksup.c/create.c, WinFsp
  * create.c/security.c and Dokany access.c: ACCESS_STATE from the IO_SECURITY_CONTEXT,
  * SeLockSubjectContext + SeAccessCheck + SeAppendPrivileges/SeFreePrivileges, the traverse
- * bypass, a volume-open check against DEVICE_OBJECT.SecurityDescriptor, and a "manage
- * volume" check against a descriptor built from SeExports.
+ * bypass, a volume-open check against DEVICE_OBJECT.SecurityDescriptor (also with a token
+ * whose Everyone group SeFilterToken made deny-only, swapped into the locked subject
+ * context), SePrivilegeCheck of SE_MANAGE_VOLUME_PRIVILEGE, and a "manage volume" check
+ * against a descriptor built from SeExports.
  */
 #include <ntifs.h>
 #include "fsdstubs.h"
@@ -80,6 +82,53 @@ static BOOLEAN FsdExplicitDeviceAccessGranted(PDEVICE_OBJECT DeviceObject, PACCE
     return Result;
 }
 
+/* The manage-volume privilege, by LUID. */
+static BOOLEAN FsdHasManageVolumePrivilege(PACCESS_STATE AccessState, KPROCESSOR_MODE ProcessorMode)
+{
+    PRIVILEGE_SET PrivilegeSet;
+    PAGED_CODE();
+    PrivilegeSet.PrivilegeCount = 1;
+    PrivilegeSet.Control = PRIVILEGE_SET_ALL_NECESSARY;
+    PrivilegeSet.Privilege[0].Luid = RtlConvertLongToLuid(SE_MANAGE_VOLUME_PRIVILEGE);
+    PrivilegeSet.Privilege[0].Attributes = 0;
+    return SePrivilegeCheck(&PrivilegeSet, &AccessState->SubjectSecurityContext, ProcessorMode);
+}
+
+/* Access to the device granted other than through Everyone: the effective token is
+ * swapped for one whose Everyone group is deny-only, and the check is made again. */
+static NTSTATUS FsdExplicitDeviceAccess(PDEVICE_OBJECT DeviceObject, PACCESS_STATE AccessState,
+                                        KPROCESSOR_MODE ProcessorMode)
+{
+    TOKEN_GROUPS SidsToDisable;
+    PACCESS_TOKEN Original, Restricted = NULL, *Effective;
+    ACCESS_MASK Granted;
+    NTSTATUS Status;
+    PAGED_CODE();
+    if (FsdHasManageVolumePrivilege(AccessState, ProcessorMode))
+        return STATUS_SUCCESS;
+    SeLockSubjectContext(&AccessState->SubjectSecurityContext);
+    Effective = ARGUMENT_PRESENT(AccessState->SubjectSecurityContext.ClientToken)
+                    ? &AccessState->SubjectSecurityContext.ClientToken
+                    : &AccessState->SubjectSecurityContext.PrimaryToken;
+    Original = *Effective;
+    SidsToDisable.GroupCount = 1;
+    SidsToDisable.Groups[0].Attributes = 0;
+    SidsToDisable.Groups[0].Sid = SeExports->SeWorldSid;
+    Status = SeFilterToken(Original, 0, &SidsToDisable, NULL, NULL, &Restricted);
+    if (!NT_SUCCESS(Status)) {
+        SeUnlockSubjectContext(&AccessState->SubjectSecurityContext);
+        return Status;
+    }
+    *Effective = Restricted;
+    SeAccessCheck(DeviceObject->SecurityDescriptor, &AccessState->SubjectSecurityContext, FALSE,
+                  AccessState->OriginalDesiredAccess, 0, NULL, IoGetFileObjectGenericMapping(),
+                  ProcessorMode, &Granted, &Status);
+    *Effective = Original;
+    SeUnlockSubjectContext(&AccessState->SubjectSecurityContext);
+    ObDereferenceObject(Restricted);
+    return Status;
+}
+
 /* Only Administrators and SYSTEM may manage the volume: a descriptor built on the stack. */
 static BOOLEAN FsdCheckManageVolumeAccess(PACCESS_STATE AccessState, KPROCESSOR_MODE ProcessorMode)
 {
@@ -114,6 +163,7 @@ typedef struct _SCENE {
     NTSTATUS Create, Traverse;
     ACCESS_MASK Granted, Remaining;
     BOOLEAN Volume, Manage, Traversed;
+    NTSTATUS Explicit;
     ACCESS_MASK Desired;
 } SCENE;
 
@@ -140,6 +190,7 @@ static VOID SceneOpen(PVOID Context)
     S->Remaining = AccessState.RemainingDesiredAccess;
     S->Volume = FsdExplicitDeviceAccessGranted(S->Device, &AccessState, UserMode);
     S->Manage = FsdCheckManageVolumeAccess(&AccessState, UserMode);
+    S->Explicit = FsdExplicitDeviceAccess(S->Device, &AccessState, UserMode);
     /* Kernel-mode requestors are not checked unless SL_FORCE_ACCESS_CHECK. */
     Request.RequestorMode = KernelMode;
     WDK_CHECK_STATUS(FsdCheckFileAccess(&S->File, &Request), STATUS_SUCCESS);
@@ -194,6 +245,7 @@ int main(void)
     WDK_CHECK(S.Remaining == 0);
     WDK_CHECK(S.Volume);   /* the default device descriptor lets Everyone read */
     WDK_CHECK(!S.Manage);  /* not an administrator */
+    WDK_CHECK_STATUS(S.Explicit, STATUS_ACCESS_DENIED); /* only through Everyone */
 
     /* The same user asking to write is refused, with the write bits still wanted. */
     S.Desired = FILE_WRITE_DATA;
@@ -218,6 +270,7 @@ int main(void)
     WDK_CHECK_STATUS(S.Create, STATUS_SUCCESS);
     WDK_CHECK(S.Granted == FILE_ALL_ACCESS);
     WDK_CHECK(S.Manage);
+    WDK_CHECK_STATUS(S.Explicit, STATUS_SUCCESS);      /* through Administrators */
 
     ObDereferenceObject(AdminProcess);
     ObDereferenceObject(Admin);
