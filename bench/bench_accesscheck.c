@@ -20,6 +20,10 @@ typedef struct {
     UCHAR Sid[12 + 4 * 4];
 } BSID;
 
+/* Adversarial: SIDs differ only in a middle sub-authority (what the old index's hash
+ * ignored, issue 15 section 4), all with the same last RID. */
+static int Adversarial;
+
 static void MakeSid(BSID *s, ULONG Rid)
 {
     memset(s, 0, sizeof(*s));
@@ -27,6 +31,10 @@ static void MakeSid(BSID *s, ULONG Rid)
     s->Sid[1] = 5;
     s->Sid[7] = 5;
     ULONG sub[5] = {21, 100, 200, 300, Rid};
+    if (Adversarial) {
+        sub[2] = Rid;
+        sub[4] = 5000;
+    }
     memcpy(&s->Sid[8], sub, sizeof(sub));
 }
 
@@ -65,8 +73,8 @@ static PUCHAR BuildSd(ULONG Aces)
 
 static PTOKEN BuildToken(ULONG Groups)
 {
-    static BSID user, group[128];
-    static SID_AND_ATTRIBUTES ga[128];
+    static BSID user, group[4096];
+    static SID_AND_ATTRIBUTES ga[4096];
     MakeSid(&user, 1001);
     for (ULONG i = 0; i < Groups; i++) {
         MakeSid(&group[i], 5000 + i);
@@ -229,39 +237,86 @@ static void RunNaive(void *Context, uint64_t Iterations)
     }
 }
 
+static BENCH_CASE MakeCase(ULONG Aces, ULONG Groups)
+{
+    BENCH_CASE c;
+    c.Token = BuildToken(Groups);
+    c.Sd = BuildSd(Aces);
+    memset(&c.Ctx, 0, sizeof(c.Ctx));
+    c.Ctx.PrimaryToken = c.Token;
+    c.Mapping = SepFileMapping;
+    ACCESS_MASK gr = 0;
+    NTSTATUS s = 0;
+    if (!SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s) ||
+        !NaiveCheck(c.Sd, c.Token, FILE_READ_DATA)) {
+        fprintf(stderr, "the two checks disagree\n");
+        exit(1);
+    }
+    return c;
+}
+
+static void FreeCase(BENCH_CASE *c)
+{
+    ObDereferenceObject(c->Token);
+    free(c->Sd);
+}
+
+typedef struct { ULONG Groups; int Adversarial; } BUILD_CASE;
+
+static void RunBuild(void *Context, uint64_t Iterations)
+{
+    BUILD_CASE *b = Context;
+    for (uint64_t i = 0; i < Iterations; i++) {
+        Adversarial = b->Adversarial;
+        PTOKEN t = BuildToken(b->Groups);
+        ObDereferenceObject(t);
+    }
+}
+
+/*
+ * Usage: bench_accesscheck                    the tables (alternating bursts)
+ *        bench_accesscheck --once ACESxGROUPS[a] CALLS
+ *            builds one case (suffix a: adversarial SIDs) and makes CALLS checks after the
+ *            agreement check, for bench/instructions.sh (callgrind, CALLS=1 vs 101);
+ *        bench_accesscheck --once-build GROUPS[a] CALLS   builds CALLS tokens.
+ */
 int main(int argc, char **argv)
 {
+    if (argc == 4 && (strcmp(argv[1], "--once") == 0 || strcmp(argv[1], "--once-build") == 0)) {
+        unsigned a = 0, g = 0;
+        char adv = 0;
+        long calls = atol(argv[3]);
+        if (strcmp(argv[1], "--once-build") == 0) {
+            if (sscanf(argv[2], "%u%c", &g, &adv) < 1 || g > 4095)
+                return 2;
+            BUILD_CASE b = { g, adv == 'a' };
+            RunBuild(&b, (uint64_t)calls);
+            return 0;
+        }
+        if (sscanf(argv[2], "%ux%u%c", &a, &g, &adv) < 2 || a == 0 || a > 1000 || g == 0 || g > 4095)
+            return 2;
+        Adversarial = adv == 'a';
+        BENCH_CASE c = MakeCase(a, g);
+        RunNtsec(&c, (uint64_t)calls);
+        FreeCase(&c);
+        return 0;
+    }
     ULONG aces[] = {5, 20, 100}, groups[] = {10, 100};
-    int once = argc > 1 && strcmp(argv[1], "--once-20x100") == 0; /* for callgrind */
-    if (!once)
-        LoadSamba();
-    BenchHeader("SeAccessCheck: hashed SID index vs naive linear scan and Samba (ACE granting the right is last)");
+    double sec = BenchSeconds() / 4;
+    int rounds = BenchRounds();
+    LoadSamba();
+    BenchAltHeader("SeAccessCheck: hashed SID index vs naive linear scan and Samba (ACE granting the right is last; alternating bursts)");
     for (int a = 0; a < 3; a++) {
         for (int g = 0; g < 2; g++) {
-            if (once && (aces[a] != 20 || groups[g] != 100))
-                continue;
-            BENCH_CASE c;
-            c.Token = BuildToken(groups[g]);
-            c.Sd = BuildSd(aces[a]);
-            memset(&c.Ctx, 0, sizeof(c.Ctx));
-            c.Ctx.PrimaryToken = c.Token;
-            c.Mapping = SepFileMapping;
+            BENCH_CASE c = MakeCase(aces[a], groups[g]);
             ACCESS_MASK gr = 0;
             NTSTATUS s = 0;
-            if (!SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s) ||
-                !NaiveCheck(c.Sd, c.Token, FILE_READ_DATA)) {
-                fprintf(stderr, "the two checks disagree\n");
-                return 1;
-            }
-            if (once) {
-                RunNtsec(&c, 1);
-                return 0;
-            }
+            SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s);
             char name[64];
             snprintf(name, sizeof(name), "%u ACEs x %u groups", aces[a], groups[g]);
-            double n = BenchMeasure(RunNtsec, &c, BenchSeconds(), 3);
-            double b = BenchMeasure(RunNaive, &c, BenchSeconds(), 3);
-            BenchRow(name, n, "naive", b);
+            BENCH_ALT r;
+            BenchAlternate(RunNtsec, &c, RunNaive, &c, sec, rounds, &r);
+            BenchAltRow(name, "naive", &r);
             if (SambaAccessCheck) {
                 SAMBA_CASE sc;
                 BuildSamba(&sc, c.Sd, c.Token);
@@ -272,13 +327,31 @@ int main(int argc, char **argv)
                             (unsigned)sst, (unsigned)sg, (unsigned)gr);
                     return 1;
                 }
-                double sm = BenchMeasure(RunSamba, &sc, BenchSeconds(), 3);
-                BenchRow(name, n, "Samba se_access_check", sm);
+                /* ratio = Samba / ntsec: how many times faster ntsec is */
+                BenchAlternate(RunSamba, &sc, RunNtsec, &c, sec, rounds, &r);
+                snprintf(name, sizeof(name), "%u ACEs x %u groups: Samba se_access_check", aces[a], groups[g]);
+                BenchAltRow(name, "ntsec (ratio = Samba / ntsec)", &r);
                 FreeSamba(&sc);
             }
-            ObDereferenceObject(c.Token);
-            free(c.Sd);
+            FreeCase(&c);
         }
+    }
+    BenchAltHeader("Worst case: adversarial SIDs (differing only in a middle sub-authority) vs typical (differing in the last RID)");
+    {
+        Adversarial = 0;
+        BENCH_CASE typ = MakeCase(20, 1000);
+        Adversarial = 1;
+        BENCH_CASE adv = MakeCase(20, 1000);
+        Adversarial = 0;
+        BENCH_ALT r;
+        BenchAlternate(RunNtsec, &adv, RunNtsec, &typ, sec, rounds, &r);
+        BenchAltRow("SeAccessCheck 20 ACEs x 1000 groups, adversarial", "typical", &r);
+        FreeCase(&typ);
+        FreeCase(&adv);
+        BUILD_CASE bt = { 1000, 0 }, ba = { 1000, 1 };
+        BenchAlternate(RunBuild, &ba, RunBuild, &bt, sec, rounds, &r);
+        BenchAltRow("SepCreateToken + release, 1000 groups, adversarial", "typical", &r);
+        Adversarial = 0;
     }
     return 0;
 }

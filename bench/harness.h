@@ -15,6 +15,20 @@ double BenchMeasure(BENCH_FN Fn, void *Context, double MinSeconds, int Repeats);
 /* Prints one row: name, ntsec ns/op, baseline ns/op, ratio (ntsec / baseline). */
 void BenchRow(const char *Name, double NtsecNs, const char *BaselineName, double BaselineNs);
 
+/* Alternating short bursts (issue 15 section 1): Rounds rounds, each a burst of Baseline
+ * then a burst of Op of about Seconds each, so machine noise hits both sides alike.
+ * Min/median/max ns per iteration of each side and of the per-round ratio Op / Baseline. */
+typedef struct {
+    double Op[3], Base[3], Ratio[3]; /* min, median, max */
+} BENCH_ALT;
+void BenchAlternate(BENCH_FN Op, void *OpContext, BENCH_FN Baseline, void *BaseContext,
+                    double Seconds, int Rounds, BENCH_ALT *Result);
+/* Prints one alternating-bursts row: name, op min/median/max, baseline, ratio. */
+void BenchAltRow(const char *Name, const char *BaselineName, const BENCH_ALT *Result);
+void BenchAltHeader(const char *Title);
+/* Rounds: NTSEC_BENCH_ROUNDS in the environment, default 10. */
+int BenchRounds(void);
+
 /* Prints the table header once. */
 void BenchHeader(const char *Title);
 

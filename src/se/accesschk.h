@@ -108,6 +108,9 @@ static inline ACCESS_MASK SepMapGeneric(ACCESS_MASK Mask, const GENERIC_MAPPING 
 ULONG SepTokenSidMatch(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
 /* Naive reference used by tests and the benchmark baseline: always a linear scan. */
 ULONG SepTokenSidMatchLinear(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
+/* The most table entries any lookup in Token's index examines (hit or miss; 0 without an
+ * index). A structural figure for tests: it bounds the cost of a check per ACE. */
+ULONG SepSidIndexWorstProbe(PTOKEN Token);
 
 /* ---- Trace (accesschk_explain.c) ---- */
 

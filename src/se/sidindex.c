@@ -1,18 +1,34 @@
 /*
  * sidindex.c - the access check's per-token SID index.
  *
- * An open-addressing hash table over every SID of the token (UserAndGroups and
+ * A Robin Hood open-addressing hash table over every SID of the token (UserAndGroups and
  * RestrictedSids). Entries store the hash and a position in the token's arrays, never a
  * pointer, so a duplicate whose arrays have the same shape copies the table with one
  * memcpy (SepSidIndexClone) instead of rehashing. Attributes are not cached: the check
  * reads them live under the token lock, so SeAdjustGroups-style changes need no rebuild.
  *
+ * Worst case (issue 15 section 4): token SIDs can come from the network (a PAC), so the
+ * index must not degrade on chosen SID sets.
+ *  - The hash mixes every sub-authority with a per-process secret seed (getrandom), so a
+ *    sender cannot choose SIDs that collide.
+ *  - A SID present several times (same SID, different attributes) has one table entry; the
+ *    other positions hang off it in a chain (Next[]), so duplicates never form a cluster.
+ *  - Robin Hood insertion bounds every entry's displacement from its home slot; a lookup
+ *    stops as soon as it meets an entry closer to its home than the probe distance, so a
+ *    miss costs no more than a hit. The build records the largest displacement; when it
+ *    exceeds SEP_INDEX_MAX_DISPLACEMENT it rebuilds with another seed, then a larger
+ *    table (bounded attempts). Building is linear in the SIDs (expected).
+ *
  * The index is one pool block owned by the token ('SeIx'); SepSidIndexFree releases it.
  */
+#include <sys/random.h>
+#include <time.h>
 #include "se/accesschk.h"
 
 #define SEP_INDEX_TAG 0x78496553 /* 'SeIx' */
 #define SEP_INDEX_RESTRICTED 0x80000000u
+#define SEP_INDEX_MAX_DISPLACEMENT 8u
+#define SEP_INDEX_ATTEMPTS 6u
 
 typedef struct _SEP_SID_INDEX_ENTRY {
     ULONG Hash;
@@ -23,42 +39,104 @@ typedef struct _SEP_SID_INDEX {
     ULONG Mask;                /* table size - 1 (size is a power of two) */
     ULONG UserAndGroupCount;   /* shape of the arrays it was built for */
     ULONG RestrictedSidCount;
+    ULONG Seed;                /* hash seed of this table */
+    ULONG MaxDisplacement;     /* largest distance of an entry from its home slot */
     ULONG Reserved;
-    SEP_SID_INDEX_ENTRY Entries[];
+    SEP_SID_INDEX_ENTRY Entries[]; /* Mask + 1 entries, then ULONG Next[UserAndGroupCount + RestrictedSidCount] */
 } SEP_SID_INDEX, *PSEP_SID_INDEX;
 
-/* A cheap hash of a SID: domain SIDs differ in the last RID, well-known ones in the
- * authority and first RID; the count separates prefixes. Never 0 (0 marks nothing). */
-static inline ULONG SepSidHash(PSID Sid)
+static _Atomic ULONG SepIndexSecret;
+
+/* The per-process secret, made on first use (any value is correct; only its secrecy matters). */
+static ULONG SepIndexProcessSecret(void)
+{
+    ULONG s = atomic_load_explicit(&SepIndexSecret, memory_order_relaxed);
+    if (s != 0)
+        return s;
+    if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        s = (ULONG)ts.tv_nsec ^ (ULONG)(ULONG_PTR)&ts ^ ((ULONG)ts.tv_sec << 16);
+    }
+    s |= 1;
+    ULONG expected = 0;
+    if (!atomic_compare_exchange_strong(&SepIndexSecret, &expected, s))
+        s = expected;
+    return s;
+}
+
+/* The hash of a SID under Seed: every sub-authority goes through a multiply-xor step (a
+ * bijection of the state, so SIDs of one length differing in one sub-authority never
+ * collide), then a finalizer spreads the high bits into the slot bits. Never 0. */
+static inline ULONG SepSidHash(PSID Sid, ULONG Seed)
 {
     const SID *s = (const SID *)Sid;
     ULONG n = s->SubAuthorityCount;
-    ULONG h = (ULONG)s->IdentifierAuthority.Value[5] * 0x01000193u ^ (n << 20);
-    if (n) {
-        h ^= s->SubAuthority[0] * 0x9E3779B1u;
-        h ^= s->SubAuthority[n - 1] * 0x85EBCA77u;
-        if (n > 2)
-            h ^= s->SubAuthority[n - 2] * 0xC2B2AE3Du;
-    }
+    ULONG h = Seed ^ ((ULONG)s->IdentifierAuthority.Value[5] << 8) ^ n;
+    for (ULONG i = 0; i < n; i++)
+        h = (h ^ s->SubAuthority[i]) * 0x9E3779B1u;
     h ^= h >> 15;
     h *= 0x2C1B3C6Du;
-    h ^= h >> 12;
+    h ^= h >> 13;
     return h | 1;
 }
 
-static SIZE_T SepIndexSize(ULONG Slots)
+static SIZE_T SepIndexSize(ULONG Slots, ULONG Sids)
 {
-    return sizeof(SEP_SID_INDEX) + (SIZE_T)Slots * sizeof(SEP_SID_INDEX_ENTRY);
+    return sizeof(SEP_SID_INDEX) + (SIZE_T)Slots * sizeof(SEP_SID_INDEX_ENTRY) + (SIZE_T)Sids * sizeof(ULONG);
 }
 
-static VOID SepIndexInsert(PSEP_SID_INDEX Index, PSID Sid, ULONG Where)
+static inline ULONG *SepIndexNext(PSEP_SID_INDEX Index)
 {
-    ULONG h = SepSidHash(Sid);
-    ULONG i = h & Index->Mask;
-    while (Index->Entries[i].Where != 0)
-        i = (i + 1) & Index->Mask;
-    Index->Entries[i].Hash = h;
-    Index->Entries[i].Where = Where;
+    return (ULONG *)&Index->Entries[Index->Mask + 1];
+}
+
+/* Position in Next[] of the SID that Where names. */
+static inline ULONG SepIndexFlat(PSEP_SID_INDEX Index, ULONG Where)
+{
+    ULONG pos = (Where & ~SEP_INDEX_RESTRICTED) - 1;
+    return (Where & SEP_INDEX_RESTRICTED) ? Index->UserAndGroupCount + pos : pos;
+}
+
+static inline PSID SepIndexSid(PTOKEN Token, ULONG Where)
+{
+    ULONG pos = (Where & ~SEP_INDEX_RESTRICTED) - 1;
+    return (Where & SEP_INDEX_RESTRICTED) ? Token->RestrictedSids[pos].Sid : Token->UserAndGroups[pos].Sid;
+}
+
+/* Robin Hood insertion; a SID already present (same set) joins that entry's chain. */
+static VOID SepIndexInsert(PSEP_SID_INDEX Index, PTOKEN Token, PSID Sid, ULONG Where)
+{
+    ULONG mask = Index->Mask;
+    SEP_SID_INDEX_ENTRY cur = { SepSidHash(Sid, Index->Seed), Where };
+    BOOLEAN carryingNew = TRUE;
+    for (ULONG i = cur.Hash & mask, d = 0;; i = (i + 1) & mask, d++) {
+        SEP_SID_INDEX_ENTRY *e = &Index->Entries[i];
+        if (e->Where == 0) {
+            *e = cur;
+            if (d > Index->MaxDisplacement)
+                Index->MaxDisplacement = d;
+            return;
+        }
+        if (carryingNew && e->Hash == cur.Hash &&
+            (e->Where & SEP_INDEX_RESTRICTED) == (Where & SEP_INDEX_RESTRICTED) &&
+            SepSidEqual(SepIndexSid(Token, e->Where), Sid)) {
+            ULONG *next = SepIndexNext(Index);
+            next[SepIndexFlat(Index, Where)] = next[SepIndexFlat(Index, e->Where)];
+            next[SepIndexFlat(Index, e->Where)] = Where;
+            return;
+        }
+        ULONG ed = (i - e->Hash) & mask;
+        if (ed < d) {
+            SEP_SID_INDEX_ENTRY t = *e;
+            *e = cur;
+            if (d > Index->MaxDisplacement)
+                Index->MaxDisplacement = d;
+            cur = t;
+            d = ed;
+            carryingNew = FALSE;
+        }
+    }
 }
 
 /*
@@ -74,16 +152,29 @@ NTSTATUS SepSidIndexBuild(PTOKEN Token)
     ULONG slots = 16;
     while (slots < total * 2)
         slots <<= 1;
-    PSEP_SID_INDEX index = ExAllocatePoolWithTag(PagedPool, SepIndexSize(slots), SEP_INDEX_TAG);
-    if (index == NULL)
-        return STATUS_NO_MEMORY;
-    index->Mask = slots - 1;
-    index->UserAndGroupCount = Token->UserAndGroupCount;
-    index->RestrictedSidCount = Token->RestrictedSidCount;
-    for (ULONG i = 0; i < Token->UserAndGroupCount; i++)
-        SepIndexInsert(index, Token->UserAndGroups[i].Sid, i + 1);
-    for (ULONG i = 0; i < Token->RestrictedSidCount; i++)
-        SepIndexInsert(index, Token->RestrictedSids[i].Sid, (i + 1) | SEP_INDEX_RESTRICTED);
+    ULONG seed = SepIndexProcessSecret();
+    PSEP_SID_INDEX index = NULL;
+    for (ULONG attempt = 0; attempt < SEP_INDEX_ATTEMPTS; attempt++) {
+        if (index != NULL)
+            ExFreePool(index);
+        if (attempt >= 2)
+            slots <<= 1; /* two seeds failed: lower the load */
+        SIZE_T size = SepIndexSize(slots, total);
+        index = ExAllocatePoolWithTag(PagedPool, size, SEP_INDEX_TAG);
+        if (index == NULL)
+            return STATUS_NO_MEMORY;
+        memset(index, 0, size);
+        index->Mask = slots - 1;
+        index->UserAndGroupCount = Token->UserAndGroupCount;
+        index->RestrictedSidCount = Token->RestrictedSidCount;
+        index->Seed = seed + attempt * 0x9E3779B9u;
+        for (ULONG i = 0; i < Token->UserAndGroupCount; i++)
+            SepIndexInsert(index, Token, Token->UserAndGroups[i].Sid, i + 1);
+        for (ULONG i = 0; i < Token->RestrictedSidCount; i++)
+            SepIndexInsert(index, Token, Token->RestrictedSids[i].Sid, (i + 1) | SEP_INDEX_RESTRICTED);
+        if (index->MaxDisplacement <= SEP_INDEX_MAX_DISPLACEMENT)
+            break;
+    }
     Token->SidIndex = index;
     return STATUS_SUCCESS;
 }
@@ -101,7 +192,7 @@ NTSTATUS SepSidIndexClone(PTOKEN Source, PTOKEN NewToken)
         src->RestrictedSidCount != NewToken->RestrictedSidCount ||
         Source->UserAndGroupCount != NewToken->UserAndGroupCount)
         return SepSidIndexBuild(NewToken);
-    SIZE_T size = SepIndexSize(src->Mask + 1);
+    SIZE_T size = SepIndexSize(src->Mask + 1, src->UserAndGroupCount + src->RestrictedSidCount);
     PSEP_SID_INDEX copy = ExAllocatePoolWithTag(PagedPool, size, SEP_INDEX_TAG);
     if (copy == NULL)
         return STATUS_NO_MEMORY;
@@ -116,6 +207,13 @@ VOID SepSidIndexFree(PTOKEN Token)
     if (Token->SidIndex)
         ExFreePool(Token->SidIndex);
     Token->SidIndex = NULL;
+}
+
+/* SepSidIndexWorstProbe - see accesschk.h. No lock needed: the index is immutable. */
+ULONG SepSidIndexWorstProbe(PTOKEN Token)
+{
+    PSEP_SID_INDEX index = Token->SidIndex;
+    return index ? index->MaxDisplacement + 2 : 0;
 }
 
 /*
@@ -156,21 +254,27 @@ ULONG SepTokenSidMatch(PTOKEN Token, PSID Sid, BOOLEAN Restricted)
     PSEP_SID_INDEX index = Token->SidIndex;
     if (index == NULL)
         return SepTokenSidMatchLinear(Token, Sid, Restricted);
-    ULONG h = SepSidHash(Sid);
-    ULONG match = 0;
-    /* Duplicates (the same SID twice with different attributes) are all visited. */
-    for (ULONG i = h & index->Mask;; i = (i + 1) & index->Mask) {
+    ULONG h = SepSidHash(Sid, index->Seed);
+    ULONG mask = index->Mask;
+    ULONG cls = Restricted ? SEP_INDEX_RESTRICTED : 0;
+    for (ULONG i = h & mask, d = 0;; i = (i + 1) & mask, d++) {
         const SEP_SID_INDEX_ENTRY *e = &index->Entries[i];
-        if (e->Where == 0)
-            return match;
-        if (e->Hash != h || ((e->Where & SEP_INDEX_RESTRICTED) != 0) != Restricted)
+        /* Robin Hood: an entry nearer its home than d means Sid is absent. */
+        if (e->Where == 0 || ((i - e->Hash) & mask) < d)
+            return 0;
+        if (e->Hash != h || (e->Where & SEP_INDEX_RESTRICTED) != cls ||
+            !SepSidEqual(SepIndexSid(Token, e->Where), Sid))
             continue;
-        ULONG pos = (e->Where & ~SEP_INDEX_RESTRICTED) - 1;
-        if (Restricted) {
-            if (SepSidEqual(Token->RestrictedSids[pos].Sid, Sid))
+        /* Found: the entry and its duplicates (the same SID with other attributes). */
+        const ULONG *next = SepIndexNext(index);
+        ULONG match = 0;
+        for (ULONG w = e->Where; w != 0; w = next[SepIndexFlat(index, w)]) {
+            ULONG pos = (w & ~SEP_INDEX_RESTRICTED) - 1;
+            if (Restricted)
                 match |= SepEntryMatch(Token->RestrictedSids[pos].Attributes, TRUE);
-        } else if (SepSidEqual(Token->UserAndGroups[pos].Sid, Sid)) {
-            match |= SepEntryMatch(Token->UserAndGroups[pos].Attributes, pos == 0);
+            else
+                match |= SepEntryMatch(Token->UserAndGroups[pos].Attributes, pos == 0);
         }
+        return match;
     }
 }
