@@ -96,4 +96,28 @@ for want in "ACE[0] allow S-1-5-32-544 (BA) does not apply: the SID is not in th
             "ACE[6] allow S-1-1-0 (WD) grants 0x00000001 (FILE_READ_DATA)"; do
     grep -qF -- "$want" <<<"$out" || { echo "FAIL explain-all: lacks '$want'"; fail=1; }
 done
+# --json: one JSON object on stdout (docs/cli.md), the exit codes unchanged
+json() { # json NAME WANT-RC PYTHON-ASSERTION COMMAND...
+    local name=$1 want=$2 expr=$3; shift 3
+    out=$("$@" 2>/dev/null); local rc=$?
+    if [ "$rc" != "$want" ] || ! python3 -c 'import json,sys; d=json.loads(sys.argv[2]); assert eval(sys.argv[1]), d' "$expr" "$out"; then
+        echo "FAIL $name: rc=$rc (want $want), '$expr' on: $out"; fail=1
+    else echo "ok   $name"; fi
+}
+json json-check 0 'd["granted"] == "0x00120089" and d["status_name"] == "STATUS_SUCCESS" and "ACE[0]" in d["explain"]' \
+    "$NTSEC" check --json --explain --sd "$SD" --token "$TOK" --desired FR
+json json-check-denied 1 'd["status_name"] == "STATUS_ACCESS_DENIED" and d["explain"] is None' \
+    "$NTSEC" check --json --sd 'D:' --token "$TOK" --desired FR
+json json-token 0 'd["user"]["name"] == "NT AUTHORITY\\SYSTEM" and d["groups"][1]["account"]["alias"] == "BA" and d["groups"][1]["attributes"] == 16 and d["privileges"][0] == {"name": "SeImpersonatePrivilege", "luid": 29, "enabled": True} and d["level"] == "identification"' \
+    "$NTSEC" token --json 'user=SY groups=WD,BA:deny-only privileges=SeImpersonatePrivilege type=impersonation level=identification'
+json json-whoami 0 'd["uid"] == 40001 and d["linux"]["gid"] == 40101 and [g["linux"] for g in d["groups"]][:3] == ["granted", "deny-only", "not-mapped"]' \
+    "$NTSEC" whoami --json --token 'user=S-1-22-1-40001 groups=S-1-22-2-40101,S-1-22-2-40111:deny-only,S-1-5-21-9-9-9-513'
+json json-sddl 0 'd["sddl"] == "O:BAG:SYD:(A;;FA;;;SY)" and d["owner"]["alias"] == "BA" and d["dacl"]["aces"][0]["mask"] == "0x001f01ff" and d["sacl"]["present"] is False' \
+    "$NTSEC" sddl --json 'O:BAG:SYD:(A;;FA;;;SY)'
+json json-sddl-unprintable 1 'd["sddl"] is None and d["dacl"]["aces"][0]["bytes"].startswith("40001400") and d["owner"]["sid"] == "S-1-5-32-544"' \
+    "$NTSEC" sddl --json --from-hex "$badhex"
+json json-impersonate 1 'd["result"] == "downgraded" and d["copy"] is True and d["installed_level"] == "identification" and "step 5" in d["why"]' \
+    "$NTSEC" impersonate --json --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1002 type=impersonation'
+json json-assign 0 'd["sddl"] == "O:SYG:SYD:(A;;FA;;;WD)" and d["status_name"] == "STATUS_SUCCESS" and d["explain"] is None' \
+    "$NTSEC" assign --json --parent 'D:(A;OICI;FA;;;WD)' --token 'user=SY'
 exit $fail

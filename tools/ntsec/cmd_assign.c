@@ -36,7 +36,7 @@ static const struct {
 static void AssignUsage(FILE *out)
 {
     fprintf(out, "usage: ntsec assign --parent SDDL [--creator SDDL] --token 'TOKEN TEXT' [--dir]\n"
-                 "                    [--flags FLAG,...] [--mapping file|key|GR,GW,GX,GA] [--explain]\n"
+                 "                    [--flags FLAG,...] [--mapping file|key|GR,GW,GX,GA] [--explain] [--json]\n"
                  "  --parent: the parent container's descriptor (\"\" for one with nothing in it)\n"
                  "  --creator: the descriptor the creator passes (explicit owner, group, DACL, SACL)\n"
                  "  --dir: the new object is a container (directory)\n"
@@ -75,7 +75,7 @@ static BOOLEAN AssignParseFlags(PCSTR Text, PULONG Flags, char *Bad, size_t BadS
 int NtsecCmdAssign(int argc, char **argv)
 {
     PCSTR parentText = NULL, creatorText = NULL, tokenText = NULL, flagsText = "", mappingText = "file", domain = NULL;
-    int explain = 0, dir = 0;
+    int explain = 0, dir = 0, json = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc)
             parentText = argv[++i];
@@ -93,6 +93,8 @@ int NtsecCmdAssign(int argc, char **argv)
             dir = 1;
         else if (strcmp(argv[i], "--explain") == 0)
             explain = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             AssignUsage(stdout);
             return 0;
@@ -168,25 +170,39 @@ int NtsecCmdAssign(int argc, char **argv)
     PSTR trace = NULL;
     st = NtsecAssignSecurityExplain(parent, creator, (BOOLEAN)dir, flags, token, &mapping, kind, &created,
                                     explain ? &trace : NULL);
+    PSTR text = NULL;
+    NTSTATUS fs = STATUS_UNSUCCESSFUL;
     if (st == STATUS_SUCCESS) {
-        PSTR text = NULL;
-        NTSTATUS fs = NtsecSecurityDescriptorToSddl(created, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
-                                                                 DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION |
-                                                                 LABEL_SECURITY_INFORMATION, &text);
-        if (fs == STATUS_SUCCESS) {
-            printf("sddl: %s\n", text);
-            rc = 0;
-        } else {
-            printf("status: 0x%08X (the new descriptor has no SDDL form): %s\n", (unsigned)fs, NtsecLastErrorText());
-            rc = 1;
-        }
-        NtsecFree(text);
+        fs = NtsecSecurityDescriptorToSddl(created, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+                                                        DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION |
+                                                        LABEL_SECURITY_INFORMATION, &text);
         SeDeassignSecurity(&created);
+    }
+    rc = st == STATUS_SUCCESS && fs == STATUS_SUCCESS ? 0 : 1;
+    if (json) {
+        /* docs/cli.md "assign" */
+        printf("{\"status\": \"0x%08X\", \"status_name\": ", (unsigned)st);
+        CmdJsonString(stdout, CmdStatusName(st));
+        printf(", \"sddl\": ");
+        if (rc == 0)
+            CmdJsonString(stdout, text);
+        else
+            printf("null");
+        printf(", \"explain\": ");
+        if (explain && trace)
+            CmdJsonString(stdout, trace);
+        else
+            printf("null");
+        printf("}\n");
+    } else if (st == STATUS_SUCCESS && fs == STATUS_SUCCESS) {
+        printf("sddl: %s\n", text);
+    } else if (st == STATUS_SUCCESS) {
+        printf("status: 0x%08X (the new descriptor has no SDDL form): %s\n", (unsigned)fs, NtsecLastErrorText());
     } else {
         printf("status: 0x%08X %s (no descriptor)\n", (unsigned)st, CmdStatusName(st));
-        rc = 1;
     }
-    if (explain)
+    NtsecFree(text);
+    if (explain && !json)
         printf("explain:\n%s", trace ? trace : "");
     NtsecFree(trace);
     ObDereferenceObject(token);

@@ -19,7 +19,7 @@ int NtsecCmdCheck(int argc, char **argv);
 static void CheckUsage(FILE *out)
 {
     fprintf(out, "usage: ntsec check (--sd SDDL|@FILE|@- | --sd-hex HEX|@FILE) --token 'TOKEN TEXT'|@FILE\n"
-                 "                   --desired RIGHTS [--type file|dir|key] [--domain SID] [--explicit] [--explain]\n"
+                 "                   --desired RIGHTS [--type file|dir|key] [--domain SID] [--explicit] [--explain] [--json]\n"
                  "  RIGHTS: FILE_GENERIC_READ|FILE_WRITE_DATA|KEY_READ|GENERIC_ALL|0x...|MAXIMUM_ALLOWED\n"
                  "          ('|', ',', '+' and blanks separate; every word must be a right)\n"
                  "  --explicit: NtAccessCheck rules (impersonation token at Identification or above)\n"
@@ -64,7 +64,7 @@ static PUCHAR CheckHex(const char *Hex, ULONG *Length)
 int NtsecCmdCheck(int argc, char **argv)
 {
     PCSTR sddlArg = NULL, hexArg = NULL, tokenArg = NULL, desiredText = NULL, type = "file", domain = NULL;
-    int explain = 0, explicitRules = 0;
+    int explain = 0, explicitRules = 0, json = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sd") == 0 && i + 1 < argc)
             sddlArg = argv[++i];
@@ -82,6 +82,8 @@ int NtsecCmdCheck(int argc, char **argv)
             explain = 1;
         else if (strcmp(argv[i], "--explicit") == 0)
             explicitRules = 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             CheckUsage(stdout);
             return 0;
@@ -146,16 +148,29 @@ int NtsecCmdCheck(int argc, char **argv)
                                  &accessStatus, &trace);
     int rc;
     char names[768];
-    if (st != STATUS_SUCCESS) {
+    CmdFormatRights(granted, kind, names, sizeof(names));
+    rc = st != STATUS_SUCCESS ? 2 : accessStatus == STATUS_SUCCESS ? 0 : 1;
+    if (json) {
+        /* docs/cli.md "check" */
+        printf("{\"checked\": %s, \"status\": \"0x%08X\", \"status_name\": ", st == STATUS_SUCCESS ? "true" : "false",
+               (unsigned)(st == STATUS_SUCCESS ? accessStatus : st));
+        CmdJsonString(stdout, CmdStatusName(st == STATUS_SUCCESS ? accessStatus : st));
+        printf(", \"desired\": \"0x%08X\", \"granted\": \"0x%08X\", \"granted_names\": ", (unsigned)mapped,
+               (unsigned)(st == STATUS_SUCCESS ? granted : 0));
+        CmdJsonString(stdout, st == STATUS_SUCCESS ? names : "none");
+        printf(", \"explain\": ");
+        if (explain && trace)
+            CmdJsonString(stdout, trace);
+        else
+            printf("null");
+        printf("}\n");
+    } else if (st != STATUS_SUCCESS) {
         printf("status: 0x%08X %s (the check was not made)\n", (unsigned)st, CmdStatusName(st));
-        rc = 2;
     } else {
-        CmdFormatRights(granted, kind, names, sizeof(names));
         printf("granted: 0x%08X (%s)\n", (unsigned)granted, names);
         printf("status: 0x%08X %s\n", (unsigned)accessStatus, CmdStatusName(accessStatus));
-        rc = accessStatus == STATUS_SUCCESS ? 0 : 1;
     }
-    if (explain && trace)
+    if (explain && trace && !json)
         printf("explain:\n%s", trace);
     NtsecFree(trace);
     ObDereferenceObject(token);

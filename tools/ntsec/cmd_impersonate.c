@@ -50,7 +50,7 @@ static void CmdUsageTo(FILE *Out)
 {
     fprintf(Out, "usage: ntsec impersonate --process 'TOKEN'|@FILE --token 'TOKEN'|@FILE\n"
                  "                         [--level anonymous|identification|impersonation|delegation]\n"
-                 "                         [--policy vista|xpsp2|legacy] [--domain SID]\n"
+                 "                         [--policy vista|xpsp2|legacy] [--domain SID] [--json]\n"
                  "Makes a thread of a process with the first token impersonate the second and says what\n"
                  "the thread got and which step of the impersonation rule decided.\n"
                  "Exit codes: 0 impersonated as asked, 1 downgraded, failed, or allowed but the token\n"
@@ -83,8 +83,13 @@ int NtsecCmdImpersonate(int argc, char **argv)
 {
     const char *processText = NULL, *tokenText = NULL, *levelText = "impersonation";
     const char *policyText = "vista", *domain = NULL;
+    int json = 0;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+            continue;
+        }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             CmdUsageTo(stdout);
             return 0;
@@ -155,23 +160,38 @@ int NtsecCmdImpersonate(int argc, char **argv)
     }
     NtsecJoinThread(thread);
 
+    BOOLEAN copied = NT_SUCCESS(c.Status) && c.Installed != token;
+    /* The rule allowed the token as it is, but an Identification (or Anonymous) token lets
+     * the thread only query the client: it cannot open or access anything as the client. */
+    BOOLEAN ownLevelTooLow = NT_SUCCESS(c.Status) && !copied && SeTokenType(token) == TokenImpersonation &&
+                             SeTokenImpersonationLevel(token) < SecurityImpersonation &&
+                             level >= SecurityImpersonation;
+    const char *result = !NT_SUCCESS(c.Status) ? "failed" : copied ? "downgraded" : ownLevelTooLow ? "allowed-identification-token" : "allowed";
+    rc = !NT_SUCCESS(c.Status) || copied || ownLevelTooLow ? 1 : 0;
+    if (json) {
+        /* docs/cli.md "impersonate" */
+        printf("{\"policy\": \"%s\", \"requested\": \"%s\", \"status\": \"0x%08X\", \"result\": \"%s\"",
+               policyText, CmdLevelNames[level], (unsigned)c.Status, result);
+        if (NT_SUCCESS(c.Status)) {
+            printf(", \"copy\": %s, \"installed_type\": \"%s\", \"installed_level\": \"%s\", \"why\": ",
+                   copied ? "true" : "false", c.InstalledType == TokenPrimary ? "primary" : "impersonation",
+                   CmdLevelNames[c.InstalledLevel]);
+            CmdJsonString(stdout, NtsecDecisionText(c.Decision));
+        }
+        printf("}\n");
+        goto out;
+    }
     printf("policy:     %s\n", policyText);
     printf("requested:  %s\n", CmdLevelNames[level]);
     if (!NT_SUCCESS(c.Status)) {
         printf("result:     PsImpersonateClient failed with 0x%08X\n", (unsigned)c.Status);
         goto out;
     }
-    BOOLEAN copied = c.Installed != token;
     printf("status:     0x%08X (STATUS_SUCCESS)\n", (unsigned)c.Status);
     printf("thread has: %s, %s token, level %s\n",
            copied ? "a COPY of the token" : "the token itself",
            c.InstalledType == TokenPrimary ? "primary" : "impersonation",
            CmdLevelNames[c.InstalledLevel]);
-    /* The rule allowed the token as it is, but an Identification (or Anonymous) token lets
-     * the thread only query the client: it cannot open or access anything as the client. */
-    BOOLEAN ownLevelTooLow = !copied && SeTokenType(token) == TokenImpersonation &&
-                             SeTokenImpersonationLevel(token) < SecurityImpersonation &&
-                             level >= SecurityImpersonation;
     if (copied)
         printf("result:     downgraded to identification\n");
     else if (ownLevelTooLow)
@@ -180,7 +200,6 @@ int NtsecCmdImpersonate(int argc, char **argv)
     else
         printf("result:     allowed\n");
     printf("why:        %s\n", NtsecDecisionText(c.Decision));
-    rc = copied || ownLevelTooLow ? 1 : 0;
 out:
     NtsecSetImpersonationPolicy(oldPolicy);
     if (thread)

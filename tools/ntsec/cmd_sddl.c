@@ -11,11 +11,12 @@
 /* The object type whose specific-right names replace the SDDL bit letters: --type, or
  * inferred from the SDDL text (FA/FR/FW/FX: a file, KA/KR/KW/KX: a key). */
 static BOOLEAN SddlHaveKind = FALSE;
+static BOOLEAN SddlJson = FALSE;
 static NTSEC_OBJECT_KIND SddlKind = NtsecObjectGeneric;
 
 static void SddlUsage(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec sddl [--type file|dir|key] [--domain SID] SDDL|@FILE|@-  canonical SDDL and a breakdown\n"
+    fprintf(Out, "usage: ntsec sddl [--type file|dir|key] [--domain SID] [--json] SDDL|@FILE|@-  canonical SDDL and a breakdown\n"
                  "       ntsec sddl [--domain SID] --hex SDDL|@FILE|@-                  self-relative bytes in hex\n"
                  "       ntsec sddl [--type file|dir|key] --from-hex HEX|@FILE|@-       bytes (hex, spaces allowed) to SDDL\n"
                  "                                                                    and a breakdown\n"
@@ -163,9 +164,75 @@ static const char *ControlNames[16] = {
     "SACL_PROTECTED", "RM_CONTROL_VALID", "SELF_RELATIVE",
 };
 
+/* JsonAcl / ExplainJson - docs/cli.md "sddl". */
+static void JsonAcl(PSECURITY_DESCRIPTOR Sd, BOOLEAN Dacl)
+{
+    BOOLEAN present = FALSE, defaulted = FALSE;
+    PACL acl = NULL;
+    if (Dacl)
+        RtlGetDaclSecurityDescriptor(Sd, &present, &acl, &defaulted);
+    else
+        RtlGetSaclSecurityDescriptor(Sd, &present, &acl, &defaulted);
+    printf("{\"present\": %s, \"null\": %s, \"aces\": [", present ? "true" : "false",
+           present && acl == NULL ? "true" : "false");
+    for (ULONG i = 0; acl != NULL && i < acl->AceCount; i++) {
+        PACE_HEADER ace;
+        ACCESS_MASK mask = 0;
+        if (!NT_SUCCESS(RtlGetAce(acl, i, (PVOID *)&ace)))
+            break;
+        if (ace->AceSize >= 8)
+            memcpy(&mask, (PUCHAR)ace + 4, 4);
+        PCSTR name = NtsecSddlName(NtsecSddlAceType, ace->AceType);
+        PSID sid = NtsecAceSid(ace);
+        printf("%s{\"type\": %u, \"type_name\": ", i ? ", " : "", ace->AceType);
+        if (name) CmdJsonString(stdout, name); else printf("null");
+        printf(", \"flags\": %u, \"mask\": \"0x%08x\", \"trustee\": ", ace->AceFlags, (unsigned)mask);
+        if (sid) CmdJsonSid(stdout, sid); else printf("null");
+        if (name == NULL) {
+            printf(", \"bytes\": \"");
+            for (ULONG b = 0; b < ace->AceSize; b++)
+                printf("%02x", ((PUCHAR)ace)[b]);
+            printf("\"");
+        }
+        printf("}");
+    }
+    printf("]}");
+}
+
+static int ExplainJson(PSECURITY_DESCRIPTOR Sd)
+{
+    PSTR sddl = NULL;
+    PSID sid;
+    BOOLEAN defaulted;
+    SECURITY_DESCRIPTOR_CONTROL control;
+    ULONG revision;
+    NTSTATUS status = NtsecSecurityDescriptorToSddl(Sd, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
+                                                    DACL_SECURITY_INFORMATION | SACL_SECURITY_INFORMATION, &sddl);
+    printf("{\"sddl\": ");
+    if (NT_SUCCESS(status)) CmdJsonString(stdout, sddl); else printf("null");
+    NtsecFree(sddl);
+    printf(", \"error\": ");
+    if (NT_SUCCESS(status)) printf("null"); else CmdJsonString(stdout, NtsecLastErrorText());
+    RtlGetOwnerSecurityDescriptor(Sd, &sid, &defaulted);
+    printf(", \"owner\": ");
+    if (sid) CmdJsonSid(stdout, sid); else printf("null");
+    RtlGetGroupSecurityDescriptor(Sd, &sid, &defaulted);
+    printf(", \"group\": ");
+    if (sid) CmdJsonSid(stdout, sid); else printf("null");
+    RtlGetControlSecurityDescriptor(Sd, &control, &revision);
+    printf(", \"control\": %u, \"dacl\": ", (unsigned)control);
+    JsonAcl(Sd, TRUE);
+    printf(", \"sacl\": ");
+    JsonAcl(Sd, FALSE);
+    printf("}\n");
+    return NT_SUCCESS(status) ? NTSEC_EXIT_OK : NTSEC_EXIT_FAILED;
+}
+
 /* Explain - prints canonical SDDL and the breakdown of a valid self-relative SD. */
 static int Explain(PSECURITY_DESCRIPTOR Sd)
 {
+    if (SddlJson)
+        return ExplainJson(Sd);
     PSTR sddl = NULL;
     PSID sid;
     BOOLEAN defaulted;
@@ -289,6 +356,7 @@ int NtsecCmdSddl(int argc, char **argv)
     int rc, hex = 0, fromHex = 0;
     const char *input = NULL, *domain = NULL;
     SddlHaveKind = FALSE;
+    SddlJson = FALSE;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
             SddlUsage(stdout);
@@ -299,6 +367,8 @@ int NtsecCmdSddl(int argc, char **argv)
             SddlHaveKind = TRUE;
         } else if (strcmp(argv[a], "--domain") == 0 && a + 1 < argc) {
             domain = argv[++a];
+        } else if (strcmp(argv[a], "--json") == 0) {
+            SddlJson = TRUE;
         } else if (strcmp(argv[a], "--hex") == 0) {
             hex = 1;
         } else if (strcmp(argv[a], "--from-hex") == 0) {

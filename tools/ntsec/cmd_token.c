@@ -153,9 +153,58 @@ static void CmdPrintToken(PACCESS_TOKEN T)
             ExFreePool(blocks[i]);
 }
 
+/* CmdPrintTokenJson - docs/cli.md "token". */
+static void CmdPrintTokenJson(PACCESS_TOKEN T, const char *Canonical)
+{
+    static const PCSTR levels[] = { "anonymous", "identification", "impersonation", "delegation" };
+    PTOKEN_USER user = CmdQuery(T, TokenUser);
+    PTOKEN_GROUPS groups = CmdQuery(T, TokenGroups);
+    PTOKEN_PRIVILEGES privileges = CmdQuery(T, TokenPrivileges);
+    PTOKEN_GROUPS restricted = CmdQuery(T, TokenRestrictedSids);
+    PTOKEN_MANDATORY_LABEL label = CmdQuery(T, TokenIntegrityLevel);
+    printf("{\"user\": ");
+    if (user) CmdJsonSid(stdout, user->User.Sid); else printf("null");
+    printf(", \"user_attributes\": %lu, \"groups\": [", user ? (unsigned long)user->User.Attributes : 0ul);
+    for (ULONG i = 0; groups && i < groups->GroupCount; i++) {
+        printf("%s{\"account\": ", i ? ", " : "");
+        CmdJsonSid(stdout, groups->Groups[i].Sid);
+        printf(", \"attributes\": %lu}", (unsigned long)groups->Groups[i].Attributes);
+    }
+    printf("], \"privileges\": [");
+    for (ULONG i = 0; privileges && i < privileges->PrivilegeCount; i++) {
+        PCSTR name = NtsecPrivilegeName(privileges->Privileges[i].Luid);
+        printf("%s{\"name\": ", i ? ", " : "");
+        if (name) CmdJsonString(stdout, name); else printf("null");
+        printf(", \"luid\": %lu, \"enabled\": %s}", (unsigned long)privileges->Privileges[i].Luid.LowPart,
+               (privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "true" : "false");
+    }
+    printf("], \"restricted_sids\": [");
+    for (ULONG i = 0; restricted && i < restricted->GroupCount; i++) {
+        printf("%s", i ? ", " : "");
+        CmdJsonSid(stdout, restricted->Groups[i].Sid);
+    }
+    printf("], \"integrity\": ");
+    if (label) CmdJsonSid(stdout, label->Label.Sid); else printf("null");
+    TOKEN_TYPE type = SeTokenType(T);
+    SECURITY_IMPERSONATION_LEVEL level = SeTokenImpersonationLevel(T);
+    printf(", \"type\": \"%s\", \"level\": ", type == TokenPrimary ? "primary" : "impersonation");
+    if (type == TokenImpersonation && VALID_IMPERSONATION_LEVEL(level))
+        printf("\"%s\"", levels[level]);
+    else
+        printf("null");
+    printf(", \"restricted\": %s, \"write_restricted\": %s, \"canonical\": ",
+           SeTokenIsRestricted(T) ? "true" : "false", SeTokenIsWriteRestricted(T) ? "true" : "false");
+    if (Canonical) CmdJsonString(stdout, Canonical); else printf("null");
+    printf("}\n");
+    PVOID blocks[] = { user, groups, privileges, restricted, label };
+    for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+        if (blocks[i])
+            ExFreePool(blocks[i]);
+}
+
 static void TokenUsage(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec token [--domain SID] 'user=SID groups=... privileges=... ...' | @FILE | @-\n"
+    fprintf(Out, "usage: ntsec token [--domain SID] [--json] 'user=SID groups=... privileges=... ...' | @FILE | @-\n"
                  "Parses a token in the text form (docs/token-text.md) and prints it like whoami /all.\n"
                  "  --domain SID: the domain SID that DA, DU, LA, ... resolve against (else $%s)\n"
                  "Exit codes: 0 ok, 2 bad usage or bad text.\n", NTSEC_DOMAIN_ENV);
@@ -165,7 +214,7 @@ static void TokenUsage(FILE *Out)
 int NtsecCmdToken(int argc, char **argv)
 {
     const char *domain = NULL;
-    int first = 1;
+    int first = 1, json = 0;
     while (first < argc && argv[first][0] == '-' && argv[first][1] == '-') {
         if (strcmp(argv[first], "--help") == 0) {
             TokenUsage(stdout);
@@ -173,6 +222,9 @@ int NtsecCmdToken(int argc, char **argv)
         } else if (strcmp(argv[first], "--domain") == 0 && first + 1 < argc) {
             domain = argv[first + 1];
             first += 2;
+        } else if (strcmp(argv[first], "--json") == 0) {
+            json = 1;
+            first++;
         } else if (strcmp(argv[first], "--") == 0) {
             first++;
             break;
@@ -217,11 +269,18 @@ int NtsecCmdToken(int argc, char **argv)
         fprintf(stderr, "ntsec token: %s (status 0x%08X)\n", NtsecLastErrorText(), (unsigned)st);
         return 2;
     }
-    CmdPrintToken(token);
     SIZE_T needed = 0;
     NtsecFormatToken(token, NULL, 0, &needed);
     char *canonical = needed ? malloc(needed) : NULL;
-    if (canonical && NT_SUCCESS(NtsecFormatToken(token, canonical, needed, &needed)))
+    BOOLEAN haveCanonical = canonical && NT_SUCCESS(NtsecFormatToken(token, canonical, needed, &needed));
+    if (json) {
+        CmdPrintTokenJson(token, haveCanonical ? canonical : NULL);
+        free(canonical);
+        ObDereferenceObject(token);
+        return 0;
+    }
+    CmdPrintToken(token);
+    if (haveCanonical)
         printf("\nCANONICAL TEXT\n--------------\n%s\n", canonical);
     else
         printf("\nCANONICAL TEXT\n--------------\n(unavailable)\n");

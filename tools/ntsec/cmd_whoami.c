@@ -41,6 +41,46 @@ static void WhoLinuxColumn(const NTSEC_HOST_GROUP *G, char *Out, size_t Size)
     }
 }
 
+static const char *const WhoUseNames[] = {"granted", "label", "not-mapped", "deny-only", "disabled", "not-restricting"};
+
+/* WhoPrintJson - docs/cli.md "whoami". */
+static void WhoPrintJson(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVILEGES Privileges,
+                         PNTSEC_HOST_IDENTITY Id)
+{
+    printf("{\"user\": ");
+    CmdJsonSid(stdout, User->User.Sid);
+    printf(", \"uid\": ");
+    if (Id->UserMapped) printf("%lu", (unsigned long)Id->UserUid); else printf("null");
+    printf(", \"groups\": [");
+    for (ULONG i = 0; i < Groups->GroupCount && i < Id->TokenGroupCount; i++) {
+        printf("%s{\"account\": ", i ? ", " : "");
+        CmdJsonSid(stdout, Groups->Groups[i].Sid);
+        printf(", \"attributes\": %lu, \"linux\": \"%s\", \"gid\": ", (unsigned long)Groups->Groups[i].Attributes,
+               (unsigned)Id->TokenGroups[i].Use < 6 ? WhoUseNames[Id->TokenGroups[i].Use] : "?");
+        if (Id->TokenGroups[i].Use == NtsecHostGroupLabel || Id->TokenGroups[i].Use == NtsecHostGroupNotMapped)
+            printf("null}");
+        else
+            printf("%lu}", (unsigned long)Id->TokenGroups[i].Gid);
+    }
+    printf("], \"privileges\": [");
+    for (ULONG i = 0; i < Privileges->PrivilegeCount; i++) {
+        PCSTR name = NtsecPrivilegeName(Privileges->Privileges[i].Luid);
+        printf("%s{\"name\": ", i ? ", " : "");
+        if (name) CmdJsonString(stdout, name); else printf("null");
+        printf(", \"enabled\": %s}", (Privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "true" : "false");
+    }
+    printf("], \"linux\": {\"status\": \"0x%08X\"", (unsigned)Id->Status);
+    if (NT_SUCCESS(Id->Status)) {
+        printf(", \"uid\": %lu, \"gid\": %lu, \"groups\": [", (unsigned long)Id->Uid, (unsigned long)Id->Gid);
+        for (ULONG i = 0; i < Id->GroupCount; i++)
+            printf("%s%lu", i ? ", " : "", (unsigned long)Id->Groups[i]);
+        printf("], \"reason\": ");
+        CmdJsonString(stdout, Id->Reason);
+    }
+    printf(", \"unprivileged_uid\": %lu, \"unprivileged_gid\": %lu}}\n", (unsigned long)Id->UnprivilegedUid,
+           (unsigned long)Id->UnprivilegedGid);
+}
+
 static int WhoPrint(PACCESS_TOKEN Token, int All)
 {
     char name[300], sid[200], attrs[200], linux_[80];
@@ -58,6 +98,10 @@ static int WhoPrint(PACCESS_TOKEN Token, int All)
         st = NtsecQueryHostIdentity(Token, SecurityImpersonation, &id);
     if (!NT_SUCCESS(st)) {
         fprintf(stderr, "ntsec whoami: cannot query the token (0x%08X)\n", (unsigned)st);
+        goto out;
+    }
+    if (All < 0) {
+        WhoPrintJson(user, groups, privileges, id);
         goto out;
     }
     CmdSidName(user->User.Sid, name, sizeof(name), &type);
@@ -112,7 +156,7 @@ out:
 
 static void WhoUsage(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec whoami [--all] [--token 'TOKEN TEXT'|@FILE | --via local|PACKAGE [--target NAME]]\n"
+    fprintf(Out, "usage: ntsec whoami [--all] [--json] [--token 'TOKEN TEXT'|@FILE | --via local|PACKAGE [--target NAME]]\n"
                  "Prints the host process token (or the given one, or the one a server builds for this\n"
                  "process over SSPI) like whoami /all, and the Linux identity it stands for.\n"
                  "Exit codes: 0 ok, 1 failed, 2 bad usage or bad token text.\n");
@@ -124,7 +168,9 @@ int NtsecCmdWhoami(int argc, char **argv)
     const char *text = NULL, *via = NULL, *target = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "/all") == 0)
-            all = 1;
+            all = all < 0 ? all : 1;
+        else if (strcmp(argv[i], "--json") == 0)
+            all = -1; /* everything, as JSON */
         else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
             text = argv[++i];
         else if (strcmp(argv[i], "--via") == 0 && i + 1 < argc)
@@ -149,7 +195,8 @@ int NtsecCmdWhoami(int argc, char **argv)
             fprintf(stderr, "ntsec whoami --via %s: %s\n", via, detail);
             return 1;
         }
-        printf("Token a server builds for this process over SSPI: %s\n", detail);
+        if (all >= 0)
+            printf("Token a server builds for this process over SSPI: %s\n", detail);
     } else if (text != NULL) {
         PACCESS_TOKEN t = NULL;
         char *value = CmdArgument("whoami", "--token", text);

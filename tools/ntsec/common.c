@@ -194,3 +194,27 @@ void CmdJsonString(FILE *Out, const char *Text)
     }
     fputc('"', Out);
 }
+
+void CmdJsonSid(FILE *Out, PSID Sid)
+{
+    char text[256], name[300];
+    const char *type;
+    PCSTR alias = NtsecSidSddlAlias(Sid);
+    CmdSidText(Sid, text, sizeof(text));
+    CmdSidName(Sid, name, sizeof(name), &type);
+    fprintf(Out, "{\"sid\": ");
+    CmdJsonString(Out, text);
+    fprintf(Out, ", \"name\": ");
+    if (strcmp(name, text) != 0)
+        CmdJsonString(Out, name);
+    else
+        fprintf(Out, "null");
+    fprintf(Out, ", \"type\": ");
+    CmdJsonString(Out, type);
+    fprintf(Out, ", \"alias\": ");
+    if (alias)
+        CmdJsonString(Out, alias);
+    else
+        fprintf(Out, "null");
+    fprintf(Out, "}");
+}

@@ -35,6 +35,9 @@ const char *CmdStatusName(NTSTATUS Status);
 /* Writes Text as a JSON string (quotes included). */
 void CmdJsonString(FILE *Out, const char *Text);
 
+/* {"sid": "S-1-...", "name": "DOMAIN\\name" or null, "type": "User", "alias": "SY" or null} */
+void CmdJsonSid(FILE *Out, PSID Sid);
+
 #define NTSEC_DOMAIN_ENV "NTSEC_DOMAIN_SID"
 
 #endif
