@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include "commands.h"
 #include "common.h"
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "commands.h"
 #include "common.h"
 
 static void CmdPrintSid(PSID Sid, int Width)
