@@ -77,6 +77,19 @@ check name-sddl 0 "(Unix User\\root) S-1-22-1-0" "$NTSEC" sddl 'O:S-1-22-1-0'
 check name-token 0 "Unix User\\root" "$NTSEC" token 'user=S-1-22-1-0'
 check name-whoami 0 "Unix User\\root" "$NTSEC" whoami --token 'user=S-1-22-1-0'
 
+# One whoami /all layout: token and whoami print the same user, group and privilege tables
+# (whoami adds the Linux column before the attributes)
+T1='user=S-1-22-1-40001 groups=WD,S-1-22-2-40101 privileges=SeChangeNotifyPrivilege'
+tok=$("$NTSEC" token "$T1"); who=$("$NTSEC" whoami --all --token "$T1")
+for pat in '^Everyone +Well-known group +S-1-1-0 ' '^Unix Group\\40101 +Group +S-1-22-2-40101 ' \
+           '^SeChangeNotifyPrivilege +Bypass traverse checking +Enabled$' '^Group Name +Type +SID ' \
+           '^USER INFORMATION$' '^GROUP INFORMATION$' '^PRIVILEGES INFORMATION$'; do
+    grep -Eq -- "$pat" <<<"$tok" || { echo "FAIL layout: token lacks /$pat/"; fail=1; }
+    grep -Eq -- "$pat" <<<"$who" || { echo "FAIL layout: whoami lacks /$pat/"; fail=1; }
+done
+[ "$(grep -E '^Everyone ' <<<"$tok" | cut -c1-104)" = "$(grep -E '^Everyone ' <<<"$who" | cut -c1-104)" ] \
+    || { echo "FAIL layout: the Everyone rows differ"; fail=1; }
+
 # impersonate: allowed, but the token itself is Identification-level
 check imp-ident-token 1 "allowed, but the token itself is Identification-level: the thread cannot act as the client" \
     "$NTSEC" impersonate --process 'user=S-1-5-21-1-2-3-1001' --token 'user=S-1-5-21-1-2-3-1001 type=impersonation level=identification'

@@ -18,29 +18,6 @@ static void CmdPrintSid(PSID Sid, int Width)
     printf("%-*s %s", Width, strcmp(name, text) == 0 ? "" : name, text);
 }
 
-static void CmdPrintGroupAttributes(ULONG A)
-{
-    static const struct { ULONG Bit; PCSTR Text; } bits[] = {
-        { SE_GROUP_MANDATORY, "Mandatory group" },
-        { SE_GROUP_ENABLED_BY_DEFAULT, "Enabled by default" },
-        { SE_GROUP_ENABLED, "Enabled group" },
-        { SE_GROUP_OWNER, "Group owner" },
-        { SE_GROUP_USE_FOR_DENY_ONLY, "Group used for deny only" },
-        { SE_GROUP_INTEGRITY, "Integrity" },
-        { SE_GROUP_INTEGRITY_ENABLED, "Integrity enabled" },
-        { SE_GROUP_RESOURCE, "Local group (resource)" },
-        { SE_GROUP_LOGON_ID, "Logon id" },
-    };
-    PCSTR sep = "";
-    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
-        if ((A & bits[i].Bit) == bits[i].Bit) {
-            printf("%s%s", sep, bits[i].Text);
-            sep = ", ";
-        }
-    }
-    printf("%s(0x%08x)\n", *sep ? " " : "", (unsigned)A);
-}
-
 /* SeQueryInformationToken's block for Class, or NULL (freed with ExFreePool). */
 static PVOID CmdQuery(PACCESS_TOKEN T, TOKEN_INFORMATION_CLASS Class)
 {
@@ -64,35 +41,13 @@ static void CmdPrintToken(PACCESS_TOKEN T)
     PTOKEN_PRIMARY_GROUP primary = CmdQuery(T, TokenPrimaryGroup);
     PTOKEN_DEFAULT_DACL dacl = CmdQuery(T, TokenDefaultDacl);
 
-    printf("USER INFORMATION\n----------------\n");
-    if (user) {
-        CmdPrintSid(user->User.Sid, 40);
-        printf("%s\n", user->User.Attributes & SE_GROUP_USE_FOR_DENY_ONLY ? "  (deny only)" : "");
-    }
     BOOLEAN haveLabel = FALSE;
-    printf("\nGROUP INFORMATION\n-----------------\n");
-    for (ULONG i = 0; groups && i < groups->GroupCount; i++) {
+    for (ULONG i = 0; groups && i < groups->GroupCount; i++)
         if (groups->Groups[i].Attributes & SE_GROUP_INTEGRITY)
             haveLabel = TRUE;
-        CmdPrintSid(groups->Groups[i].Sid, 40);
-        printf("\n    ");
-        CmdPrintGroupAttributes(groups->Groups[i].Attributes);
-    }
-    if (groups == NULL || groups->GroupCount == 0)
-        printf("(none)\n");
-
-    printf("\nPRIVILEGES INFORMATION\n----------------------\n");
-    printf("%-42s %-66s %s\n", "Privilege Name", "Description", "State");
-    for (ULONG i = 0; privileges && i < privileges->PrivilegeCount; i++) {
-        PCSTR name = NtsecPrivilegeName(privileges->Privileges[i].Luid);
-        PCSTR desc = NtsecPrivilegeDescription(privileges->Privileges[i].Luid);
-        printf("%-42s %-66s %s\n", name ? name : "?", desc ? desc : "",
-               (privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "Enabled" : "Disabled");
-    }
-    if (privileges == NULL || privileges->PrivilegeCount == 0)
-        printf("(none)\n");
-
-    printf("\nRESTRICTED SIDS\n---------------\n");
+    if (user)
+        CmdPrintAccountTables(user, groups, privileges, NULL, NULL);
+    printf("\n\nRESTRICTED SIDS\n---------------\n\n");
     for (ULONG i = 0; restricted && i < restricted->GroupCount; i++) {
         CmdPrintSid(restricted->Groups[i].Sid, 40);
         printf("\n");
@@ -101,7 +56,7 @@ static void CmdPrintToken(PACCESS_TOKEN T)
         printf("(none)\n");
 
     static const PCSTR levels[] = { "Anonymous", "Identification", "Impersonation", "Delegation" };
-    printf("\nTOKEN INFORMATION\n-----------------\n");
+    printf("\n\nTOKEN INFORMATION\n-----------------\n\n");
     char text[256];
     if (label)
         CmdSidText(label->Label.Sid, text, sizeof(text));

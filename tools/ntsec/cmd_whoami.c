@@ -12,23 +12,6 @@
 #include "common.h"
 #include "whoami_via.h"
 
-static void WhoAttributes(ULONG a, char *Out, size_t Size)
-{
-    Out[0] = '\0';
-    const struct { ULONG Bit; const char *Text; } names[] = {
-        {SE_GROUP_MANDATORY, "Mandatory group"}, {SE_GROUP_ENABLED_BY_DEFAULT, "Enabled by default"},
-        {SE_GROUP_ENABLED, "Enabled group"},     {SE_GROUP_OWNER, "Group owner"},
-        {SE_GROUP_USE_FOR_DENY_ONLY, "Group used for deny only"}, {SE_GROUP_LOGON_ID, "Logon ID"},
-    };
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (a & names[i].Bit) {
-            if (Out[0] != '\0')
-                strncat(Out, ", ", Size - strlen(Out) - 1);
-            strncat(Out, names[i].Text, Size - strlen(Out) - 1);
-        }
-    }
-}
-
 /* Why a group does or does not become a supplementary gid (NtsecQueryHostIdentity). */
 static void WhoLinuxColumn(const NTSEC_HOST_GROUP *G, char *Out, size_t Size)
 {
@@ -84,7 +67,7 @@ static void WhoPrintJson(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVILEG
 
 static int WhoPrint(PACCESS_TOKEN Token, int All)
 {
-    char name[300], sid[200], attrs[200], linux_[80];
+    char name[300], sid[200], linux_[80];
     const char *type;
     PTOKEN_USER user = NULL;
     PTOKEN_GROUPS groups = NULL;
@@ -105,33 +88,34 @@ static int WhoPrint(PACCESS_TOKEN Token, int All)
         WhoPrintJson(user, groups, privileges, id);
         goto out;
     }
-    CmdSidName(user->User.Sid, name, sizeof(name), &type);
-    CmdSidText(user->User.Sid, sid, sizeof(sid));
-    printf("\nUSER INFORMATION\n----------------\n\n%-40s %-46s %s\n", "User Name", "SID", "Linux id");
-    printf("======================================== ============================================== ==========\n");
     if (id->UserMapped)
         snprintf(linux_, sizeof(linux_), "uid %u", (unsigned)id->UserUid);
     else
         snprintf(linux_, sizeof(linux_), "- (no uid mapping: impersonation fails STATUS_NONE_MAPPED)");
-    printf("%-40s %-46s %s\n", name, sid, linux_);
-    if (All) {
-        printf("\n\nGROUP INFORMATION\n-----------------\n\n%-40s %-16s %-46s %-28s %s\n", "Group Name", "Type",
-               "SID", "Linux", "Attributes");
-        printf("======================================== ================ ============================================== ============================ ==========\n");
-        for (ULONG i = 0; i < groups->GroupCount && i < id->TokenGroupCount; i++) {
-            CmdSidName(groups->Groups[i].Sid, name, sizeof(name), &type);
-            CmdSidText(groups->Groups[i].Sid, sid, sizeof(sid));
-            WhoAttributes(groups->Groups[i].Attributes, attrs, sizeof(attrs));
-            WhoLinuxColumn(&id->TokenGroups[i], linux_, sizeof(linux_));
-            printf("%-40s %-16s %-46s %-28s %s\n", name, type, sid, linux_, attrs);
+    if (!All) {
+        CmdSidName(user->User.Sid, name, sizeof(name), &type);
+        CmdSidText(user->User.Sid, sid, sizeof(sid));
+        printf("\nUSER INFORMATION\n----------------\n\n%-40s %-46s %s\n", "User Name", "SID", "Linux id");
+        printf("======================================== ============================================== ==========\n");
+        printf("%-40s %-46s %s\n", name, sid, linux_);
+    } else {
+        ULONG n = groups->GroupCount < id->TokenGroupCount ? groups->GroupCount : id->TokenGroupCount;
+        char (*columns)[80] = calloc(n ? n : 1, sizeof(*columns));
+        const char **column = calloc(n ? n : 1, sizeof(*column));
+        if (columns == NULL || column == NULL) {
+            free(columns);
+            free(column);
+            st = STATUS_NO_MEMORY;
+            goto out;
         }
-        printf("\n\nPRIVILEGES INFORMATION\n----------------------\n\n%-42s %s\n", "Privilege Name", "State");
-        printf("========================================== ========\n");
-        for (ULONG i = 0; i < privileges->PrivilegeCount; i++) {
-            PCSTR pn = NtsecPrivilegeName(privileges->Privileges[i].Luid);
-            printf("%-42s %s\n", pn ? pn : "(unknown)",
-                   (privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "Enabled" : "Disabled");
+        for (ULONG i = 0; i < n; i++) {
+            WhoLinuxColumn(&id->TokenGroups[i], columns[i], sizeof(columns[i]));
+            column[i] = columns[i];
         }
+        groups->GroupCount = n;
+        CmdPrintAccountTables(user, groups, privileges, linux_, column);
+        free(columns);
+        free(column);
         printf("\n\nLINUX CREDENTIALS (what the host backend sets when a thread impersonates this token)\n");
         printf("------------------------------------------------------------------------------------\n\n");
         if (!NT_SUCCESS(id->Status)) {

@@ -218,3 +218,73 @@ void CmdJsonSid(FILE *Out, PSID Sid)
         fprintf(Out, "null");
     fprintf(Out, "}");
 }
+
+void CmdGroupAttributes(ULONG A, char *Out, size_t Size)
+{
+    static const struct { ULONG Bit; const char *Text; } bits[] = {
+        { SE_GROUP_MANDATORY, "Mandatory group" },
+        { SE_GROUP_ENABLED_BY_DEFAULT, "Enabled by default" },
+        { SE_GROUP_ENABLED, "Enabled group" },
+        { SE_GROUP_OWNER, "Group owner" },
+        { SE_GROUP_USE_FOR_DENY_ONLY, "Group used for deny only" },
+        { SE_GROUP_INTEGRITY, "Integrity" },
+        { SE_GROUP_INTEGRITY_ENABLED, "Integrity enabled" },
+        { SE_GROUP_RESOURCE, "Local group (resource)" },
+        { SE_GROUP_LOGON_ID, "Logon ID" },
+    };
+    size_t used = 0;
+    Out[0] = '\0';
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]) && used < Size; i++)
+        if ((A & bits[i].Bit) == bits[i].Bit) {
+            int n = snprintf(Out + used, Size - used, "%s%s", used ? ", " : "", bits[i].Text);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    if (used < Size)
+        snprintf(Out + used, Size - used, "%s(0x%08x)", used ? " " : "", (unsigned)A);
+}
+
+void CmdPrintAccountTables(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVILEGES Privileges,
+                           const char *UserLinux, const char *const *GroupLinux)
+{
+    char name[300], sid[200], attrs[300];
+    const char *type;
+    CmdSidName(User->User.Sid, name, sizeof(name), &type);
+    CmdSidText(User->User.Sid, sid, sizeof(sid));
+    const char *denyOnly = User->User.Attributes & SE_GROUP_USE_FOR_DENY_ONLY ? " (deny only)" : "";
+    printf("\nUSER INFORMATION\n----------------\n\n");
+    if (UserLinux) {
+        printf("%-40s %-46s %s\n", "User Name", "SID", "Linux id");
+        printf("======================================== ============================================== ==========\n");
+        printf("%-40s %-46s %s%s\n", name, sid, UserLinux, denyOnly);
+    } else {
+        printf("%-40s %s\n", "User Name", "SID");
+        printf("======================================== ==============================================\n");
+        printf("%-40s %s%s\n", name, sid, denyOnly);
+    }
+    printf("\n\nGROUP INFORMATION\n-----------------\n\n%-40s %-16s %-46s %s%s\n", "Group Name", "Type", "SID",
+           GroupLinux ? "Linux                        " : "", "Attributes");
+    printf("======================================== ================ ==============================================%s"
+           " ==========\n", GroupLinux ? " ============================" : "");
+    for (ULONG i = 0; Groups && i < Groups->GroupCount; i++) {
+        CmdSidName(Groups->Groups[i].Sid, name, sizeof(name), &type);
+        CmdSidText(Groups->Groups[i].Sid, sid, sizeof(sid));
+        CmdGroupAttributes(Groups->Groups[i].Attributes, attrs, sizeof(attrs));
+        if (GroupLinux)
+            printf("%-40s %-16s %-46s %-28s %s\n", name, type, sid, GroupLinux[i], attrs);
+        else
+            printf("%-40s %-16s %-46s %s\n", name, type, sid, attrs);
+    }
+    if (Groups == NULL || Groups->GroupCount == 0)
+        printf("(none)\n");
+    printf("\n\nPRIVILEGES INFORMATION\n----------------------\n\n%-42s %-66s %s\n", "Privilege Name", "Description",
+           "State");
+    printf("========================================== ================================================================== ========\n");
+    for (ULONG i = 0; Privileges && i < Privileges->PrivilegeCount; i++) {
+        PCSTR pn = NtsecPrivilegeName(Privileges->Privileges[i].Luid);
+        PCSTR desc = NtsecPrivilegeDescription(Privileges->Privileges[i].Luid);
+        printf("%-42s %-66s %s\n", pn ? pn : "(unknown)", desc ? desc : "",
+               (Privileges->Privileges[i].Attributes & SE_PRIVILEGE_ENABLED) ? "Enabled" : "Disabled");
+    }
+    if (Privileges == NULL || Privileges->PrivilegeCount == 0)
+        printf("(none)\n");
+}

@@ -38,6 +38,13 @@ void CmdJsonString(FILE *Out, const char *Text);
 /* {"sid": "S-1-...", "name": "DOMAIN\\name" or null, "type": "User", "alias": "SY" or null} */
 void CmdJsonSid(FILE *Out, PSID Sid);
 
+/* "Mandatory group, Enabled group (0x00000005)" */
+void CmdGroupAttributes(ULONG Attributes, char *Out, size_t Size);
+/* The whoami /all tables every command prints: USER, GROUP and PRIVILEGES INFORMATION.
+ * UserLinux / GroupLinux (one string per group) add the Linux column when not NULL. */
+void CmdPrintAccountTables(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVILEGES Privileges,
+                           const char *UserLinux, const char *const *GroupLinux);
+
 #define NTSEC_DOMAIN_ENV "NTSEC_DOMAIN_SID"
 
 #endif
