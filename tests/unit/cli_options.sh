@@ -108,7 +108,13 @@ for want in "ACE[0] allow S-1-5-32-544 (BA) does not apply: the SID is not in th
             "ACE[5] allow S-1-1-0 (WD) changes nothing: none of the bits asked for" \
             "ACE[6] allow S-1-1-0 (WD) grants 0x00000001 (FILE_READ_DATA)"; do
     grep -qF -- "$want" <<<"$out" || { echo "FAIL explain-all: lacks '$want'"; fail=1; }
-done
+done# callback (conditional) ACEs: ntsec evaluates no condition; allow is taken as false, deny as true
+wdhex=$("$NTSEC" sddl --hex 'O:BAG:SYD:(A;;FA;;;WD)')
+check explain-allow-callback 1 "ACE[0] skipped: allow-callback: its condition is taken as false" \
+    "$NTSEC" check --explain --sd-hex "$(sed 's/^\(.\{56\}\)00/\109/' <<<"$wdhex")" --token "$TOK" --desired FILE_READ_DATA
+check explain-deny-callback 1 "ACE[0] deny-callback: its condition is taken as true (fail closed)" \
+    "$NTSEC" check --explain --sd-hex "$(sed 's/^\(.\{56\}\)00/\10a/' <<<"$wdhex")" --token "$TOK" --desired FILE_READ_DATA
+
 # --json: one JSON object on stdout (docs/cli.md), the exit codes unchanged
 json() { # json NAME WANT-RC PYTHON-ASSERTION COMMAND...
     local name=$1 want=$2 expr=$3; shift 3
