@@ -108,7 +108,9 @@ for want in "ACE[0] allow S-1-5-32-544 (BA) does not apply: the SID is not in th
             "ACE[5] allow S-1-1-0 (WD) changes nothing: none of the bits asked for" \
             "ACE[6] allow S-1-1-0 (WD) grants 0x00000001 (FILE_READ_DATA)"; do
     grep -qF -- "$want" <<<"$out" || { echo "FAIL explain-all: lacks '$want'"; fail=1; }
-done# callback (conditional) ACEs: ntsec evaluates no condition; allow is taken as false, deny as true
+done
+
+# callback (conditional) ACEs: ntsec evaluates no condition; allow is taken as false, deny as true
 wdhex=$("$NTSEC" sddl --hex 'O:BAG:SYD:(A;;FA;;;WD)')
 check explain-allow-callback 1 "ACE[0] skipped: allow-callback: its condition is taken as false" \
     "$NTSEC" check --explain --sd-hex "$(sed 's/^\(.\{56\}\)00/\109/' <<<"$wdhex")" --token "$TOK" --desired FILE_READ_DATA
