@@ -117,9 +117,11 @@ NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
     return STATUS_SUCCESS;
 }
 
-/* FsdReleaseConnection - releases everything FsdAuthenticateConnection took. */
+/* FsdReleaseConnection - releases everything FsdAuthenticateConnection took, and a partial
+ * Negotiate context the connection still held. */
 VOID FsdReleaseConnection(FSD_CONN *Conn)
 {
+    FsdNegotiateConnectionGone(Conn);
     if (!Conn->Authenticated)
         return;
     if (Conn->SubjectCaptured)

@@ -6,10 +6,12 @@
  * context captured once, static tracking, as for the Unix socket) and the response carries
  * the mutual-authentication token ("WWW-Authenticate: Negotiate <base64>"). A connection
  * that sends no token gets the guest token when --guest is set, else 401 with a challenge.
+ * An exchange that needs more legs keeps its partial context on the connection (neg_legs.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "fsd.h"
 
 #define FSD_TOKEN_MAX 65536
@@ -85,6 +87,12 @@ VOID FsdReleaseNegotiate(VOID)
     FsdpHaveCred = FALSE;
 }
 
+/* FsdNegotiateConnectionGone - deletes a partial context the closing connection held. */
+VOID FsdNegotiateConnectionGone(FSD_CONN *Conn)
+{
+    FsdNegotiateDropPartial(&Conn->Negotiation, DeleteSecurityContext);
+}
+
 BOOLEAN FsdNegotiateEnabled(VOID)
 {
     return FsdpHaveCred;
@@ -117,18 +125,23 @@ int FsdNegotiate(FSD_REQ *Req)
     SecBuffer in = {(ULONG)n, SECBUFFER_TOKEN, token}, out = {FSD_TOKEN_MAX, SECBUFFER_TOKEN, reply};
     SecBufferDesc inD = {SECBUFFER_VERSION, 1, &in}, outD = {SECBUFFER_VERSION, 1, &out};
     CtxtHandle ctx;
-    ULONG attr = 0;
-    TimeStamp expiry;
-    SECURITY_STATUS st = AcceptSecurityContext(&FsdpCred, NULL, &inD, ASC_REQ_MUTUAL_AUTH | ASC_REQ_CONNECTION,
-                                               SECURITY_NATIVE_DREP, &ctx, &outD, &attr, &expiry);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ULONG leg = Req->Conn->Negotiation.Held ? Req->Conn->Negotiation.Legs + 1 : 1;
+    SECURITY_STATUS st = FsdNegotiateLeg(&Req->Conn->Negotiation, AcceptSecurityContext, DeleteSecurityContext,
+                                         &FsdpCred, &inD, &outD, &ctx, now.tv_sec);
     free(token);
     if ((st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) && out.cbBuffer > 0)
         Req->AuthReply = FsdpB64Encode(reply, out.cbBuffer);
     free(reply);
-    if (st == SEC_I_CONTINUE_NEEDED)
-        DeleteSecurityContext(&ctx);   /* one leg per request: the client starts over */
+    if (st == SEC_I_CONTINUE_NEEDED) {
+        /* RFC 4559 4.2: 401 with the reply token; the next leg comes on this connection */
+        snprintf(Req->Note, sizeof Req->Note, "Negotiate leg %u: continue%s", (unsigned)leg,
+                 Req->Conn->Negotiation.Held ? "" : " (no partial-context slot free: start over)");
+        return 401;
+    }
     if (st != SEC_E_OK) {
-        snprintf(Req->Note, sizeof Req->Note, "AcceptSecurityContext 0x%08X", (unsigned)st);
+        snprintf(Req->Note, sizeof Req->Note, "AcceptSecurityContext leg %u 0x%08X", (unsigned)leg, (unsigned)st);
         return 401;
     }
     NTSTATUS nst = FsdAdoptContext(Req->Conn, &ctx);

@@ -8,7 +8,8 @@
  * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), conditional.c (ETags,
  * conditional headers), listing.c (collection listings), ops_copy.c (COPY/MOVE),
  * props.c (PROPFIND/PROPPATCH), propvalue.c (dead properties' stored form), locks.c
- * (LOCK/UNLOCK, If header),
+ * (LOCK/UNLOCK, If header), auth_negotiate.c + neg_legs.c (HTTP Negotiate, partial contexts
+ * kept per connection between legs),
  * xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
  * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
  */
@@ -25,6 +26,7 @@
 #include "ntsec.h"
 #include "sspi.h"
 #include "se/rights.h"
+#include "neg_legs.h"
 
 #define FSD_MAX_BODY       (1024 * 1024)   /* XML request bodies */
 #define FSD_MAX_PATH       4096
@@ -67,6 +69,7 @@ typedef struct _FSD_CONN {
     char Identity[128];                 /* user SID text */
     long PeerUid;                       /* -1 over TCP */
     char AuthError[64];
+    FSD_NEG_PARTIAL Negotiation;        /* a multi-leg Negotiate exchange in progress */
 } FSD_CONN;
 
 /* One request. */
@@ -118,6 +121,7 @@ SECURITY_STATUS FsdPrepareNegotiate(const char *Keytab);
 VOID FsdReleaseNegotiate(VOID);
 BOOLEAN FsdNegotiateEnabled(VOID);
 int FsdNegotiate(FSD_REQ *Req);
+VOID FsdNegotiateConnectionGone(FSD_CONN *Conn);
 /* Switch the calling thread to the client / back. FALSE: could not impersonate. */
 BOOLEAN FsdBecomeClient(FSD_CONN *Conn);
 VOID FsdBecomeServer(FSD_CONN *Conn);
