@@ -175,6 +175,9 @@ int FsdPutEnd(FSD_REQ *Req);
 VOID FsdPutAbort(FSD_REQ *Req);
 int FsdDelete(FSD_REQ *Req);
 int FsdMkcol(FSD_REQ *Req);
+/* The NT layer for removing Name in DirFd and everything below it (DELETE on each object or
+ * FILE_DELETE_CHILD on its parent), as the server: 0, or 1 after responding with the refusal. */
+int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth);
 /* Removes Name in DirFd recursively as the current (impersonated) thread: 0 or errno. */
 int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name);
 /* ---- conditional.c ---- */

@@ -5,6 +5,8 @@
  * FILE_ADD_FILE (a collection: FILE_ADD_SUBDIRECTORY); an existing destination that is
  * overwritten needs DELETE on it or FILE_DELETE_CHILD on its parent. A copy is a new object
  * (its descriptor is inherited from the destination's parent); a moved object keeps its own.
+ * A Depth: infinity COPY checks every member it reads the same way (FILE_LIST_DIRECTORY or
+ * FILE_READ_DATA): the first member refused ends the copy with 403, layer nt.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +29,18 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
         return -sfd;
     fstat(sfd, &st);
     int rc = 0;
+    if (Level > 0) {
+        /* A member of a copied collection is read as well: the NT layer checks it as it did
+         * the request's source (FILE_LIST_DIRECTORY / FILE_READ_DATA), as the server. */
+        FsdBecomeServer(Req->Conn);
+        BOOLEAN ok = FsdCheck(Req, sfd, S_ISDIR(st.st_mode) ? FILE_LIST_DIRECTORY : FILE_READ_DATA,
+                              "copy a member (read it)", NULL);
+        if (!FsdBecomeClient(Req->Conn) || !ok) {
+            close(sfd);
+            Req->Layer = FSD_LAYER_NT;
+            return EACCES;
+        }
+    }
     if (S_ISDIR(st.st_mode)) {
         if (mkdirat(DstDir, DstName, st.st_mode & 07777) != 0) {
             rc = errno;
@@ -157,6 +171,11 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
     if (exists && !FsdCheck(Req, dfd, DELETE, "overwrite", NULL) &&
         (r = FsdDenyNt(Req, dpfd, FILE_DELETE_CHILD, "overwrite the destination")) != 0)
         goto out;
+    /* an overwritten collection is removed with its members: each is checked as DELETE does */
+    if (exists && FsdNtDeleteCheck(Req, dpfd, dname, 0) != 0) {
+        r = MHD_YES;   /* FsdNtDeleteCheck responded */
+        goto out;
+    }
     Req->Note[0] = 0;
     /* locks */
     if ((Move && (status = FsdCheckLocks(Req, Req->Path, TRUE, TRUE)) != 0) ||
@@ -183,7 +202,11 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
     }
     FsdBecomeServer(Req->Conn);
     if (err != 0) {
-        r = FsdRespondError(Req, (unsigned)(err == ENOENT ? 409 : FsdErrnoStatus(err)), FSD_LAYER_LINUX, strerror(err));
+        char note[sizeof Req->Note];
+        BOOLEAN nt = Req->Layer != NULL && strcmp(Req->Layer, FSD_LAYER_NT) == 0;
+        snprintf(note, sizeof note, "%s", Req->Note);
+        r = FsdRespondError(Req, (unsigned)(err == ENOENT ? 409 : FsdErrnoStatus(err)),
+                            nt ? FSD_LAYER_NT : FSD_LAYER_LINUX, nt ? note : strerror(err));
         goto out;
     }
     if (Move)

@@ -349,7 +349,7 @@ int FsdPutEnd(FSD_REQ *Req)
 
 /* The NT layer for removing Name in DirFd (and, for a directory, everything below):
  * DELETE on the object or FILE_DELETE_CHILD on its parent. Runs as the server. */
-static int FsdpNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth)
+int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth)
 {
     int fd = FsdOpenAt(DirFd, Name, O_PATH | O_NOFOLLOW, 0);
     if (fd < 0)
@@ -362,14 +362,21 @@ static int FsdpNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Dept
     struct stat st;
     fstat(fd, &st);
     int rc = 0;
-    if (S_ISDIR(st.st_mode) && Depth < 64) {
+    if (S_ISDIR(st.st_mode) && Depth >= 64) {
+        /* deeper than the NT layer checks: FsdRemoveTree would remove what was not checked */
+        close(fd);
+        return FsdRespondError(Req, 403, FSD_LAYER_NT, "collection nested too deep to check for delete") ? 1 : 1;
+    }
+    if (S_ISDIR(st.st_mode)) {
         int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
         DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
         struct dirent *e;
+        if (d == NULL)   /* members that cannot be checked are not removed */
+            rc = FsdRespondError(Req, 403, FSD_LAYER_NT, "cannot check the collection's members") ? 1 : 1;
         while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            rc = FsdpNtDeleteCheck(Req, dfd, e->d_name, Depth + 1);
+            rc = FsdNtDeleteCheck(Req, dfd, e->d_name, Depth + 1);
         }
         if (d) closedir(d);
         else if (dfd >= 0) close(dfd);
@@ -438,11 +445,11 @@ int FsdDelete(FSD_REQ *Req)
         return FsdRespondError(Req, (unsigned)status, status == 423 ? FSD_LAYER_LOCK : FSD_LAYER_HTTP,
                                "precondition or lock");
     }
-    int nt = FsdpNtDeleteCheck(Req, pfd, name, 0);
+    int nt = FsdNtDeleteCheck(Req, pfd, name, 0);
     if (nt != 0) {
         close(pfd);
         free(name);
-        return MHD_YES;   /* FsdpNtDeleteCheck responded */
+        return MHD_YES;   /* FsdNtDeleteCheck responded */
     }
     if (!FsdBecomeClient(Req->Conn)) {
         close(pfd);

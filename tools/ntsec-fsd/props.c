@@ -104,6 +104,7 @@ typedef struct _FSD_PROPFIND {
     xmlNodePtr Wanted;    /* DAV:prop of the request */
     int Count;
     BOOLEAN TooMany;
+    BOOLEAN Broken;       /* could not impersonate again during the walk */
     char *SdText;         /* for the request URI, if asked and allowed */
 } FSD_PROPFIND;
 
@@ -208,13 +209,26 @@ static void FsdpWalk(FSD_PROPFIND *P, const char *Path, int Depth)
         struct stat st;
         if (fd >= 0 && fstat(fd, &st) == 0) {
             FsdpResponse(P, child, &st, S_ISLNK(st.st_mode) ? -1 : fd, FALSE);
-            if (S_ISDIR(st.st_mode) && Depth != 1 && !P->TooMany)
-                FsdpWalk(P, child, Depth);
+            if (S_ISDIR(st.st_mode) && Depth != 1 && !P->TooMany) {
+                /* Depth: infinity lists the member collection too: the NT layer checks
+                 * FILE_LIST_DIRECTORY on it as it did on the request's target (as the
+                 * server, then the client again; a failed switch back ends the walk). */
+                FsdBecomeServer(P->Req->Conn);
+                BOOLEAN list = FsdCheck(P->Req, fd, FILE_LIST_DIRECTORY, "list a member collection", NULL);
+                if (!FsdBecomeClient(P->Req->Conn)) {
+                    P->Broken = TRUE;
+                    close(fd);
+                    free(child);
+                    break;
+                }
+                if (list)
+                    FsdpWalk(P, child, Depth);
+            }
         }
         if (fd >= 0)
             close(fd);
         free(child);
-        if (P->TooMany)
+        if (P->TooMany || P->Broken)
             break;
     }
     closedir(d);
@@ -306,6 +320,11 @@ int FsdPropfind(FSD_REQ *Req)
     FsdBecomeServer(Req->Conn);
     free(p.SdText);
     if (in) xmlFreeDoc(in);
+    Req->Note[0] = 0;
+    if (p.Broken) {
+        xmlFreeDoc(p.Out);
+        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
+    }
     if (err != 0) {
         xmlFreeDoc(p.Out);
         return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
@@ -342,23 +361,60 @@ typedef struct _FSD_PATCH_OP {
     int Status;
 } FSD_PATCH_OP;
 
+/*
+ * FsdpSetSd - PROPPATCH of {urn:ntsec:}security-descriptor: the parts the SDDL names replace
+ * those of the object's descriptor (SeSetSecurityDescriptorInfo rules). Needs WRITE_DAC for a
+ * DACL, WRITE_OWNER for an owner or group, ACCESS_SYSTEM_SECURITY (SeSecurityPrivilege) for a
+ * SACL; a new owner must be the client's user SID or an owner group of its token (or the
+ * client holds SeRestorePrivilege): the rule is evaluated while the thread impersonates the
+ * client. The merged descriptor is written by a system worker. Returns the property status.
+ */
 static int FsdpSetSd(FSD_REQ *Req, int Sfd, const char *Sddl)
 {
-    PSECURITY_DESCRIPTOR sd;
-    ULONG len;
+    PSECURITY_DESCRIPTOR sd, cur = NULL, merged;
+    ULONG len, curLen;
+    BOOLEAN stored;
     if (!NT_SUCCESS(NtsecSddlToSecurityDescriptor(Sddl, &sd, &len)))
         return 409;
-    ACCESS_MASK need = WRITE_DAC;
-    PSID owner;
-    BOOLEAN def;
-    if (NT_SUCCESS(RtlGetOwnerSecurityDescriptor(sd, &owner, &def)) && owner != NULL)
-        need |= WRITE_OWNER;
-    if (!FsdCheck(Req, Sfd, need, "change the descriptor", NULL)) {
+    SECURITY_INFORMATION info = 0;
+    ACCESS_MASK need = 0;
+    PSID sid;
+    PACL acl;
+    BOOLEAN def, present;
+    if (NT_SUCCESS(RtlGetOwnerSecurityDescriptor(sd, &sid, &def)) && sid != NULL)
+        info |= OWNER_SECURITY_INFORMATION, need |= WRITE_OWNER;
+    if (NT_SUCCESS(RtlGetGroupSecurityDescriptor(sd, &sid, &def)) && sid != NULL)
+        info |= GROUP_SECURITY_INFORMATION, need |= WRITE_OWNER;
+    if (NT_SUCCESS(RtlGetDaclSecurityDescriptor(sd, &present, &acl, &def)) && present)
+        info |= DACL_SECURITY_INFORMATION, need |= WRITE_DAC;
+    if (NT_SUCCESS(RtlGetSaclSecurityDescriptor(sd, &present, &acl, &def)) && present)
+        info |= SACL_SECURITY_INFORMATION, need |= ACCESS_SYSTEM_SECURITY;
+    if (info == 0) {
+        NtsecFree(sd);
+        return 409;
+    }
+    if (!FsdCheck(Req, Sfd, need, "change the descriptor", NULL) ||
+        !NT_SUCCESS(FsdGetSd(Sfd, &cur, &curLen, &stored))) {
         NtsecFree(sd);
         return 403;
     }
-    int r = NT_SUCCESS(FsdWriteSd(Sfd, sd, len)) ? 200 : 500;
+    merged = cur;
+    if (!FsdBecomeClient(Req->Conn)) {
+        NtsecFree(sd);
+        NtsecFree(cur);
+        return 500;
+    }
+    NTSTATUS st = SeSetSecurityDescriptorInfo(NULL, &info, sd, &merged, PagedPool,
+                                              (PGENERIC_MAPPING)&SepFileMapping);
+    FsdBecomeServer(Req->Conn);
     NtsecFree(sd);
+    NtsecFree(cur);
+    if (!NT_SUCCESS(st)) {
+        snprintf(Req->Note, sizeof Req->Note, "change the descriptor: 0x%08X", (unsigned)st);
+        return st == STATUS_INVALID_OWNER ? 403 : 409;
+    }
+    int r = NT_SUCCESS(FsdWriteSd(Sfd, merged, RtlLengthSecurityDescriptor(merged))) ? 200 : 500;
+    ExFreePool(merged);
     return r;
 }
 
