@@ -82,6 +82,8 @@ VOID HostFreeIdMap(PHOST_IDMAP Map);
 /* Look-ups through the S-1-22 convention and the installed map. No references. */
 BOOLEAN HostSidToUid(PSID Sid, uid_t *Uid);
 BOOLEAN HostSidToGid(PSID Sid, gid_t *Gid);
+/* Changes whenever NtsecLoadIdMap installs a map (the host target cache's key, target.c). */
+ULONG HostIdMapGeneration(VOID);
 /* The SID of uid/gid (map entries first, then ranges, then S-1-22-x-N) into Buffer. */
 VOID HostUidToSid(uid_t Uid, PSID Buffer);
 VOID HostGidToSid(gid_t Gid, PSID Buffer);

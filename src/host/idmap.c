@@ -409,11 +409,20 @@ static BOOLEAN HostpMapIdToSid(PHOST_IDMAP Map, ULONG Id, BOOLEAN Group, PSID Bu
 
 /* HostpInstallMap - makes Map (owned by the table from now; NULL: none) the installed map
  * and frees the one it replaces, after no reader can still be using it. */
+static _Atomic ULONG HostpMapGeneration;
+
+/* HostIdMapGeneration - see hostp.h. */
+ULONG HostIdMapGeneration(VOID)
+{
+    return atomic_load_explicit(&HostpMapGeneration, memory_order_acquire);
+}
+
 static VOID HostpInstallMap(PHOST_IDMAP Map)
 {
     pthread_rwlock_wrlock(&HostpMapLock);
     PHOST_IDMAP old = HostpMap;
     HostpMap = Map;
+    atomic_fetch_add_explicit(&HostpMapGeneration, 1, memory_order_acq_rel);
     pthread_rwlock_unlock(&HostpMapLock);
     HostFreeIdMap(old);
 }

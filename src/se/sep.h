@@ -42,6 +42,9 @@ typedef struct _TOKEN {
     ULONG IntegrityIndex;          /* index into UserAndGroups, or SEP_NO_INTEGRITY */
 
     PVOID SidIndex;                /* access-check index over the SIDs (se/sidindex.c), or NULL */
+    _Atomic(PVOID) HostTarget;     /* host backend's cached Linux target (host/target.c): pool
+                                    * blocks whose first word links an older block; NULL: none.
+                                    * Owned by the token, freed by SepDeleteToken */
     pthread_rwlock_t Lock;
     PVOID Variable;                /* one pool block holding every array and SID above */
     SIZE_T VariableLength;

@@ -65,20 +65,27 @@ static ULONG SepIndexProcessSecret(void)
     return s;
 }
 
-/* The hash of a SID under Seed: every sub-authority goes through a multiply-xor step (a
- * bijection of the state, so SIDs of one length differing in one sub-authority never
- * collide), then a finalizer spreads the high bits into the slot bits. Never 0. */
+/* The hash of a SID under Seed: sub-authorities two at a time go through a 64-bit
+ * multiply-xor step (a bijection of the state for a fixed input and of the input for a
+ * fixed state, so SIDs of one length differing in one pair never collide before the fold),
+ * then the well-mixed high half is folded onto the slot bits. Every sub-authority counts.
+ * Never 0. */
 static inline ULONG SepSidHash(PSID Sid, ULONG Seed)
 {
     const SID *s = (const SID *)Sid;
     ULONG n = s->SubAuthorityCount;
-    ULONG h = Seed ^ ((ULONG)s->IdentifierAuthority.Value[5] << 8) ^ n;
-    for (ULONG i = 0; i < n; i++)
-        h = (h ^ s->SubAuthority[i]) * 0x9E3779B1u;
-    h ^= h >> 15;
-    h *= 0x2C1B3C6Du;
-    h ^= h >> 13;
-    return h | 1;
+    const ULONG *sub = s->SubAuthority;
+    ULONG64 h = ((ULONG64)Seed << 32) ^ ((ULONG)s->IdentifierAuthority.Value[5] << 8) ^ n;
+    ULONG i = 0;
+    for (; i + 1 < n; i += 2) {
+        ULONG64 v;
+        memcpy(&v, &sub[i], sizeof(v));
+        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+    }
+    if (i < n)
+        h = (h ^ sub[i]) * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    return (ULONG)(h >> 32) | 1;
 }
 
 static SIZE_T SepIndexSize(ULONG Slots, ULONG Sids)

@@ -27,6 +27,11 @@ static VOID SepDeleteToken(PVOID Object)
 {
     PTOKEN token = Object;
     SepSidIndexFree(token);
+    /* The host target cache (host/target.c): a chain linked through each block's first word. */
+    for (PVOID p = atomic_exchange(&token->HostTarget, NULL), next; p != NULL; p = next) {
+        next = *(PVOID *)p;
+        ExFreePool(p);
+    }
     pthread_rwlock_destroy(&token->Lock);
     if (token->Variable != NULL)
         ExFreePoolWithTag(token->Variable, SEP_TOKEN_TAG);
