@@ -16,12 +16,46 @@
 #include "se/accesschk.h"
 #include "verifier/vf.h"
 #include "rtl/rtlp.h"
+#include "se/cond.h"
 
 typedef enum _SEP_PASS { SepPassNormal = 0, SepPassRestricted = 1 } SEP_PASS;
 
 static PCSTR SepPassName(SEP_PASS Pass)
 {
     return Pass == SepPassNormal ? "normal" : "restricted";
+}
+
+/*
+ * SepConditionApplies - whether a callback ACE whose SID matched applies (MS-DTYP 2.4.4.17.3):
+ * an allow ACE only when its condition is TRUE, a deny ACE when it is TRUE or UNKNOWN (an
+ * absent, invalid or failing expression is UNKNOWN). Member_of in the condition matches
+ * SIDs as the ACE's own SID does in this pass. Traced when explaining.
+ */
+static BOOLEAN SepConditionApplies(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, PACE_HEADER Ace,
+                                   ULONG Index, BOOLEAN Allow)
+{
+    const UCHAR *data;
+    ULONG length;
+    PCSTR reason = NULL;
+    SepCondAceData(Ace, &data, &length);
+    SEP_COND_CONTEXT ctx = {
+        .Token = Req->Token,
+        .Restricted = (Pass == SepPassRestricted),
+        .MatchBit = Allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY,
+    };
+    SEP_COND_VALUE v = SepCondEvaluate(data, length, &ctx, &reason);
+    BOOLEAN applies = Allow ? (v == SepCondTrue) : (v != SepCondFalse);
+    if (Req->Trace) {
+        SepTrace(Req->Trace, "%s pass: ACE[%u] %s-callback ", SepPassName(Pass), Index,
+                 Allow ? "allow" : "deny");
+        SepTraceSid(Req->Trace, SepAceSid(Ace));
+        SepTrace(Req->Trace, " condition ");
+        SepTraceCondition(Req->Trace, data, length);
+        SepTrace(Req->Trace, " is %s%s%s%s: the ACE %s\n", SepCondValueName(v),
+                 reason ? " (" : "", reason ? reason : "", reason ? ")" : "",
+                 applies ? "applies" : "does not apply");
+    }
+    return applies;
 }
 
 /*
@@ -32,8 +66,7 @@ static PCSTR SepPassName(SEP_PASS Pass)
  * OWNER RIGHTS (S-1-3-4) ACE, in which case OWNER RIGHTS ACEs give the owner exactly their
  * mask; inherit-only ACEs are skipped; an ACE's generic bits are NOT mapped (MS-DTYP 2.5.3.2; SeAssignSecurity maps them); object ACEs without
  * an object type act as plain ACEs, with one they are skipped (no type list, spec row 17);
- * callback (conditional) ACEs are not evaluated: allow-callback never grants, deny-callback
- * always denies (fail closed).
+ * callback (conditional) ACEs apply per SepConditionApplies.
  */
 static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
                                    ACCESS_MASK PreGranted, PACCESS_MASK Denied)
@@ -100,7 +133,7 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                          SepPassName(Pass), i);
             continue;
         }
-        BOOLEAN allow;
+        BOOLEAN allow, conditional = FALSE;
         switch (ace->AceType) {
         case ACCESS_ALLOWED_ACE_TYPE:
             allow = TRUE;
@@ -108,11 +141,10 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         case ACCESS_DENIED_ACE_TYPE:
             allow = FALSE;
             break;
+        case ACCESS_ALLOWED_CALLBACK_ACE_TYPE:
         case ACCESS_DENIED_CALLBACK_ACE_TYPE:
-            if (trace)
-                SepTrace(trace, "%s pass: ACE[%u] deny-callback: its condition is taken as true (fail closed)\n",
-                         SepPassName(Pass), i);
-            allow = FALSE;
+            allow = (ace->AceType == ACCESS_ALLOWED_CALLBACK_ACE_TYPE);
+            conditional = TRUE;
             break;
         case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
         case ACCESS_DENIED_OBJECT_ACE_TYPE:
@@ -124,6 +156,7 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             }
             allow = (ace->AceType == ACCESS_ALLOWED_OBJECT_ACE_TYPE);
             break;
+        case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
         case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
             if (((PACCESS_ALLOWED_OBJECT_ACE)ace)->Flags & ACE_OBJECT_TYPE_PRESENT) {
                 if (trace)
@@ -131,16 +164,14 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                              "has no object type list)\n", SepPassName(Pass), i);
                 continue;
             }
-            allow = FALSE;
+            allow = (ace->AceType == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE);
+            conditional = TRUE;
             break;
         default:
-            /* audit, label, allow-callback and unknown ACEs grant nothing */
+            /* audit, label and unknown ACEs grant nothing */
             if (trace)
-                SepTrace(trace, "%s pass: ACE[%u] skipped: %s\n", SepPassName(Pass), i,
-                         ace->AceType == ACCESS_ALLOWED_CALLBACK_ACE_TYPE ||
-                                 ace->AceType == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE
-                             ? "allow-callback: its condition is taken as false (fail closed)"
-                             : "this ACE type grants and denies nothing in the access check");
+                SepTrace(trace, "%s pass: ACE[%u] skipped: this ACE type grants and denies nothing "
+                                "in the access check\n", SepPassName(Pass), i);
             continue;
         }
         PSID sid = SepAceSid(ace);
@@ -162,6 +193,8 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             }
             continue;
         }
+        if (conditional && !SepConditionApplies(Req, Pass, ace, i, allow))
+            continue;
         /* The ACE's mask is used as stored: generic bits in an ACE are not mapped by the
          * check (MS-DTYP 2.5.3.2; they are mapped when the descriptor is assigned). */
         ACCESS_MASK mask = SepAceMask(ace) & Want;
