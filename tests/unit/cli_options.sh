@@ -110,11 +110,12 @@ for want in "ACE[0] allow S-1-5-32-544 (BA) does not apply: the SID is not in th
     grep -qF -- "$want" <<<"$out" || { echo "FAIL explain-all: lacks '$want'"; fail=1; }
 done
 
-# callback (conditional) ACEs: ntsec evaluates no condition; allow is taken as false, deny as true
+# callback ACEs without a condition: UNKNOWN; an allow ACE then does not apply, a deny ACE does
+# (MS-DTYP 2.4.4.17.3; docs/conditions.md)
 wdhex=$("$NTSEC" sddl --hex 'O:BAG:SYD:(A;;FA;;;WD)')
-check explain-allow-callback 1 "ACE[0] skipped: allow-callback: its condition is taken as false" \
+check explain-allow-callback 1 "ACE[0] allow-callback S-1-1-0 (WD) condition <none> is UNKNOWN (no conditional expression (application data without \"artx\")): the ACE does not apply" \
     "$NTSEC" check --explain --sd-hex "$(sed 's/^\(.\{56\}\)00/\109/' <<<"$wdhex")" --token "$TOK" --desired FILE_READ_DATA
-check explain-deny-callback 1 "ACE[0] deny-callback: its condition is taken as true (fail closed)" \
+check explain-deny-callback 1 "ACE[0] deny-callback S-1-1-0 (WD) condition <none> is UNKNOWN (no conditional expression (application data without \"artx\")): the ACE applies" \
     "$NTSEC" check --explain --sd-hex "$(sed 's/^\(.\{56\}\)00/\10a/' <<<"$wdhex")" --token "$TOK" --desired FILE_READ_DATA
 
 # --json: one JSON object on stdout (docs/cli.md), the exit codes unchanged
