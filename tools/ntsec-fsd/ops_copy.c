@@ -29,9 +29,10 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
         return -sfd;
     fstat(sfd, &st);
     int rc = 0;
-    if (Level > 0) {
-        /* A member of a copied collection is read as well: the NT layer checks it as it did
-         * the request's source (FILE_LIST_DIRECTORY / FILE_READ_DATA), as the server. */
+    {
+        /* Every object read, the source itself included (the descriptor of the very file
+         * this descriptor reads, whatever the name points to by now), and each member of a
+         * copied collection: FILE_LIST_DIRECTORY / FILE_READ_DATA, checked as the server. */
         FsdBecomeServer(Req->Conn);
         BOOLEAN ok = FsdCheck(Req, sfd, S_ISDIR(st.st_mode) ? FILE_LIST_DIRECTORY : FILE_READ_DATA,
                               "copy a member (read it)", NULL);
