@@ -140,7 +140,9 @@ static VOID FsdpQuotaRoutine(PVOID Parameter)
     } else {
         if (e->Sid[0] == 0)
             snprintf(e->Sid, sizeof e->Sid, "%s", q->Sid);
-        q->Allowed = e->Used + q->Bytes <= FsdConfig.QuotaBytes;
+        /* no wrap: a Content-Length near 2^64 must not bring the account round to a
+         * small number (Used <= QuotaBytes always holds) */
+        q->Allowed = q->Bytes <= FsdConfig.QuotaBytes - e->Used;
         if (q->Allowed)
             e->Used += q->Bytes;
     }
