@@ -10,7 +10,7 @@
  * props.c (PROPFIND/PROPPATCH), propvalue.c (dead properties' stored form), locks.c
  * (LOCK/UNLOCK, If header), auth_negotiate.c + neg_legs.c (HTTP Negotiate, partial contexts
  * kept per connection between legs),
- * xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
+ * sameobj.c (both layers act on the checked inode), xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
  * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
  */
 #ifndef NTSEC_FSD_H
@@ -94,6 +94,7 @@ typedef struct _FSD_REQ {
     BOOLEAN PutFailed;
     unsigned long long PutBytes;
     PSECURITY_DESCRIPTOR PutParentSd;
+    struct stat PutChecked;             /* the existing file the NT layer checked */
     /* log */
     struct timespec Start;
     int Status;
@@ -137,6 +138,12 @@ int FsdOpenAt(int DirFd, const char *Path, int Flags, mode_t Mode);
 /* Splits "a/b/c" into parent "a/b" and name "c" (both malloc'd); root has no parent. */
 int FsdSplit(const char *Path, char **Parent, char **Name);
 int FsdErrnoStatus(int Err);
+BOOLEAN FsdSameInode(const struct stat *A, const struct stat *B);
+int FsdSameFd(int Fd, const struct stat *Expected);
+int FsdGrab(int DirFd, const char *Name, const struct stat *Expected, char *Temp, size_t Size);
+int FsdUngrab(int DirFd, const char *Temp, const char *Name);
+#define FSD_LAYER_OF(err) ((err) == ESTALE ? FSD_LAYER_PATH : FSD_LAYER_LINUX)
+#define FSD_NOTE_OF(err) ((err) == ESTALE ? "object replaced during the request" : strerror(err))
 /* Percent-encodes Path for an href ("/a%20b/"). */
 char *FsdHref(const char *Path, BOOLEAN Collection);
 
@@ -177,7 +184,7 @@ int FsdDelete(FSD_REQ *Req);
 int FsdMkcol(FSD_REQ *Req);
 /* The NT layer for removing Name in DirFd and everything below it (DELETE on each object or
  * FILE_DELETE_CHILD on its parent), as the server: 0, or 1 after responding with the refusal. */
-int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth);
+int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const struct stat *Expected);
 /* Removes Name in DirFd recursively as the current (impersonated) thread: 0 or errno. */
 int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name);
 /* ---- conditional.c ---- */

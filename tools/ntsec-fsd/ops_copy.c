@@ -21,13 +21,17 @@
  * new object the thread becomes the server for the FsdInheritSd call (reading the parent's
  * descriptor and queueing the write), then the client again. Returns 0 or errno. */
 static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, const char *DstName,
-                        BOOLEAN Infinite, int Level)
+                        BOOLEAN Infinite, int Level, const struct stat *Expected)
 {
     struct stat st;
     int sfd = FsdOpenAt(SrcDir, Name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
     if (sfd < 0)
         return -sfd;
     fstat(sfd, &st);
+    if (Expected != NULL && !FsdSameInode(&st, Expected)) {
+        close(sfd);
+        return ESTALE;   /* not the source the NT layer checked (sameobj.c) */
+    }
     int rc = 0;
     {
         /* Every object read, the source itself included (the descriptor of the very file
@@ -65,7 +69,7 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
                 if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
                     !strncmp(e->d_name, FSD_TEMP_PREFIX, strlen(FSD_TEMP_PREFIX)))
                     continue;
-                rc = FsdpCopyTree(Req, sfd, e->d_name, dfd, e->d_name, TRUE, Level + 1);
+                rc = FsdpCopyTree(Req, sfd, e->d_name, dfd, e->d_name, TRUE, Level + 1, NULL);
             }
             if (d)
                 closedir(d);
@@ -173,7 +177,10 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
         (r = FsdDenyNt(Req, dpfd, FILE_DELETE_CHILD, "overwrite the destination")) != 0)
         goto out;
     /* an overwritten collection is removed with its members: each is checked as DELETE does */
-    if (exists && FsdNtDeleteCheck(Req, dpfd, dname, 0) != 0) {
+    struct stat dst;
+    if (exists)
+        fstat(dfd, &dst);
+    if (exists && FsdNtDeleteCheck(Req, dpfd, dname, 0, &dst) != 0) {
         r = MHD_YES;   /* FsdNtDeleteCheck responded */
         goto out;
     }
@@ -190,15 +197,28 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
         r = FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
         goto out;
     }
+    /* Both layers on the checked objects (sameobj.c): an overwritten destination is taken
+     * away under a private name and compared with the one checked; the source is moved with
+     * RENAME_NOREPLACE and compared afterwards (moved back if it was another one) or, for
+     * COPY, compared when the client opens it. */
     int err = 0;
-    if (exists)
-        err = FsdRemoveTree(Req, dpfd, dname);
+    char grabbed[64] = "";
+    if (exists) {
+        err = FsdGrab(dpfd, dname, &dst, grabbed, sizeof grabbed);
+        if (err == 0 && (err = FsdRemoveTree(Req, dpfd, grabbed)) != 0)
+            FsdUngrab(dpfd, grabbed, dname);   /* what could not be removed goes back */
+    }
     if (err == 0) {
         if (Move) {
-            if (renameat(spfd, sname, dpfd, dname) != 0)
-                err = errno;
+            struct stat moved;
+            if (renameat2(spfd, sname, dpfd, dname, RENAME_NOREPLACE) != 0) {
+                err = errno == EEXIST ? ESTALE : errno;
+            } else if (fstatat(dpfd, dname, &moved, AT_SYMLINK_NOFOLLOW) != 0 || !FsdSameInode(&moved, &sst)) {
+                renameat2(dpfd, dname, spfd, sname, RENAME_NOREPLACE);
+                err = ESTALE;
+            }
         } else {
-            err = FsdpCopyTree(Req, spfd, sname, dpfd, dname, depth == -1, 0);
+            err = FsdpCopyTree(Req, spfd, sname, dpfd, dname, depth == -1, 0, &sst);
         }
     }
     FsdBecomeServer(Req->Conn);
@@ -207,7 +227,7 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
         BOOLEAN nt = Req->Layer != NULL && strcmp(Req->Layer, FSD_LAYER_NT) == 0;
         snprintf(note, sizeof note, "%s", Req->Note);
         r = FsdRespondError(Req, (unsigned)(err == ENOENT ? 409 : FsdErrnoStatus(err)),
-                            nt ? FSD_LAYER_NT : FSD_LAYER_LINUX, nt ? note : strerror(err));
+                            nt ? FSD_LAYER_NT : FSD_LAYER_OF(err), nt ? note : FSD_NOTE_OF(err));
         goto out;
     }
     if (Move)

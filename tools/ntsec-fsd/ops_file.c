@@ -184,6 +184,7 @@ int FsdPutBegin(FSD_REQ *Req)
             close(efd);
             return r;
         }
+        Req->PutChecked = est;   /* the Linux layer must act on this inode (sameobj.c) */
         BOOLEAN stored;
         ULONG len;
         PSECURITY_DESCRIPTOR sd;
@@ -220,10 +221,12 @@ int FsdPutBegin(FSD_REQ *Req)
     if (Req->PutExisted) {
         /* The Linux layer's FILE_WRITE_DATA: the client must be able to write the file. */
         int wfd = FsdOpenAt(Req->PutDirFd, Req->PutName, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
-        if (wfd < 0)
+        if (wfd < 0) {
             err = -wfd;
-        else
+        } else {
+            err = FsdSameFd(wfd, &Req->PutChecked);
             close(wfd);
+        }
     }
     if (err == 0) {
         for (int i = 0; i < 8; i++) {
@@ -239,7 +242,7 @@ int FsdPutBegin(FSD_REQ *Req)
     }
     FsdBecomeServer(Req->Conn);
     if (err != 0)
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_OF(err), FSD_NOTE_OF(err));
     return MHD_YES;
 }
 
@@ -322,17 +325,34 @@ int FsdPutEnd(FSD_REQ *Req)
     if (Req->PutExisted) {
         int old = FsdOpenAt(Req->PutDirFd, Req->PutName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
         if (old >= 0) {
-            FsdCopyDeadProps(old, Req->PutFd);
+            if (FsdSameFd(old, &Req->PutChecked) == 0)
+                FsdCopyDeadProps(old, Req->PutFd);
             close(old);
         }
+        /* Swap the new content in and check that what it displaced is the file the NT layer
+         * checked; if the name was rebound meanwhile, swap back: nothing replaced. */
+        if (renameat2(Req->PutDirFd, Req->PutTemp, Req->PutDirFd, Req->PutName, RENAME_EXCHANGE) != 0) {
+            err = errno;
+        } else {
+            struct stat gone;
+            if (fstatat(Req->PutDirFd, Req->PutTemp, &gone, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !FsdSameInode(&gone, &Req->PutChecked)) {
+                renameat2(Req->PutDirFd, Req->PutTemp, Req->PutDirFd, Req->PutName, RENAME_EXCHANGE);
+                err = ESTALE;
+            } else {
+                unlinkat(Req->PutDirFd, Req->PutTemp, 0);   /* the old content */
+            }
+        }
+    } else if (renameat2(Req->PutDirFd, Req->PutTemp, Req->PutDirFd, Req->PutName, RENAME_NOREPLACE) != 0) {
+        /* EEXIST: the name appeared after the FILE_ADD_FILE check; its FILE_WRITE_DATA was
+         * never checked, so it is not replaced */
+        err = errno == EEXIST ? ESTALE : errno;
     }
-    if (renameat(Req->PutDirFd, Req->PutTemp, Req->PutDirFd, Req->PutName) != 0)
-        err = errno;
     fstat(Req->PutFd, &st2);
     FsdBecomeServer(Req->Conn);
     if (err != 0) {
         FsdPutAbort(Req);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_OF(err), FSD_NOTE_OF(err));
     }
     close(Req->PutFd);
     Req->PutFd = -1;
@@ -348,12 +368,18 @@ int FsdPutEnd(FSD_REQ *Req)
 /* ---- DELETE ---- */
 
 /* The NT layer for removing Name in DirFd (and, for a directory, everything below):
- * DELETE on the object or FILE_DELETE_CHILD on its parent. Runs as the server. */
-int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth)
+ * DELETE on the object or FILE_DELETE_CHILD on its parent. Runs as the server. Expected
+ * (top level only): the inode the request saw; another one under Name is answered 409. */
+int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const struct stat *Expected)
 {
     int fd = FsdOpenAt(DirFd, Name, O_PATH | O_NOFOLLOW, 0);
     if (fd < 0)
         return 0;     /* gone: the Linux layer reports it */
+    if (Expected != NULL && FsdSameFd(fd, Expected) != 0) {
+        close(fd);
+        FsdRespondError(Req, 409, FSD_LAYER_PATH, FSD_NOTE_OF(ESTALE));
+        return 1;
+    }
     if (!FsdCheck(Req, fd, DELETE, "delete", NULL) &&
         !FsdCheck(Req, DirFd, FILE_DELETE_CHILD, "delete a member", NULL)) {
         close(fd);
@@ -376,7 +402,7 @@ int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth)
         while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            rc = FsdNtDeleteCheck(Req, dfd, e->d_name, Depth + 1);
+            rc = FsdNtDeleteCheck(Req, dfd, e->d_name, Depth + 1, NULL);
         }
         if (d) closedir(d);
         else if (dfd >= 0) close(dfd);
@@ -445,7 +471,7 @@ int FsdDelete(FSD_REQ *Req)
         return FsdRespondError(Req, (unsigned)status, status == 423 ? FSD_LAYER_LOCK : FSD_LAYER_HTTP,
                                "precondition or lock");
     }
-    int nt = FsdNtDeleteCheck(Req, pfd, name, 0);
+    int nt = FsdNtDeleteCheck(Req, pfd, name, 0, &st);
     if (nt != 0) {
         close(pfd);
         free(name);
@@ -456,12 +482,17 @@ int FsdDelete(FSD_REQ *Req)
         free(name);
         return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
     }
-    int err = FsdRemoveTree(Req, pfd, name);
+    /* Take the name away from everybody else, check it is the object the NT layer checked,
+     * then remove it (sameobj.c); what could not be removed goes back under its name. */
+    char grabbed[64];
+    int err = FsdGrab(pfd, name, &st, grabbed, sizeof grabbed);
+    if (err == 0 && (err = FsdRemoveTree(Req, pfd, grabbed)) != 0)
+        FsdUngrab(pfd, grabbed, name);
     FsdBecomeServer(Req->Conn);
     close(pfd);
     free(name);
     if (err != 0)
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_OF(err), FSD_NOTE_OF(err));
     FsdLocksRemoved(Req->Path);
     return FsdRespond(Req, 204, NULL, NULL, "", 0);
 }

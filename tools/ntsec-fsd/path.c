@@ -135,6 +135,7 @@ int FsdErrnoStatus(int Err)
     case ENOSPC: case EDQUOT: return 507;
     case EISDIR: return 405;
     case ENOTEMPTY: return 409;
+    case ESTALE: return 409;      /* the name was rebound between the NT check and the operation */
     default: return 500;
     }
 }

@@ -493,8 +493,12 @@ int FsdProppatch(FSD_REQ *Req)
         struct stat sst;
         fstat(sfd, &sst);
         int cfd = FsdOpen(Req->Path, O_RDONLY | O_NONBLOCK | (S_ISDIR(sst.st_mode) ? O_DIRECTORY : 0), 0);
-        if (cfd < 0)
+        if (cfd < 0) {
             err = -cfd;
+        } else if ((err = FsdSameFd(cfd, &sst)) != 0) {
+            close(cfd);   /* the name was rebound after the NT check (sameobj.c) */
+            cfd = -1;
+        }
         for (int i = 0; i < nops && cfd >= 0; i++) {
             const char *ns = FsdPropNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
             if (!strcmp(ns, FSD_NTSEC_NS) && !strcmp(name, "security-descriptor"))
@@ -524,7 +528,7 @@ int FsdProppatch(FSD_REQ *Req)
     close(sfd);
     if (err != 0) {
         xmlFreeDoc(in);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_OF(err), FSD_NOTE_OF(err));
     }
     xmlDocPtr out = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr multi = xmlNewNode(NULL, BAD_CAST "multistatus");
