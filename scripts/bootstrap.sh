@@ -9,6 +9,8 @@ PKGS="$PKGS samba samba-ad-provision samba-dsdb-modules winbind python3-samba kr
 PKGS="$PKGS libssl-dev"
 # ksec tests (docs/sspi.md): MIT KDC fixture and GSSAPI
 PKGS="$PKGS krb5-kdc krb5-admin-server krb5-user libkrb5-dev libgssapi-krb5-2 python3"
+# fsd tests: strace (tests/fsd/fsd_mkcol_race.sh)
+PKGS="$PKGS strace"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -135,6 +135,8 @@ int FsdDestinationPath(FSD_REQ *Req, const char *Dest, char **Out);
 /* openat2 beneath the root; flags O_PATH etc. Returns fd or -errno. */
 int FsdOpen(const char *Path, int Flags, mode_t Mode);
 int FsdOpenAt(int DirFd, const char *Path, int Flags, mode_t Mode);
+/* The directory the calling thread just made with mkdirat (its owner, empty), or -errno. */
+int FsdOpenNewDir(int DirFd, const char *Name);
 /* Splits "a/b/c" into parent "a/b" and name "c" (both malloc'd); root has no parent. */
 int FsdSplit(const char *Path, char **Parent, char **Name);
 int FsdErrnoStatus(int Err);

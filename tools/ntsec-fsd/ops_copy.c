@@ -52,7 +52,7 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
             close(sfd);
             return rc;
         }
-        int dfd = FsdOpenAt(DstDir, DstName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        int dfd = FsdOpenNewDir(DstDir, DstName);
         if (dfd < 0) {
             close(sfd);
             return -dfd;

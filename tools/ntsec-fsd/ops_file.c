@@ -538,14 +538,17 @@ int FsdMkcol(FSD_REQ *Req)
     FsdpTempName(temp, sizeof temp, FSD_TEMP_PREFIX);
     if (mkdirat(pfd, temp, 0755) != 0)
         err = errno;
-    int nfd = err ? -1 : FsdOpenAt(pfd, temp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+    int nfd = err ? -1 : FsdOpenNewDir(pfd, temp);
+    BOOLEAN replaced = FALSE;   /* the name no longer names the directory made: leave it */
+    if (nfd < 0 && err == 0)
+        err = -nfd, replaced = TRUE;
     FsdBecomeServer(Req->Conn);
     if (err == 0 && nfd >= 0 && !NT_SUCCESS(FsdInheritSd(Req, pfd, nfd, TRUE)))
         err = EPERM;
     if (FsdBecomeClient(Req->Conn)) {
         if (err == 0 && renameat2(pfd, temp, pfd, name, RENAME_NOREPLACE) != 0)
             err = errno;
-        if (err != 0)
+        if (err != 0 && !replaced)
             unlinkat(pfd, temp, AT_REMOVEDIR);
         FsdBecomeServer(Req->Conn);
     }

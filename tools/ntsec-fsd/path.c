@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "fsd.h"
@@ -102,6 +104,41 @@ int FsdOpenAt(int DirFd, const char *Path, int Flags, mode_t Mode)
         fd = syscall(SYS_openat2, DirFd, *Path ? Path : ".", &how, sizeof how);
     while (fd < 0 && errno == EAGAIN);
     return fd < 0 ? -errno : (int)fd;
+}
+
+/*
+ * FsdOpenNewDir - opens the directory Name in DirFd that the calling (impersonating) thread
+ * has just created with mkdirat, and makes sure it is that one: a directory owned by the
+ * thread's file-system uid, with no entry but "." and "..". Between mkdirat and the open a
+ * local user could rename another directory into the name, and the server would then write
+ * the new object's descriptor (a system worker) onto it. Returns the fd or -errno (EEXIST:
+ * not the directory just made).
+ */
+int FsdOpenNewDir(int DirFd, const char *Name)
+{
+    int fd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+    if (fd < 0)
+        return fd;
+    struct stat st;
+    char buf[512];
+    uid_t me = (uid_t)setfsuid((uid_t)-1);
+    long n = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == me
+                 ? syscall(SYS_getdents64, fd, buf, sizeof buf) : -1;
+    for (long o = 0; n > 0 && o < n;) {
+        unsigned short reclen;
+        memcpy(&reclen, buf + o + 16, sizeof reclen);
+        const char *name = buf + o + 19;
+        if (reclen == 0 || (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)) {
+            n = -1;
+            break;
+        }
+        o += reclen;
+    }
+    if (n < 0) {
+        close(fd);
+        return -EEXIST;
+    }
+    return fd;
 }
 
 int FsdOpen(const char *Path, int Flags, mode_t Mode)
