@@ -119,6 +119,8 @@ int HostSysSetEffectiveCaps(unsigned long long Effective);
 int HostSysGetInheritableCaps(unsigned long long *Inheritable, unsigned long long *Ambient);
 /* New processes (spawnchild.c): effective := permitted; PR_SET/GET_NO_NEW_PRIVS. */
 int HostSysRaiseEffectiveCaps(VOID);
+int HostSysLockOutRootCaps(VOID);
+int HostSysGetSecureBits(unsigned long *Bits);
 int HostSysSetNoNewPrivs(VOID);
 int HostSysGetNoNewPrivs(int *Set);
 

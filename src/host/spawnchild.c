@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/securebits.h>
 #include "host/spawn.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -140,11 +141,17 @@ static int HostpBecome(const HOST_SPAWN_PLAN *P, ULONG *Step)
     *Step = HOST_SPAWN_STEP_UID;
     if ((rc = HostSysSetResUid(t->Uid, t->Uid, t->Uid)) != 0)
         return rc;
-    /* A non-root identity keeps no capability: the kernel clears permitted only when
-     * leaving uid 0 without SECBIT_KEEP_CAPS, and never the inheritable set, and a caller
-     * holding CAP_SETUID as an ambient capability would pass it through execve. */
+    /* No identity keeps a capability (no privilege becomes one, docs/host.md "New
+     * processes"): the kernel clears permitted only when leaving uid 0 without
+     * SECBIT_KEEP_CAPS, and never the inheritable set, and a caller holding CAP_SETUID as
+     * an ambient capability would pass it through execve. A uid-0 identity (a token whose
+     * user is S-1-22-1-0) would get every capability back from execve itself: locked
+     * securebits stop that, so the program runs as uid 0 with what uid 0 owns and no more,
+     * as the thread backend does for the same token. */
     *Step = HOST_SPAWN_STEP_CAPS;
-    if (t->Uid != 0 && (rc = HostSysDropAllCaps()) != 0)
+    if (t->Uid == 0 && (rc = HostSysLockOutRootCaps()) != 0)
+        return rc;
+    if ((rc = HostSysDropAllCaps()) != 0)
         return rc;
     *Step = HOST_SPAWN_STEP_NNP;
     if ((P->Flags & NTSEC_PROCESS_NO_NEW_PRIVS) && (rc = HostSysSetNoNewPrivs()) != 0)
@@ -162,12 +169,17 @@ static int HostpBecome(const HOST_SPAWN_PLAN *P, ULONG *Step)
         eg != t->Gid || sg != t->Gid || fsg != t->Gid || count != t->GroupCount ||
         (count != 0 && memcmp(P->Scratch, t->Groups, (size_t)count * sizeof(gid_t)) != 0))
         return -1;
-    if (t->Uid != 0) {
-        unsigned long long effective = 1, permitted = 1, inheritable = 1, ambient = 1;
-        if ((rc = HostSysGetCaps(&effective, &permitted)) != 0 ||
-            (rc = HostSysGetInheritableCaps(&inheritable, &ambient)) != 0)
+    unsigned long long effective = 1, permitted = 1, inheritable = 1, ambient = 1;
+    if ((rc = HostSysGetCaps(&effective, &permitted)) != 0 ||
+        (rc = HostSysGetInheritableCaps(&inheritable, &ambient)) != 0)
+        return rc;
+    if ((effective | permitted | inheritable | ambient) != 0)
+        return -1;
+    if (t->Uid == 0) {
+        unsigned long bits = 0;
+        if ((rc = HostSysGetSecureBits(&bits)) != 0)
             return rc;
-        if ((effective | permitted | inheritable | ambient) != 0)
+        if ((bits & (SECBIT_NOROOT | SECBIT_NOROOT_LOCKED)) != (SECBIT_NOROOT | SECBIT_NOROOT_LOCKED))
             return -1;
     }
     if (P->Flags & NTSEC_PROCESS_NO_NEW_PRIVS) {

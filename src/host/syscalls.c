@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -241,6 +242,32 @@ int HostSysRaiseEffectiveCaps(VOID)
     data[0].effective = data[0].permitted;
     data[1].effective = data[1].permitted;
     return HostpResult(syscall(SYS_capset, &header, data));
+}
+
+/*
+ * HostSysLockOutRootCaps - for a process that is to run as uid 0 without any capability:
+ * SECBIT_NOROOT (execve by uid 0 grants no capabilities) and SECBIT_NO_SETUID_FIXUP, each
+ * with its lock bit so the program cannot undo them (capabilities(7) "securebits"). Needs
+ * CAP_SETPCAP, which a root caller still has at this point.
+ */
+int HostSysLockOutRootCaps(VOID)
+{
+    if (HostpInjected())
+        return EPERM;
+    return HostpResult(prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                                                    SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0));
+}
+
+/* The calling thread's securebits (prctl PR_GET_SECUREBITS). */
+int HostSysGetSecureBits(unsigned long *Bits)
+{
+    if (HostpInjected())
+        return EIO;
+    int r = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+    if (r < 0)
+        return errno != 0 ? errno : EIO;
+    *Bits = (unsigned long)r;
+    return 0;
 }
 
 int HostSysSetNoNewPrivs(VOID)

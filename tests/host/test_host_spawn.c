@@ -542,6 +542,50 @@ static void test_concurrent_calls_from_threads_leak_nothing(void **state)
     ObfDereferenceObject(a);
 }
 
+/*
+ * A token whose user is uid 0 (S-1-22-1-0) and that holds no privilege: the program runs as
+ * uid 0 with no capability at all - execve by uid 0 would otherwise hand it the full set,
+ * and CAP_DAC_OVERRIDE would read what the NT check of the same token refuses (another
+ * user's 0600 file). The securebits that prevent it are locked, so the program cannot undo
+ * them either.
+ */
+static void test_root_token_child_gets_no_capabilities(void **state)
+{
+    (void)state;
+    TH_REQUIRE_ROOT();
+    PACCESS_TOKEN root = NULL;
+    assert_status(NtsecCreateTokenFromText("user=S-1-22-1-0 groups=S-1-22-2-0", &root), STATUS_SUCCESS);
+    char *s = ChildStatus((PTOKEN)root, 0);
+    AssertLine(s, "\nUid:\t0\t0\t0\t0\n");
+    AssertLine(s, "\nCapInh:\t0000000000000000\n");
+    AssertLine(s, "\nCapPrm:\t0000000000000000\n");
+    AssertLine(s, "\nCapEff:\t0000000000000000\n");
+    AssertLine(s, "\nCapAmb:\t0000000000000000\n");
+    free(s);
+
+    char path[] = "/tmp/ntsec-spawn-root-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "secret\n", 7), 7);
+    assert_int_equal(fchown(fd, TH_UID_A, TH_GID_A), 0);
+    assert_int_equal(fchmod(fd, 0600), 0);
+    close(fd);
+    const char *cat[] = {"/bin/cat", path, NULL};
+    int code = -1;
+    char *out = RunCapture((PTOKEN)root, 0, cat, &code);
+    assert_int_not_equal(code, 0); /* Permission denied: no CAP_DAC_OVERRIDE */
+    assert_null(strstr(out, "secret"));
+    free(out);
+    /* and it cannot raise them again: the securebits are locked */
+    const char *probe[] = {"/bin/sh", "-c", "grep -q '^CapEff:.0000000000000000' /proc/self/status", NULL};
+    out = RunCapture((PTOKEN)root, 0, probe, &code);
+    assert_int_equal(code, 0);
+    free(out);
+    unlink(path);
+    ObDereferenceObject(root);
+    AssertNoChildLeft();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_every_failed_child_step_runs_nothing),
         cmocka_unit_test(test_unprivileged_caller_is_refused),
         cmocka_unit_test(test_concurrent_calls_from_threads_leak_nothing),
+        cmocka_unit_test(test_root_token_child_gets_no_capabilities),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
