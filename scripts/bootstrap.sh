@@ -11,6 +11,8 @@ PKGS="$PKGS libssl-dev"
 PKGS="$PKGS krb5-kdc krb5-admin-server krb5-user libkrb5-dev libgssapi-krb5-2 python3"
 # fsd tests: strace (tests/fsd/fsd_mkcol_race.sh)
 PKGS="$PKGS strace"
+# bench/fsd.sh (not run by CI; NTSEC_BENCH=1 ./scripts/bootstrap.sh): the peers it measures
+if [ "${NTSEC_BENCH:-}" = 1 ]; then PKGS="$PKGS wrk nghttp2-client nginx lighttpd apache2 apache2-utils libapache2-mpm-itk bc"; fi
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
