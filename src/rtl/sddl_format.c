@@ -7,7 +7,6 @@
 #include <string.h>
 #include "rtlp.h"
 #include "ntsec.h"
-#include "se/cond.h" /* SepCondValidate, SepCondFormat */
 
 /* A growing NUL-terminated string in pool memory; Status records the first failure. */
 typedef struct _RTLP_TEXT {
@@ -87,10 +86,9 @@ static VOID RtlpUnsupported(RTLP_TEXT *Text, ULONG Index, PCSTR What, ULONG Valu
 
 /*
  * RtlpAppendAce - "(type;flags;rights;guid;guid;sid)" for one ACE of a valid ACL.
- * @remarks A callback ACE's valid conditional expression is printed after the SID
- * (se/cond_format.c); callback data that is no valid expression and resource-attribute ACEs
- * carrying attribute data are not printed (STATUS_NOT_IMPLEMENTED), nor are ACE types and
- * ACE flags that SDDL has no name for.
+ * @remarks Callback ACEs carrying a condition and resource-attribute ACEs carrying
+ * attribute data are not printed (STATUS_NOT_IMPLEMENTED), nor are ACE types and ACE
+ * flags that SDDL has no name for.
  */
 static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
 {
@@ -101,8 +99,6 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
     char rights[80];
     UCHAR flags = Ace->AceFlags;
     ULONG object_flags = 0, offset = 12;
-    const UCHAR *condition = NULL;
-    ULONG conditionLength = 0;
 
     if (type == NULL || sid == NULL || Ace->AceSize < 8) {
         RtlpUnsupported(Text, Index, "ACE type", Ace->AceType);
@@ -112,17 +108,9 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
          Ace->AceType <= SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE &&
          Ace->AceType != ACCESS_ALLOWED_OBJECT_ACE_TYPE) ||
         Ace->AceType == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE) {
-        ULONG end = (ULONG)((PUCHAR)sid - bytes) + RtlLengthSid(sid);
-        if (end < Ace->AceSize) {
-            /* A callback ACE's conditional expression prints after the SID (docs/conditions.md);
-             * resource attributes, and data that is no valid expression, have no form here. */
-            if (Ace->AceType == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE ||
-                SepCondValidate(bytes + end, Ace->AceSize - end, NULL) != STATUS_SUCCESS) {
-                RtlpUnsupported(Text, Index, "condition/attribute data on ACE type", Ace->AceType);
-                return;
-            }
-            condition = bytes + end;
-            conditionLength = Ace->AceSize - end;
+        if ((ULONG)((PUCHAR)sid - bytes) + RtlLengthSid(sid) < Ace->AceSize) {
+            RtlpUnsupported(Text, Index, "condition/attribute data on ACE type", Ace->AceType);
+            return;
         }
     }
     memcpy(&mask, bytes + 4, 4);
@@ -161,20 +149,6 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
         RtlpAppend(Text, ";;");
     }
     RtlpAppendSid(Text, sid);
-    if (condition != NULL) {
-        SEP_TRACE cond = {0};
-        if (SepCondFormat(condition, conditionLength, &cond) != STATUS_SUCCESS || cond.Failed ||
-            cond.Buffer == NULL) {
-            if (NT_SUCCESS(Text->Status))
-                Text->Status = STATUS_NO_MEMORY;
-        } else if (cond.Buffer[0] == '(') {
-            RtlpAppend(Text, ";%s", cond.Buffer);
-        } else {
-            RtlpAppend(Text, ";(%s)", cond.Buffer); /* a bare attribute: (@Device.Bitlocker) */
-        }
-        if (cond.Buffer)
-            ExFreePool(cond.Buffer);
-    }
     RtlpAppend(Text, ")");
 }
 
