@@ -278,8 +278,9 @@ struct _SecHandle;
 NTSEC_API NTSTATUS NtsecAcceptLocalPeer(int ConnectedSocket, SECURITY_IMPERSONATION_LEVEL Level,
                                         struct _SecHandle *Context);
 /*
- * NtsecAcceptPackagePeer - the same by package name: "ntsec-local" as above; "Kerberos" is
- * registered but returns STATUS_NOT_IMPLEMENTED (no KDC); any other name STATUS_NO_SUCH_PACKAGE.
+ * NtsecAcceptPackagePeer - the same by package name: "ntsec-local" as above; "Kerberos" and
+ * "Negotiate" authenticate through the token exchange of AcceptSecurityContext, never from a
+ * bare socket: STATUS_NOT_SUPPORTED; any other name STATUS_NO_SUCH_PACKAGE.
  */
 NTSEC_API NTSTATUS NtsecAcceptPackagePeer(PCSTR PackageName, int ConnectedSocket,
                                           SECURITY_IMPERSONATION_LEVEL Level, struct _SecHandle *Context);

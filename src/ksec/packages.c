@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 #include "ksec/ksecframe.h"
-#include "rtl/rtlp.h"
 
 const KSEC_PACKAGE KsecExplicitPackage = {
     .Name = "ntsec-explicit", .Comment = "contexts made by NtsecCreateSecurityContextForToken",
@@ -151,7 +150,7 @@ NTSTATUS NtsecAcceptPackagePeer(PCSTR PackageName, int ConnectedSocket, SECURITY
     if (!VALID_IMPERSONATION_LEVEL(Level))
         return STATUS_INVALID_PARAMETER;
     if (!(package->KsecFlags & KSEC_PACKAGE_ACCEPT_SOCKET))
-        return NTSEC_NOT_IMPLEMENTED();
+        return STATUS_NOT_SUPPORTED; /* a handshake package: AcceptSecurityContext */
     return KsecLocalAcceptSocket(ConnectedSocket, Level, Context);
 }
 

@@ -419,16 +419,16 @@ static void test_create_context_allocation_failure_is_clean(void **state)
 }
 
 /* Packages: Kerberos and Negotiate need a handshake, so a bare socket is not enough
- * (STATUS_NOT_IMPLEMENTED, no context); unknown names are no such package. */
+ * (STATUS_NOT_SUPPORTED, no context); unknown names are no such package. */
 static void test_handshake_packages_accept_no_bare_socket(void **state)
 {
     int sv[2];
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
     CtxtHandle h = {7, 7};
     ULONG count = NtsecSecurityContextCount();
-    assert_status(NtsecAcceptPackagePeer("Kerberos", sv[0], SecurityImpersonation, &h), STATUS_NOT_IMPLEMENTED);
+    assert_status(NtsecAcceptPackagePeer("Kerberos", sv[0], SecurityImpersonation, &h), STATUS_NOT_SUPPORTED);
     assert_int_equal(h.dwLower, 0);
-    assert_status(NtsecAcceptPackagePeer("Negotiate", sv[0], SecurityImpersonation, &h), STATUS_NOT_IMPLEMENTED);
+    assert_status(NtsecAcceptPackagePeer("Negotiate", sv[0], SecurityImpersonation, &h), STATUS_NOT_SUPPORTED);
     assert_int_equal(h.dwLower, 0);
     assert_status(NtsecAcceptPackagePeer("NTLM", sv[0], SecurityImpersonation, &h), STATUS_NO_SUCH_PACKAGE);
     assert_status(NtsecAcceptPackagePeer(NULL, sv[0], SecurityImpersonation, &h), STATUS_NO_SUCH_PACKAGE);
