@@ -3,11 +3,13 @@
  * type serialization, version 1), for the decoder's tests: it writes what a Windows or Samba
  * KDC writes (referent ids 0x00020000 + 4n, pointees in declaration order, ExtraSids' SIDs
  * after their array, zero padding to 4 and the whole object to 8) and records where every
- * part went, so a test can break exactly one thing.
+ * part went, so a test can break exactly one thing; PeReadDataFile reads the real blobs
+ * (tests/ksec/data) they are compared with.
  */
 #ifndef NTSEC_PAC_ENCODER_H
 #define NTSEC_PAC_ENCODER_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ntsec_test.h"
@@ -272,5 +274,24 @@ enum {
     PE_LOGON_DOMAIN_ID = 152, PE_SID_COUNT = 196, PE_EXTRA_SIDS = 200, PE_RESOURCE_DOMAIN = 204,
     PE_RESOURCE_COUNT = 208, PE_RESOURCE_IDS = 212
 };
+
+/*
+ * The bytes of tests/ksec/data/Name (a real blob the domain gave, tests/ksec/data/README.md)
+ * in a static buffer that the next call overwrites; *Length its size. Fails the test if the
+ * file cannot be opened.
+ */
+static inline unsigned char *PeReadDataFile(const char *Name, size_t *Length)
+{
+    char path[1024];
+    const char *src = getenv("NTSEC_SOURCE_DIR");
+    snprintf(path, sizeof(path), "%s/tests/ksec/data/%s", src ? src : ".", Name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    static unsigned char buf[65536];
+    *Length = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    return buf;
+}
 
 #endif /* NTSEC_PAC_ENCODER_H */

@@ -69,25 +69,11 @@ static void ExpectSid(PSID Sid, const char *Text)
     assert_string_equal(buf, Text);
 }
 
-static unsigned char *ReadFile(const char *Name, size_t *Length)
-{
-    char path[1024];
-    const char *src = getenv("NTSEC_SOURCE_DIR");
-    snprintf(path, sizeof(path), "%s/tests/ksec/data/%s", src ? src : ".", Name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    static unsigned char buf[65536];
-    *Length = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    return buf;
-}
-
 /* The real blob of alice (tests/ksec/data/README.md): every field the domain gave. */
 static void test_pac_real_addc_blob_alice(void **state)
 {
     size_t n;
-    unsigned char *blob = ReadFile("addc-alice-logon-info.bin", &n);
+    unsigned char *blob = PeReadDataFile("addc-alice-logon-info.bin", &n);
     assert_int_equal(n, 488);
     PKSEC_PAC_LOGON_INFO info = NULL;
     assert_status(Parse(blob, n, &info), STATUS_SUCCESS);
@@ -122,7 +108,7 @@ static void test_pac_real_addc_blob_alice(void **state)
 static void test_pac_real_addc_blob_bob(void **state)
 {
     size_t n;
-    unsigned char *blob = ReadFile("addc-bob-logon-info.bin", &n);
+    unsigned char *blob = PeReadDataFile("addc-bob-logon-info.bin", &n);
     PKSEC_PAC_LOGON_INFO info = NULL;
     assert_status(Parse(blob, n, &info), STATUS_SUCCESS);
     ExpectSid(info->UserSid, "S-1-5-21-2236135634-2012952419-3643765061-1103");
@@ -137,7 +123,7 @@ static void test_pac_real_addc_blob_bob(void **state)
 static void test_pac_encoder_reproduces_real_blob_layout(void **state)
 {
     size_t n;
-    unsigned char *real = ReadFile("addc-bob-logon-info.bin", &n);
+    unsigned char *real = PeReadDataFile("addc-bob-logon-info.bin", &n);
     PE_SPEC s = BaseSpec();
     s.Names[0] = "bob";
     s.Names[1] = "";
@@ -569,7 +555,7 @@ static void test_pac_bad_sids(void **state)
 static void test_pac_byte_flips_fail_closed(void **state)
 {
     size_t n;
-    unsigned char *real = ReadFile("addc-alice-logon-info.bin", &n);
+    unsigned char *real = PeReadDataFile("addc-alice-logon-info.bin", &n);
     unsigned char *copy = malloc(n);
     unsigned seed = 12345;
     for (size_t at = 0; at < n; at++) {

@@ -17,24 +17,10 @@
 #define ON (SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED)
 #define REAL "S-1-5-21-2236135634-2012952419-3643765061" /* tests/ksec/data/README.md */
 
-static unsigned char *ReadFile(const char *Name, size_t *Length)
-{
-    char path[1024];
-    const char *src = getenv("NTSEC_SOURCE_DIR");
-    snprintf(path, sizeof(path), "%s/tests/ksec/data/%s", src ? src : ".", Name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        fail_msg("cannot open %s", path);
-    static unsigned char buf[65536];
-    *Length = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    return buf;
-}
-
 static PTOKEN RealToken(const char *File, SECURITY_IMPERSONATION_LEVEL Level)
 {
     size_t n;
-    unsigned char *blob = ReadFile(File, &n);
+    unsigned char *blob = PeReadDataFile(File, &n);
     PTOKEN token = NULL;
     assert_int_equal(KsecpPacToken(blob, n, Level, &token), SEC_E_OK);
     assert_non_null(token);
@@ -186,7 +172,7 @@ static void test_pactoken_bad_input_is_logon_denied(void **state)
     assert_int_equal(KsecpPacToken(NULL, 0, SecurityImpersonation, &t), SEC_E_LOGON_DENIED);
     assert_int_equal(KsecpPacToken("x", 1, SecurityImpersonation, NULL), SEC_E_INTERNAL_ERROR);
     size_t n;
-    unsigned char *blob = ReadFile("addc-alice-logon-info.bin", &n);
+    unsigned char *blob = PeReadDataFile("addc-alice-logon-info.bin", &n);
     assert_int_equal(KsecpPacToken(blob, n - 8, SecurityImpersonation, &t), SEC_E_LOGON_DENIED);
     assert_int_equal(KsecpPacToken(blob, n, (SECURITY_IMPERSONATION_LEVEL)7, &t), SEC_E_LOGON_DENIED);
     assert_null(t);
