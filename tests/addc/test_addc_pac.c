@@ -13,27 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ntsec_test.h"
+#include "addc_env.h"
 #include "rtl/rtlp.h"
 #include "ksec/pac.h"
 #include "sspi.h"
 #include "se/sep.h"
 #include "se/rights.h"
-
-static const char *Env(const char *Name)
-{
-    const char *v = getenv(Name);
-    if (v == NULL)
-        fail_msg("%s not set: run under scripts/addc/run.sh", Name);
-    return v;
-}
-
-/* "<domain SID>-<rid of ADDC_<Object>_RID>" */
-static void DomainSid(const char *Object, char *Out, size_t Size)
-{
-    char name[64];
-    snprintf(name, sizeof(name), "ADDC_%s_RID", Object);
-    snprintf(Out, Size, "%s-%s", Env("ADDC_DOMAIN_SID"), Env(name));
-}
 
 static void SidText(PSID Sid, char *Out, size_t Size)
 {
@@ -131,7 +116,7 @@ static void Dump(const char *File, const gss_buffer_desc *Value)
 /* alice's PAC: her SID, Domain Users, every group incl. nested, domain-local and universal. */
 static void test_addc_alice_pac_has_every_domain_group(void **state)
 {
-    gss_name_t source = Authenticate(Env("ADDC_ALICE_CCACHE"), "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"));
+    gss_name_t source = Authenticate(AddcEnv("ADDC_ALICE_CCACHE"), "web.ntsec.test", AddcEnv("ADDC_HTTP_KEYTAB"));
     gss_buffer_desc value;
     int authenticated = 0;
     OM_uint32 ignored;
@@ -142,25 +127,25 @@ static void test_addc_alice_pac_has_every_domain_group(void **state)
     assert_status(KsecpParsePacLogonInfo(value.value, value.length, &info), STATUS_SUCCESS);
 
     char want[200], got[200];
-    DomainSid("ALICE", want, sizeof(want));
+    AddcDomainSid("ALICE", want, sizeof(want));
     SidText(info->UserSid, got, sizeof(got));
     assert_string_equal(got, want);
-    snprintf(want, sizeof(want), "%s-513", Env("ADDC_DOMAIN_SID"));
+    snprintf(want, sizeof(want), "%s-513", AddcEnv("ADDC_DOMAIN_SID"));
     SidText(info->PrimaryGroupSid, got, sizeof(got));
     assert_string_equal(got, want);
     SidText(info->LogonDomainSid, got, sizeof(got));
-    assert_string_equal(got, Env("ADDC_DOMAIN_SID"));
+    assert_string_equal(got, AddcEnv("ADDC_DOMAIN_SID"));
     assert_string_equal(info->EffectiveName, "alice");
     assert_string_equal(info->FullName, "Alice Test");
     assert_string_equal(info->LogonDomainName, "NTSEC");
-    assert_int_equal(info->UserId, atoi(Env("ADDC_ALICE_RID")));
+    assert_int_equal(info->UserId, atoi(AddcEnv("ADDC_ALICE_RID")));
     assert_int_equal(info->PrimaryGroupId, 513);
 
     const ULONG on = SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED;
     assert_int_equal(PacGroup(info, want), on); /* Domain Users is also in GroupIds */
     static const char *const groups[] = {"DEVS", "OPS" /* only through DEVS */, "LOCAL", "UNIV"};
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-        DomainSid(groups[i], want, sizeof(want));
+        AddcDomainSid(groups[i], want, sizeof(want));
         assert_int_equal(PacGroup(info, want), on);
     }
     assert_int_equal(info->DomainGroupCount, 5);
@@ -178,7 +163,7 @@ static void test_addc_alice_pac_has_every_domain_group(void **state)
 /* bob: no group of his own beyond Domain Users; none of alice's groups. */
 static void test_addc_bob_pac_has_only_domain_users(void **state)
 {
-    gss_name_t source = Authenticate(Env("ADDC_BOB_CCACHE"), "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"));
+    gss_name_t source = Authenticate(AddcEnv("ADDC_BOB_CCACHE"), "web.ntsec.test", AddcEnv("ADDC_HTTP_KEYTAB"));
     gss_buffer_desc value;
     int authenticated = 0;
     OM_uint32 ignored;
@@ -187,15 +172,15 @@ static void test_addc_bob_pac_has_only_domain_users(void **state)
     PKSEC_PAC_LOGON_INFO info = NULL;
     assert_status(KsecpParsePacLogonInfo(value.value, value.length, &info), STATUS_SUCCESS);
     char want[200], got[200];
-    DomainSid("BOB", want, sizeof(want));
+    AddcDomainSid("BOB", want, sizeof(want));
     SidText(info->UserSid, got, sizeof(got));
     assert_string_equal(got, want);
     assert_string_equal(info->EffectiveName, "bob");
     assert_int_equal(info->DomainGroupCount, 1);
-    snprintf(want, sizeof(want), "%s-513", Env("ADDC_DOMAIN_SID"));
+    snprintf(want, sizeof(want), "%s-513", AddcEnv("ADDC_DOMAIN_SID"));
     SidText(info->Groups[0].Sid, got, sizeof(got));
     assert_string_equal(got, want);
-    DomainSid("OPS", want, sizeof(want));
+    AddcDomainSid("OPS", want, sizeof(want));
     assert_int_equal(PacGroup(info, want), 0);
     KsecpFreePacLogonInfo(info);
     gss_release_buffer(&ignored, &value);
@@ -205,7 +190,7 @@ static void test_addc_bob_pac_has_only_domain_users(void **state)
 /* UF_NO_AUTH_DATA_REQUIRED on the service: the ticket has no PAC, the name no PAC attribute. */
 static void test_addc_no_auth_data_service_ticket_has_no_pac(void **state)
 {
-    gss_name_t source = Authenticate(Env("ADDC_ALICE_CCACHE"), "nopac.ntsec.test", Env("ADDC_NOPAC_KEYTAB"));
+    gss_name_t source = Authenticate(AddcEnv("ADDC_ALICE_CCACHE"), "nopac.ntsec.test", AddcEnv("ADDC_NOPAC_KEYTAB"));
     gss_buffer_desc value;
     int authenticated = 0;
     OM_uint32 minor, ignored;
@@ -249,7 +234,7 @@ static BOOLEAN CheckAs(PTOKEN Token, const char *Sddl, ACCESS_MASK Desired)
 
 static PTOKEN TicketToken(const char *Ccache)
 {
-    gss_name_t source = Authenticate(Ccache, "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"));
+    gss_name_t source = Authenticate(Ccache, "web.ntsec.test", AddcEnv("ADDC_HTTP_KEYTAB"));
     gss_buffer_desc value;
     int authenticated = 0;
     OM_uint32 ignored;
@@ -265,9 +250,9 @@ static PTOKEN TicketToken(const char *Ccache)
  * domain's groups grants and denies as on a domain member. */
 static void test_addc_ticket_token_and_domain_group_acl(void **state)
 {
-    PTOKEN alice = TicketToken(Env("ADDC_ALICE_CCACHE")), bob = TicketToken(Env("ADDC_BOB_CCACHE"));
+    PTOKEN alice = TicketToken(AddcEnv("ADDC_ALICE_CCACHE")), bob = TicketToken(AddcEnv("ADDC_BOB_CCACHE"));
     char sid[200], text[200], sddl[512];
-    DomainSid("ALICE", sid, sizeof(sid));
+    AddcDomainSid("ALICE", sid, sizeof(sid));
     SidText(alice->UserAndGroups[0].Sid, text, sizeof(text));
     assert_string_equal(text, sid);
     assert_memory_equal(alice->TokenSource.SourceName, "Kerberos", 8);
@@ -282,9 +267,9 @@ static void test_addc_ticket_token_and_domain_group_acl(void **state)
     }
     /* ntsec-ops: alice only through ntsec-devs (nested). */
     char ops[200], local[200], univ[200];
-    DomainSid("OPS", ops, sizeof(ops));
-    DomainSid("LOCAL", local, sizeof(local));
-    DomainSid("UNIV", univ, sizeof(univ));
+    AddcDomainSid("OPS", ops, sizeof(ops));
+    AddcDomainSid("LOCAL", local, sizeof(local));
+    AddcDomainSid("UNIV", univ, sizeof(univ));
     snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(A;;FA;;;%s)", ops);
     assert_true(CheckAs(alice, sddl, FILE_READ_DATA | FILE_WRITE_DATA));
     assert_false(CheckAs(bob, sddl, FILE_READ_DATA));

@@ -11,26 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "../ksec/krb_sspi.h"
+#include "addc_env.h"
 #include "rtl/rtlp.h"
 #include "se/sep.h"
 #include "se/rights.h"
 
 static const char *Packages[] = {"Kerberos", "Negotiate"};
-
-static const char *Env(const char *Name)
-{
-    const char *v = getenv(Name);
-    if (v == NULL)
-        fail_msg("%s not set: run under scripts/addc/run.sh", Name);
-    return v;
-}
-
-static void DomainSid(const char *Object, char *Out, size_t Size)
-{
-    char name[64];
-    snprintf(name, sizeof(name), "ADDC_%s_RID", Object);
-    snprintf(Out, Size, "%s-%s", Env("ADDC_DOMAIN_SID"), Env(name));
-}
 
 static BOOLEAN HasSid(PTOKEN Token, const char *Text)
 {
@@ -112,7 +98,7 @@ static BOOLEAN CheckAs(PCtxtHandle Context, const char *Sddl, ACCESS_MASK Desire
 static void LoadAliceMap(void)
 {
     char path[600];
-    snprintf(path, sizeof(path), "%s/alice.idmap", Env("ADDC_DIR"));
+    snprintf(path, sizeof(path), "%s/alice.idmap", AddcEnv("ADDC_DIR"));
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fprintf(f, "principal alice@NTSEC.TEST S-1-5-21-7-8-9-4242 S-1-5-21-7-8-9-513 S-1-5-21-7-8-9-4343\n");
@@ -123,19 +109,20 @@ static void LoadAliceMap(void)
 static void test_addc_sspi_pac_token_and_acl(void **state)
 {
     char alice[200], devs[200], ops[200], local[200], univ[200], domainUsers[200], sddl[600];
-    DomainSid("ALICE", alice, sizeof(alice));
-    DomainSid("DEVS", devs, sizeof(devs));
-    DomainSid("OPS", ops, sizeof(ops));
-    DomainSid("LOCAL", local, sizeof(local));
-    DomainSid("UNIV", univ, sizeof(univ));
-    snprintf(domainUsers, sizeof(domainUsers), "%s-513", Env("ADDC_DOMAIN_SID"));
+    AddcDomainSid("ALICE", alice, sizeof(alice));
+    AddcDomainSid("DEVS", devs, sizeof(devs));
+    AddcDomainSid("OPS", ops, sizeof(ops));
+    AddcDomainSid("LOCAL", local, sizeof(local));
+    AddcDomainSid("UNIV", univ, sizeof(univ));
+    snprintf(domainUsers, sizeof(domainUsers), "%s-513", AddcEnv("ADDC_DOMAIN_SID"));
     /* The PAC is authoritative: a principal line for alice must not be used. */
     LoadAliceMap();
     for (int p = 0; p < 2; p++) {
         CtxtHandle a, b;
-        assert_int_equal(Logon(Packages[p], "alice", "Al1ce-Pass.2024", "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"), &a),
-                         SEC_E_OK);
-        assert_int_equal(Logon(Packages[p], "bob", "B0b-Pass.2024", "web.ntsec.test", Env("ADDC_HTTP_KEYTAB"), &b),
+        assert_int_equal(
+            Logon(Packages[p], "alice", "Al1ce-Pass.2024", "web.ntsec.test", AddcEnv("ADDC_HTTP_KEYTAB"), &a),
+            SEC_E_OK);
+        assert_int_equal(Logon(Packages[p], "bob", "B0b-Pass.2024", "web.ntsec.test", AddcEnv("ADDC_HTTP_KEYTAB"), &b),
                          SEC_E_OK);
         PTOKEN t = ContextToken(&a);
         ExpectUser(t, alice);
@@ -179,18 +166,20 @@ static void test_addc_sspi_no_pac_falls_back(void **state)
     CtxtHandle a;
     assert_status(NtsecLoadIdMap(NULL), STATUS_SUCCESS);
     /* alice is no local user of this machine and not in a map: refused, no context left. */
-    assert_int_equal(Logon("Kerberos", "alice", "Al1ce-Pass.2024", "nopac.ntsec.test", Env("ADDC_NOPAC_KEYTAB"), &a),
-                     SEC_E_LOGON_DENIED);
+    assert_int_equal(
+        Logon("Kerberos", "alice", "Al1ce-Pass.2024", "nopac.ntsec.test", AddcEnv("ADDC_NOPAC_KEYTAB"), &a),
+        SEC_E_LOGON_DENIED);
     LoadAliceMap();
-    assert_int_equal(Logon("Kerberos", "alice", "Al1ce-Pass.2024", "nopac.ntsec.test", Env("ADDC_NOPAC_KEYTAB"), &a),
-                     SEC_E_OK);
+    assert_int_equal(
+        Logon("Kerberos", "alice", "Al1ce-Pass.2024", "nopac.ntsec.test", AddcEnv("ADDC_NOPAC_KEYTAB"), &a),
+        SEC_E_OK);
     PTOKEN t = ContextToken(&a);
     ExpectUser(t, "S-1-5-21-7-8-9-4242");
     assert_true(HasSid(t, "S-1-5-21-7-8-9-4343"));
     assert_true(HasSid(t, "S-1-5-2"));
     assert_true(HasSid(t, "S-1-5-11"));
     char ops[200];
-    DomainSid("OPS", ops, sizeof(ops));
+    AddcDomainSid("OPS", ops, sizeof(ops));
     assert_false(HasSid(t, ops)); /* no PAC, no domain groups */
     ObDereferenceObject(t);
     assert_int_equal(DeleteSecurityContext(&a), SEC_E_OK);
