@@ -9,7 +9,9 @@
  *   1. VfInitializeFromEnvironment  verifier flags first, so objects created at load are tracked
  *   2. SepInitializeTokenType       the token type's delete procedure
  *   3. PspInitializeThreads         the thread type and the TLS key of thread teardown
- *   4. PspInitializeProcesses       the System process and the host process (host backend)
+ *   4. PspRegisterHostIdentityProvider, PspInitializeProcesses
+ *                                   the System process and the host process, whose token
+ *                                   the host identity part builds (HostBuildProcessToken)
  *   5. ExpInitializeFork            pthread_atfork handlers (fork.c, docs/workers.md "fork()")
  *
  * In the static archive this object is pulled in by src/ob/object.c, which names
@@ -22,6 +24,7 @@
 #include "ex/exp.h"
 
 VOID ExpInitializeLibrary(VOID);
+#include "host/host.h"
 #include "ps/psp.h"
 #include "se/sep.h"
 #include "verifier/vf.h"
@@ -31,6 +34,7 @@ __attribute__((constructor)) VOID ExpInitializeLibrary(VOID)
     VfInitializeFromEnvironment();
     SepInitializeTokenType();
     PspInitializeThreads();
+    PspRegisterHostIdentityProvider(HostBuildProcessToken);
     NTSTATUS status = PspInitializeProcesses();
     if (!NT_SUCCESS(status))
         KeBugCheckEx(NTSEC_INITIALIZATION_FAILED, 4, (ULONG_PTR)status, 0, 0);

@@ -12,7 +12,7 @@
  * finds the new mode when it gets in. The gate is not held across a bug check: HostFatal
  * leaves it first (HostGateLeaveAll).
  *
- * The registry: every thread's PSP_HOST_THREAD, with its Linux tid and start time, so that
+ * The registry: every thread's HOST_THREAD, with its Linux tid and start time, so that
  * turning the backend off can tell a thread that is still switched from one that ended with
  * a raw SYS_exit (no thread-specific-data destructor, so no teardown ran).
  */
@@ -208,7 +208,7 @@ VOID HostUnregisterThread(PHOST_THREAD h)
  * is missing, is a zombie (a main thread that called SYS_exit while others run), or
  * belongs to a later thread that reuses the tid (other start time). Any doubt: FALSE.
  */
-static BOOLEAN HostpThreadGone(const PSP_HOST_THREAD *h)
+static BOOLEAN HostpThreadGone(const HOST_THREAD *h)
 {
     unsigned long long start = 0;
     char state = '?';
@@ -293,9 +293,10 @@ VOID HostGateForkChild(PETHREAD Self)
     atomic_store(&HostpInFlight, HostpGateDepth != 0 ? 1 : 0);
     atomic_store(&HostpChanging, 0);
     atomic_store(&HostpWaiting, 0);
-    if (Self != NULL && Self->Host != NULL && Self->Host->Registered) {
-        Self->Host->Tid = (pid_t)syscall(SYS_gettid);
-        Self->Host->StartTime = 0; /* then only the tid's existence is checked */
+    PHOST_THREAD h = Self != NULL ? Self->Host : NULL;
+    if (h != NULL && h->Registered) {
+        h->Tid = (pid_t)syscall(SYS_gettid);
+        h->StartTime = 0; /* then only the tid's existence is checked */
     }
     pthread_mutex_unlock(&HostpRegistryLock); /* locked by this thread in HostGateForkPrepare */
 }

@@ -31,11 +31,12 @@ typedef struct _HOST_CREDS {
                          * (never the same access as the base, docs/host.md "Capabilities") */
 } HOST_CREDS, *PHOST_CREDS;
 
-/* Per-thread state (ETHREAD::Host). Touched only by the thread itself, inside the gate,
+/* Per-thread state, kept in ETHREAD::Host, ps's opaque per-thread slot of the backend
+ * (ps stores the PVOID, never reads it). Touched only by the thread itself, inside the gate,
  * and freed by the thread-exit hook - or, for a thread that ended without teardown, by the
  * mode change that finds it gone (gate.c). */
-typedef struct _PSP_HOST_THREAD {
-    struct _PSP_HOST_THREAD *Next, *Prev; /* the registry (gate.c), under its lock */
+typedef struct _HOST_THREAD {
+    struct _HOST_THREAD *Next, *Prev; /* the registry (gate.c), under its lock */
     BOOLEAN Registered;
     PETHREAD Thread;         /* the owner (no reference: the state dies with it) */
     pid_t Tid;               /* Linux tid and /proc start time, to tell that it is gone */
@@ -53,7 +54,7 @@ typedef struct _PSP_HOST_THREAD {
     HOST_CREDS Current;      /* what the kernel has for this thread (verified) */
     HOST_CREDS Target;       /* scratch for the next switch */
     HOST_CREDS Previous;     /* scratch for rollback */
-} PSP_HOST_THREAD, *PHOST_THREAD;
+} HOST_THREAD, *PHOST_THREAD;
 
 #define HOST_CLASS_FULL 1    /* Impersonation / Delegation: the token's identity */
 #define HOST_CLASS_UNPRIV 2  /* Identification / Anonymous: the unprivileged identity */

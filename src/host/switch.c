@@ -9,7 +9,7 @@
  * rollback: any failure re-applies the previous identity with every step forced; if that
  *          fails too the thread is left with a mixed identity, so HostFatal bug-checks and
  *          the thread never runs on.
- * cache:   the thread's PSP_HOST_THREAD remembers what the kernel has and which token
+ * cache:   the thread's HOST_THREAD remembers what the kernel has and which token
  *          (TokenId, ModifiedId, level class) it came from, so a switch to credentials the
  *          thread already has costs no syscall.
  */
@@ -416,19 +416,10 @@ NTSTATUS HostSwitchCurrent(PETHREAD Thread, PTOKEN NewToken, SECURITY_IMPERSONAT
 NTSTATUS HostSyncCurrent(PETHREAD Thread)
 {
     atomic_fetch_and(&Thread->CrossThreadFlags, ~(ULONG)PSP_HOST_DIRTY);
-    PTOKEN token = NULL;
-    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
-    PspLockThreadSecurity(Thread);
-    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
-        PPS_IMPERSONATION_INFORMATION info =
-            atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
-        if (info != NULL && info->Token != NULL) {
-            token = info->Token;
-            level = info->ImpersonationLevel;
-            ObfReferenceObject(token);
-        }
-    }
-    PspUnlockThreadSecurity(Thread);
+    PSP_THREAD_IMPERSONATION snapshot;
+    PspSnapshotThreadImpersonation(Thread, &snapshot);
+    PTOKEN token = snapshot.Token;
+    SECURITY_IMPERSONATION_LEVEL level = snapshot.ImpersonationLevel;
     HostpSyncToken = token;
     NTSTATUS st = HostSwitchCurrent(Thread, token, level);
     if (!NT_SUCCESS(st) && token != NULL) {

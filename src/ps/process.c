@@ -3,12 +3,12 @@
  * (spec 1.4, 2.1, 2.2).
  */
 #include <string.h>
-#include "host/host.h"
 #include "ps/psp.h"
 #include "verifier/vf.h"
 
 PEPROCESS PsInitialSystemProcess;
 PEPROCESS PspHostProcess;
+static _Atomic(PSP_HOST_IDENTITY_PROVIDER) PspHostIdentityProvider;
 static _Atomic ULONG_PTR PspNextProcessId = 8; /* 4 is the System process, as on Windows */
 
 static VOID PspDeleteProcess(PVOID Object)
@@ -101,9 +101,15 @@ NTSTATUS PspSetHostProcessToken(PTOKEN Token)
     return STATUS_SUCCESS;
 }
 
+/* PspRegisterHostIdentityProvider - see psp.h. No references involved. */
+VOID PspRegisterHostIdentityProvider(PSP_HOST_IDENTITY_PROVIDER Provider)
+{
+    atomic_store_explicit(&PspHostIdentityProvider, Provider, memory_order_release);
+}
+
 /*
  * PspInitializeProcesses - init step 4 (src/ex/init.c): the System process (SYSTEM token) and
- * the host process (token from the Linux credentials), so both exist before main's first
+ * the host process (token from the registered host identity provider), so both exist before main's first
  * line. Returns the failure for the init sequence to raise NTSEC_INITIALIZATION_FAILED:
  * nothing in ntsec can work without them.
  */
@@ -118,7 +124,9 @@ NTSTATUS PspInitializeProcesses(VOID)
     }
     if (NT_SUCCESS(st)) {
         PsInitialSystemProcess->IsSystemProcess = TRUE;
-        st = HostBuildProcessToken(&host);
+        PSP_HOST_IDENTITY_PROVIDER provider =
+            atomic_load_explicit(&PspHostIdentityProvider, memory_order_acquire);
+        st = provider != NULL ? provider(&host) : STATUS_NOT_IMPLEMENTED;
     }
     if (NT_SUCCESS(st)) {
         HANDLE id = (HANDLE)atomic_fetch_add(&PspNextProcessId, 4);

@@ -33,8 +33,6 @@ typedef struct _PS_IMPERSONATION_INFORMATION {
 #define PSP_ADOPTED              0x8
 #define PSP_HOST_DIRTY           0x10  /* effective token changed; host credentials must follow */
 
-struct _PSP_HOST_THREAD;
-
 typedef struct _ETHREAD {
     PEPROCESS Process;             /* one reference owned by the thread */
     HANDLE UniqueThreadId;
@@ -48,7 +46,8 @@ typedef struct _ETHREAD {
     PVOID StartContext;
     BOOLEAN Joined;
     pid_t Tid;                     /* Linux thread id (gettid) once running */
-    struct _PSP_HOST_THREAD *Host; /* host backend's per-thread cache, owned by src/host */
+    PVOID Host;                    /* opaque slot of the host backend (its type is src/host's:
+                                      HOST_THREAD); ps only stores it and never reads it */
     _Atomic ULONG HostGeneration;  /* PSP_HOST_HOOKS::Generation this thread last synced to */
     ULONG ForkGeneration;          /* PspForkGeneration when created: an older one in a fork
                                       child means the thread does not exist there (fork.c) */
@@ -142,6 +141,35 @@ static inline PSP_HOST_HOOKS *PspLoadHostHooks(VOID)
  * thread's reference on its ETHREAD. Thread->Host must already be freed.
  */
 VOID PspReapExitedThread(PETHREAD Thread);
+
+/*
+ * What the host backend may read of a thread's impersonation (DESIGN "Layers"): a
+ * snapshot taken under the thread's security lock, so the backend never takes ps's lock
+ * nor reads ImpersonationInfo itself.
+ */
+typedef struct _PSP_THREAD_IMPERSONATION {
+    PTOKEN Token;                  /* one reference owned by the caller; NULL: not impersonating */
+    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
+    BOOLEAN CopyOnOpen;
+    BOOLEAN EffectiveOnly;
+} PSP_THREAD_IMPERSONATION, *PPSP_THREAD_IMPERSONATION;
+
+/*
+ * PspSnapshotThreadImpersonation - fills *Snapshot from Thread. TRUE: the thread
+ * impersonates and Snapshot->Token holds one new reference the caller releases
+ * (ObfDereferenceObject). FALSE: not impersonating; nothing referenced.
+ */
+BOOLEAN PspSnapshotThreadImpersonation(PETHREAD Thread, PPSP_THREAD_IMPERSONATION Snapshot);
+
+/*
+ * The host identity provider (DESIGN "Layers"): the routine that builds the host process's
+ * primary token from the Linux credentials, registered by the init sequence (src/ex/init.c)
+ * before PspInitializeProcesses so that ps never names src/host. On success *Token holds
+ * the single reference, which ps takes over. With none registered, PspInitializeProcesses
+ * fails closed (STATUS_NOT_IMPLEMENTED).
+ */
+typedef NTSTATUS (*PSP_HOST_IDENTITY_PROVIDER)(PTOKEN *Token);
+VOID PspRegisterHostIdentityProvider(PSP_HOST_IDENTITY_PROVIDER Provider);
 
 /* The calling thread's ETHREAD without the host sync check (used by the host backend). */
 PETHREAD PspCurrentThreadNoSync(VOID);

@@ -14,23 +14,45 @@ PACCESS_TOKEN PsReferenceImpersonationToken(PETHREAD Thread, PBOOLEAN CopyOnOpen
 {
     if (!ObpCheckType(Thread, &ObpThreadType, "PsReferenceImpersonationToken"))
         return NULL;
-    if (!PspIsImpersonating(Thread))
+    PSP_THREAD_IMPERSONATION snapshot;
+    if (!PspSnapshotThreadImpersonation(Thread, &snapshot))
         return NULL;
-    PTOKEN token = NULL;
+    if (CopyOnOpen)
+        *CopyOnOpen = snapshot.CopyOnOpen;
+    if (EffectiveOnly)
+        *EffectiveOnly = snapshot.EffectiveOnly;
+    if (ImpersonationLevel)
+        *ImpersonationLevel = snapshot.ImpersonationLevel;
+    return snapshot.Token;
+}
+
+/*
+ * PspSnapshotThreadImpersonation - see psp.h: one consistent read of Thread's
+ * impersonation state under its security lock. On TRUE, Snapshot->Token holds one new
+ * reference the caller releases with ObfDereferenceObject; on FALSE (not impersonating)
+ * Snapshot is zeroed and no reference is taken.
+ */
+BOOLEAN PspSnapshotThreadImpersonation(PETHREAD Thread, PPSP_THREAD_IMPERSONATION Snapshot)
+{
+    Snapshot->Token = NULL;
+    Snapshot->ImpersonationLevel = SecurityAnonymous;
+    Snapshot->CopyOnOpen = FALSE;
+    Snapshot->EffectiveOnly = FALSE;
+    if (!PspIsImpersonating(Thread))
+        return FALSE;
     PspLockThreadSecurity(Thread);
     if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
         PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
-        token = info->Token;
-        ObfReferenceObject(token);
-        if (CopyOnOpen)
-            *CopyOnOpen = info->CopyOnOpen;
-        if (EffectiveOnly)
-            *EffectiveOnly = info->EffectiveOnly;
-        if (ImpersonationLevel)
-            *ImpersonationLevel = info->ImpersonationLevel;
+        if (info != NULL && info->Token != NULL) {
+            Snapshot->Token = info->Token;
+            ObfReferenceObject(info->Token);
+            Snapshot->ImpersonationLevel = info->ImpersonationLevel;
+            Snapshot->CopyOnOpen = info->CopyOnOpen;
+            Snapshot->EffectiveOnly = info->EffectiveOnly;
+        }
     }
     PspUnlockThreadSecurity(Thread);
-    return token;
+    return Snapshot->Token != NULL;
 }
 
 /* PsDereferenceImpersonationToken - releases one reference; NULL does nothing (spec 2.4). */
