@@ -74,6 +74,23 @@ VOID ExpShutdownWorkers(VOID);
 VOID ExpForkPrepare(VOID);
 VOID ExpForkParent(VOID);
 VOID ExpForkChild(VOID);
+/*
+ * The fork handlers of the host switching part (src/host), which ex does not name: the
+ * backend registers them before it first takes a lock they guard (hostapi.c). Prepare:
+ * PrepareFirst before ex's, ps's, ob's and the verifier's locks, PrepareLast after them;
+ * parent and child run in the reverse order (ChildFirst gets the forking thread's ETHREAD,
+ * or NULL). Registered once; the table is static and never changes.
+ */
+typedef struct _EXP_FORK_BACKEND {
+    VOID (*PrepareFirst)(VOID);
+    VOID (*PrepareLast)(VOID);
+    VOID (*ParentFirst)(VOID);
+    VOID (*ParentLast)(VOID);
+    VOID (*ChildFirst)(struct _ETHREAD *Self);
+    VOID (*ChildLast)(VOID);
+} EXP_FORK_BACKEND;
+VOID ExpRegisterForkBackend(const EXP_FORK_BACKEND *Backend);
+
 /* Registers the library's pthread_atfork handlers (src/ex/fork.c, init step 5). */
 int ExpInitializeFork(VOID);
 

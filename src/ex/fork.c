@@ -19,40 +19,62 @@
  * lock is not taken when the forking thread is inside the host gate; the child re-creates it.)
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include "ex/exp.h"
-#include "host/hostp.h"
 #include "ob/obp.h"
 #include "ps/psp.h"
 #include "verifier/vf.h"
 
+/* The host switching part's handlers (ExpRegisterForkBackend), loaded once in prepare and
+ * kept for the parent and child handlers of the same fork, so one fork never runs a
+ * backend's parent or child handler without its prepare. Written only by the forking thread. */
+static _Atomic(const EXP_FORK_BACKEND *) ExpForkBackend;
+static const EXP_FORK_BACKEND *ExpForkBackendInForce;
+
+/* ExpRegisterForkBackend - see exp.h. Backend is static data; no references. */
+VOID ExpRegisterForkBackend(const EXP_FORK_BACKEND *Backend)
+{
+    atomic_store_explicit(&ExpForkBackend, Backend, memory_order_release);
+}
+
 static VOID ExpForkPrepareAll(VOID)
 {
-    HostForkPrepare();
+    const EXP_FORK_BACKEND *backend = atomic_load_explicit(&ExpForkBackend, memory_order_acquire);
+    ExpForkBackendInForce = backend;
+    if (backend != NULL)
+        backend->PrepareFirst();
     ExpForkPrepare();
     PspForkPrepare();
     ObpForkPrepare();
     VfForkPrepare();
-    HostGateForkPrepare();
+    if (backend != NULL)
+        backend->PrepareLast();
 }
 
 static VOID ExpForkParentAll(VOID)
 {
-    HostGateForkParent();
+    const EXP_FORK_BACKEND *backend = ExpForkBackendInForce;
+    if (backend != NULL)
+        backend->ParentFirst();
     VfForkParent();
     ObpForkParent();
     PspForkParent();
     ExpForkParent();
-    HostForkParent();
+    if (backend != NULL)
+        backend->ParentLast();
 }
 
 static VOID ExpForkChildAll(VOID)
 {
-    HostGateForkChild(PspCurrentThreadIfBound());
+    const EXP_FORK_BACKEND *backend = ExpForkBackendInForce;
+    if (backend != NULL)
+        backend->ChildFirst(PspCurrentThreadIfBound());
     VfForkChild();
     ObpForkChild();
     PspForkChild();
     ExpForkChild();
-    HostForkChild();
+    if (backend != NULL)
+        backend->ChildLast();
 }
 
 /* ExpInitializeFork - init step 5: registers the handlers above. Returns the pthread_atfork

@@ -17,20 +17,18 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "ex/exp.h"
 #include "host/hostp.h"
 
 _Atomic int HostMode = NtsecHostOff;
 _Atomic ULONG HostGeneration = 1;
 BOOLEAN HostPrivileged;
-HOST_CREDS HostBase;
-/* uid << 32 | gid of the unprivileged identity; HOSTP_UNPRIV_UNSET until resolved or set. */
-#define HOSTP_UNPRIV_UNSET (~0ULL)
-static _Atomic unsigned long long HostpUnprivIds = HOSTP_UNPRIV_UNSET;
 _Atomic LONG HostSwitchedThreads;
 unsigned long long HostBaseCapEffective;
 BOOLEAN HostCapsKernelManaged;
 
 static pthread_mutex_t HostpEnableLock = PTHREAD_MUTEX_INITIALIZER;
+static VOID HostpRegisterFork(VOID);
 
 static BOOLEAN HostpOn(VOID)
 {
@@ -89,43 +87,6 @@ static VOID HostpThreadExitHook(PETHREAD Thread)
 /* The tables behind PspHostHooks: while on, and while off (per-thread state is still freed). */
 static PSP_HOST_HOOKS HostpOnHooks = {HostpSwitchHook, HostpSyncHook, HostpThreadExitHook, 0};
 static PSP_HOST_HOOKS HostpOffHooks = {NULL, NULL, HostpThreadExitHook, 0};
-
-/* nobody/nogroup (else nobody/nobody, else 65534/65534); never 0. */
-static unsigned long long HostpLookUpUnprivileged(VOID)
-{
-    char buffer[4096];
-    struct passwd pw, *pwr = NULL;
-    struct group gr, *grr = NULL;
-    uid_t uid = 65534;
-    gid_t gid = 65534;
-    if (getpwnam_r("nobody", &pw, buffer, sizeof(buffer), &pwr) == 0 && pwr != NULL &&
-        pw.pw_uid != 0 && pw.pw_uid != (uid_t)-1)
-        uid = pw.pw_uid;
-    if ((getgrnam_r("nogroup", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
-         gr.gr_gid != 0 && gr.gr_gid != (gid_t)-1) ||
-        (getgrnam_r("nobody", &gr, buffer, sizeof(buffer), &grr) == 0 && grr != NULL &&
-         gr.gr_gid != 0 && gr.gr_gid != (gid_t)-1))
-        gid = gr.gr_gid;
-    return (unsigned long long)uid << 32 | gid;
-}
-
-/*
- * HostGetUnprivileged - see hostp.h. Resolved on first use (also with the backend off:
- * process creation and `ntsec whoami` need it), lock-free afterwards.
- */
-VOID HostGetUnprivileged(uid_t *Uid, gid_t *Gid)
-{
-    unsigned long long ids = atomic_load_explicit(&HostpUnprivIds, memory_order_acquire);
-    if (ids == HOSTP_UNPRIV_UNSET) {
-        unsigned long long expected = HOSTP_UNPRIV_UNSET, found = HostpLookUpUnprivileged();
-        if (atomic_compare_exchange_strong(&HostpUnprivIds, &expected, found))
-            ids = found;
-        else
-            ids = expected; /* set by NtsecSetHostUnprivilegedIdentity or another thread */
-    }
-    *Uid = (uid_t)(ids >> 32);
-    *Gid = (gid_t)ids;
-}
 
 /* The server's own identity: the calling thread's credentials now. */
 static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
@@ -263,6 +224,7 @@ NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode)
         return STATUS_INVALID_PARAMETER;
     if (HostGateInside())
         return STATUS_INVALID_DEVICE_STATE; /* waiting for ourselves would never end */
+    HostpRegisterFork();
     PETHREAD thread = PspCurrentThreadNoSync();
     if (thread == NULL)
         return STATUS_NO_MEMORY;
@@ -284,11 +246,12 @@ NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid)
     if (Uid == 0 || Gid == 0 || Uid == 0xFFFFFFFFUL || Gid == 0xFFFFFFFFUL)
         return STATUS_INVALID_PARAMETER;
     NTSTATUS st = STATUS_SUCCESS;
+    HostpRegisterFork();
     pthread_mutex_lock(&HostpEnableLock);
     if (atomic_load(&HostMode) != NtsecHostOff) {
         st = STATUS_DEVICE_NOT_READY;
     } else {
-        atomic_store(&HostpUnprivIds, (unsigned long long)Uid << 32 | Gid);
+        atomic_store(&HostUnprivIds, (unsigned long long)Uid << 32 | Gid);
     }
     pthread_mutex_unlock(&HostpEnableLock);
     return st;
@@ -325,6 +288,24 @@ NTSTATUS NtsecSyncHostCredentials(VOID)
  * its copy in the child), and several threads may fork at once (TSan saw a shared flag race
  * between two threads' fork handlers). */
 static __thread BOOLEAN HostpForkHeldEnable;
+
+/* The fork handlers (src/ex/fork.c), registered before the first lock they guard is taken:
+ * every public entry that takes HostpEnableLock (the gate and its registry are only used
+ * once enabled) calls HostpRegisterFork first. */
+static const EXP_FORK_BACKEND HostpForkBackend = {
+    HostForkPrepare, HostGateForkPrepare, HostGateForkParent, HostForkParent,
+    HostGateForkChild, HostForkChild};
+static pthread_once_t HostpForkOnce = PTHREAD_ONCE_INIT;
+
+static VOID HostpRegisterForkOnce(VOID)
+{
+    ExpRegisterForkBackend(&HostpForkBackend);
+}
+
+static VOID HostpRegisterFork(VOID)
+{
+    pthread_once(&HostpForkOnce, HostpRegisterForkOnce);
+}
 
 VOID HostForkPrepare(VOID)
 {

@@ -66,6 +66,10 @@ extern BOOLEAN HostPrivileged;          /* CAP_SETUID and CAP_SETGID at enable t
 extern HOST_CREDS HostBase;             /* the server's own identity, read at enable time */
 /* The unprivileged identity (Identification level, tokens Linux cannot express): the one
  * NtsecSetHostUnprivilegedIdentity set, else nobody/nogroup (65534). Never root. */
+/* unpriv.c: the unprivileged identity (uid << 32 | gid; HOSTP_UNPRIV_UNSET until resolved
+ * or set) and the base identity. */
+#define HOSTP_UNPRIV_UNSET (~0ULL)
+extern _Atomic unsigned long long HostUnprivIds;
 VOID HostGetUnprivileged(uid_t *Uid, gid_t *Gid);
 extern _Atomic LONG HostSwitchedThreads; /* threads whose credentials are not the base */
 extern unsigned long long HostBaseCapEffective; /* the base effective capability set */

@@ -6,11 +6,14 @@
  * token is what PsReferencePrimaryToken, the impersonation rule (spec 3.2 step 4:
  * SeImpersonatePrivilege) and `ntsec whoami` see for an ordinary Linux program.
  */
+#include <errno.h>
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "host/hostp.h"
+
+static int HostpReadCaps(unsigned long long *Effective, unsigned long long *Permitted);
 
 #define HOSTP_TOKEN_TAG 0x6b6f5448 /* 'HTok' */
 
@@ -74,7 +77,7 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token)
         return st;
 
     unsigned long long effective = 0, permitted = 0;
-    if (HostSysGetCaps(&effective, &permitted) != 0)
+    if (HostpReadCaps(&effective, &permitted) != 0)
         effective = permitted = 0;
     LUID_AND_ATTRIBUTES privileges[1 + sizeof(HostpCapPrivileges) / sizeof(HostpCapPrivileges[0])];
     ULONG privilegeCount = 0;
@@ -113,4 +116,20 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token)
     st = SepCreateToken(&t, "token (host process)", Token);
     HostFreeUnixSids(&sids);
     return st;
+}
+
+/* HostpReadCaps - the calling thread's effective and permitted capability sets (capget: a
+ * read, no credential change; the identity part's own, so it needs nothing of the switching
+ * part's syscalls.c and is not counted by NtsecHostSyscallCount). 0 or the errno. */
+static int HostpReadCaps(unsigned long long *Effective, unsigned long long *Permitted)
+{
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {{0}};
+    if (syscall(SYS_capget, &header, data) != 0)
+        return errno != 0 ? errno : EPERM;
+    *Effective = (unsigned long long)data[0].effective |
+                 ((unsigned long long)data[1].effective << 32);
+    *Permitted = (unsigned long long)data[0].permitted |
+                 ((unsigned long long)data[1].permitted << 32);
+    return 0;
 }
