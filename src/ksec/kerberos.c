@@ -325,6 +325,15 @@ static VOID KsecpDeleteContext(PVOID Context)
      SECPKG_FLAG_NEGOTIABLE | SECPKG_FLAG_GSS_COMPATIBLE | SECPKG_FLAG_LOGON | SECPKG_FLAG_MUTUAL_AUTH |       \
      SECPKG_FLAG_DELEGATION | SECPKG_FLAG_READONLY_WITH_CHECKSUM)
 
+/* What the two packages share: everything but the acquisition (which picks the mechanism). */
+#define KSECP_GSS_PACKAGE_CALLS                                                                             \
+    .KsecFlags = KSEC_PACKAGE_IMPERSONATION, .FreeCredentials = KsecpFreeCredentials,                       \
+    .QueryCredentialsAttributes = KsecpQueryCredentialsAttributes, .InitializeStep = KsecpInitializeStep,   \
+    .AcceptStep = KsecpAcceptStep, .QueryContextAttributes = KsecpQueryContextAttributes,                   \
+    .MakeSignature = KsecpMakeSignature, .VerifySignature = KsecpVerifySignature,                           \
+    .EncryptMessage = KsecpEncryptMessage, .DecryptMessage = KsecpDecryptMessage,                           \
+    .DeleteContext = KsecpDeleteContext
+
 const KSEC_PACKAGE KsecKerberosPackage = {
     .Name = "Kerberos",
     .Comment = "Kerberos V5 (RFC 4120/4121) through MIT krb5 GSSAPI",
@@ -332,18 +341,8 @@ const KSEC_PACKAGE KsecKerberosPackage = {
     .Version = 1,
     .RpcId = 16, /* RPC_C_AUTHN_GSS_KERBEROS */
     .MaxToken = 48000,
-    .KsecFlags = KSEC_PACKAGE_IMPERSONATION,
     .AcquireCredentials = KsecpKerberosAcquire,
-    .FreeCredentials = KsecpFreeCredentials,
-    .QueryCredentialsAttributes = KsecpQueryCredentialsAttributes,
-    .InitializeStep = KsecpInitializeStep,
-    .AcceptStep = KsecpAcceptStep,
-    .QueryContextAttributes = KsecpQueryContextAttributes,
-    .MakeSignature = KsecpMakeSignature,
-    .VerifySignature = KsecpVerifySignature,
-    .EncryptMessage = KsecpEncryptMessage,
-    .DecryptMessage = KsecpDecryptMessage,
-    .DeleteContext = KsecpDeleteContext,
+    KSECP_GSS_PACKAGE_CALLS,
 };
 
 const KSEC_PACKAGE KsecNegotiatePackage = {
@@ -353,16 +352,6 @@ const KSEC_PACKAGE KsecNegotiatePackage = {
     .Version = 1,
     .RpcId = 9, /* RPC_C_AUTHN_GSS_NEGOTIATE */
     .MaxToken = 48256,
-    .KsecFlags = KSEC_PACKAGE_IMPERSONATION,
     .AcquireCredentials = KsecpNegotiateAcquire,
-    .FreeCredentials = KsecpFreeCredentials,
-    .QueryCredentialsAttributes = KsecpQueryCredentialsAttributes,
-    .InitializeStep = KsecpInitializeStep,
-    .AcceptStep = KsecpAcceptStep,
-    .QueryContextAttributes = KsecpQueryContextAttributes,
-    .MakeSignature = KsecpMakeSignature,
-    .VerifySignature = KsecpVerifySignature,
-    .EncryptMessage = KsecpEncryptMessage,
-    .DecryptMessage = KsecpDecryptMessage,
-    .DeleteContext = KsecpDeleteContext,
+    KSECP_GSS_PACKAGE_CALLS,
 };
