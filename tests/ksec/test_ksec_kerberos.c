@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "krb_sspi.h"
+#include "sspi_helpers.h"
 #include "se/sep.h"
 
 static const char *Packages[] = {"Kerberos", "Negotiate"};
@@ -312,27 +313,6 @@ static void test_identify_gives_identification_level(void **state)
 
 /* ---- two processes: the client is this binary re-executed (as uid 40001 when root) ---- */
 
-static int WriteToken(int Fd, const void *Data, uint32_t Length)
-{
-    return write(Fd, &Length, 4) == 4 && (Length == 0 || write(Fd, Data, Length) == (ssize_t)Length) ? 0 : -1;
-}
-
-static int ReadToken(int Fd, void *Data, uint32_t *Length)
-{
-    uint32_t n;
-    if (read(Fd, &n, 4) != 4 || n > KRB_TOKEN_MAX)
-        return -1;
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(Fd, (char *)Data + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    *Length = n;
-    return 0;
-}
-
 /* The client process: bob by password, then Kerberos/Negotiate legs over Fd; exit 0 on success. */
 static int ClientMain(const char *Package, int Fd)
 {
@@ -351,10 +331,10 @@ static int ClientMain(const char *Package, int Fd)
                                                     ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY, 0, 0, NULL, 0, &ctx,
                                                     &outD, &attr, &t);
     while (st == SEC_I_CONTINUE_NEEDED) {
-        uint32_t n;
-        if (WriteToken(Fd, a, out.cbBuffer) != 0 || ReadToken(Fd, b, &n) != 0)
+        long n;
+        if (KsSendFrame(Fd, a, out.cbBuffer) != 0 || (n = KsReadFrame(Fd, b, sizeof(b))) < 0)
             return 21;
-        in.cbBuffer = n;
+        in.cbBuffer = (ULONG)n;
         out.cbBuffer = sizeof(a);
         st = InitializeSecurityContextW(&c, &ctx, KrbW(&target, "HTTP/localhost"),
                                         ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY, 0, 0, &inD, 0, &ctx, &outD,
@@ -374,7 +354,7 @@ static int ClientMain(const char *Package, int Fd)
         return 24;
     memmove(msg + m[0].cbBuffer, msg + sizes.cbSecurityTrailer, 8);
     uint32_t hl = m[0].cbBuffer;
-    if (WriteToken(Fd, &hl, 4) != 0 || WriteToken(Fd, msg, hl + 8) != 0)
+    if (KsSendFrame(Fd, &hl, 4) != 0 || KsSendFrame(Fd, msg, hl + 8) != 0)
         return 25;
     DeleteSecurityContext(&ctx);
     FreeCredentialsHandle(&c);
@@ -406,21 +386,21 @@ static void test_two_processes(void **state)
         BOOLEAN have = FALSE;
         SECURITY_STATUS st = SEC_I_CONTINUE_NEEDED;
         while (st == SEC_I_CONTINUE_NEEDED) {
-            uint32_t n;
-            assert_int_equal(ReadToken(sv[0], a, &n), 0);
-            SecBuffer in = {n, SECBUFFER_TOKEN, a}, out = {sizeof(b), SECBUFFER_TOKEN, b};
+            long n = KsReadFrame(sv[0], a, sizeof(a));
+            assert_true(n >= 0);
+            SecBuffer in = {(ULONG)n, SECBUFFER_TOKEN, a}, out = {sizeof(b), SECBUFFER_TOKEN, b};
             SecBufferDesc inD = {SECBUFFER_VERSION, 1, &in}, outD = {SECBUFFER_VERSION, 1, &out};
             ULONG attr;
             TimeStamp t;
             st = AcceptSecurityContext(&s, have ? &sc : NULL, &inD, ASC_REQ_MUTUAL_AUTH, 0, &sc, &outD, &attr, &t);
             have = TRUE;
             if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED)
-                assert_int_equal(WriteToken(sv[0], b, out.cbBuffer), 0);
+                assert_int_equal(KsSendFrame(sv[0], b, out.cbBuffer), 0);
         }
         assert_int_equal(st, SEC_E_OK);
-        uint32_t hl, n;
-        assert_int_equal(ReadToken(sv[0], &hl, &n), 0);
-        assert_int_equal(ReadToken(sv[0], a, &n), 0);
+        uint32_t hl;
+        assert_int_equal(KsReadFrame(sv[0], &hl, sizeof(hl)), 4);
+        long n = KsReadFrame(sv[0], a, sizeof(a));
         assert_int_equal(n, hl + 8);
         SecBuffer m[2] = {{hl, SECBUFFER_TOKEN, a}, {8, SECBUFFER_DATA, a + hl}};
         SecBufferDesc md = {SECBUFFER_VERSION, 2, m};
