@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include "host_helpers.h"
+#include "../unit/fork_child.h"
 
 static _Atomic int OtherSwitched, ReleaseOther;
 static PTOKEN OtherToken;
@@ -30,10 +31,9 @@ static void *OtherThread(void *Arg)
     return NULL;
 }
 
-#define CHILD_REQUIRE(x) do { if (!(x)) { fprintf(stderr, "child: %s failed\n", #x); _exit(3); } } while (0)
-
-static void ChildOfSwitchedThreads(PTOKEN Token)
+static void ChildOfSwitchedThreads(void *Context)
 {
+    PTOKEN token = Context;
     TH_IDS ids;
     PETHREAD self = PsGetCurrentThread();
     ThReadIds(&ids);
@@ -48,7 +48,7 @@ static void ChildOfSwitchedThreads(PTOKEN Token)
     CHILD_REQUIRE(NtsecReferenceCount(self) >= 1);
     /* And the backend works again in the child. */
     CHILD_REQUIRE(NtsecEnableHostCredentials(NtsecHostEuid) == STATUS_SUCCESS);
-    CHILD_REQUIRE(PsImpersonateClient(self, Token, FALSE, FALSE, SecurityImpersonation) == STATUS_SUCCESS);
+    CHILD_REQUIRE(PsImpersonateClient(self, token, FALSE, FALSE, SecurityImpersonation) == STATUS_SUCCESS);
     ThReadIds(&ids);
     CHILD_REQUIRE(ids.Uid[1] == TH_UID_A);
     PsRevertToSelf();
@@ -72,17 +72,7 @@ static void test_fork_with_switched_threads_child_turns_backend_off(void **state
         nanosleep(&ts, NULL);
     }
     assert_status(PsImpersonateClient(PsGetCurrentThread(), a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGALRM, SIG_DFL);
-        alarm(20);
-        ChildOfSwitchedThreads(a);
-        _exit(0);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
+    int status = WaitChild(ForkChild(ChildOfSwitchedThreads, a));
     /* The parent: still impersonating, the other thread still switched. */
     TH_IDS ids;
     ThReadIds(&ids);
@@ -93,10 +83,7 @@ static void test_fork_with_switched_threads_child_turns_backend_off(void **state
     assert_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
     ObDereferenceObject(a);
     ObDereferenceObject(OtherToken);
-    if (WIFSIGNALED(status))
-        fail_msg("fork child killed by signal %d", WTERMSIG(status));
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    ExpectChildSucceeded(status);
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "ntsec_test.h"
+#include "fork_child.h"
 #include "ex/exp.h"
 #include "ps/psp.h"
 
@@ -52,29 +53,6 @@ static void WaitRan(int Count)
         nanosleep(&ts, NULL);
     }
 }
-
-/* Runs Child in a forked child with a 20 s alarm; the test fails unless it exits 0. */
-static void InChild(void (*Child)(void *), void *Context)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        signal(SIGALRM, SIG_DFL);
-        alarm(20);
-        Child(Context);
-        _exit(0);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    if (WIFSIGNALED(status))
-        fail_msg("fork child killed by signal %d (%s)", WTERMSIG(status),
-                 WTERMSIG(status) == SIGALRM ? "hung: alarm" : "crash");
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-}
-
-#define CHILD_REQUIRE(x) do { if (!(x)) { fprintf(stderr, "child: %s failed\n", #x); _exit(3); } } while (0)
 
 static void ChildKeepsImpersonationAndStartsWorkers(void *Context)
 {
