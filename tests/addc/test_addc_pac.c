@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ntsec_test.h"
+#include "addc_access.h"
 #include "addc_env.h"
 #include "rtl/rtlp.h"
 #include "ksec/pac.h"
@@ -214,20 +215,7 @@ static BOOLEAN CheckAs(PTOKEN Token, const char *Sddl, ACCESS_MASK Desired)
 {
     CtxtHandle h;
     assert_status(NtsecCreateSecurityContextForToken(Token, SecurityImpersonation, 0, &h), STATUS_SUCCESS);
-    assert_int_equal(ImpersonateSecurityContext(&h), SEC_E_OK);
-    SECURITY_SUBJECT_CONTEXT subject;
-    SeCaptureSubjectContext(&subject);
-    PSECURITY_DESCRIPTOR sd = NULL;
-    ULONG length = 0;
-    assert_status(NtsecSddlToSecurityDescriptor(Sddl, &sd, &length), STATUS_SUCCESS);
-    GENERIC_MAPPING mapping = SepFileMapping;
-    ACCESS_MASK granted = 0;
-    NTSTATUS status = STATUS_UNSUCCESSFUL;
-    BOOLEAN ok = SeAccessCheck(sd, &subject, FALSE, Desired, 0, NULL, &mapping, UserMode, &granted, &status);
-    assert_status(status, ok ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
-    SeReleaseSubjectContext(&subject);
-    NtsecFree(sd);
-    assert_int_equal(RevertSecurityContext(&h), SEC_E_OK);
+    BOOLEAN ok = AddcCheckAs(&h, Sddl, Desired);
     assert_int_equal(DeleteSecurityContext(&h), SEC_E_OK);
     return ok;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "../ksec/krb_sspi.h"
+#include "addc_access.h"
 #include "addc_env.h"
 #include "rtl/rtlp.h"
 #include "se/sep.h"
@@ -72,28 +73,6 @@ static PTOKEN ContextToken(PCtxtHandle h)
     return token;
 }
 
-/* SeAccessCheck on this thread while it impersonates the context's client. */
-static BOOLEAN CheckAs(PCtxtHandle Context, const char *Sddl, ACCESS_MASK Desired)
-{
-    assert_int_equal(ImpersonateSecurityContext(Context), SEC_E_OK);
-    SECURITY_SUBJECT_CONTEXT subject;
-    SeCaptureSubjectContext(&subject);
-    assert_non_null(subject.ClientToken);
-    PSECURITY_DESCRIPTOR sd = NULL;
-    ULONG length = 0;
-    assert_status(NtsecSddlToSecurityDescriptor(Sddl, &sd, &length), STATUS_SUCCESS);
-    GENERIC_MAPPING mapping = SepFileMapping;
-    ACCESS_MASK granted = 0;
-    NTSTATUS status = STATUS_UNSUCCESSFUL;
-    BOOLEAN ok = SeAccessCheck(sd, &subject, FALSE, Desired, 0, NULL, &mapping, UserMode, &granted, &status);
-    assert_status(status, ok ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
-    assert_int_equal(granted, ok ? Desired : 0);
-    SeReleaseSubjectContext(&subject);
-    NtsecFree(sd);
-    assert_int_equal(RevertSecurityContext(Context), SEC_E_OK);
-    return ok;
-}
-
 /* An id-map file with a principal line for alice (only the fallback may use it). */
 static void LoadAliceMap(void)
 {
@@ -142,18 +121,18 @@ static void test_addc_sspi_pac_token_and_acl(void **state)
 
         /* Allow ntsec-ops (alice only through ntsec-devs): alice yes, bob no. */
         snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(A;;FA;;;%s)", ops);
-        assert_true(CheckAs(&a, sddl, FILE_READ_DATA | FILE_WRITE_DATA));
-        assert_false(CheckAs(&b, sddl, FILE_READ_DATA));
+        assert_true(AddcCheckAs(&a, sddl, FILE_READ_DATA | FILE_WRITE_DATA));
+        assert_false(AddcCheckAs(&b, sddl, FILE_READ_DATA));
         /* Deny write to the domain-local group, allow everything to Domain Users. */
         snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(D;;FW;;;%s)(A;;FA;;;%s)", local, domainUsers);
-        assert_false(CheckAs(&a, sddl, FILE_WRITE_DATA));
-        assert_true(CheckAs(&a, sddl, FILE_READ_DATA));
-        assert_true(CheckAs(&b, sddl, FILE_WRITE_DATA));
+        assert_false(AddcCheckAs(&a, sddl, FILE_WRITE_DATA));
+        assert_true(AddcCheckAs(&a, sddl, FILE_READ_DATA));
+        assert_true(AddcCheckAs(&b, sddl, FILE_WRITE_DATA));
         /* The universal group and BUILTIN\Users. */
         snprintf(sddl, sizeof(sddl), "O:BAG:BAD:(A;;FR;;;%s)", univ);
-        assert_true(CheckAs(&a, sddl, FILE_READ_DATA));
-        assert_false(CheckAs(&b, sddl, FILE_READ_DATA));
-        assert_true(CheckAs(&b, "O:BAG:BAD:(A;;FR;;;BU)", FILE_READ_DATA));
+        assert_true(AddcCheckAs(&a, sddl, FILE_READ_DATA));
+        assert_false(AddcCheckAs(&b, sddl, FILE_READ_DATA));
+        assert_true(AddcCheckAs(&b, "O:BAG:BAD:(A;;FR;;;BU)", FILE_READ_DATA));
         assert_int_equal(DeleteSecurityContext(&a), SEC_E_OK);
         assert_int_equal(DeleteSecurityContext(&b), SEC_E_OK);
     }
