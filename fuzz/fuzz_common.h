@@ -8,6 +8,7 @@
 #include <string.h>
 #include "rtlp.h"
 #include "ntsec.h"
+#include "ntsec_testing.h"
 
 /* A NUL-terminated copy of the fuzzer's input (malloc'd; the caller frees it), or NULL. */
 static inline char *FuzzText(const unsigned char *Data, size_t Size)

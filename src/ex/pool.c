@@ -18,6 +18,7 @@
 
 #define EXP_CACHE_LINE 64
 #include "ntsec.h"
+#include "ntsec_testing.h"
 #include "ex/exp.h"
 #include "ob/obp.h"
 #include "verifier/vf.h"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "ntsec_testing.h"
 #include "verifier/vfp.h"
 
 #define VFP_TAG 0x72506656 /* 'VfPr' */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "ntsec.h"
+#include "ntsec_testing.h" /* fault injection and allocation counts */
 #include "vfexpect.h"
 
 /* Assert an NTSTATUS with both values printed in hex on failure. */

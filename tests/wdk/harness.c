@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "ntsec.h"
+#include "ntsec_testing.h" /* fault injection and allocation counts */
 #include "harness.h"
 
 ULONG WdkFailures;
