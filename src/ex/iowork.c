@@ -14,10 +14,9 @@
 #include "ob/obp.h"
 #include "verifier/vf.h"
 #include "rtl/rtlp.h"
+#include "ex/pooltags.h"
 
 OBJECT_TYPE IopDeviceObjectType = { "Device", NULL };
-
-#define IOP_WORKITEM_TAG 0x6b576f49 /* 'IoWk' */
 
 struct _IO_WORKITEM {
     WORK_QUEUE_ITEM Item;

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/hostp.h"
-
-#define HOSTP_TAG 0x74734f48 /* 'HOst' */
+#include "ex/pooltags.h"
 
 /* ---- HOST_CREDS ---- */
 

@@ -12,10 +12,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "host/hostp.h"
+#include "ex/pooltags.h"
 
 static int HostpReadCaps(unsigned long long *Effective, unsigned long long *Permitted);
-
-#define HOSTP_TOKEN_TAG 0x6b6f5448 /* 'HTok' */
 
 /* Capability -> privilege table. Both capabilities must be held (the second may repeat the
  * first). Present when permitted, enabled when also effective. Kept in docs/host.md. */

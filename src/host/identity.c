@@ -8,8 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "host/hostp.h"
-
-#define HOSTP_IDENTITY_TAG 0x64497348 /* 'HsId' */
+#include "ex/pooltags.h"
 
 /* The use of group Index of Token (under its shared lock). */
 static VOID HostpGroupUse(PTOKEN Token, ULONG Index, NTSEC_HOST_GROUP *Group)

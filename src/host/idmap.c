@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/hostp.h"
+#include "ex/pooltags.h"
 
 #define HOSTP_MAX_LINE 1024
 #define HOSTP_MAX_ENTRIES 1000000U
-#define HOSTP_IDMAP_TAG 0x70614d49 /* 'IMap' */
 
 typedef struct __attribute__((aligned(4))) _HOSTP_SIDBUF {
     UCHAR Bytes[SECURITY_MAX_SID_SIZE];

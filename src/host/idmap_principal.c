@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "host/hostp.h"
+#include "ex/pooltags.h"
 
-#define HOSTP_PRINCIPAL_TAG 0x72506d49 /* 'ImPr' */
 #define HOSTP_MAX_PRINCIPAL_NAME 255
 #define HOSTP_MAX_PRINCIPALS 100000U
 

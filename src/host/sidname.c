@@ -10,8 +10,7 @@
 #include <string.h>
 #include "host/hostp.h"
 #include "rtl/rtlp.h"
-
-#define HOSTP_NAME_TAG 0x6d4e7348 /* 'HsNm' */
+#include "ex/pooltags.h"
 
 static ULONG HostpSidUse(PISID Sid)
 {

@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "host/spawn.h"
+#include "ex/pooltags.h"
 
-#define HOSTP_SPAWN_TAG 0x6e705348 /* 'HSpn' */
 #define HOSTP_MAX_CHILD_FD 65536
 
 #ifndef SYS_pidfd_open

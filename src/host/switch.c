@@ -21,8 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "host/hostp.h"
-
-#define HOSTP_TAG 0x74734f48 /* 'HOst' */
+#include "ex/pooltags.h"
 
 /* Steps reported in bug-check parameter 1 (docs/host.md). */
 #define HOSTP_STEP_RAISE  1

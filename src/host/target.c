@@ -13,6 +13,7 @@
 #include <string.h>
 #include "host/hostp.h"
 #include "se/accesschk.h" /* SepTokenSidMatch */
+#include "ex/pooltags.h"
 
 /*
  * The target cache (issue 15 section 4). A token's target at SecurityImpersonation and
@@ -39,8 +40,6 @@ typedef struct _HOSTP_TARGET_CACHE {
     ULONG GroupCount;
     gid_t Groups[];
 } HOSTP_TARGET_CACHE, *PHOSTP_TARGET_CACHE;
-
-#define HOSTP_TARGET_TAG 0x74675448 /* 'HTgt' */
 
 static int HostpGidCompare(const void *a, const void *b)
 {

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/hostp.h"
-
-#define HOSTP_SIDS_TAG 0x73646953 /* 'Sids' */
+#include "ex/pooltags.h"
 
 static int HostpCompareGid(const void *a, const void *b)
 {

@@ -4,9 +4,7 @@
  */
 #include <string.h>
 #include "ksec/ksecp.h"
-
-#define KSECP_BUFFER_TAG 0x6243734b /* 'KsCb' */
-#define KSECP_UTF8_TAG   0x3843734b /* 'KsC8' */
+#include "ex/pooltags.h"
 
 /* 100 ns intervals between 1601-01-01 and 1970-01-01. */
 #define KSECP_EPOCH_DIFFERENCE 116444736000000000LL

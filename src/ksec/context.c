@@ -5,9 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "ksec/ksecframe.h"
-
-#define KSECP_CONTEXT_TAG 0x7843734b /* 'KsCx' */
-#define KSECP_CRED_TAG    0x7243734b /* 'KsCr' */
+#include "ex/pooltags.h"
 
 TimeStamp KsecpNow(VOID)
 {

@@ -21,9 +21,9 @@
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 #include "ksec/ksecp.h"
+#include "ex/pooltags.h"
 
 /* Pool allocations of this layer (tagged, so verifier leak reports name them). */
-#define KSECP_GSS_TAG 0x7373474b /* 'KGss' */
 static inline PVOID KsecpGssAllocate(SIZE_T Size)
 {
     PVOID p = ExAllocatePoolWithTag(PagedPool, Size, KSECP_GSS_TAG);

@@ -17,10 +17,10 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "ksec/ksecp.h"
+#include "ex/pooltags.h"
 
 #define KSECP_CHUNK_SLOTS 256U
 #define KSECP_MAX_CHUNKS 1024U /* 262144 live handles at most */
-#define KSECP_TABLE_TAG 0x7443734b /* 'KsCt' */
 
 typedef struct _KSECP_SLOT {
     pthread_mutex_t Lock;  /* guards Generation, Kind, Object */

@@ -14,8 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "ksec/local.h"
-
-#define KSECP_LOCAL_TAG 0x6c43734b /* 'KsCl' */
+#include "ex/pooltags.h"
 
 /* Attributes every ntsec-local context has: messages are always integrity protected,
  * encrypted on request, numbered and checked for replay and order. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "host/host.h"
 #include "ksec/ksecp.h"
+#include "ex/pooltags.h"
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59
@@ -29,7 +30,6 @@
 /* Test seam (ksecp.h): the option number asked for the pidfd; 0 means SO_PEERPIDFD. */
 int KsecPeerPidFdOption;
 
-#define KSECP_PEER_TAG 0x7250734b /* 'KsPr' */
 #define KSECP_MAX_GROUPS 65536U   /* the kernel's NGROUPS_MAX */
 
 /*

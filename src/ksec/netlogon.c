@@ -6,8 +6,7 @@
  */
 #include <string.h>
 #include "ksec/netlogon.h"
-
-#define KSECP_NETLOGON_TAG 0x6c4e734b /* 'KsNl' */
+#include "ex/pooltags.h"
 
 static VOID KsecpWellKnownSid(PISID Sid, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
 {

@@ -22,8 +22,7 @@
  */
 #include <string.h>
 #include "ksec/pac.h"
-
-#define KSECP_PAC_TAG 0x6361504b /* 'KPac' */
+#include "ex/pooltags.h"
 
 /* --- NDR reader: Pos <= End always; End is the end of the serialized object. --- */
 

@@ -8,8 +8,7 @@
 #include "ksec/pac.h"
 #include "sspi.h"
 #include "ksec/netlogon.h"
-
-#define KSECP_PACTOKEN_TAG 0x7454504b /* 'KPTt' */
+#include "ex/pooltags.h"
 
 static const CHAR KsecpPacSource[8] = {'K', 'e', 'r', 'b', 'e', 'r', 'o', 's'};
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "ob/obp.h"
 #include "ps/psp.h"
+#include "ex/pooltags.h"
 
 typedef struct _OBP_HANDLE_ENTRY {
     PVOID Object;
@@ -19,8 +20,6 @@ typedef struct _OBP_HANDLE_ENTRY {
 static pthread_mutex_t ObpHandleLock = PTHREAD_MUTEX_INITIALIZER;
 static OBP_HANDLE_ENTRY *ObpHandles;
 static ULONG ObpHandleCapacity;
-
-#define OBP_HANDLE_TAG 0x6c644848 /* 'HHdl' */
 
 static ULONG_PTR ObpHandleToIndex(HANDLE Handle)
 {

@@ -11,8 +11,8 @@
 #include "ob/obp.h"
 #include "ex/exp.h"
 #include "verifier/vf.h"
+#include "ex/pooltags.h"
 
-#define OBP_SD_TAG 0x6453624f   /* 'ObSd' */
 #define OBP_SD_MAGIC 0x43445353UL /* 'SSDC' */
 
 typedef struct _OBP_SD_ENTRY {

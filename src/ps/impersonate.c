@@ -10,8 +10,7 @@
  */
 #include "ps/psp.h"
 #include "verifier/vf.h"
-
-#define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
+#include "ex/pooltags.h"
 
 /* The thread's ImpersonationInfo, allocated and published on first use (spec 2.6 B.6). */
 static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)

@@ -14,8 +14,7 @@
 #include "ps/psp.h"
 #include "verifier/vf.h"
 #include "ob/obp.h"
-
-#define PSP_INFO_TAG 0x6f666e49 /* 'Info' */
+#include "ex/pooltags.h"
 
 _Atomic(PSP_HOST_HOOKS *) PspHostHooks;
 

@@ -5,6 +5,7 @@
 #define NTSEC_RTLP_H
 
 #include "ntifs.h"
+#include "ex/pooltags.h"
 
 /*
  * NTSEC_NOT_IMPLEMENTED() - the value every not-implemented path returns, tree-wide:
@@ -13,11 +14,6 @@
  */
 NTSTATUS RtlpNotImplemented(PCSTR Routine, PCSTR File, int Line);
 #define NTSEC_NOT_IMPLEMENTED() RtlpNotImplemented(__func__, __FILE__, __LINE__)
-
-/* Pool tags of Rtl allocations (four characters, little-endian as WDK 'xxxx' literals). */
-#define RTLP_TAG_SDDL 0x6c645352u /* 'RSdl' SDDL parse/format buffers */
-#define RTLP_TAG_SD   0x64535452u /* 'RTSd' security descriptors built by Rtl */
-#define RTLP_TAG_DSID 0x64695344u /* 'DSid' the domain SID of NtsecSetDomainSid */
 
 /*
  * RtlpStringToSid - parses one SID at Text: "S-1-..." (decimal or 0x-hex identifier

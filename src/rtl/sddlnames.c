@@ -7,8 +7,7 @@
 #include <string.h>
 #include "rtlp.h"
 #include "ntsec.h"
-
-#define RTLP_NAMES_TAG 0x6d4e6c52 /* 'RlNm' */
+#include "ex/pooltags.h"
 
 /* RtlpCopyText - a pool copy of Text in *Out (the caller's, NtsecFree). */
 static NTSTATUS RtlpCopyText(PCSTR Text, PSTR *Out)

@@ -4,8 +4,8 @@
 #include "ntsec.h"
 #include "ex/exp.h"
 #include "rtl/rtlp.h"
+#include "ex/pooltags.h"
 
-#define RTLP_STRING_TAG 0x72745352 /* 'RStr' */
 #define RTLP_MAX_UNICODE_CHARS 32766 /* (MAXUSHORT & ~1) / sizeof(WCHAR) - 1 */
 
 /* RtlInitUnicodeString - see ntrtl.h. Takes no references; nothing is allocated. */

@@ -10,8 +10,7 @@
 #include "se/accesschk.h"
 #include "se/rights.h"
 #include "rtl/rtlp.h"
-
-#define SEP_TRACE_TAG 0x72546553 /* 'SeTr' */
+#include "ex/pooltags.h"
 
 static BOOLEAN SepTraceReserve(PSEP_TRACE Trace, SIZE_T Extra)
 {

@@ -5,8 +5,7 @@
  * No references are taken; the caller holds the token lock shared.
  */
 #include "se/accesschk.h"
-
-#define SEP_PRIVSET_TAG 0x76725053 /* 'SPrv' */
+#include "ex/pooltags.h"
 
 /* SepPrivilegeName lives in se/privnames.c (the one privilege-name table). */
 

@@ -6,8 +6,7 @@
 #include "ntsec.h"
 #include "ex/exp.h"
 #include "se/sep.h"
-
-#define SEP_ACCESS_STATE_TAG 0x74415353 /* 'SSAt' */
+#include "ex/pooltags.h"
 
 /* SeCreateAccessState - see ntio.h. References: AccessState->SubjectSecurityContext owns
  * the token references of its capture until SeDeleteAccessState. */

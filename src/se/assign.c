@@ -7,8 +7,7 @@
  * no references are taken or kept.
  */
 #include "se/assign.h"
-
-#define SEP_SD_TAG 0x64735341 /* 'ASsd' */
+#include "ex/pooltags.h"
 
 /* TRUE when Sid may be the owner: the user or an SE_GROUP_OWNER group (enabled). */
 static BOOLEAN SepTokenMayOwn(PTOKEN Token, PSID Sid)

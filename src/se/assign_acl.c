@@ -8,8 +8,7 @@
 #include <stdio.h>
 #include "se/assign.h"
 #include "rtl/rtlp.h"
-
-#define SEP_ACL_TAG 0x6C635341 /* 'ASal' */
+#include "ex/pooltags.h"
 
 NTSTATUS SepAclBuilderInit(PSEP_ACL_BUILDER B, SIZE_T Capacity)
 {

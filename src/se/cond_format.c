@@ -12,8 +12,7 @@
 #include "se/cond.h"
 #include "se/accesschk.h"
 #include "rtl/rtlp.h"
-
-#define SEP_COND_TAG 0x646e6f43 /* 'Cond' */
+#include "ex/pooltags.h"
 
 typedef struct _SEP_COND_NODE {
     SEP_COND_TOKEN Token;

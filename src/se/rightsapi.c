@@ -8,8 +8,7 @@
 #include "se/privnames.h"
 #include "se/rights.h"
 #include "ntsec.h"
-
-#define SEP_RIGHTS_API_TAG 0x74527345 /* 'EsRt' */
+#include "ex/pooltags.h"
 
 static BOOLEAN SepValidKind(NTSEC_OBJECT_KIND Kind)
 {

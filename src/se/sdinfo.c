@@ -6,8 +6,7 @@
 #include "ps/psp.h"
 #include "se/accesschk.h"
 #include "se/sep.h"
-
-#define SEP_SDINFO_TAG 0x69645353 /* 'SSdi' */
+#include "ex/pooltags.h"
 
 #define SEP_DACL_CONTROL (SE_DACL_PRESENT | SE_DACL_DEFAULTED | SE_DACL_AUTO_INHERITED | \
                           SE_DACL_PROTECTED | SE_DACL_AUTO_INHERIT_REQ | SE_DACL_UNTRUSTED)

@@ -24,8 +24,8 @@
 #include <sys/random.h>
 #include <time.h>
 #include "se/accesschk.h"
+#include "ex/pooltags.h"
 
-#define SEP_INDEX_TAG 0x78496553 /* 'SeIx' */
 #define SEP_INDEX_RESTRICTED 0x80000000u
 #define SEP_INDEX_MAX_DISPLACEMENT 8u
 #define SEP_INDEX_ATTEMPTS 6u

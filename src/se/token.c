@@ -9,8 +9,8 @@
  */
 #include <string.h>
 #include "se/sep.h"
+#include "ex/pooltags.h"
 
-#define SEP_TOKEN_TAG 0x6e6b6f54 /* 'Tokn' */
 #define SEP_ALIGN(n) (((n) + 7) & ~(SIZE_T)7)
 
 static _Atomic ULONGLONG SepLuidCounter = 0x10000;

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "se/sep.h"
-
-#define SEP_ADJUST_TAG 0x6a644150 /* 'PAdj' */
+#include "ex/pooltags.h"
 
 /*
  * SepAdjustPrivileges - one pass of NtAdjustPrivilegesToken over Token's privileges. With

@@ -11,8 +11,7 @@
 #include "se/sep.h"
 #include "se/tokentext.h"
 #include "rtl/rtlp.h"
-
-#define SEP_FILTER_TAG 0x746c6946 /* 'Filt' */
+#include "ex/pooltags.h"
 
 static BOOLEAN SepSidInGroups(PSID Sid, PTOKEN_GROUPS Groups)
 {

@@ -9,8 +9,7 @@
 #include "rtl/rtlp.h"
 #include "se/privnames.h"
 #include "se/tokentext.h"
-
-#define SEPP_FORMAT_TAG 0x746d7446 /* 'Ftmt' */
+#include "ex/pooltags.h"
 
 typedef struct _SEPP_WRITER {
     PSTR Buffer;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include "se/sep.h"
 #include "rtl/rtlp.h"
+#include "ex/pooltags.h"
 
-#define SEP_QUERY_TAG 0x79726551 /* 'Qery' */
 #define SEP_QALIGN(n) (((n) + 7) & ~(SIZE_T)7)
 
 /* Bytes needed for a SID_AND_ATTRIBUTES array of Count entries plus their SIDs. */

@@ -6,9 +6,7 @@
 #define NTSEC_TOKENTEXT_H
 
 #include "se/sep.h"
-
-/* Pool tag of the parser's temporary arrays. */
-#define SEPP_TEXT_TAG 0x74786554 /* 'Text' */
+#include "ex/pooltags.h"
 
 /* Largest number of entries accepted in one comma list (groups, privileges, restricted). */
 #define SEPP_TEXT_MAX_LIST 4096

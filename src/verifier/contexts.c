@@ -13,8 +13,8 @@
 #include <string.h>
 #include "ntsec_testing.h"
 #include "verifier/vfp.h"
+#include "ex/pooltags.h"
 
-#define VFP_TAG 0x72506656 /* 'VfPr' */
 #define VFP_KEEP_RELEASED 4096
 
 enum { VfpLive = 1, VfpEnded = 2 };

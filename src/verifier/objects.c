@@ -11,10 +11,10 @@
 #include <string.h>
 #include "ps/psp.h"
 #include "verifier/vfp.h"
+#include "ex/pooltags.h"
 
 #define VFP_QUARANTINE_SIZE 4096
 #define VFP_POISON 0xFD
-#define OBP_OBJECT_TAG 0x6a624f4e /* 'NObj', as in ob/object.c */
 
 static pthread_mutex_t VfpObjectLock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_ENTRY VfpLiveObjects = { &VfpLiveObjects, &VfpLiveObjects };
