@@ -11,6 +11,10 @@ PKGS="$PKGS libssl-dev"
 PKGS="$PKGS krb5-kdc krb5-admin-server krb5-user libkrb5-dev libgssapi-krb5-2 python3"
 # fsd tests: strace (tests/fsd/fsd_mkcol_race.sh)
 PKGS="$PKGS strace"
+# The main job (scripts/demo.sh: curl, setpriv, useradd) and the real clients the fsd tests
+# drive (litmus with Apache mod_dav beside it, cadaver, davfs2, headless Chromium, xattrs):
+# README's two commands must work on a fresh Debian machine, not only in CI.
+PKGS="$PKGS curl util-linux passwd attr iproute2 litmus apache2 cadaver davfs2 chromium"
 # bench/fsd.sh (not run by CI; NTSEC_BENCH=1 ./scripts/bootstrap.sh): the peers it measures
 if [ "${NTSEC_BENCH:-}" = 1 ]; then PKGS="$PKGS wrk nghttp2-client nginx lighttpd apache2 apache2-utils libapache2-mpm-itk bc"; fi
 missing=""
@@ -18,6 +22,12 @@ for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
+    # Installed daemons (apache2) must not start on their well-known ports: tests start their
+    # own servers on loopback and stop them by pid.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+    fi
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
