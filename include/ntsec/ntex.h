@@ -92,7 +92,10 @@ typedef enum _WORK_QUEUE_TYPE {
     CustomPriorityWorkQueue = 32  /* 32 + priority (Windows 8.1 and later) */
 } WORK_QUEUE_TYPE;
 
-typedef VOID (*PWORKER_THREAD_ROUTINE)(PVOID Parameter);
+/* The WDK's routine type for work-item routines (`WORKER_THREAD_ROUTINE MyWorker;`) and the
+ * pointer type ExInitializeWorkItem takes. */
+typedef VOID WORKER_THREAD_ROUTINE(PVOID Parameter);
+typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
 
 typedef struct _WORK_QUEUE_ITEM {
     LIST_ENTRY List;              /* Flink is NULL while the item is not queued */

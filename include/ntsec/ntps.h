@@ -10,7 +10,10 @@
 
 NTSEC_EXTERN_C_BEGIN
 
-typedef VOID (*PKSTART_ROUTINE)(PVOID StartContext);
+/* The WDK's routine type for PsCreateSystemThread start routines (declare a routine with it:
+ * `KSTART_ROUTINE MyStart;`), and the pointer type built on it. */
+typedef VOID KSTART_ROUTINE(PVOID StartContext);
+typedef KSTART_ROUTINE *PKSTART_ROUTINE;
 
 typedef struct _CLIENT_ID {
     HANDLE UniqueProcess;

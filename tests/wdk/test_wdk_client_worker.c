@@ -75,6 +75,8 @@ typedef struct _FSD_WORK {
     ULONG Session;
 } FSD_WORK, *PFSD_WORK;
 
+static WORKER_THREAD_ROUTINE FsdWorker; /* declared as WinFsp util.c does */
+
 static VOID FsdWorker(PVOID Parameter)
 {
     PFSD_WORK Work = Parameter;

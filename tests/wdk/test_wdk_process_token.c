@@ -95,6 +95,8 @@ static VOID SceneInspect(PVOID Context)
     KeUnstackDetachProcess(&ApcState);
 }
 
+static KSTART_ROUTINE FsdSystemWorker; /* declared as Dokany init.c does */
+
 static VOID FsdSystemWorker(PVOID Context)
 {
     PAGED_CODE();
