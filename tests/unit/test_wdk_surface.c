@@ -32,6 +32,9 @@ static void test_macros_and_layouts(void **state)
     SetFlag(flags, 0x2);
     ClearFlag(flags, 0x1);
     assert_int_equal(flags, 0x6);
+    /* Dokany create.c fails a directory open of the volume with it (ntstatus.h value). */
+    assert_int_equal((ULONG)STATUS_NOT_A_DIRECTORY, 0xC0000103u);
+    assert_false(NT_SUCCESS(STATUS_NOT_A_DIRECTORY));
     LARGE_INTEGER li;
     li.QuadPart = 0x1122334455667788LL;
     assert_int_equal(li.LowPart, 0x55667788);
