@@ -1,17 +1,8 @@
 #!/bin/bash
 # cli_assign.sh - "ntsec assign" outputs, explain lines and exit codes. Run by CTest from the build dir.
 set -euo pipefail
-NTSEC="${NTSEC_BUILD_DIR:-.}/ntsec"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# expect CODE EXPECTED_SUBSTRING -- ARGS...: run, check exit code and that stdout+stderr has the text.
-expect() {
-    local code="$1" want="$2"; shift 3
-    local out rc=0
-    out="$("$NTSEC" "$@" 2>&1)" || rc=$?
-    [ "$rc" -eq "$code" ] || fail "ntsec $* exited $rc, wanted $code; output: $out"
-    case "$out" in *"$want"*) ;; *) fail "ntsec $*: output lacks '$want'; got: $out" ;; esac
-}
+# shellcheck source=cli_lib.bash
+source "$(dirname "$0")/cli_lib.bash"
 # refuse CODE UNWANTED_SUBSTRING -- ARGS...: the output must not contain the text.
 refuse() {
     local code="$1" unwanted="$2"; shift 3
