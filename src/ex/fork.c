@@ -27,9 +27,12 @@
 
 /* The host switching part's handlers (ExpRegisterForkBackend), loaded once in prepare and
  * kept for the parent and child handlers of the same fork, so one fork never runs a
- * backend's parent or child handler without its prepare. Written only by the forking thread. */
+ * backend's parent or child handler without its prepare. Thread-local: two threads may fork
+ * at once, and each one's prepare handler runs before any of the global locks is taken (a
+ * shared variable here was a data race TSan found in CI); the forking thread is the one that
+ * runs all three handlers of its fork, and in the child it is the only thread. */
 static _Atomic(const EXP_FORK_BACKEND *) ExpForkBackend;
-static const EXP_FORK_BACKEND *ExpForkBackendInForce;
+static __thread const EXP_FORK_BACKEND *ExpForkBackendInForce;
 
 /* ExpRegisterForkBackend - see exp.h. Backend is static data; no references. */
 VOID ExpRegisterForkBackend(const EXP_FORK_BACKEND *Backend)
