@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS="cmake ninja-build gcc clang-14 libclang-rt-14-dev llvm-14 libcmocka-dev pkg-config valgrind libmicrohttpd-dev libxml2-dev python3"
 # addc tests (docs/addc.md)
-PKGS="$PKGS samba samba-ad-provision samba-dsdb-modules winbind python3-samba krb5-user libkrb5-dev iproute2"
+PKGS="$PKGS samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind python3-samba krb5-user libkrb5-dev iproute2"
 # ksec (docs/sspi.md)
 PKGS="$PKGS libssl-dev"
 # ksec tests (docs/sspi.md): MIT KDC fixture and GSSAPI
