@@ -273,85 +273,138 @@ static void RunBuild(void *Context, uint64_t Iterations)
     }
 }
 
+/* One row of the table (and its Samba row when the library is loaded); 0, or 1 when
+ * Samba disagrees. */
+static int TableRow(ULONG Aces, ULONG Groups, int Adv, double Seconds, int Rounds)
+{
+    Adversarial = Adv;
+    BENCH_CASE c = MakeCase(Aces, Groups);
+    Adversarial = 0;
+    ACCESS_MASK gr = 0;
+    NTSTATUS s = 0;
+    SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s);
+    char name[96];
+    snprintf(name, sizeof(name), "%u ACEs x %u groups%s", Aces, Groups, Adv ? " adversarial" : "");
+    BENCH_ALT r;
+    BenchAlternate(RunNtsec, &c, RunNaive, &c, Seconds, Rounds, &r);
+    BenchAltRow(name, "naive", &r);
+    int rc = 0;
+    if (SambaAccessCheck) {
+        SAMBA_CASE sc;
+        BuildSamba(&sc, c.Sd, c.Token);
+        uint32_t sg = 0;
+        uint32_t sst = SambaAccessCheck(&sc.Sd, &sc.Token, FILE_READ_DATA, &sg);
+        if (sst != 0 || sg != gr) {
+            fprintf(stderr, "Samba disagrees: status 0x%08x granted 0x%08x, ntsec 0x%08x\n",
+                    (unsigned)sst, (unsigned)sg, (unsigned)gr);
+            rc = 1;
+        } else {
+            /* ratio = Samba / ntsec: how many times faster ntsec is */
+            BenchAlternate(RunSamba, &sc, RunNtsec, &c, Seconds, Rounds, &r);
+            snprintf(name, sizeof(name), "%u ACEs x %u groups%s: Samba se_access_check", Aces,
+                     Groups, Adv ? " adversarial" : "");
+            BenchAltRow(name, "ntsec (ratio = Samba / ntsec)", &r);
+        }
+        FreeSamba(&sc);
+    }
+    FreeCase(&c);
+    return rc;
+}
+
+/* The worst-case rows: adversarial against typical SIDs at 20 ACEs x 1000 groups, and
+ * building 1000-group tokens of each kind. */
+static void WorstRows(double Seconds, int Rounds)
+{
+    Adversarial = 0;
+    BENCH_CASE typ = MakeCase(20, 1000);
+    Adversarial = 1;
+    BENCH_CASE adv = MakeCase(20, 1000);
+    Adversarial = 0;
+    BENCH_ALT r;
+    BenchAlternate(RunNtsec, &adv, RunNtsec, &typ, Seconds, Rounds, &r);
+    BenchAltRow("SeAccessCheck 20 ACEs x 1000 groups, adversarial", "typical", &r);
+    FreeCase(&typ);
+    FreeCase(&adv);
+    BUILD_CASE bt = { 1000, 0 }, ba = { 1000, 1 };
+    BenchAlternate(RunBuild, &ba, RunBuild, &bt, Seconds, Rounds, &r);
+    BenchAltRow("SepCreateToken + release, 1000 groups, adversarial", "typical", &r);
+    Adversarial = 0;
+}
+
+/* ACESxGROUPS[a] (a: adversarial SIDs); 1000 ACEs and 4096 groups at most. */
+static int ParseCase(const char *Text, unsigned *Aces, unsigned *Groups, int *Adv)
+{
+    char adv = 0;
+    if (sscanf(Text, "%ux%u%c", Aces, Groups, &adv) < 2 || *Aces == 0 || *Aces > 1000 ||
+        *Groups == 0 || *Groups > 4096 || (adv != 0 && adv != 'a'))
+        return 0;
+    *Adv = adv == 'a';
+    return 1;
+}
+
 /*
- * Usage: bench_accesscheck                    the tables (alternating bursts)
- *        bench_accesscheck --once ACESxGROUPS[a] CALLS
- *            builds one case (suffix a: adversarial SIDs) and makes CALLS checks after the
- *            agreement check, for bench/instructions.sh (callgrind, CALLS=1 vs 101);
+ * Usage: bench_accesscheck [CASE... | worst]   the table rows (alternating bursts) of these
+ *            cases (ACESxGROUPS[a]), or of the default set and the worst-case rows;
+ *        bench_accesscheck --once CASE CALLS
+ *            builds one case and makes CALLS checks after the agreement check, for
+ *            bench/instructions.sh and bench/report.sh (callgrind, CALLS=1 vs 1+N);
+ *        bench_accesscheck --once-samba CASE CALLS   the same with Samba's check (exit 3
+ *            without the library);
  *        bench_accesscheck --once-build GROUPS[a] CALLS   builds CALLS tokens.
  */
 int main(int argc, char **argv)
 {
-    if (argc == 4 && (strcmp(argv[1], "--once") == 0 || strcmp(argv[1], "--once-build") == 0)) {
-        unsigned a = 0, g = 0;
-        char adv = 0;
-        long calls = atol(argv[3]);
-        if (strcmp(argv[1], "--once-build") == 0) {
-            if (sscanf(argv[2], "%u%c", &g, &adv) < 1 || g > 4095)
-                return 2;
-            BUILD_CASE b = { g, adv == 'a' };
-            RunBuild(&b, (uint64_t)calls);
-            return 0;
-        }
-        if (sscanf(argv[2], "%ux%u%c", &a, &g, &adv) < 2 || a == 0 || a > 1000 || g == 0 || g > 4095)
+    unsigned a = 0, g = 0;
+    int adv = 0;
+    if (argc == 4 && strcmp(argv[1], "--once-build") == 0) {
+        char suffix = 0;
+        if (sscanf(argv[2], "%u%c", &g, &suffix) < 1 || g > 4096)
             return 2;
-        Adversarial = adv == 'a';
+        BUILD_CASE b = { g, suffix == 'a' };
+        RunBuild(&b, (uint64_t)atol(argv[3]));
+        return 0;
+    }
+    if (argc == 4 && (strcmp(argv[1], "--once") == 0 || strcmp(argv[1], "--once-samba") == 0)) {
+        long calls = atol(argv[3]);
+        if (!ParseCase(argv[2], &a, &g, &adv))
+            return 2;
+        Adversarial = adv;
         BENCH_CASE c = MakeCase(a, g);
-        RunNtsec(&c, (uint64_t)calls);
+        Adversarial = 0;
+        if (strcmp(argv[1], "--once") == 0) {
+            RunNtsec(&c, (uint64_t)calls);
+        } else {
+            void *h = dlopen("/usr/lib/x86_64-linux-gnu/samba/libsamba-security-samba4.so.0", RTLD_NOW);
+            SambaAccessCheck = h ? (SMB_SE_ACCESS_CHECK)dlsym(h, "se_access_check") : NULL;
+            if (SambaAccessCheck == NULL)
+                return 3;
+            SAMBA_CASE sc;
+            BuildSamba(&sc, c.Sd, c.Token);
+            RunSamba(&sc, (uint64_t)calls);
+            FreeSamba(&sc);
+        }
         FreeCase(&c);
         return 0;
     }
-    ULONG aces[] = {5, 20, 100}, groups[] = {10, 100};
+    static const char *defaults[] = {"5x10", "5x100", "20x10", "20x100", "100x10", "100x100", "worst"};
+    const char **cases = argc > 1 ? (const char **)argv + 1 : defaults;
+    int ncases = argc > 1 ? argc - 1 : (int)(sizeof(defaults) / sizeof(defaults[0]));
     double sec = BenchSeconds() / 4;
     int rounds = BenchRounds();
     LoadSamba();
     BenchAltHeader("SeAccessCheck: hashed SID index vs naive linear scan and Samba (ACE granting the right is last; alternating bursts)");
-    for (int a = 0; a < 3; a++) {
-        for (int g = 0; g < 2; g++) {
-            BENCH_CASE c = MakeCase(aces[a], groups[g]);
-            ACCESS_MASK gr = 0;
-            NTSTATUS s = 0;
-            SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s);
-            char name[64];
-            snprintf(name, sizeof(name), "%u ACEs x %u groups", aces[a], groups[g]);
-            BENCH_ALT r;
-            BenchAlternate(RunNtsec, &c, RunNaive, &c, sec, rounds, &r);
-            BenchAltRow(name, "naive", &r);
-            if (SambaAccessCheck) {
-                SAMBA_CASE sc;
-                BuildSamba(&sc, c.Sd, c.Token);
-                uint32_t sg = 0;
-                uint32_t sst = SambaAccessCheck(&sc.Sd, &sc.Token, FILE_READ_DATA, &sg);
-                if (sst != 0 || sg != gr) {
-                    fprintf(stderr, "Samba disagrees: status 0x%08x granted 0x%08x, ntsec 0x%08x\n",
-                            (unsigned)sst, (unsigned)sg, (unsigned)gr);
-                    return 1;
-                }
-                /* ratio = Samba / ntsec: how many times faster ntsec is */
-                BenchAlternate(RunSamba, &sc, RunNtsec, &c, sec, rounds, &r);
-                snprintf(name, sizeof(name), "%u ACEs x %u groups: Samba se_access_check", aces[a], groups[g]);
-                BenchAltRow(name, "ntsec (ratio = Samba / ntsec)", &r);
-                FreeSamba(&sc);
-            }
-            FreeCase(&c);
+    int rc = 0;
+    for (int i = 0; i < ncases; i++) {
+        if (strcmp(cases[i], "worst") == 0) {
+            BenchAltHeader("Worst case: adversarial SIDs (differing only in a middle sub-authority) vs typical (differing in the last RID)");
+            WorstRows(sec, rounds);
+            continue;
         }
+        if (!ParseCase(cases[i], &a, &g, &adv)) {
+            fprintf(stderr, "bad case %s (ACESxGROUPS[a], at most 1000x4096)\n", cases[i]);
+            return 2;
+        }
+        rc |= TableRow(a, g, adv, sec, rounds);
     }
-    BenchAltHeader("Worst case: adversarial SIDs (differing only in a middle sub-authority) vs typical (differing in the last RID)");
-    {
-        Adversarial = 0;
-        BENCH_CASE typ = MakeCase(20, 1000);
-        Adversarial = 1;
-        BENCH_CASE adv = MakeCase(20, 1000);
-        Adversarial = 0;
-        BENCH_ALT r;
-        BenchAlternate(RunNtsec, &adv, RunNtsec, &typ, sec, rounds, &r);
-        BenchAltRow("SeAccessCheck 20 ACEs x 1000 groups, adversarial", "typical", &r);
-        FreeCase(&typ);
-        FreeCase(&adv);
-        BUILD_CASE bt = { 1000, 0 }, ba = { 1000, 1 };
-        BenchAlternate(RunBuild, &ba, RunBuild, &bt, sec, rounds, &r);
-        BenchAltRow("SepCreateToken + release, 1000 groups, adversarial", "typical", &r);
-        Adversarial = 0;
-    }
-    return 0;
+    return rc;
 }
