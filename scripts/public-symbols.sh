@@ -2,7 +2,7 @@
 # Prints every public symbol declared in include/ntsec/*.h, one per line, sorted: routines and
 # data declared with an export macro (NTKERNELAPI, NTSYSAPI, NTSEC_API, KSECDDDECLSPEC).
 # The build turns this list into libntsec.so's version script (scripts/gen-version-script.sh);
-# tests/unit/contract_link.sh checks the library exports exactly these names.
+# tests/unit/api/contract_link.sh checks the library exports exactly these names.
 set -euo pipefail
 dir=${1:-"$(dirname "$0")/../include/ntsec"}
 # A declaration may span lines: join each one up to its ';' before reading the name.

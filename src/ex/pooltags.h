@@ -2,7 +2,7 @@
  * pooltags.h - every pool tag of the library in one place (issue 10; NT keeps its tags in
  * one header too). A tag is four characters, low byte first, as WDK 'xxxx' literals; the
  * verifier names leaked or mis-freed blocks by it (src/ex/pool.c, src/verifier/pool.c).
- * tests/unit/pool_tags.sh checks that no tag is defined anywhere else and that no two
+ * tests/unit/tree/pool_tags.sh checks that no tag is defined anywhere else and that no two
  * names share a value.
  */
 #ifndef NTSEC_POOLTAGS_H

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include "host_helpers.h"
-#include "../unit/fork_child.h"
+#include "fork_child.h"
 
 static _Atomic int OtherSwitched, ReleaseOther;
 static PTOKEN OtherToken;

@@ -8,7 +8,7 @@
  */
 #include "ksec_helpers.h"
 #include "sspi_helpers.h"
-#include "../host/host_helpers.h"
+#include "host_helpers.h"
 #include "sspi.h"
 
 static TH_TREE Tree;
