@@ -1,10 +1,14 @@
 /*
  * bench_host.c - the host backend against its floors, in one run (docs/BENCHMARKS.md):
  *   1. user -> user switch with 16 groups through ntsec (PsImpersonateClient and the
- *      backend's switch alone) vs the same raw syscall sequence written by hand;
+ *      backend's switch alone) vs the same raw syscall sequence written by hand, and
+ *      impersonate-from-root + revert vs its raw sequence; the syscalls each issues;
  *   2. re-impersonating the identity the thread already has (0 syscalls, counted);
  *   3. glibc's setresuid in a 4-thread process (the naive peer: it signals every thread).
  * Needs root (CAP_SETUID/CAP_SETGID); prints a note and exits 0 otherwise.
+ * --once user|root|reimp N: only N user->user switch pairs (A, B), N impersonate-from-root +
+ * revert pairs, or N re-impersonations of the token in force, then exit - for
+ * bench/host_syscalls.sh, which counts the syscalls with strace -c.
  */
 #include <pthread.h>
 #include <linux/capability.h>
@@ -92,29 +96,29 @@ static void RawSwitchPair(void *Context, uint64_t n)
     syscall(SYS_setresuid, -1, 0, -1);
 }
 
-/* The same sequence plus the read-back ntsec verifies with (getresuid, getresgid, getgroups)
- * and the capget it issues to check the effective capabilities (issue 15 section 1). */
-static void RawVerifiedSwitchPair(void *Context, uint64_t n)
+/* Impersonate-from-root + revert by hand: groups, gid, uid; then the base euid, groups, gid. */
+static gid_t BaseGroups[64];
+static int BaseGroupCount;
+static gid_t BaseGid;
+static void RawRootPair(void *Context, uint64_t n)
 {
-    uid_t r, e, s;
-    gid_t rg, eg, sg, groups[17];
     for (uint64_t i = 0; i < n; i++) {
-        for (int k = 0; k < 2; k++) {
-            syscall(SYS_setresuid, -1, 0, -1);
-            syscall(SYS_setgroups, 16, k ? GroupsB : GroupsA);
-            syscall(SYS_setresgid, -1, k ? 40201 : 40101, -1);
-            syscall(SYS_setresuid, -1, k ? 40002 : 40001, -1);
-            syscall(SYS_getresuid, &r, &e, &s);
-            syscall(SYS_getresgid, &rg, &eg, &sg);
-            if (syscall(SYS_getgroups, 17, groups) != 16 || e != (k ? 40002u : 40001u))
-                abort();
-            struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
-            struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-            if (syscall(SYS_capget, &header, data) != 0)
-                abort();
-        }
+        syscall(SYS_setgroups, 16, GroupsA);
+        syscall(SYS_setresgid, -1, 40101, -1);
+        syscall(SYS_setresuid, -1, 40001, -1);
+        syscall(SYS_setresuid, -1, 0, -1);
+        syscall(SYS_setgroups, BaseGroupCount, BaseGroups);
+        syscall(SYS_setresgid, -1, BaseGid, -1);
     }
-    syscall(SYS_setresuid, -1, 0, -1);
+}
+
+static void NtsecRootPair(void *Context, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        if (PsImpersonateClient(Self, A, FALSE, FALSE, SecurityImpersonation) != STATUS_SUCCESS)
+            abort();
+        PsRevertToSelf();
+    }
 }
 
 static void NtsecReimpersonate(void *Context, uint64_t n)
@@ -168,7 +172,7 @@ static void *Idle(void *Arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     if (geteuid() != 0) {
         printf("bench_host: needs root (CAP_SETUID/CAP_SETGID); skipped\n");
@@ -181,28 +185,68 @@ int main(void)
     }
     A = Token16(40001, 40101);
     B = Token16(40002, 40201);
+    BaseGid = getegid();
+    BaseGroupCount = getgroups(64, BaseGroups);
+    if (BaseGroupCount < 0)
+        return 1;
     Self = PsGetCurrentThread();
     if (NtsecEnableHostCredentials(NtsecHostEuid) != STATUS_SUCCESS)
         return 1;
+    NtsecRootPair(NULL, 1); /* the thread's first switch reads its ids once */
 
+    if (argc == 4 && strcmp(argv[1], "--once") == 0) {
+        uint64_t n = strtoull(argv[3], NULL, 10);
+        if (strcmp(argv[2], "user") == 0) {
+            BackendSwitchPair(NULL, n);
+            HostSwitchCurrent(Self, NULL, SecurityAnonymous);
+        } else if (strcmp(argv[2], "root") == 0) {
+            NtsecRootPair(NULL, n);
+        } else if (strcmp(argv[2], "reimp") == 0) {
+            if (PsImpersonateClient(Self, A, FALSE, FALSE, SecurityImpersonation) != STATUS_SUCCESS)
+                return 1;
+            NtsecReimpersonate(NULL, n);
+        } else {
+            return 2;
+        }
+        PsRevertToSelf();
+        return 0;
+    }
+
+    /* Syscalls per operation (NtsecHostSyscallCount: every syscall of src/host/syscalls.c,
+     * capget and prctl included), over 100 of each. */
     ULONG c0 = NtsecHostSyscallCount();
-    BackendSwitchPair(NULL, 100);
+    BackendSwitchPair(NULL, 100); /* 200 user->user switches, A <-> B */
     ULONG c1 = NtsecHostSyscallCount();
-    printf("\nsyscalls per user->user switch (NtsecHostSyscallCount, capget and prctl counted): %.1f\n",
-           (c1 - c0) / 200.0);
+    ULONG imp = 0, rev = 0, reimp = 0;
+    HostSwitchCurrent(Self, NULL, SecurityAnonymous); /* ps never saw that switch */
+    for (int i = 0; i < 100; i++) {
+        ULONG t0 = NtsecHostSyscallCount();
+        PsImpersonateClient(Self, A, FALSE, FALSE, SecurityImpersonation);
+        ULONG t1 = NtsecHostSyscallCount();
+        PsImpersonateClient(Self, A, FALSE, FALSE, SecurityImpersonation);
+        ULONG t2 = NtsecHostSyscallCount();
+        PsRevertToSelf();
+        imp += t1 - t0;
+        reimp += t2 - t1;
+        rev += NtsecHostSyscallCount() - t2;
+    }
+    printf("\nsyscalls (NtsecHostSyscallCount, mean of 100+): user->user switch %.1f (minimum 4), "
+           "impersonate from root %.1f (minimum 3), revert to root %.1f (minimum 3), "
+           "re-impersonation %.1f (0)\n", (c1 - c0) / 200.0, imp / 100.0, rev / 100.0, reimp / 100.0);
     /* Alternating bursts (bench/harness.c): noise hits both sides of each ratio alike. */
     int rounds = BenchRounds();
     BENCH_ALT r;
     BenchAltHeader("Host backend: per-thread credential switching (euid mode; per pair of switches)");
     BenchAlternate(BackendSwitchPair, NULL, RawSwitchPair, NULL, secs / 3, rounds, &r);
-    BenchAltRow("user->user switch pair, 16 groups: backend (HostSwitchCurrent, verified)",
+    BenchAltRow("user->user switch pair, 16 groups: backend (HostSwitchCurrent)",
                 "raw syscalls by hand (no verification)", &r);
     BenchAlternate(NtsecSwitchPair, NULL, RawSwitchPair, NULL, secs / 3, rounds, &r);
     BenchAltRow("user->user switch pair, 16 groups: PsImpersonateClient + backend",
                 "raw syscalls by hand (no verification)", &r);
-    BenchAlternate(BackendSwitchPair, NULL, RawVerifiedSwitchPair, NULL, secs / 3, rounds, &r);
-    BenchAltRow("user->user switch pair, 16 groups: backend (HostSwitchCurrent, verified)",
-                "raw syscalls by hand + the same read-back (getresuid, getresgid, getgroups, capget)", &r);
+    PsRevertToSelf();
+    BenchAlternate(NtsecRootPair, NULL, RawRootPair, NULL, secs / 3, rounds, &r);
+    BenchAltRow("impersonate from root + revert, 16 groups: PsImpersonateClient + PsRevertToSelf",
+                "raw syscalls by hand (setgroups, setresgid, setresuid; setresuid, setgroups, setresgid)", &r);
     BenchHeader("Host backend: re-impersonation and glibc");
 
     PsRevertToSelf();

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <string.h>
@@ -110,7 +111,13 @@ static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
         return STATUS_UNSUCCESSFUL;
     HostPrivileged = (effective & (1ULL << CAP_SETUID)) && (effective & (1ULL << CAP_SETGID));
     HostBaseCapEffective = effective;
-    HostCapsKernelManaged = HostBase.Uid == 0 && effective == permitted;
+    /* The kernel's fix-ups on euid/fsuid transitions (capabilities(7)) are what keep a
+     * client's effective set right without a capset - unless SECBIT_NO_SETUID_FIXUP turns
+     * them off; then switch.c sets the effective set itself (and capset's success says so). */
+    unsigned long bits = 0;
+    if (HostSysGetSecureBits(&bits) != 0)
+        return STATUS_UNSUCCESSFUL;
+    HostCapsKernelManaged = HostBase.Uid == 0 && effective == permitted && (bits & SECBIT_NO_SETUID_FIXUP) == 0;
     return STATUS_SUCCESS;
 }
 

@@ -5,7 +5,9 @@
  * apply:   groups, then gid, then uid (in euid mode a thread that is not at the base
  *          euid first takes the saved base euid back, so that it holds CAP_SETGID again);
  *          each through syscalls.c, which touches only the calling thread.
- * verify:  the ids are read back from the kernel and must be exactly the target.
+ * verify:  every id is set by a syscall whose success return means it holds, so only what
+ *          success does not report is read back: the fs ids in fsuid mode, and everything
+ *          after a rollback (the state after a failure is not known).
  * rollback: any failure re-applies the previous identity with every step forced; if that
  *          fails too the thread is left with a mixed identity, so HostFatal bug-checks and
  *          the thread never runs on.
@@ -188,50 +190,62 @@ static int HostpVerify(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN SetUid, BOOL
     return 0;
 }
 
+/* fsuid mode: setfsuid/setfsgid report no failure, so the fs ids are read back (0, EPERM, EIO). */
+static int HostpVerifyFsIds(const HOST_CREDS *t)
+{
+    uid_t fs;
+    gid_t fsg;
+    if (HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0)
+        return EIO;
+    return fs == t->Uid && fsg == t->Gid ? 0 : EPERM;
+}
+
 /*
- * HostpApply - makes the calling thread's credentials t (groups, gid, uid), verified.
- * Force: issue every step even where h->Current says it is already so (rollback, where
- * the kernel state after a failure is not known exactly). Returns 0 or an errno; *Step is
- * the failing step.
+ * HostpApply - makes the calling thread's credentials t (groups, gid, uid). Returns 0 or an
+ * errno; *Step is the failing step.
+ *
+ * Every id of the target is set by a call whose success return means it holds (docs/host.md
+ * "Switching": why each syscall is needed): in euid mode setgroups, setresgid (egid, and the
+ * kernel sets fsgid with it) and setresuid (euid and fsuid; skipped only when the regain of
+ * the base euid just set the target uid), none of them skipped on the cache's word, so an id
+ * changed behind ntsec's back (a raw setfsgid) is overwritten rather than trusted; no
+ * read-back follows. What success does not report is read back: in fsuid mode the fs ids
+ * (setfsuid/setfsgid return the previous value, never an error). The effective capability
+ * set follows the kernel's fix-up on the euid/fsuid transitions when HostCapsKernelManaged
+ * (root base, effective == permitted, no SECBIT_NO_SETUID_FIXUP: hostapi.c), else capset
+ * sets it, and capset's success reports it.
+ * Force (rollback, or the state is not known): every step including the base euid and the
+ * base capabilities, then the full read-back (HostpVerify).
  */
 static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG *Step)
 {
     BOOLEAN fsMode = atomic_load_explicit(&HostMode, memory_order_relaxed) == NtsecHostFsuid;
-    BOOLEAN groups = Force || !HostCredsSameGroupsExactly(&h->Current, t);
-    BOOLEAN gid = Force || h->Current.Gid != t->Gid;
-    BOOLEAN uid = Force || h->Current.Uid != t->Uid;
     int rc = 0;
-    if (!groups && !gid && !uid && h->Current.RootClient == t->RootClient)
-        return 0;
     /* Scratch for verification: one more slot than expected so extra groups show. */
     ULONG most = t->GroupCount > h->Current.GroupCount ? t->GroupCount : h->Current.GroupCount;
     if (!NT_SUCCESS(HostCredsReserve(&h->Previous, most + 1)))
         return ENOMEM;
-    uid_t kernelUid = h->Current.Uid;
     BOOLEAN setUid = FALSE; /* a setresuid was issued (euid mode): fsuid follows euid */
+    BOOLEAN uidDone = FALSE; /* the regain already set the target euid */
     BOOLEAN explicitCaps = HostpSetCapsExplicitly(&h->Current, t);
-    if (!fsMode && (Force || kernelUid != HostBase.Uid || (explicitCaps && !h->AtBase))) {
+    if (!fsMode && (Force || h->Current.Uid != HostBase.Uid || (explicitCaps && !h->AtBase))) {
         /* the base euid, and (when the kernel does not do it: a RootClient has uid 0 and no
          * capabilities; after a failure the state is not known) the base capabilities */
         *Step = HOSTP_STEP_RAISE;
         if ((rc = HostSysSetResUid((uid_t)-1, HostBase.Uid, (uid_t)-1)) != 0 ||
             ((explicitCaps || Force) && (rc = HostSysSetEffectiveCaps(HostBaseCapEffective)) != 0))
             return rc;
-        kernelUid = HostBase.Uid;
         setUid = TRUE;
+        uidDone = t->Uid == HostBase.Uid;
     }
-    if (groups) {
-        *Step = HOSTP_STEP_GROUPS;
-        if ((rc = HostSysSetGroups(t->GroupCount, t->Groups)) != 0)
-            return rc;
-    }
-    if (gid) {
-        *Step = HOSTP_STEP_GID;
-        rc = fsMode ? HostSysSetFsGid(t->Gid, NULL) : HostSysSetResGid((gid_t)-1, t->Gid, (gid_t)-1);
-        if (rc != 0)
-            return rc;
-    }
-    if (Force || kernelUid != t->Uid) {
+    *Step = HOSTP_STEP_GROUPS;
+    if ((rc = HostSysSetGroups(t->GroupCount, t->Groups)) != 0)
+        return rc;
+    *Step = HOSTP_STEP_GID;
+    rc = fsMode ? HostSysSetFsGid(t->Gid, NULL) : HostSysSetResGid((gid_t)-1, t->Gid, (gid_t)-1);
+    if (rc != 0)
+        return rc;
+    if (Force || !uidDone) {
         *Step = HOSTP_STEP_UID;
         rc = fsMode ? HostSysSetFsUid(t->Uid, NULL) : HostSysSetResUid((uid_t)-1, t->Uid, (uid_t)-1);
         if (rc != 0)
@@ -245,7 +259,11 @@ static int HostpApply(PHOST_THREAD h, const HOST_CREDS *t, BOOLEAN Force, ULONG 
             return rc;
     }
     *Step = HOSTP_STEP_VERIFY;
-    return HostpVerify(h, t, setUid, gid, h->Previous.Groups, h->Previous.GroupCapacity);
+    if (Force)
+        return HostpVerify(h, t, setUid, TRUE, h->Previous.Groups, h->Previous.GroupCapacity);
+    if (fsMode)
+        return HostpVerifyFsIds(t);
+    return 0;
 }
 
 static NTSTATUS HostpErrnoStatus(int Error)

@@ -294,6 +294,56 @@ static void test_stale_fsgid_set_by_user_code_never_survives_a_switch(void **sta
     ThRunOnThread(BodyStaleFsgid, NULL);
 }
 
+/* ---- the syscalls a switch issues (docs/host.md "Switching", issue 15 section 5), counted
+ * by NtsecHostSyscallCount: root server -> client 3 (setgroups, setresgid, setresuid),
+ * client -> client 4 (the base euid first, then those three), revert 3 (the base euid,
+ * setgroups, setresgid), re-impersonating the identity in force 0. No read-back: each
+ * call's success return is what says the id holds. ---- */
+static void *BodyCounts(void *Arg)
+{
+    TH_GROUP ga[] = {{TH_GID_A, 0}, {TH_GID_SHARED, 0}}, gb[] = {{TH_GID_B, 0}};
+    PTOKEN a = ThToken(TH_UID_A, ga, 2), b = ThToken(TH_UID_B, gb, 1);
+    PETHREAD thread = PsGetCurrentThread();
+    TH_IDS before, now;
+    ThReadIds(&before);
+    /* the thread's first switch reads its ids from the kernel once; counted from here */
+    assert_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    PsRevertToSelf();
+    ULONG c0 = NtsecHostSyscallCount();
+    assert_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    ULONG c1 = NtsecHostSyscallCount();
+    assert_int_equal(c1 - c0, 3);
+    assert_status(PsImpersonateClient(thread, b, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    ULONG c2 = NtsecHostSyscallCount();
+    assert_int_equal(c2 - c1, 4);
+    ThReadIds(&now);
+    assert_int_equal(now.Uid[1], TH_UID_B);
+    assert_int_equal(now.Uid[3], TH_UID_B);
+    assert_int_equal(now.Gid[1], TH_GID_B);
+    assert_int_equal(now.Gid[3], TH_GID_B);
+    assert_int_equal(now.GroupCount, 1);
+    assert_int_equal(now.Groups[0], TH_GID_B);
+    assert_status(PsImpersonateClient(thread, b, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    ULONG c3 = NtsecHostSyscallCount();
+    assert_int_equal(c3 - c2, 0);
+    PsRevertToSelf();
+    ULONG c4 = NtsecHostSyscallCount();
+    assert_int_equal(c4 - c3, 3);
+    ThReadIds(&now);
+    assert_true(ThIdsEqual(&before, &now));
+    PsRevertToSelf();
+    assert_int_equal(NtsecHostSyscallCount(), c4);
+    ObfDereferenceObject(a);
+    ObfDereferenceObject(b);
+    return NULL;
+}
+
+static void test_switch_revert_and_reimpersonation_syscall_counts(void **state)
+{
+    TH_REQUIRE_ROOT();
+    ThRunOnThread(BodyCounts, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_disable_and_restore_impersonation_switch_credentials),
         cmocka_unit_test(test_thread_exit_while_impersonating_leaves_other_threads_alone),
         cmocka_unit_test(test_stale_fsgid_set_by_user_code_never_survives_a_switch),
+        cmocka_unit_test(test_switch_revert_and_reimpersonation_syscall_counts),
     };
     return cmocka_run_group_tests(tests, SetupGroup, TeardownGroup);
 }
