@@ -8,6 +8,9 @@
 # - PROPPATCH of {urn:ntsec:}security-descriptor: WRITE_OWNER does not let a client name
 #   another user as the owner (STATUS_INVALID_OWNER), a SACL needs ACCESS_SYSTEM_SECURITY,
 #   and a DACL-only change keeps the owner.
+# - PROPFIND returns dead properties (extended attributes) only with FILE_READ_EA on the
+#   resource: a denied one is a 403 propstat (prop) or left out (allprop), the rest of the
+#   response stays, for the target and for members at depth 1.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
 command -v setpriv >/dev/null || { echo "skipped: setpriv missing"; exit 0; }
@@ -65,6 +68,31 @@ out=$(as $Bo -X MOVE -H "Destination: $U/pub/target" -H 'Overwrite: T' $U/pub/sr
 [ -f $R/pub/target/keep.txt ] || fail "MOVE Overwrite removed a member bob may not delete"
 out=$(as $Bo -X DELETE $U/pub/deep); expect 403 "bob DELETE a tree deeper than checked" "$out"
 [ -f $d/bottom.txt ] || fail "DELETE removed a deep member bob may not delete"
+
+# dead properties need FILE_READ_EA (live ones FILE_READ_ATTRIBUTES / listing the parent)
+out=$(as $A -T - $U/pub/tagged.txt <<<"tagged"); expect 201 "alice PUT tagged.txt" "$out"
+tag='<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:x"><D:set><D:prop><Z:tag>VALUE-ONLY-ALICE-READS</Z:tag></D:prop></D:set></D:propertyupdate>'
+out=$(as $A -X PROPPATCH --data-binary "$tag" $U/pub/tagged.txt); expect 207 "alice PROPPATCH a dead property" "$out"
+chmod 666 $R/pub/tagged.txt
+"$FSD" acl set $R/pub/tagged.txt "O:S-1-22-1-${AU}G:S-1-22-2-0D:(D;;0x8;;;S-1-22-1-$BU)(A;;FA;;;WD)"
+want='<?xml version="1.0"?><D:propfind xmlns:D="DAV:" xmlns:Z="urn:x"><D:prop><D:getcontentlength/><Z:tag/></D:prop></D:propfind>'
+out=$(as $Bo -X PROPFIND -H 'Depth: 0' --data-binary "$want" $U/pub/tagged.txt); expect 207 "bob PROPFIND a dead property without FILE_READ_EA" "$out"
+grep -q VALUE-ONLY-ALICE-READS <<<"$out" && fail "bob read a dead property without FILE_READ_EA"
+flat() { sed 's/^ *//' <<<"$1" | tr -d '\n'; }
+flat "$out" | grep -q '<D:propstat><D:prop><tag xmlns="urn:x"/></D:prop><D:status>HTTP/1.1 403 Forbidden</D:status>' \
+    || { echo "$out"; fail "the denied dead property is not a 403 propstat"; }
+flat "$out" | grep -q '<D:getcontentlength>7</D:getcontentlength></D:prop><D:status>HTTP/1.1 200 OK' \
+    || { echo "$out"; fail "the live property did not stay in the response"; }
+echo "ok: the denied dead property is a 403 propstat, the live one 200"
+out=$(as $Bo -X PROPFIND -H 'Depth: 1' --data-binary "$want" $U/pub/); expect 207 "bob PROPFIND depth 1 (member without FILE_READ_EA)" "$out"
+grep -q VALUE-ONLY-ALICE-READS <<<"$out" && fail "bob read a member's dead property without FILE_READ_EA"
+out=$(as $Bo -X PROPFIND -H 'Depth: 1' $U/pub/); expect 207 "bob PROPFIND allprop depth 1" "$out"
+grep -q VALUE-ONLY-ALICE-READS <<<"$out" && fail "allprop gave bob a dead property without FILE_READ_EA"
+grep -q "/pub/tagged.txt" <<<"$out" || fail "the member itself is missing from bob's listing"
+out=$(as $A -X PROPFIND -H 'Depth: 1' $U/pub/); expect 207 "alice PROPFIND allprop depth 1" "$out"
+grep -q VALUE-ONLY-ALICE-READS <<<"$out" || fail "alice (FILE_READ_EA granted) misses her dead property"
+out=$(as $A -X PROPFIND -H 'Depth: 0' --data-binary "$want" $U/pub/tagged.txt); expect 207 "alice PROPFIND the dead property" "$out"
+grep -q VALUE-ONLY-ALICE-READS <<<"$out" || fail "alice misses her dead property"
 
 # the descriptor property: owner rules
 out=$(as $A -T - $U/pub/own.txt <<<"alice's"); expect 201 "alice PUT own.txt" "$out"

@@ -7,7 +7,7 @@
  * path.c (URL -> path beneath the root, openat2), ntacl.c (NT descriptors in xattrs and the
  * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), conditional.c (ETags,
  * conditional headers), listing.c (collection listings), ops_copy.c (COPY/MOVE),
- * props.c (PROPFIND/PROPPATCH), propvalue.c (dead properties' stored form), locks.c
+ * propfind.c (PROPFIND), props.c (live properties, PROPPATCH), propvalue.c (dead properties' stored form), locks.c
  * (LOCK/UNLOCK, If header), auth_negotiate.c + neg_legs.c (HTTP Negotiate, partial contexts
  * kept per connection between legs),
  * sameobj.c (both layers act on the checked inode), xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
@@ -72,6 +72,17 @@ typedef struct _FSD_CONN {
     FSD_NEG_PARTIAL Negotiation;        /* a multi-leg Negotiate exchange in progress */
 } FSD_CONN;
 
+/* A set of inodes (st_dev, st_ino): the members of a tree the NT layer checked for delete. */
+typedef struct _FSD_INO {
+    dev_t Dev;
+    ino_t Ino;
+} FSD_INO;
+typedef struct _FSD_INOSET {
+    FSD_INO *Items;
+    size_t Count, Cap;
+    BOOLEAN Sorted;
+} FSD_INOSET;
+
 /* One request. */
 typedef struct _FSD_REQ {
     FSD_CONN *Conn;
@@ -95,6 +106,7 @@ typedef struct _FSD_REQ {
     unsigned long long PutBytes;
     PSECURITY_DESCRIPTOR PutParentSd;
     struct stat PutChecked;             /* the existing file the NT layer checked */
+    FSD_INOSET Deletable;               /* what FsdNtDeleteCheck allowed (FsdRemoveTree) */
     /* log */
     struct timespec Start;
     int Status;
@@ -144,6 +156,10 @@ BOOLEAN FsdSameInode(const struct stat *A, const struct stat *B);
 int FsdSameFd(int Fd, const struct stat *Expected);
 int FsdGrab(int DirFd, const char *Name, const struct stat *Expected, char *Temp, size_t Size);
 int FsdUngrab(int DirFd, const char *Temp, const char *Name);
+/* Inode sets: FALSE from FsdInoAdd when out of memory. */
+BOOLEAN FsdInoAdd(FSD_INOSET *Set, const struct stat *St);
+BOOLEAN FsdInoHas(FSD_INOSET *Set, const struct stat *St);
+VOID FsdInoFree(FSD_INOSET *Set);
 #define FSD_LAYER_OF(err) ((err) == ESTALE ? FSD_LAYER_PATH : FSD_LAYER_LINUX)
 #define FSD_NOTE_OF(err) ((err) == ESTALE ? "object replaced during the request" : strerror(err))
 /* Percent-encodes Path for an href ("/a%20b/"). */
@@ -187,8 +203,11 @@ int FsdMkcol(FSD_REQ *Req);
 /* The NT layer for removing Name in DirFd and everything below it (DELETE on each object or
  * FILE_DELETE_CHILD on its parent), as the server: 0, or 1 after responding with the refusal. */
 int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const struct stat *Expected);
-/* Removes Name in DirFd recursively as the current (impersonated) thread: 0 or errno. */
-int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name);
+/* Removes Name in DirFd (the inode Expected, which the caller bound to the name, FsdGrab)
+ * recursively as the current (impersonated) thread; every member must be one the NT layer
+ * allowed (Req->Deletable), each is grabbed and compared before it is removed. 0 or errno
+ * (ESTALE: a member was not checked). */
+int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name, const struct stat *Expected);
 /* ---- conditional.c ---- */
 void FsdEtag(const struct stat *St, char *Buf, size_t Size);
 void FsdHttpDate(time_t T, char *Buf, size_t Size);
@@ -199,8 +218,20 @@ int FsdConditional(FSD_REQ *Req, const struct stat *St, BOOLEAN Exists, BOOLEAN 
 /* ---- ops_copy.c ---- */
 int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move);
 
-/* ---- props.c ---- */
+/* ---- propfind.c ---- */
 int FsdPropfind(FSD_REQ *Req);
+
+/* ---- props.c ---- */
+#define FSD_NTSEC_NS "urn:ntsec:"
+extern const char *const FsdPropLive[];   /* the DAV: live properties, FsdPropLiveCount */
+extern const size_t FsdPropLiveCount;
+BOOLEAN FsdPropIsLive(const char *Ns, const char *Name);
+/* An empty element {Ns}Name under Parent (Dav: the DAV: namespace of the document). */
+struct _xmlNode *FsdPropNamed(struct _xmlNode *Parent, struct _xmlNs *Dav, const char *Ns, const char *Name);
+/* Adds live property Name of (Path, St) under Prop (NameOnly: the empty element); FALSE if
+ * the resource has none (getcontentlength of a collection). */
+BOOLEAN FsdPropLiveValue(struct _xmlNode *Prop, struct _xmlNs *Dav, const char *Name, const char *Path,
+                         const struct stat *St, BOOLEAN NameOnly);
 int FsdProppatch(FSD_REQ *Req);
 /* Copies the dead properties (user.ntsec.dav.*) from one fd to another. */
 VOID FsdCopyDeadProps(int From, int To);

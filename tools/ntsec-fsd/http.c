@@ -252,6 +252,7 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     free(req->Url);
     free(req->PutName);
     free(req->AuthReply);
+    FsdInoFree(&req->Deletable);
     free(req);
     *ConCls = NULL;
     __atomic_sub_fetch(&FsdInFlight, 1, __ATOMIC_SEQ_CST);

@@ -1,8 +1,10 @@
 /*
- * listing.c - GET on a collection: the entries the client can see (read as the client),
- * with size, date and the caller's effective NT rights on each (SeAccessCheck with
- * MAXIMUM_ALLOWED against each entry's descriptor, read as the server): HTML when the
- * client accepts text/html, otherwise one line per entry.
+ * listing.c - GET on a collection: the entries the client can see (read as the client from
+ * its own open of the collection, which must be the inode the NT layer checked: 409 if the
+ * name was rebound), with size, date and the caller's effective NT rights on each
+ * (SeAccessCheck with MAXIMUM_ALLOWED against each entry's descriptor, read as the server
+ * through the same collection fd; an entry replaced since the client saw it shows none):
+ * HTML when the client accepts text/html, otherwise one line per entry.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -71,11 +73,17 @@ static void FsdpRightsText(ACCESS_MASK M, BOOLEAN Dir, char *Buf, size_t Size)
         snprintf(Buf, Size, "-");
 }
 
-static ACCESS_MASK FsdpEffective(FSD_REQ *Req, int DirFd, const char *Name)
+/* The effective rights on the entry Name of DirFd (the collection's fd the client read) that
+ * the client saw as Seen: none when the name points to another inode by now. */
+static ACCESS_MASK FsdpEffective(FSD_REQ *Req, int DirFd, const char *Name, const struct stat *Seen)
 {
     int fd = FsdOpenAt(DirFd, Name, O_PATH | O_NOFOLLOW, 0);
     if (fd < 0)
         return 0;
+    if (FsdSameFd(fd, Seen) != 0) {
+        close(fd);
+        return 0;
+    }
     PSECURITY_DESCRIPTOR sd;
     ULONG len;
     BOOLEAN stored;
@@ -104,9 +112,12 @@ int FsdListing(FSD_REQ *Req, int ServerFd, BOOLEAN Head)
         free(ents);
         return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
     }
+    /* the client's own open (the Linux layer), which must be the inode the NT layer allowed
+     * to list (sameobj.c); the entries are read from it, never looked up again by path */
+    struct stat checked;
     int dfd = FsdOpen(Req->Path, O_RDONLY | O_DIRECTORY, 0);
-    int err = dfd < 0 ? -dfd : 0;
-    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    int err = dfd < 0 ? -dfd : fstat(ServerFd, &checked) != 0 ? errno : FsdSameFd(dfd, &checked);
+    DIR *d = err == 0 ? fdopendir(dfd) : NULL;
     if (d != NULL) {
         struct dirent *e;
         while (n < FSD_LIST_MAX && (e = readdir(d)) != NULL) {
@@ -117,14 +128,13 @@ int FsdListing(FSD_REQ *Req, int ServerFd, BOOLEAN Head)
                 continue;
             ents[n++].Name = strdup(e->d_name);
         }
-        closedir(d);
     } else if (dfd >= 0) {
         close(dfd);
     }
     FsdBecomeServer(Req->Conn);
     if (err != 0) {
         free(ents);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
+        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_OF(err), FSD_NOTE_OF(err));
     }
     const char *accept = FsdHeader(Req, "Accept");
     BOOLEAN html = accept != NULL && strstr(accept, "text/html") != NULL;
@@ -146,7 +156,7 @@ int FsdListing(FSD_REQ *Req, int ServerFd, BOOLEAN Head)
         struct tm tm;
         gmtime_r(&ents[i].St.st_mtime, &tm);
         strftime(date, sizeof date, "%Y-%m-%d %H:%M:%SZ", &tm);
-        FsdpRightsText(FsdpEffective(Req, ServerFd, ents[i].Name), dir, rights, sizeof rights);
+        FsdpRightsText(d ? FsdpEffective(Req, dirfd(d), ents[i].Name, &ents[i].St) : 0, dir, rights, sizeof rights);
         if (html) {
             size_t pl = strlen(Req->Path) + strlen(ents[i].Name) + 2;
             char *p = malloc(pl);
@@ -168,6 +178,8 @@ int FsdListing(FSD_REQ *Req, int ServerFd, BOOLEAN Head)
     }
     if (html)
         FsdpPut(&b, "</table></body></html>\n");
+    if (d)
+        closedir(d);
     free(self);
     free(ents);
     int r = FsdRespond(Req, 200, NULL, html ? "text/html; charset=utf-8" : "text/plain; charset=utf-8",

@@ -205,7 +205,7 @@ int FsdCopyMove(FSD_REQ *Req, BOOLEAN Move)
     char grabbed[64] = "";
     if (exists) {
         err = FsdGrab(dpfd, dname, &dst, grabbed, sizeof grabbed);
-        if (err == 0 && (err = FsdRemoveTree(Req, dpfd, grabbed)) != 0)
+        if (err == 0 && (err = FsdRemoveTree(Req, dpfd, grabbed, &dst)) != 0)
             FsdUngrab(dpfd, grabbed, dname);   /* what could not be removed goes back */
     }
     if (err == 0) {

@@ -374,7 +374,7 @@ int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const
 {
     int fd = FsdOpenAt(DirFd, Name, O_PATH | O_NOFOLLOW, 0);
     if (fd < 0)
-        return 0;     /* gone: the Linux layer reports it */
+        return 0;     /* gone: the Linux layer reports it (FsdRemoveTree removes only checked inodes) */
     if (Expected != NULL && FsdSameFd(fd, Expected) != 0) {
         close(fd);
         FsdRespondError(Req, 409, FSD_LAYER_PATH, FSD_NOTE_OF(ESTALE));
@@ -386,15 +386,19 @@ int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const
         return FsdDenyNt(Req, DirFd, FILE_DELETE_CHILD, "delete a member (DELETE on it or FILE_DELETE_CHILD here)") ? 1 : 1;
     }
     struct stat st;
-    fstat(fd, &st);
     int rc = 0;
+    if (fstat(fd, &st) != 0 || !FsdInoAdd(&Req->Deletable, &st)) {
+        close(fd);
+        return FsdRespondError(Req, 500, FSD_LAYER_HTTP, "cannot record the checked members") ? 1 : 1;
+    }
     if (S_ISDIR(st.st_mode) && Depth >= 64) {
         /* deeper than the NT layer checks: FsdRemoveTree would remove what was not checked */
         close(fd);
         return FsdRespondError(Req, 403, FSD_LAYER_NT, "collection nested too deep to check for delete") ? 1 : 1;
     }
     if (S_ISDIR(st.st_mode)) {
-        int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        /* "." of the checked inode: its members, whatever the name points to by now */
+        int dfd = FsdOpenAt(fd, "", O_RDONLY | O_DIRECTORY, 0);
         DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
         struct dirent *e;
         if (d == NULL)   /* members that cannot be checked are not removed */
@@ -411,29 +415,41 @@ int FsdNtDeleteCheck(FSD_REQ *Req, int DirFd, const char *Name, int Depth, const
     return rc;
 }
 
-int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name)
+/* Removes the member Name of DirFd: only an inode the NT layer checked (Req->Deletable),
+ * grabbed first so the name cannot be rebound between the comparison and the removal;
+ * what cannot be removed goes back under its name. 0 or errno (ESTALE: not checked). */
+static int FsdpRemoveMember(FSD_REQ *Req, int DirFd, const char *Name)
 {
-    if (unlinkat(DirFd, Name, 0) == 0)
-        return 0;
-    int err = errno;
     struct stat st;
-    if ((err != EISDIR && err != EPERM) || fstatat(DirFd, Name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISDIR(st.st_mode))
-        return err;
+    char grabbed[64];
+    if (fstatat(DirFd, Name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return errno;
+    if (!FsdInoHas(&Req->Deletable, &st))
+        return ESTALE;
+    int err = FsdGrab(DirFd, Name, &st, grabbed, sizeof grabbed);
+    if (err == 0 && (err = FsdRemoveTree(Req, DirFd, grabbed, &st)) != 0)
+        FsdUngrab(DirFd, grabbed, Name);
+    return err;
+}
+
+int FsdRemoveTree(FSD_REQ *Req, int DirFd, const char *Name, const struct stat *Expected)
+{
+    if (!S_ISDIR(Expected->st_mode))
+        return unlinkat(DirFd, Name, 0) == 0 ? 0 : errno;
     int dfd = FsdOpenAt(DirFd, Name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
     if (dfd < 0)
         return -dfd;
-    DIR *d = fdopendir(dfd);
+    int rc = FsdSameFd(dfd, Expected);
+    DIR *d = rc == 0 ? fdopendir(dfd) : NULL;
     if (d == NULL) {
         close(dfd);
-        return errno;
+        return rc ? rc : errno;
     }
     struct dirent *e;
-    int rc = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        rc = FsdRemoveTree(Req, dfd, e->d_name);
+        rc = FsdpRemoveMember(Req, dfd, e->d_name);
         if (rc == 0)
             rewinddir(d);
     }
@@ -486,7 +502,7 @@ int FsdDelete(FSD_REQ *Req)
      * then remove it (sameobj.c); what could not be removed goes back under its name. */
     char grabbed[64];
     int err = FsdGrab(pfd, name, &st, grabbed, sizeof grabbed);
-    if (err == 0 && (err = FsdRemoveTree(Req, pfd, grabbed)) != 0)
+    if (err == 0 && (err = FsdRemoveTree(Req, pfd, grabbed, &st)) != 0)
         FsdUngrab(pfd, grabbed, name);
     FsdBecomeServer(Req->Conn);
     close(pfd);

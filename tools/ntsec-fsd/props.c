@@ -1,6 +1,6 @@
 /*
- * props.c - PROPFIND and PROPPATCH. Live properties are computed from stat and the lock
- * table; dead properties live in user.ntsec.dav.<16 hex digits> extended attributes (one
+ * props.c - properties: the live ones (computed from stat and the lock table; shared with
+ * PROPFIND, propfind.c) and PROPPATCH. Dead properties live in user.ntsec.dav.<16 hex digits> extended attributes (one
  * per property; the digits are the FNV-1a hash of "namespace\nname"), whose value is
  * "namespace\0name\0" followed by the property element serialized as its own XML document
  * (so namespaces and mixed content survive). They are read and written while the thread
@@ -9,7 +9,6 @@
  * needs READ_CONTROL; setting it WRITE_DAC (and WRITE_OWNER when the owner changes); it is
  * written by a system worker.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,24 +19,22 @@
 #include <libxml/tree.h>
 #include "fsd.h"
 
-#define FSD_NTSEC_NS "urn:ntsec:"
+const char *const FsdPropLive[] = {"creationdate", "getcontentlength", "getcontenttype", "getetag",
+                                   "getlastmodified", "resourcetype", "lockdiscovery", "supportedlock"};
+const size_t FsdPropLiveCount = sizeof FsdPropLive / sizeof FsdPropLive[0];
 
-static const char *FsdpLive[] = {"creationdate", "getcontentlength", "getcontenttype", "getetag",
-                                 "getlastmodified", "resourcetype", "lockdiscovery", "supportedlock"};
-#define FSD_LIVE_COUNT (sizeof FsdpLive / sizeof FsdpLive[0])
-
-static BOOLEAN FsdpIsLive(const char *Ns, const char *Name)
+BOOLEAN FsdPropIsLive(const char *Ns, const char *Name)
 {
     if (strcmp(Ns, "DAV:") != 0)
         return FALSE;
-    for (size_t i = 0; i < FSD_LIVE_COUNT; i++)
-        if (strcmp(FsdpLive[i], Name) == 0)
+    for (size_t i = 0; i < FsdPropLiveCount; i++)
+        if (strcmp(FsdPropLive[i], Name) == 0)
             return TRUE;
     return FALSE;
 }
 
 /* An empty element {Ns}Name under Parent. */
-static xmlNodePtr FsdpNamed(xmlNodePtr Parent, xmlNsPtr Dav, const char *Ns, const char *Name)
+xmlNodePtr FsdPropNamed(xmlNodePtr Parent, xmlNsPtr Dav, const char *Ns, const char *Name)
 {
     if (strcmp(Ns, "DAV:") == 0)
         return xmlNewChild(Parent, Dav, BAD_CAST Name, NULL);
@@ -55,7 +52,7 @@ static void FsdpIsoDate(time_t T, char *Buf, size_t Size, BOOLEAN Http)
 }
 
 /* Adds live property Name of (Path, St) under Prop; FALSE if it has none. */
-static BOOLEAN FsdpLiveValue(xmlNodePtr Prop, xmlNsPtr Dav, const char *Name, const char *Path,
+BOOLEAN FsdPropLiveValue(xmlNodePtr Prop, xmlNsPtr Dav, const char *Name, const char *Path,
                              const struct stat *St, BOOLEAN NameOnly)
 {
     char buf[96];
@@ -93,251 +90,6 @@ static BOOLEAN FsdpLiveValue(xmlNodePtr Prop, xmlNsPtr Dav, const char *Name, co
         }
     }
     return TRUE;
-}
-
-typedef struct _FSD_PROPFIND {
-    FSD_REQ *Req;
-    xmlDocPtr Out;
-    xmlNodePtr Multi;
-    xmlNsPtr Dav;
-    int Mode;             /* 0 prop, 1 allprop, 2 propname */
-    xmlNodePtr Wanted;    /* DAV:prop of the request */
-    int Count;
-    BOOLEAN TooMany;
-    BOOLEAN Broken;       /* could not impersonate again during the walk */
-    char *SdText;         /* for the request URI, if asked and allowed */
-} FSD_PROPFIND;
-
-/* Appends one <D:response> for Path (stat St, fd for xattrs; impersonating the client). */
-static void FsdpResponse(FSD_PROPFIND *P, const char *Path, const struct stat *St, int Fd, BOOLEAN IsTarget)
-{
-    xmlNodePtr resp = xmlNewChild(P->Multi, P->Dav, BAD_CAST "response", NULL);
-    char *href = FsdHref(Path, S_ISDIR(St->st_mode));
-    xmlNewTextChild(resp, P->Dav, BAD_CAST "href", BAD_CAST href);
-    free(href);
-    xmlNodePtr ok = xmlNewChild(xmlNewChild(resp, P->Dav, BAD_CAST "propstat", NULL), P->Dav, BAD_CAST "prop", NULL);
-    xmlNodePtr okStat = ok->parent;
-    xmlNodePtr missing = NULL;
-    char proc[64], list[65536];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", Fd);
-    ssize_t ln = Fd >= 0 ? listxattr(proc, list, sizeof list) : -1;
-    if (P->Mode != 0) {
-        for (size_t i = 0; i < FSD_LIVE_COUNT; i++)
-            FsdpLiveValue(ok, P->Dav, FsdpLive[i], Path, St, P->Mode == 2);
-        for (ssize_t o = 0; ln > 0 && o < ln; o += (ssize_t)strlen(list + o) + 1) {
-            if (strncmp(list + o, FSD_PROP_XATTR_PREFIX, strlen(FSD_PROP_XATTR_PREFIX)) != 0)
-                continue;
-            char val[65536];
-            ssize_t vn = getxattr(proc, list + o, val, sizeof val);
-            const char *ns, *name;
-            xmlDocPtr d = vn > 0 ? FsdPropValueParse(val, (size_t)vn, &ns, &name) : NULL;
-            if (d == NULL)
-                continue;
-            if (P->Mode == 2)
-                FsdpNamed(ok, P->Dav, ns, name);
-            else
-                xmlAddChild(ok, xmlDocCopyNode(xmlDocGetRootElement(d), P->Out, 1));
-            xmlFreeDoc(d);
-        }
-    } else {
-        for (xmlNodePtr w = P->Wanted->children; w; w = w->next) {
-            if (w->type != XML_ELEMENT_NODE)
-                continue;
-            const char *ns = FsdPropNs(w), *name = (const char *)w->name;
-            BOOLEAN found = FALSE;
-            if (FsdpIsLive(ns, name)) {
-                found = FsdpLiveValue(ok, P->Dav, name, Path, St, FALSE);
-            } else if (!strcmp(ns, FSD_NTSEC_NS) && !strcmp(name, "security-descriptor")) {
-                if (IsTarget && P->SdText) {
-                    FsdpNamed(ok, P->Dav, ns, name);
-                    xmlNodeAddContent(ok->last, BAD_CAST P->SdText);
-                    found = TRUE;
-                }
-            } else if (Fd >= 0) {
-                char key[64], val[65536];
-                FsdPropKey(ns, name, key, sizeof key);
-                ssize_t vn = getxattr(proc, key, val, sizeof val);
-                const char *sns, *sname;
-                xmlDocPtr d = vn > 0 ? FsdPropValueParse(val, (size_t)vn, &sns, &sname) : NULL;
-                if (d != NULL && !strcmp(sns, ns) && !strcmp(sname, name)) {
-                    xmlAddChild(ok, xmlDocCopyNode(xmlDocGetRootElement(d), P->Out, 1));
-                    found = TRUE;
-                }
-                if (d)
-                    xmlFreeDoc(d);
-            }
-            if (!found) {
-                if (missing == NULL)
-                    missing = xmlNewChild(xmlNewChild(resp, P->Dav, BAD_CAST "propstat", NULL), P->Dav,
-                                          BAD_CAST "prop", NULL);
-                FsdpNamed(missing, P->Dav, ns, name);
-            }
-        }
-    }
-    xmlNewTextChild(okStat, P->Dav, BAD_CAST "status", BAD_CAST "HTTP/1.1 200 OK");
-    if (missing)
-        xmlNewTextChild(missing->parent, P->Dav, BAD_CAST "status", BAD_CAST "HTTP/1.1 404 Not Found");
-    if (ok->children == NULL) {
-        xmlUnlinkNode(okStat);
-        xmlFreeNode(okStat);
-    }
-}
-
-static void FsdpWalk(FSD_PROPFIND *P, const char *Path, int Depth)
-{
-    int dfd = FsdOpen(Path, O_RDONLY | O_DIRECTORY, 0);
-    if (dfd < 0)
-        return;
-    DIR *d = fdopendir(dfd);
-    if (d == NULL) {
-        close(dfd);
-        return;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-            !strncmp(e->d_name, FSD_TEMP_PREFIX, strlen(FSD_TEMP_PREFIX)))
-            continue;
-        if (++P->Count > FSD_MAX_DEPTH_ENTRIES) {
-            P->TooMany = TRUE;
-            break;
-        }
-        size_t n = strlen(Path) + strlen(e->d_name) + 2;
-        char *child = malloc(n);
-        snprintf(child, n, "%s%s%s", Path, *Path ? "/" : "", e->d_name);
-        int fd = FsdOpenAt(dfd, e->d_name, O_PATH | O_NOFOLLOW, 0);
-        struct stat st;
-        if (fd >= 0 && fstat(fd, &st) == 0) {
-            FsdpResponse(P, child, &st, S_ISLNK(st.st_mode) ? -1 : fd, FALSE);
-            if (S_ISDIR(st.st_mode) && Depth != 1 && !P->TooMany) {
-                /* Depth: infinity lists the member collection too: the NT layer checks
-                 * FILE_LIST_DIRECTORY on it as it did on the request's target (as the
-                 * server, then the client again; a failed switch back ends the walk). */
-                FsdBecomeServer(P->Req->Conn);
-                BOOLEAN list = FsdCheck(P->Req, fd, FILE_LIST_DIRECTORY, "list a member collection", NULL);
-                if (!FsdBecomeClient(P->Req->Conn)) {
-                    P->Broken = TRUE;
-                    close(fd);
-                    free(child);
-                    break;
-                }
-                if (list)
-                    FsdpWalk(P, child, Depth);
-            }
-        }
-        if (fd >= 0)
-            close(fd);
-        free(child);
-        if (P->TooMany || P->Broken)
-            break;
-    }
-    closedir(d);
-}
-
-int FsdPropfind(FSD_REQ *Req)
-{
-    FSD_PROPFIND p;
-    memset(&p, 0, sizeof p);
-    p.Req = Req;
-    int depth = FsdDepth(Req, -1), st;
-    if (depth == -2)
-        return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "bad Depth");
-    xmlDocPtr in = NULL;
-    p.Mode = 1;
-    if (Req->BodyLen > 0) {
-        in = FsdXmlParse(Req->Body, Req->BodyLen, &st);
-        if (in == NULL)
-            return FsdRespondError(Req, (unsigned)st, FSD_LAYER_HTTP, "bad XML body");
-        xmlNodePtr root = xmlDocGetRootElement(in), c;
-        if (!FsdXmlIs(root, "propfind")) {
-            xmlFreeDoc(in);
-            return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "not a propfind");
-        }
-        p.Mode = -1;
-        for (c = root->children; c; c = c->next) {
-            if (FsdXmlIs(c, "allprop")) p.Mode = 1;
-            else if (FsdXmlIs(c, "propname")) p.Mode = 2;
-            else if (FsdXmlIs(c, "prop")) { p.Mode = 0; p.Wanted = c; }
-        }
-        if (p.Mode < 0) {
-            xmlFreeDoc(in);
-            return FsdRespondError(Req, 400, FSD_LAYER_HTTP, "empty propfind");
-        }
-    }
-    int sfd = FsdOpen(Req->Path, O_PATH, 0);
-    if (sfd < 0) {
-        if (in) xmlFreeDoc(in);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(-sfd), -sfd == EXDEV ? FSD_LAYER_PATH : FSD_LAYER_HTTP,
-                               "not found");
-    }
-    struct stat sst;
-    fstat(sfd, &sst);
-    int r = FsdDenyNt(Req, sfd, FILE_READ_ATTRIBUTES, "read the attributes");
-    if (r == 0 && S_ISDIR(sst.st_mode) && depth != 0)
-        r = FsdDenyNt(Req, sfd, FILE_LIST_DIRECTORY, "list the collection");
-    if (r != 0) {
-        close(sfd);
-        if (in) xmlFreeDoc(in);
-        return r;
-    }
-    if (p.Mode == 0 && FsdCheck(Req, sfd, READ_CONTROL, "read the descriptor", NULL)) {
-        PSECURITY_DESCRIPTOR sd;
-        ULONG len;
-        BOOLEAN stored;
-        if (NT_SUCCESS(FsdGetSd(sfd, &sd, &len, &stored))) {
-            PSTR text;
-            if (NT_SUCCESS(NtsecSecurityDescriptorToSddl(sd, OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION |
-                                                         DACL_SECURITY_INFORMATION, &text))) {
-                p.SdText = strdup(text);
-                NtsecFree(text);
-            }
-            NtsecFree(sd);
-        }
-    }
-    Req->Note[0] = 0;
-    close(sfd);
-    p.Out = xmlNewDoc(BAD_CAST "1.0");
-    p.Multi = xmlNewNode(NULL, BAD_CAST "multistatus");
-    p.Dav = xmlNewNs(p.Multi, BAD_CAST "DAV:", BAD_CAST "D");
-    xmlSetNs(p.Multi, p.Dav);
-    xmlDocSetRootElement(p.Out, p.Multi);
-    if (!FsdBecomeClient(Req->Conn)) {
-        xmlFreeDoc(p.Out);
-        if (in) xmlFreeDoc(in);
-        free(p.SdText);
-        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
-    }
-    int cfd = FsdOpen(Req->Path, O_PATH, 0);
-    struct stat cst;
-    int err = cfd < 0 ? -cfd : (fstat(cfd, &cst) ? errno : 0);
-    if (err == 0) {
-        FsdpResponse(&p, Req->Path, &cst, cfd, TRUE);
-        if (S_ISDIR(cst.st_mode) && depth != 0)
-            FsdpWalk(&p, Req->Path, depth);
-    }
-    if (cfd >= 0)
-        close(cfd);
-    FsdBecomeServer(Req->Conn);
-    free(p.SdText);
-    if (in) xmlFreeDoc(in);
-    Req->Note[0] = 0;
-    if (p.Broken) {
-        xmlFreeDoc(p.Out);
-        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
-    }
-    if (err != 0) {
-        xmlFreeDoc(p.Out);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(err), FSD_LAYER_LINUX, strerror(err));
-    }
-    if (p.TooMany) {
-        xmlFreeDoc(p.Out);
-        static const char body[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                                   "<D:error xmlns:D=\"DAV:\"><D:propfind-finite-depth/></D:error>\n";
-        return FsdRespond(Req, 403, FSD_LAYER_HTTP, "application/xml; charset=utf-8", body, sizeof body - 1);
-    }
-    r = FsdRespondXml(Req, 207, p.Out);
-    xmlFreeDoc(p.Out);
-    return r;
 }
 
 /* ---- PROPPATCH ---- */
@@ -468,7 +220,7 @@ int FsdProppatch(FSD_REQ *Req)
     BOOLEAN failed = FALSE;
     for (int i = 0; i < nops; i++) {
         const char *ns = FsdPropNs(ops[i].Prop), *name = (const char *)ops[i].Prop->name;
-        if (FsdpIsLive(ns, name)) {
+        if (FsdPropIsLive(ns, name)) {
             ops[i].Status = 403;
             failed = TRUE;
         }
@@ -542,7 +294,7 @@ int FsdProppatch(FSD_REQ *Req)
     for (int i = 0; i < nops; i++) {
         int s = ops[i].Status == 200 && failed ? 424 : ops[i].Status;
         xmlNodePtr ps = xmlNewChild(resp, dav, BAD_CAST "propstat", NULL);
-        FsdpNamed(xmlNewChild(ps, dav, BAD_CAST "prop", NULL), dav, FsdPropNs(ops[i].Prop),
+        FsdPropNamed(xmlNewChild(ps, dav, BAD_CAST "prop", NULL), dav, FsdPropNs(ops[i].Prop),
                   (const char *)ops[i].Prop->name);
         char line[64];
         snprintf(line, sizeof line, "HTTP/1.1 %d %s", s,

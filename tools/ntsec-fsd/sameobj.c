@@ -7,10 +7,14 @@
  * same directory, RENAME_NOREPLACE) and compares what it took with what was checked,
  * putting it back when it differs; FsdSameInode compares an fd the client opened. A mismatch
  * is ESTALE, answered 409 (layer path): nothing was changed on the object nobody checked.
+ * The members of a tree a DELETE (or an overwriting COPY/MOVE) removes are checked by one
+ * walk, which records each checked inode (FsdInoAdd), and removed by another, which grabs
+ * each member and removes it only if it is one of them (ops_file.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/random.h>
 #include <unistd.h>
 #include "fsd.h"
@@ -61,4 +65,49 @@ int FsdGrab(int DirFd, const char *Name, const struct stat *Expected, char *Temp
 int FsdUngrab(int DirFd, const char *Temp, const char *Name)
 {
     return renameat2(DirFd, Temp, DirFd, Name, RENAME_NOREPLACE) == 0 ? 0 : errno;
+}
+
+/* ---- inode sets (the members a recursive DELETE checked) ---- */
+
+static int FsdpInoCompare(const void *A, const void *B)
+{
+    const FSD_INO *a = A, *b = B;
+    if (a->Dev != b->Dev)
+        return a->Dev < b->Dev ? -1 : 1;
+    return a->Ino < b->Ino ? -1 : a->Ino > b->Ino;
+}
+
+BOOLEAN FsdInoAdd(FSD_INOSET *Set, const struct stat *St)
+{
+    if (Set->Count == Set->Cap) {
+        size_t cap = Set->Cap ? Set->Cap * 2 : 64;
+        FSD_INO *n = realloc(Set->Items, cap * sizeof *n);
+        if (n == NULL)
+            return FALSE;
+        Set->Items = n;
+        Set->Cap = cap;
+    }
+    Set->Items[Set->Count].Dev = St->st_dev;
+    Set->Items[Set->Count++].Ino = St->st_ino;
+    Set->Sorted = FALSE;
+    return TRUE;
+}
+
+BOOLEAN FsdInoHas(FSD_INOSET *Set, const struct stat *St)
+{
+    FSD_INO key = {St->st_dev, St->st_ino};
+    if (Set->Count == 0)
+        return FALSE;
+    if (!Set->Sorted) {
+        qsort(Set->Items, Set->Count, sizeof *Set->Items, FsdpInoCompare);
+        Set->Sorted = TRUE;
+    }
+    return bsearch(&key, Set->Items, Set->Count, sizeof key, FsdpInoCompare) != NULL;
+}
+
+VOID FsdInoFree(FSD_INOSET *Set)
+{
+    free(Set->Items);
+    Set->Items = NULL;
+    Set->Count = Set->Cap = 0;
 }
