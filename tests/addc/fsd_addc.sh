@@ -61,9 +61,9 @@ grep -q '^HTTP/1.1 201' <<<"$out" || { echo "$out"; fail "alice PUT"; }
 echo "ok: PUT as alice creates a file owned by $LA"
 
 fsd_stop
-grep -q "user=$ALICE uid=-1 method=GET path=/team/devs.txt status=200 layer=-" $W/server.err ||
+in_log $W/server.err "user=\"[^\"]*($ALICE)\" uid=-1 method=GET path=/team/devs.txt status=200 layer=-" ||
     { cat $W/server.err; fail "log does not name alice's domain SID"; }
-grep -q "user=$BOB uid=-1 method=GET path=/team/devs.txt status=403 layer=nt" $W/server.err ||
+in_log $W/server.err "user=\"[^\"]*($BOB)\" uid=-1 method=GET path=/team/devs.txt status=403 layer=nt" ||
     { cat $W/server.err; fail "log does not name bob's domain SID and the nt layer"; }
 grep "path=/team/devs.txt" $W/server.err | sed 's/^/  log: /'
 echo "fsd_addc: OK"

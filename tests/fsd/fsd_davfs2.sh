@@ -59,7 +59,7 @@ run_as $Bo ls -l $MB/shared | grep -q alice.txt || fail "bob does not see alice.
 run_as $Bo rm $MB/shared/alice.txt 2>/dev/null && echo "(davfs2 reported success locally)"
 umount $MB; MOUNTS=()
 [ -f $R/shared/alice.txt ] || fail "bob removed alice's file"
-grep -q "user=S-1-22-1-$(id -u $Bo) .*method=DELETE path=/shared/alice.txt status=403 layer=linux" $W/server.err \
+in_log $W/server.err "user=\"[^\"]*(S-1-22-1-$(id -u $Bo))\" .*method=DELETE path=/shared/alice.txt status=403 layer=linux" \
     || fail "bob's DELETE not refused by the linux layer"
 echo "ok: bob's rm of alice's file refused by the server (layer linux); the file stays"
 fsd_stop

@@ -40,6 +40,9 @@ grep -q "^X-Ntsec-Served-As: $DOM-1104$" <<<"$out" || fail "not served as alice'
 grep -qE '^WWW-Authenticate: Negotiate [A-Za-z0-9+/=]+$' <<<"$out" || fail "no mutual-authentication token"
 grep -q "alice's kerberos file" <<<"$out" || fail "alice's content"
 echo "ok: alice's ticket -> 200 as $DOM-1104 (uid of $K), mutual token"
+in_log $W/server.err -F "user=\"$NTSEC_KRB5_REALM\\alice ($DOM-1104)\" uid=-1 method=GET path=/alice/k.txt status=200" \
+    || { grep 'path=/alice/k.txt' $W/server.err; fail "the log does not name alice as REALM\\alice (SID)"; }
+echo "ok: the log names her $NTSEC_KRB5_REALM\\alice ($DOM-1104)"
 out=$(neg alice $U/team/g.txt); grep -q '^HTTP/1.1 200' <<<"$out" || { echo "$out"; fail "NT ACL naming the domain group"; }
 echo "ok: an NT ACL naming the domain group $DOM-513 grants alice"
 echo "from kerberos" > $W/up.txt; chmod 644 $W/up.txt

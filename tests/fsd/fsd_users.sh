@@ -40,7 +40,7 @@ out=$(as $Bo $U/shared/a.txt); expect 200 "bob GET alice's 0644 file" "$out"
 grep -q "from alice, v2" <<<"$out" || fail "bob read the wrong content"
 out=$(as $Bo -X DELETE $U/shared/a.txt); expect 403 "bob DELETE alice's file (sticky dir)" "$out"
 [ -f $R/shared/a.txt ] || fail "alice's file vanished after bob's DELETE"
-grep -q "user=S-1-22-1-$(uid_of $Bo) .*method=DELETE path=/shared/a.txt status=403 layer=linux" $W/server.err \
+in_log $W/server.err "user=\"Unix User\\\\$Bo (S-1-22-1-$(uid_of $Bo))\" .*method=DELETE path=/shared/a.txt status=403 layer=linux" \
     || fail "bob's DELETE not logged as refused by the linux layer"
 out=$(as $Bo -T - $U/shared/a.txt <<<"bob was here"); expect 403 "bob PUT over alice's file" "$out"
 grep -q "from alice, v2" $R/shared/a.txt || fail "alice's content changed"
@@ -122,6 +122,6 @@ hdr=$(setpriv --reuid "$(uid_of $Bo)" --regid 65534 --clear-groups curl -s -I --
 grep -q "^X-Ntsec-Served-As: S-1-22-1-$(uid_of $Bo)$" <<<"$hdr" || fail "served-as header: $hdr"
 
 fsd_stop
-grep -q "method=DELETE path=/shared/a.txt status=403 layer=linux" $W/audit.log || fail "audit log misses the refusal"
+in_log $W/audit.log "user=\"Unix User\\\\$Bo (S-1-22-1-$(uid_of $Bo))\" method=DELETE path=/shared/a.txt status=403 layer=linux" || fail "audit log misses the refusal"
 [ "$(stat -c %a $W/audit.log)" = 600 ] || fail "audit log mode"
 echo "fsd_users: OK"

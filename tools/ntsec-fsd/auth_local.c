@@ -38,22 +38,48 @@ VOID FsdReleaseGuest(VOID)
     }
 }
 
-/* The token's user SID as text into Buf. */
-static VOID FsdpUserText(PACCESS_TOKEN Token, char *Buf, size_t Size)
+/*
+ * FsdpNameClient - Conn->Identity: the token's user SID as text (NtsecSidToString);
+ * Conn->Principal: "DOMAIN\user (SID)" for the log, the name from NtsecSidAccountName
+ * ("Unix User\alice", "NT AUTHORITY\SYSTEM"), else for a Negotiate client its Kerberos
+ * principal as the context names it (alice@REALM shown as REALM\alice), else "?". Takes no
+ * references (the token is borrowed; the name buffers are freed here).
+ */
+static VOID FsdpNameClient(FSD_CONN *Conn)
 {
     PTOKEN_USER user = NULL;
-    PSTR sddl = NULL;
-    snprintf(Buf, Size, "?");
-    if (!NT_SUCCESS(SeQueryInformationToken(Token, TokenUser, (PVOID *)&user)))
+    PSTR sid = NULL, name = NULL;
+    ULONG use;
+    char principal[160] = "?";
+    snprintf(Conn->Identity, sizeof Conn->Identity, "?");
+    if (!NT_SUCCESS(SeQueryInformationToken(Conn->Token, TokenUser, (PVOID *)&user)))
         return;
-    /* An SD with only an owner prints the SID as SDDL "O:<sid>". */
-    SECURITY_DESCRIPTOR sd;
-    RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
-    RtlSetOwnerSecurityDescriptor(&sd, user->User.Sid, FALSE);
-    if (NT_SUCCESS(NtsecSecurityDescriptorToSddl(&sd, OWNER_SECURITY_INFORMATION, &sddl))) {
-        snprintf(Buf, Size, "%s", sddl + (strncmp(sddl, "O:", 2) == 0 ? 2 : 0));
-        NtsecFree(sddl);
+    if (NT_SUCCESS(NtsecSidToString(user->User.Sid, &sid)))
+        snprintf(Conn->Identity, sizeof Conn->Identity, "%s", sid);
+    if (NT_SUCCESS(NtsecSidAccountName(user->User.Sid, &name, &use))) {
+        snprintf(principal, sizeof principal, "%s", name);
+    } else if (Conn->Tcp) {
+        SecPkgContext_NamesW names = {NULL};
+        if (QueryContextAttributesW(&Conn->Context, SECPKG_ATTR_NAMES, &names) == SEC_E_OK && names.sUserName) {
+            char n[128];
+            size_t i = 0;
+            for (; names.sUserName[i] && i < sizeof n - 1; i++)
+                n[i] = names.sUserName[i] < 0x80 ? (char)names.sUserName[i] : '?';
+            n[i] = 0;
+            char *at = strrchr(n, '@');
+            if (at != NULL) {
+                *at = 0;
+                snprintf(principal, sizeof principal, "%s\\%s", at + 1, n);
+            } else {
+                snprintf(principal, sizeof principal, "%s", n);
+            }
+        }
+        if (names.sUserName)
+            FreeContextBuffer(names.sUserName);
     }
+    snprintf(Conn->Principal, sizeof Conn->Principal, "%s (%s)", principal, Conn->Identity);
+    NtsecFree(name);
+    NtsecFree(sid);
     ExFreePool(user);
 }
 
@@ -112,7 +138,7 @@ NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
     SeCaptureSubjectContext(&Conn->Subject);
     RevertSecurityContext(&Conn->Context);
     Conn->SubjectCaptured = TRUE;
-    FsdpUserText(Conn->Token, Conn->Identity, sizeof Conn->Identity);
+    FsdpNameClient(Conn);
     Conn->Authenticated = TRUE;
     return STATUS_SUCCESS;
 }

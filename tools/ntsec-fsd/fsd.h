@@ -66,7 +66,8 @@ typedef struct _FSD_CONN {
     PACCESS_TOKEN Token;                /* from QuerySecurityContextToken: one reference */
     SECURITY_SUBJECT_CONTEXT Subject;   /* captured while impersonating, once */
     BOOLEAN SubjectCaptured;
-    char Identity[128];                 /* user SID text */
+    char Identity[128];                 /* user SID text (X-Ntsec-Served-As, quota) */
+    char Principal[300];                /* "DOMAIN\\user (SID)" for the log and the audit */
     long PeerUid;                       /* -1 over TCP */
     char AuthError[64];
     FSD_NEG_PARTIAL Negotiation;        /* a multi-leg Negotiate exchange in progress */

@@ -2,7 +2,7 @@
  * http.c - the libmicrohttpd glue: one FSD_CONN per connection (authenticated once when
  * it is accepted), one FSD_REQ per request, dispatch by method, responses, and the
  * structured log line of every request:
- *   fsd: user=SID uid=N method=M path=/P status=S layer=L us=MICROSECONDS note="..."
+ *   fsd: user="DOMAIN\\user (SID)" uid=N method=M path=/P status=S layer=L us=MICROSECONDS note="..."
  * The daemon runs a thread per connection, so every request of a connection runs on the
  * same thread, which impersonates the connection's client for each file operation.
  */
@@ -240,8 +240,8 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     if (Toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->Status == 0)
         snprintf(req->Note, sizeof req->Note, "connection ended before a response (%d)", (int)Toe);
     pthread_mutex_lock(&FsdpLogLock);
-    fprintf(stderr, "fsd: user=%s uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s\n",
-            req->Conn && req->Conn->Authenticated ? req->Conn->Identity : "-",
+    fprintf(stderr, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s\n",
+            req->Conn && req->Conn->Authenticated ? req->Conn->Principal : "-",
             req->Conn ? req->Conn->PeerUid : -1L, req->Method, req->Path ? req->Path : "?",
             req->Status, req->Layer ? req->Layer : "-", us, req->Note[0] ? " note=\"" : "", req->Note,
             req->Note[0] ? "\"" : "");

@@ -91,9 +91,9 @@ VOID FsdAudit(FSD_REQ *Req)
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02dZ user=%s method=%s path=/%s status=%d layer=%s\n",
+    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02dZ user=\"%s\" method=%s path=/%s status=%d layer=%s\n",
                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     Req->Conn && Req->Conn->Authenticated ? Req->Conn->Identity : "-", Req->Method,
+                     Req->Conn && Req->Conn->Authenticated ? Req->Conn->Principal : "-", Req->Method,
                      Req->Path ? Req->Path : "?", Req->Status, Req->Layer ? Req->Layer : "-");
     if (n < 0)
         return;

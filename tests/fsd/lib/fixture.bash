@@ -58,6 +58,13 @@ as() {
     setpriv --reuid "$(id -u "$u")" --regid "$(id -g "$u")" $groups \
         curl -s --max-time 20 --unix-socket "$W/sock" -w '\n%{http_code}' "$@"
 }
+# in_log FILE GREP-ARGS...: the server writes a request's log line once the response is sent,
+# so the client may see the response first: wait (bounded, 60 s) for the line to appear
+in_log() {
+    local f=$1; shift
+    for _ in $(seq 1 1200); do grep -q "$@" "$f" 2>/dev/null && return 0; sleep 0.05; done
+    return 1
+}
 # status_of OUTPUT: last line
 status_of() { tail -n 1 <<<"$1"; }
 expect() { # expect WANT DESCRIPTION OUTPUT
