@@ -5,6 +5,8 @@
 # server afterwards. Then hostile clients: 10,000 headers, a 10 GiB Content-Length, a
 # truncated body and a dropped connection mid-PUT, garbage XML - each gets its error,
 # nothing is left behind, and the server keeps serving.
+# No timing assumption: every wait is for a condition, bounded generously (a loaded CI box only
+# makes it slower); the 60-second variant is bench/fsd_soak.sh.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
 sfx=$$
@@ -19,7 +21,7 @@ done
 mkdir $R/drop; chmod 1777 $R/drop
 fsd_start $R
 fds() { ls /proc/$FSD_PID/fd | wc -l; }
-curl -s --unix-socket $W/sock http://localhost/ -o /dev/null
+curl -s --max-time 120 --unix-socket $W/sock http://localhost/ -o /dev/null
 base=$(fds)
 outs=()
 for u in "${users[@]}"; do
@@ -33,8 +35,8 @@ for u in "${users[@]}"; do
     r=$(cat $W/load.$u); echo "$u: $r"
     [ "$r" = "ok=1000 wrong=0 bad=0 errors=0" ] || fail "$u: $r"
 done
-grep -q 'status=5' $W/server.err && fail "a 5xx was served"
-for _ in $(seq 1 100); do [ "$(fds)" -le "$base" ] && break; sleep 0.05; done
+grep -q ' status=5[0-9][0-9] ' $W/server.err && fail "a 5xx was served"
+for _ in $(seq 1 1200); do [ "$(fds)" -le "$base" ] && break; sleep 0.05; done
 [ "$(fds)" -le "$base" ] || fail "fd growth: $base before, $(fds) after"
 echo "ok: 4000 requests on 200 connections from 4 users, all served as their own user; fds $base -> $(fds)"
 
@@ -42,8 +44,17 @@ echo "ok: 4000 requests on 200 connections from 4 users, all served as their own
 hdrs=$W/hdrs; { printf 'GET / HTTP/1.1\r\nHost: localhost\r\n'; for i in $(seq 1 10000); do printf 'X-H%d: v\r\n' $i; done; printf '\r\n'; } > $hdrs
 st=$(/usr/bin/python3 - $W/sock $hdrs <<'PY'
 import socket,sys
-s=socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(sys.argv[1]); s.sendall(open(sys.argv[2],'rb').read())
-print(s.recv(64).split(b' ')[1].decode())
+s=socket.socket(socket.AF_UNIX); s.settimeout(120); s.connect(sys.argv[1])
+try:
+    s.sendall(open(sys.argv[2],'rb').read())
+except OSError:
+    pass   # the server may refuse and close before it read everything
+data=b''
+while len(data) < 12:
+    chunk=s.recv(64)
+    if not chunk: break
+    data+=chunk
+print(data.split(b' ')[1].decode() if len(data) >= 12 else 'closed')
 PY
 ) || st=closed
 case "$st" in 4*|closed) echo "ok: 10,000 headers -> $st";; *) fail "10,000 headers -> $st";; esac
@@ -55,14 +66,14 @@ for cl in (10*1024**3, 100):
     s.sendall(b"PUT /drop/x%d.bin HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n0123456789" % (cl, cl))
     time.sleep(0.2); s.close()
 PY
-for _ in $(seq 1 100); do ls $R/drop/.ntsec-fsd-put.* >/dev/null 2>&1 || break; sleep 0.05; done
+for _ in $(seq 1 1200); do ls -A $R/drop | grep -q . || break; sleep 0.05; done
 ls -A $R/drop | grep -q . && fail "left behind in drop/: $(ls -A $R/drop)"
 echo "ok: dropped uploads (10 GiB Content-Length, truncated body) left nothing behind"
-code=$(curl -s --unix-socket $W/sock -o /dev/null -w '%{http_code}' -X PROPFIND --data-binary '<<<garbage' http://localhost/)
+code=$(curl -s --max-time 120 --unix-socket $W/sock -o /dev/null -w '%{http_code}' -X PROPFIND --data-binary '<<<garbage' http://localhost/)
 [ "$code" = 400 ] || fail "garbage XML -> $code"
-code=$(curl -s --unix-socket $W/sock -o /dev/null -w '%{http_code}' -X PROPFIND -H 'Content-Length: 99999999999' http://localhost/)
+code=$(curl -s --max-time 120 --unix-socket $W/sock -o /dev/null -w '%{http_code}' -X PROPFIND -H 'Content-Length: 99999999999' http://localhost/)
 [ "$code" = 413 ] || fail "huge XML body -> $code"
-code=$(curl -s --unix-socket $W/sock -o /dev/null -w '%{http_code}' http://localhost/)
+code=$(curl -s --max-time 120 --unix-socket $W/sock -o /dev/null -w '%{http_code}' http://localhost/)
 [ "$code" = 200 ] || fail "server stopped serving: $code"
 echo "ok: garbage XML 400, huge XML 413, still serving"
 fsd_stop

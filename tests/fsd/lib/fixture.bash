@@ -34,12 +34,12 @@ fsd_start() {
     local root=$1; shift
     "$FSD" serve "$root" --socket "$W/sock" "$@" >"$W/server.out" 2>"$W/server.err" &
     FSD_PID=$!
-    for _ in $(seq 1 200); do
+    for _ in $(seq 1 1200); do
         [ -S "$W/sock" ] && grep -q 'try: curl' "$W/server.out" 2>/dev/null && return 0
         kill -0 "$FSD_PID" 2>/dev/null || { cat "$W/server.err" >&2; fail "server did not start"; }
         sleep 0.05
     done
-    fail "server did not start in 10 s"
+    fail "server did not start in 60 s"
 }
 # fsd_stop: SIGTERM, the server must exit 0
 fsd_stop() {
