@@ -9,20 +9,23 @@ cd "$(dirname "$0")/.."
 list=${WDK_IDENTIFIERS:-tests/wdk/identifiers.txt}
 CC=${CC:-cc}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+# WDK_PROBE_CACHE=DIR keeps each identifier's answer in DIR, so a second run with the same
+# headers and compiler (tests/wdk/wdk_coverage.sh runs the script twice) compiles nothing.
+cache=${WDK_PROBE_CACHE:-$work}
 provided() {
     local id=$1
-    [ -f "$work/ok.$id" ] && return 0
-    [ -f "$work/no.$id" ] && return 1
+    [ -f "$cache/ok.$id" ] && return 0
+    [ -f "$cache/no.$id" ] && return 1
     for probe in "#ifndef $id
 #error no
 #endif" "void *wdk_probe(void) { return (void *)&$id; }" "int wdk_probe(void) { return (int)sizeof($id); }" \
                  "long wdk_probe(void) { return (long)($id); }"; do
         printf '#include <ntifs.h>\n%s\n' "$probe" > "$work/p.c"
         if $CC -fshort-wchar -std=gnu11 -c -w -I "${WDK_INCLUDE:-include/ntsec}" "$work/p.c" -o "$work/p.o" 2>/dev/null; then
-            : > "$work/ok.$id"; return 0
+            : > "$cache/ok.$id"; return 0
         fi
     done
-    : > "$work/no.$id"; return 1
+    : > "$cache/no.$id"; return 1
 }
 file=""; used=0; have=0; missing=""; total_used=0; total_have=0
 all_missing=""
