@@ -4,7 +4,7 @@
 # files on disk belong to the guest's uid (the server impersonated it).
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
-command -v cadaver >/dev/null || { echo "skipped: cadaver missing"; exit 0; }
+command -v cadaver >/dev/null || { echo "skipped: cadaver missing"; exit 77; }
 R=$W/root; mkdir -p $R; chown 65534:65534 $R
 echo "cadaver file" > $W/up.txt
 fsd_start $R --listen 127.0.0.1:0 --guest 'user=S-1-22-1-65534 groups=S-1-22-2-65534,WD'

@@ -5,9 +5,9 @@
 # a screenshot; the test decodes it (tests/fsd/lib/pngcheck.py) and checks the DOM.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
-command -v chromium >/dev/null || { echo "skipped: chromium missing"; exit 0; }
-command -v unshare >/dev/null && unshare -n true 2>/dev/null || { echo "skipped: cannot make a network namespace"; exit 0; }
-command -v ip >/dev/null || { echo "skipped: ip (iproute2) missing"; exit 0; }
+command -v chromium >/dev/null || { echo "skipped: chromium missing"; exit 77; }
+command -v unshare >/dev/null && unshare -n true 2>/dev/null || { echo "skipped: cannot make a network namespace"; exit 77; }
+command -v ip >/dev/null || { echo "skipped: ip (iproute2) missing"; exit 77; }
 R=$W/root; mkdir -p $R/docs; chown -R 65534:65534 $R
 echo "hello browser" > $R/hello.txt; chown 65534 $R/hello.txt
 cat > $W/inner.sh <<INNER

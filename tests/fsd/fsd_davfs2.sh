@@ -6,9 +6,9 @@
 # uploader; bob cannot remove alice's file through his mount.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
-command -v mount.davfs >/dev/null || { echo "skipped: davfs2 missing"; exit 0; }
-getent group davfs2 >/dev/null || { echo "skipped: no davfs2 group"; exit 0; }
-[ -e /dev/fuse ] || { echo "skipped: no /dev/fuse"; exit 0; }
+command -v mount.davfs >/dev/null || { echo "skipped: davfs2 missing"; exit 77; }
+getent group davfs2 >/dev/null || { echo "skipped: no davfs2 group"; exit 77; }
+[ -e /dev/fuse ] || { echo "skipped: no /dev/fuse"; exit 77; }
 sfx=$$; A=fsdva$sfx; Bo=fsdvb$sfx
 fsd_mkuser $A; fsd_mkuser $Bo
 R=$W/root; mkdir -p $R/shared; chmod 1777 $R/shared

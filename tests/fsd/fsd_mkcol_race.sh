@@ -7,8 +7,8 @@
 # the other user's directory must keep its descriptor.
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
-command -v setpriv >/dev/null || { echo "skipped: setpriv missing"; exit 0; }
-command -v strace >/dev/null || { echo "skipped: strace missing"; exit 0; }
+command -v setpriv >/dev/null || { echo "skipped: setpriv missing"; exit 77; }
+command -v strace >/dev/null || { echo "skipped: strace missing"; exit 77; }
 [ -n "${FSD_OVERRIDE:-}" ] && FSD=$FSD_OVERRIDE   # to show the test fails against an older binary
 STRACE_PID=
 trap 'rc=$?; [ -n "$STRACE_PID" ] && { kill "$STRACE_PID" 2>/dev/null || true; wait "$STRACE_PID" 2>/dev/null || true; }; (exit $rc); fsd_cleanup' EXIT

@@ -11,7 +11,7 @@
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
 [ -n "${FSD_OVERRIDE:-}" ] && FSD=$FSD_OVERRIDE   # to show a test fails against an older binary
-command -v python3 >/dev/null || { echo "skipped: python3 missing"; exit 0; }
+command -v python3 >/dev/null || { echo "skipped: python3 missing"; exit 77; }
 A=fsdra$$
 fsd_mkuser $A
 R=$W/root; mkdir -p $R/d; chmod 755 $R; chmod 0777 $R/d
