@@ -19,7 +19,7 @@ fsd_cleanup() {
 }
 trap fsd_cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$W/server.err" ] && tail -n 30 "$W/server.err" >&2; exit 1; }
-need_root() { [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root (CI runs as root)"; exit 0; }; }
+need_root() { [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root (CI runs as root)"; exit 77; }; }
 
 # fsd_mkgroup NAME ; fsd_mkuser NAME [supplementary group]
 fsd_mkgroup() { groupadd "$1"; FSD_GROUPS+=("$1"); }
