@@ -223,6 +223,27 @@ typedef enum _TOKEN_INFORMATION_CLASS {
     TokenUIAccess,
     TokenMandatoryPolicy,
     TokenLogonSid,
+    TokenIsAppContainer,
+    TokenCapabilities,
+    TokenAppContainerSid,
+    TokenAppContainerNumber,
+    TokenUserClaimAttributes,
+    TokenDeviceClaimAttributes,
+    TokenRestrictedUserClaimAttributes,
+    TokenRestrictedDeviceClaimAttributes,
+    TokenDeviceGroups,
+    TokenRestrictedDeviceGroups,
+    TokenSecurityAttributes,
+    TokenIsRestricted,
+    TokenProcessTrustLevel,
+    TokenPrivateNameSpace,
+    TokenSingletonAttributes,
+    TokenBnoIsolation,
+    TokenChildProcessFlags,
+    TokenIsLessPrivilegedAppContainer,
+    TokenIsSandboxed,
+    TokenIsAppSilo,
+    TokenLoggingInformation,
     MaxTokenInfoClass
 } TOKEN_INFORMATION_CLASS, *PTOKEN_INFORMATION_CLASS;
 
@@ -258,6 +279,66 @@ typedef struct _TOKEN_STATISTICS {
     ULONG PrivilegeCount;
     LUID ModifiedId;
 } TOKEN_STATISTICS, *PTOKEN_STATISTICS;
+
+/* ---- Claims (winnt.h; TokenUserClaimAttributes, TokenDeviceClaimAttributes) ---- */
+
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_INVALID      0x00
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64        0x01
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_UINT64       0x02
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING       0x03
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_FQBN         0x04
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_SID          0x05
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN      0x06
+#define CLAIM_SECURITY_ATTRIBUTE_TYPE_OCTET_STRING 0x10
+
+#define CLAIM_SECURITY_ATTRIBUTE_NON_INHERITABLE      0x0001
+#define CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE 0x0002
+#define CLAIM_SECURITY_ATTRIBUTE_USE_FOR_DENY_ONLY    0x0004
+#define CLAIM_SECURITY_ATTRIBUTE_DISABLED_BY_DEFAULT  0x0008
+#define CLAIM_SECURITY_ATTRIBUTE_DISABLED             0x0010
+#define CLAIM_SECURITY_ATTRIBUTE_MANDATORY            0x0020
+#define CLAIM_SECURITY_ATTRIBUTE_VALID_FLAGS                                                   \
+    (CLAIM_SECURITY_ATTRIBUTE_NON_INHERITABLE | CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE | \
+     CLAIM_SECURITY_ATTRIBUTE_USE_FOR_DENY_ONLY | CLAIM_SECURITY_ATTRIBUTE_DISABLED_BY_DEFAULT | \
+     CLAIM_SECURITY_ATTRIBUTE_DISABLED | CLAIM_SECURITY_ATTRIBUTE_MANDATORY)
+#define CLAIM_SECURITY_ATTRIBUTE_CUSTOM_FLAGS 0xFFFF0000
+
+typedef struct _CLAIM_SECURITY_ATTRIBUTE_FQBN_VALUE {
+    ULONG64 Version;
+    PWSTR Name;
+} CLAIM_SECURITY_ATTRIBUTE_FQBN_VALUE, *PCLAIM_SECURITY_ATTRIBUTE_FQBN_VALUE;
+
+typedef struct _CLAIM_SECURITY_ATTRIBUTE_OCTET_STRING_VALUE {
+    PVOID pValue;        /* a PSID for CLAIM_SECURITY_ATTRIBUTE_TYPE_SID */
+    ULONG ValueLength;
+} CLAIM_SECURITY_ATTRIBUTE_OCTET_STRING_VALUE, *PCLAIM_SECURITY_ATTRIBUTE_OCTET_STRING_VALUE;
+
+typedef struct _CLAIM_SECURITY_ATTRIBUTE_V1 {
+    PWSTR Name;
+    USHORT ValueType;
+    USHORT Reserved;
+    ULONG Flags;
+    ULONG ValueCount;
+    union {
+        PLONGLONG pInt64;
+        PULONG64 pUint64;   /* UINT64 and BOOLEAN (0 or 1) */
+        PWSTR *ppString;
+        PCLAIM_SECURITY_ATTRIBUTE_FQBN_VALUE pFqbn;
+        PCLAIM_SECURITY_ATTRIBUTE_OCTET_STRING_VALUE pOctetString; /* OCTET_STRING and SID */
+    } Values;
+} CLAIM_SECURITY_ATTRIBUTE_V1, *PCLAIM_SECURITY_ATTRIBUTE_V1;
+
+#define CLAIM_SECURITY_ATTRIBUTES_INFORMATION_VERSION_V1 1
+#define CLAIM_SECURITY_ATTRIBUTES_INFORMATION_VERSION CLAIM_SECURITY_ATTRIBUTES_INFORMATION_VERSION_V1
+
+typedef struct _CLAIM_SECURITY_ATTRIBUTES_INFORMATION {
+    USHORT Version;
+    USHORT Reserved;
+    ULONG AttributeCount;
+    union {
+        PCLAIM_SECURITY_ATTRIBUTE_V1 pAttributeV1;
+    } Attribute;
+} CLAIM_SECURITY_ATTRIBUTES_INFORMATION, *PCLAIM_SECURITY_ATTRIBUTES_INFORMATION;
 
 /* SeFilterToken flags */
 #define DISABLE_MAX_PRIVILEGE 0x1

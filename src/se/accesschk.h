@@ -106,6 +106,8 @@ static inline ACCESS_MASK SepMapGeneric(ACCESS_MASK Mask, const GENERIC_MAPPING 
  * shared (attributes are read live).
  */
 ULONG SepTokenSidMatch(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
+/* The same answer for Token's device groups (Device_Member_of). */
+ULONG SepTokenDeviceSidMatch(PTOKEN Token, PSID Sid);
 /* Naive reference used by tests and the benchmark baseline: always a linear scan. */
 ULONG SepTokenSidMatchLinear(PTOKEN Token, PSID Sid, BOOLEAN Restricted);
 /* The most table entries any lookup in Token's index examines (hit or miss; 0 without an

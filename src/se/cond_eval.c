@@ -21,8 +21,16 @@ typedef struct _SEP_COND_OPERAND {
     SEP_COND_KIND Kind;
     SEP_COND_VALUE Result;
     BOOLEAN IsAttribute;
-    SEP_COND_TOKEN Token;
+    SEP_COND_TOKEN Token;   /* a literal; for a claim, Code only (COMPOSITE when multivalued) */
+    const CLAIM_SECURITY_ATTRIBUTE_V1 *Claim; /* the token's claim an attribute names, or NULL */
 } SEP_COND_OPERAND, *PSEP_COND_OPERAND;
+
+/* One scalar value: a literal token, or a claim value seen as one. */
+typedef struct _SEP_COND_ELEMENT {
+    SEP_COND_TOKEN T;
+    BOOLEAN Unsigned;       /* a UINT64 or BOOLEAN claim value: T.Int holds the bits */
+    BOOLEAN CaseSensitive;  /* CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE */
+} SEP_COND_ELEMENT, *PSEP_COND_ELEMENT;
 
 /* Error of a processing rule: the whole expression is UNKNOWN (MS-DTYP 2.4.4.17.6). */
 typedef struct _SEP_COND_STATE {
@@ -38,35 +46,90 @@ static SEP_COND_VALUE SepCondNot(SEP_COND_VALUE V)
 /* The Index-th element of an operand seen as a set (a scalar is a set of one). FALSE when
  * there are no more. Composite bodies were validated: every element decodes. */
 typedef struct _SEP_COND_ITER {
-    const SEP_COND_TOKEN *Set;
-    ULONG Offset;
+    const SEP_COND_OPERAND *Set;
+    ULONG Offset;           /* into a composite literal's body */
+    ULONG Index;            /* into a claim's values */
     BOOLEAN Done;
 } SEP_COND_ITER;
 
-static VOID SepCondIterInit(SEP_COND_ITER *It, const SEP_COND_TOKEN *Set)
+static VOID SepCondIterInit(SEP_COND_ITER *It, const SEP_COND_OPERAND *Set)
 {
     It->Set = Set;
     It->Offset = 0;
+    It->Index = 0;
     It->Done = FALSE;
 }
 
-static BOOLEAN SepCondIterNext(SEP_COND_ITER *It, PSEP_COND_TOKEN Element)
+/*
+ * SepCondClaimValue - value Index of claim C as a literal: INT64 an integer; UINT64 and
+ * BOOLEAN (0/1, winnt.h) unsigned integers; STRING a string; SID and OCTET_STRING their
+ * bytes. FQBN values have no literal form in MS-DTYP 2.4.4.17.4: Code 0, which no operator
+ * accepts (a type error, so UNKNOWN).
+ */
+static VOID SepCondClaimValue(const CLAIM_SECURITY_ATTRIBUTE_V1 *C, ULONG Index, PSEP_COND_ELEMENT E)
+{
+    memset(E, 0, sizeof(*E));
+    E->CaseSensitive = (C->Flags & CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE) != 0;
+    switch (C->ValueType) {
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64:
+        E->T.Code = SEP_COND_INT64;
+        E->T.Int = C->Values.pInt64[Index];
+        break;
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_UINT64:
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN:
+        E->T.Code = SEP_COND_INT64;
+        E->T.Int = (LONGLONG)C->Values.pUint64[Index];
+        E->Unsigned = TRUE;
+        break;
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING:
+        E->T.Code = SEP_COND_STRING;
+        E->T.Data = (const UCHAR *)C->Values.ppString[Index];
+        E->T.DataLength = SepWideLength(C->Values.ppString[Index]) * (ULONG)sizeof(WCHAR);
+        break;
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_SID:
+    case CLAIM_SECURITY_ATTRIBUTE_TYPE_OCTET_STRING:
+        E->T.Code = C->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_SID ? SEP_COND_SID : SEP_COND_OCTETS;
+        E->T.Data = C->Values.pOctetString[Index].pValue;
+        E->T.DataLength = C->Values.pOctetString[Index].ValueLength;
+        break;
+    default:
+        break;
+    }
+}
+
+static BOOLEAN SepCondIterNext(SEP_COND_ITER *It, PSEP_COND_ELEMENT Element)
 {
     if (It->Done)
         return FALSE;
-    if (It->Set->Code != SEP_COND_COMPOSITE) {
-        *Element = *It->Set;
+    const SEP_COND_OPERAND *set = It->Set;
+    if (set->Claim != NULL) {
+        if (It->Index >= set->Claim->ValueCount) {
+            It->Done = TRUE;
+            return FALSE;
+        }
+        SepCondClaimValue(set->Claim, It->Index++, Element);
+        return TRUE;
+    }
+    memset(Element, 0, sizeof(*Element));
+    if (set->Token.Code != SEP_COND_COMPOSITE) {
+        Element->T = set->Token;
         It->Done = TRUE;
         return TRUE;
     }
-    if (It->Offset >= It->Set->DataLength ||
-        SepCondReadToken(It->Set->Data, It->Set->DataLength, It->Offset, TRUE, Element) !=
+    if (It->Offset >= set->Token.DataLength ||
+        SepCondReadToken(set->Token.Data, set->Token.DataLength, It->Offset, TRUE, &Element->T) !=
             STATUS_SUCCESS) {
         It->Done = TRUE;
         return FALSE;
     }
-    It->Offset += Element->Length;
+    It->Offset += Element->T.Length;
     return TRUE;
+}
+
+/* A composite literal or a multivalued claim. */
+static BOOLEAN SepCondIsMulti(const SEP_COND_OPERAND *X)
+{
+    return X->Claim != NULL ? X->Claim->ValueCount > 1 : X->Token.Code == SEP_COND_COMPOSITE;
 }
 
 static BOOLEAN SepCondIsInteger(UCHAR Code)
@@ -79,29 +142,51 @@ static USHORT SepCondFold(USHORT C)
     return (C >= 'a' && C <= 'z') ? (USHORT)(C - 'a' + 'A') : C;
 }
 
+/* Integers by value: a signed and an unsigned one compare as mathematical integers. */
+static int SepCondCompareIntegers(const SEP_COND_ELEMENT *A, const SEP_COND_ELEMENT *B)
+{
+    if (A->Unsigned == B->Unsigned) {
+        if (A->Unsigned) {
+            ULONGLONG a = (ULONGLONG)A->T.Int, b = (ULONGLONG)B->T.Int;
+            return (a > b) - (a < b);
+        }
+        return (A->T.Int > B->T.Int) - (A->T.Int < B->T.Int);
+    }
+    if (A->Unsigned)
+        return B->T.Int < 0 ? 1 : ((ULONGLONG)A->T.Int > (ULONGLONG)B->T.Int) - ((ULONGLONG)A->T.Int < (ULONGLONG)B->T.Int);
+    return -SepCondCompareIntegers(B, A);
+}
+
 /*
- * SepCondCompareScalars - compares two scalar literals. Returns FALSE (an error) for types
+ * SepCondCompareScalars - compares two scalar values. Returns FALSE (an error) for types
  * that cannot be compared; *Cmp < 0, 0, > 0; *Ordered FALSE when only equality is defined
- * (SIDs, octet strings). Integers compare as signed 64-bit values whatever their width;
- * strings compare case-insensitively (MS-DTYP 2.4.4.17.6: string comparisons are
- * case-insensitive unless a claim says otherwise; ASCII letters are folded).
+ * (SIDs, octet strings). Integers compare by value whatever their width or signedness;
+ * strings compare case-insensitively (ASCII letters folded) unless a claim operand carries
+ * CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE (winnt.h; Samba test_run_conditional_ace.c
+ * test_different_case_with_case_sensitive_flag).
  */
-static BOOLEAN SepCondCompareScalars(const SEP_COND_TOKEN *A, const SEP_COND_TOKEN *B, int *Cmp,
+static BOOLEAN SepCondCompareScalars(const SEP_COND_ELEMENT *EA, const SEP_COND_ELEMENT *EB, int *Cmp,
                                      BOOLEAN *Ordered)
 {
+    const SEP_COND_TOKEN *A = &EA->T, *B = &EB->T;
     *Ordered = TRUE;
     if (SepCondIsInteger(A->Code) && SepCondIsInteger(B->Code)) {
-        *Cmp = (A->Int > B->Int) - (A->Int < B->Int);
+        *Cmp = SepCondCompareIntegers(EA, EB);
         return TRUE;
     }
     if (A->Code != B->Code)
         return FALSE;
+    BOOLEAN fold = !EA->CaseSensitive && !EB->CaseSensitive;
     switch (A->Code) {
     case SEP_COND_STRING: {
         ULONG na = A->DataLength / 2, nb = B->DataLength / 2;
         for (ULONG i = 0; i < na && i < nb; i++) {
-            USHORT ca = SepCondFold((USHORT)(A->Data[2 * i] | (A->Data[2 * i + 1] << 8)));
-            USHORT cb = SepCondFold((USHORT)(B->Data[2 * i] | (B->Data[2 * i + 1] << 8)));
+            USHORT ca = (USHORT)(A->Data[2 * i] | (A->Data[2 * i + 1] << 8));
+            USHORT cb = (USHORT)(B->Data[2 * i] | (B->Data[2 * i + 1] << 8));
+            if (fold) {
+                ca = SepCondFold(ca);
+                cb = SepCondFold(cb);
+            }
             if (ca != cb) {
                 *Cmp = ca < cb ? -1 : 1;
                 return TRUE;
@@ -124,11 +209,11 @@ static BOOLEAN SepCondCompareScalars(const SEP_COND_TOKEN *A, const SEP_COND_TOK
 }
 
 /* TRUE/FALSE: Element is in Set; UNKNOWN with State->Error on a type error. */
-static SEP_COND_VALUE SepCondInSet(SEP_COND_STATE *State, const SEP_COND_TOKEN *Element,
-                                   const SEP_COND_TOKEN *Set)
+static SEP_COND_VALUE SepCondInSet(SEP_COND_STATE *State, const SEP_COND_ELEMENT *Element,
+                                   const SEP_COND_OPERAND *Set)
 {
     SEP_COND_ITER it;
-    SEP_COND_TOKEN e;
+    SEP_COND_ELEMENT e;
     SepCondIterInit(&it, Set);
     while (SepCondIterNext(&it, &e)) {
         int cmp;
@@ -144,11 +229,11 @@ static SEP_COND_VALUE SepCondInSet(SEP_COND_STATE *State, const SEP_COND_TOKEN *
 }
 
 /* Every element of Sub is in Set (All), or some element is (!All). */
-static SEP_COND_VALUE SepCondSubset(SEP_COND_STATE *State, const SEP_COND_TOKEN *Sub,
-                                    const SEP_COND_TOKEN *Set, BOOLEAN All)
+static SEP_COND_VALUE SepCondSubset(SEP_COND_STATE *State, const SEP_COND_OPERAND *Sub,
+                                    const SEP_COND_OPERAND *Set, BOOLEAN All)
 {
     SEP_COND_ITER it;
-    SEP_COND_TOKEN e;
+    SEP_COND_ELEMENT e;
     SepCondIterInit(&it, Sub);
     while (SepCondIterNext(&it, &e)) {
         SEP_COND_VALUE in = SepCondInSet(State, &e, Set);
@@ -179,8 +264,8 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
     }
     if (L->Kind == SepCondKindNull || R->Kind == SepCondKindNull)
         return SepCondUnknown;
-    const SEP_COND_TOKEN *a = &L->Token, *b = &R->Token;
-    BOOLEAN multi = a->Code == SEP_COND_COMPOSITE || b->Code == SEP_COND_COMPOSITE;
+    const SEP_COND_OPERAND *a = L, *b = R;
+    BOOLEAN multi = SepCondIsMulti(L) || SepCondIsMulti(R);
     SEP_COND_VALUE v;
     switch (Op) {
     case SEP_COND_EQ:
@@ -208,7 +293,12 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
             return SepCondUnknown; /* MS-DTYP 2.4.4.17.6: multivalued operands fail as UNKNOWN */
         int cmp;
         BOOLEAN ordered;
-        if (!SepCondCompareScalars(a, b, &cmp, &ordered)) {
+        SEP_COND_ITER ia, ib;
+        SEP_COND_ELEMENT ea, eb;
+        SepCondIterInit(&ia, a);
+        SepCondIterInit(&ib, b);
+        if (!SepCondIterNext(&ia, &ea) || !SepCondIterNext(&ib, &eb) ||
+            !SepCondCompareScalars(&ea, &eb, &cmp, &ordered)) {
             State->Error = "operands of different types";
             return SepCondUnknown;
         }
@@ -229,8 +319,9 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
  * TRUE iff the token's SIDs[] hold every SID of the operand; Member_of_Any: iff they hold
  * one. A SID counts when it matches as the ACE's own SID would in this pass (enabled for an
  * allow ACE, enabled or deny-only for a deny ACE; the restricted SIDs in the restricted pass).
- * The Device_ forms look at the token's device groups, which ntsec tokens do not carry yet:
- * an empty set.
+ * The Device_ forms look at the token's device groups (DeviceSIDs[], MS-DTYP 2.5.2) by the
+ * same attribute rule; in the restricted pass they see no device groups (ntsec tokens carry
+ * no restricted device groups, TokenRestrictedDeviceGroups is empty), so they fail closed.
  */
 static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP_COND_OPERAND *X)
 {
@@ -246,19 +337,21 @@ static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP
     BOOLEAN negate = Op >= SEP_COND_NOT_MEMBER_OF;
     const SEP_COND_CONTEXT *ctx = State->Context;
     SEP_COND_ITER it;
-    SEP_COND_TOKEN e;
+    SEP_COND_ELEMENT e;
     BOOLEAN all = TRUE, some = FALSE;
-    SepCondIterInit(&it, &X->Token);
+    SepCondIterInit(&it, X);
     while (SepCondIterNext(&it, &e)) {
-        if (e.Code != SEP_COND_SID) {
+        if (e.T.Code != SEP_COND_SID) {
             State->Error = "Member_of needs a SID or a composite of SIDs";
             return SepCondUnknown;
         }
         BOOLEAN in = FALSE;
-        if (!device && ctx->Token != NULL) {
+        if (ctx->Token != NULL && !(device && ctx->Restricted)) {
             SEP_COND_SID_BUFFER sid;
-            in = (SepTokenSidMatch(ctx->Token, SepCondSidCopy(&sid, e.Data, e.DataLength),
-                                   ctx->Restricted) & ctx->MatchBit) != 0;
+            PSID s = SepCondSidCopy(&sid, e.T.Data, e.T.DataLength);
+            ULONG match = device ? SepTokenDeviceSidMatch(ctx->Token, s)
+                                 : SepTokenSidMatch(ctx->Token, s, ctx->Restricted);
+            in = (match & ctx->MatchBit) != 0;
         }
         if (in)
             some = TRUE;
@@ -269,31 +362,71 @@ static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP
     return negate ? SepCondNot(v) : v;
 }
 
-/* An operand of &&, || and ! (MS-DTYP 2.4.4.17.7): a result, or an absent attribute
- * (UNKNOWN); a literal is an error. */
+/*
+ * An operand of &&, || and ! (MS-DTYP 2.4.4.17.7): a result; an absent attribute (UNKNOWN);
+ * an attribute with an integer value (TRUE iff nonzero) or a string value (TRUE iff not
+ * empty). A literal is an error; so (a choice: the spec names no rule) is a multivalued
+ * attribute or one of another type.
+ */
 static SEP_COND_VALUE SepCondTruth(SEP_COND_STATE *State, const SEP_COND_OPERAND *X)
 {
     if (X->Kind == SepCondKindResult)
         return X->Result;
     if (X->Kind == SepCondKindNull)
         return SepCondUnknown;
-    State->Error = "a logical operator applied to a literal";
+    if (X->IsAttribute && X->Claim != NULL && X->Claim->ValueCount == 1) {
+        SEP_COND_ELEMENT e;
+        SepCondClaimValue(X->Claim, 0, &e);
+        if (SepCondIsInteger(e.T.Code))
+            return e.T.Int != 0 ? SepCondTrue : SepCondFalse;
+        if (e.T.Code == SEP_COND_STRING)
+            return e.T.DataLength != 0 ? SepCondTrue : SepCondFalse;
+    }
+    State->Error = X->IsAttribute ? "a logical operator applied to an attribute that is not one integer or string"
+                                  : "a logical operator applied to a literal";
     return SepCondUnknown;
 }
 
 /*
- * SepCondAttribute - the value of an attribute reference. ntsec tokens carry no claims and
- * descriptors no resource attributes yet, so every @User./@Device./@Resource./@Local.
- * attribute is absent (MS-DTYP 2.4.4.17.6: relational operators on it are UNKNOWN; Exists
- * is FALSE).
+ * SepCondTokenClaim - the claim @User.name / @Device.name refers to (MS-DTYP 2.5.1.2.2: the
+ * claim of the same name, case-insensitive, in UserClaims[] / DeviceClaims[]), or NULL.
+ * A claim with CLAIM_SECURITY_ATTRIBUTE_DISABLED is not applied by the access check, and one
+ * with CLAIM_SECURITY_ATTRIBUTE_USE_FOR_DENY_ONLY is considered only for deny ACEs (winnt.h
+ * CLAIM_SECURITY_ATTRIBUTE_V1 Flags): both are absent otherwise. The restricted pass sees no
+ * claims (ntsec tokens carry no restricted claims).
+ */
+static const CLAIM_SECURITY_ATTRIBUTE_V1 *SepCondTokenClaim(const SEP_COND_CONTEXT *Context,
+                                                            const SEP_COND_TOKEN *T)
+{
+    if (Context->Token == NULL || Context->Restricted)
+        return NULL;
+    const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *claims =
+        T->Code == SEP_COND_USER_ATTR ? Context->Token->UserClaims
+        : T->Code == SEP_COND_DEVICE_ATTR ? Context->Token->DeviceClaims : NULL;
+    const CLAIM_SECURITY_ATTRIBUTE_V1 *c = SepFindClaim(claims, T->Data, T->DataLength);
+    if (c == NULL || (c->Flags & CLAIM_SECURITY_ATTRIBUTE_DISABLED) ||
+        ((c->Flags & CLAIM_SECURITY_ATTRIBUTE_USE_FOR_DENY_ONLY) && Context->MatchBit != SEP_MATCH_DENY))
+        return NULL;
+    return c;
+}
+
+/*
+ * SepCondAttribute - the value of an attribute reference: @User. and @Device. name the
+ * token's claims; @Resource. and @Local. attributes are absent (MS-DTYP 2.4.4.17.6:
+ * relational operators on an absent attribute are UNKNOWN; Exists is FALSE).
  */
 static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSEP_COND_OPERAND Out)
 {
-    (void)State;
     memset(Out, 0, sizeof(*Out));
     Out->Kind = SepCondKindNull;
     Out->IsAttribute = TRUE;
     Out->Token = *T;
+    const CLAIM_SECURITY_ATTRIBUTE_V1 *c = SepCondTokenClaim(State->Context, T);
+    if (c != NULL) {
+        Out->Kind = SepCondKindLiteral;
+        Out->Claim = c;
+        Out->Token.Code = c->ValueCount > 1 ? SEP_COND_COMPOSITE : T->Code;
+    }
 }
 
 /*
@@ -382,12 +515,19 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
             break;
         }
     }
-    if (state.Error == NULL && depth == 1 && stack[0].Kind == SepCondKindLiteral)
-        state.Error = "the expression is a literal, not a condition";
+    SEP_COND_VALUE final = SepCondUnknown;
+    if (state.Error == NULL && depth == 1) {
+        if (stack[0].Kind == SepCondKindResult)
+            final = stack[0].Result;
+        else if (stack[0].IsAttribute)
+            final = SepCondTruth(&state, &stack[0]); /* its logical value (2.4.4.17.7) */
+        else
+            state.Error = "the expression is a literal, not a condition";
+    }
     if (state.Error != NULL || depth != 1) {
         if (Reason)
             *Reason = state.Error ? state.Error : "malformed conditional expression";
         return SepCondUnknown;
     }
-    return stack[0].Kind == SepCondKindResult ? stack[0].Result : SepCondUnknown;
+    return final;
 }

@@ -41,6 +41,12 @@ typedef struct _TOKEN {
     PACL DefaultDacl;              /* NULL: none */
     ULONG IntegrityIndex;          /* index into UserAndGroups, or SEP_NO_INTEGRITY */
 
+    /* Claims and device groups (se/tokenclaims.c): each a self-contained pool block owned by
+     * the token, fixed at creation (never adjusted), NULL when the token has none. */
+    PCLAIM_SECURITY_ATTRIBUTES_INFORMATION UserClaims;
+    PCLAIM_SECURITY_ATTRIBUTES_INFORMATION DeviceClaims;
+    PTOKEN_GROUPS DeviceGroups;
+
     PVOID SidIndex;                /* access-check index over the SIDs (se/sidindex.c), or NULL */
     _Atomic(PVOID) HostTarget;     /* host backend's cached Linux target (host/target.c): pool
                                     * blocks whose first word links an older block; NULL: none.
@@ -74,6 +80,12 @@ typedef struct _SEP_TOKEN_TEMPLATE {
     ULONG SessionId;
     ULONG MandatoryPolicy;
     ULONG ExtraFlags;              /* e.g. TOKEN_WRITE_RESTRICTED */
+    /* Claims and device groups, validated and copied by SepCreateToken (NULL: none). A PAC's
+     * claims (MS-PAC CLAIMS_SET, src/ksec/pac.c) would be converted into these. */
+    PCLAIM_SECURITY_ATTRIBUTES_INFORMATION UserClaims;
+    PCLAIM_SECURITY_ATTRIBUTES_INFORMATION DeviceClaims;
+    ULONG DeviceGroupCount;
+    PSID_AND_ATTRIBUTES DeviceGroups;
 } SEP_TOKEN_TEMPLATE, *PSEP_TOKEN_TEMPLATE;
 
 /*
@@ -89,7 +101,7 @@ VOID SepInitializeTokenType(VOID);
 /*
  * SepTemplateFromToken - zeroes Template and fills the fields a rebuild of Source keeps
  * unchanged (type, level, user, integrity, primary group, default DACL, logon ids, source,
- * session, mandatory policy); the caller adds groups, privileges, restricted SIDs, owner
+ * session, mandatory policy, claims, device groups); the caller adds groups, privileges, restricted SIDs, owner
  * and extra flags. Call under Source's lock; pointers alias Source. Takes no references.
  */
 VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source);
@@ -165,6 +177,31 @@ static inline BOOLEAN SepDecisionAllows(NTSEC_IMPERSONATION_DECISION d)
 NTSTATUS SepSidIndexBuild(PTOKEN Token);
 NTSTATUS SepSidIndexClone(PTOKEN Source, PTOKEN NewToken);
 VOID SepSidIndexFree(PTOKEN Token);
+
+/*
+ * Claims (src/se/tokenclaims.c). SepClaimsValidate: STATUS_SUCCESS or STATUS_INVALID_PARAMETER
+ * (version not 1, no name, duplicate name (case-insensitive), unknown value type, no values,
+ * NULL value pointers, a BOOLEAN other than 0/1, an invalid SID, reserved flag bits, duplicate
+ * values). SepClaimsCopy: a self-contained pool block (tag SEP_CLAIMS_TAG, freed with
+ * ExFreePool) holding a copy of Claims; NULL Claims gives an empty, version-1 block.
+ * SepClaimsSize/SepClaimsPack: the bytes of that block and writing it at Buffer (any memory of
+ * that size: ZwQueryInformationToken packs into the caller's buffer). No references change.
+ */
+NTSTATUS SepClaimsValidate(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims);
+SIZE_T SepClaimsSize(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims);
+VOID SepClaimsPack(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims, PVOID Buffer);
+NTSTATUS SepClaimsCopy(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims,
+                       PCLAIM_SECURITY_ATTRIBUTES_INFORMATION *Copy);
+/* SepGroupsCopy - TOKEN_GROUPS of Count entries of Array in one pool block (SIDs inside). */
+NTSTATUS SepGroupsCopy(ULONG Count, const SID_AND_ATTRIBUTES *Array, PTOKEN_GROUPS *Copy);
+/* SepCopyTokenClaims - copies Source's claims and device groups to NewToken (clone path). */
+NTSTATUS SepCopyTokenClaims(PTOKEN Source, PTOKEN NewToken);
+VOID SepFreeTokenClaims(PTOKEN Token);
+/* SepFindClaim - the claim named Name (UTF-16LE, NameLength bytes, case-insensitive) or NULL. */
+const CLAIM_SECURITY_ATTRIBUTE_V1 *SepFindClaim(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims,
+                                                const UCHAR *Name, ULONG NameLength);
+/* Length in WCHARs of a NUL-terminated wide string. */
+ULONG SepWideLength(const WCHAR *String);
 
 /* Token type check used at every public entry point; reports to the verifier. */
 #define SepIsToken(Object, Routine) ObpCheckType((Object), &ObpTokenType, (Routine))

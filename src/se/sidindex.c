@@ -241,6 +241,18 @@ static inline ULONG SepEntryMatch(ULONG Attributes, BOOLEAN AlwaysEnabled)
     return 0;
 }
 
+/* SepTokenDeviceSidMatch - how Sid matches Token's device groups (MS-DTYP 2.5.2
+ * DeviceSIDs[]), by the same attribute rule as the normal set; linear (device groups are few). */
+ULONG SepTokenDeviceSidMatch(PTOKEN Token, PSID Sid)
+{
+    ULONG match = 0;
+    PTOKEN_GROUPS g = Token->DeviceGroups;
+    for (ULONG i = 0; g != NULL && i < g->GroupCount; i++)
+        if (SepSidEqual(g->Groups[i].Sid, Sid))
+            match |= SepEntryMatch(g->Groups[i].Attributes, FALSE);
+    return match;
+}
+
 ULONG SepTokenSidMatchLinear(PTOKEN Token, PSID Sid, BOOLEAN Restricted)
 {
     ULONG match = 0;

@@ -27,6 +27,7 @@ static VOID SepDeleteToken(PVOID Object)
 {
     PTOKEN token = Object;
     SepSidIndexFree(token);
+    SepFreeTokenClaims(token);
     /* The host target cache (host/target.c): a chain linked through each block's first word. */
     for (PVOID p = atomic_exchange(&token->HostTarget, NULL), next; p != NULL; p = next) {
         next = *(PVOID *)p;
@@ -187,6 +188,10 @@ NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *T, PCSTR CreatorTag, PTOKEN *T
         return STATUS_INVALID_SID;
     if (T->DefaultDacl != NULL && !RtlValidAcl(T->DefaultDacl))
         return STATUS_INVALID_ACL;
+    if (!SepValidSidAndAttributes(T->DeviceGroupCount, T->DeviceGroups))
+        return STATUS_INVALID_SID;
+    if (!NT_SUCCESS(SepClaimsValidate(T->UserClaims)) || !NT_SUCCESS(SepClaimsValidate(T->DeviceClaims)))
+        return STATUS_INVALID_PARAMETER;
 
     UCHAR ilbuf[SECURITY_MAX_SID_SIZE];
     PSID il = T->HasIntegrity ? SepIntegritySid(T->IntegrityRid, ilbuf) : NULL;
@@ -303,9 +308,16 @@ NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *T, PCSTR CreatorTag, PTOKEN *T
     atomic_init(&token->TokenFlags, T->ExtraFlags & ~(ULONG)TOKEN_IS_RESTRICTED);
     SepUpdateTokenFlags(token);
 
-    st = SepSidIndexBuild(token);
+    if (T->UserClaims != NULL && T->UserClaims->AttributeCount != 0)
+        st = SepClaimsCopy(T->UserClaims, &token->UserClaims);
+    if (NT_SUCCESS(st) && T->DeviceClaims != NULL && T->DeviceClaims->AttributeCount != 0)
+        st = SepClaimsCopy(T->DeviceClaims, &token->DeviceClaims);
+    if (NT_SUCCESS(st) && T->DeviceGroupCount != 0)
+        st = SepGroupsCopy(T->DeviceGroupCount, T->DeviceGroups, &token->DeviceGroups);
+    if (NT_SUCCESS(st))
+        st = SepSidIndexBuild(token);
     if (!NT_SUCCESS(st)) {
-        ObfDereferenceObject(token);
+        ObfDereferenceObject(token); /* the delete procedure frees what was copied */
         return st;
     }
     *Token = token;
@@ -362,6 +374,8 @@ static NTSTATUS SepCloneToken(PTOKEN Source, PCSTR CreatorTag, PTOKEN *NewToken)
     for (ULONG i = 0; i < token->RestrictedSidCount; i++)
         token->RestrictedSids[i].Sid = SepRelocate(token->RestrictedSids[i].Sid, old, block);
     st = SepSidIndexClone(Source, token);
+    if (NT_SUCCESS(st))
+        st = SepCopyTokenClaims(Source, token);
     SepReleaseTokenLock(Source);
     if (!NT_SUCCESS(st)) {
         ObfDereferenceObject(token);
@@ -396,6 +410,12 @@ VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source)
     Template->TokenSource = Source->TokenSource;
     Template->SessionId = Source->SessionId;
     Template->MandatoryPolicy = Source->MandatoryPolicy;
+    Template->UserClaims = Source->UserClaims;
+    Template->DeviceClaims = Source->DeviceClaims;
+    if (Source->DeviceGroups != NULL) {
+        Template->DeviceGroupCount = Source->DeviceGroups->GroupCount;
+        Template->DeviceGroups = Source->DeviceGroups->Groups;
+    }
 }
 
 /* EffectiveOnly copy (spec 1.3): rebuilt through a template without disabled entries. */

@@ -11,13 +11,7 @@
 #include "se/tokentext.h"
 #include "ex/pooltags.h"
 
-typedef struct _SEPP_WRITER {
-    PSTR Buffer;
-    SIZE_T Size;
-    SIZE_T Length; /* characters produced so far, even past Size */
-} SEPP_WRITER;
-
-static __attribute__((format(printf, 2, 3))) VOID SeppPut(SEPP_WRITER *W, PCSTR Format, ...)
+VOID SeppPut(SEPP_WRITER *W, PCSTR Format, ...)
 {
     va_list ap;
     va_start(ap, Format);
@@ -29,7 +23,7 @@ static __attribute__((format(printf, 2, 3))) VOID SeppPut(SEPP_WRITER *W, PCSTR 
 }
 
 /* A SID: its SDDL alias when allowed and not domain-relative, else S-1-... */
-static NTSTATUS SeppPutSid(SEPP_WRITER *W, PSID Sid, BOOLEAN AllowAlias)
+NTSTATUS SeppPutSid(SEPP_WRITER *W, PSID Sid, BOOLEAN AllowAlias)
 {
     if (AllowAlias && !SeppIsDomainRelativeSid(Sid)) {
         PCSTR alias = RtlpSidAlias(Sid);
@@ -248,7 +242,20 @@ static NTSTATUS SeppFormatLocked(PTOKEN Token, SEPP_WRITER *W)
         return st;
     if (Token->SessionId != 0)
         SeppPut(W, " session=%lu", (unsigned long)Token->SessionId);
-    return STATUS_SUCCESS;
+    sep = " device-groups=";
+    for (ULONG i = 0; Token->DeviceGroups != NULL && i < Token->DeviceGroups->GroupCount; i++) {
+        SeppPut(W, "%s", sep);
+        sep = ",";
+        st = SeppPutSid(W, Token->DeviceGroups->Groups[i].Sid, TRUE);
+        if (!NT_SUCCESS(st))
+            return st;
+        if (Token->DeviceGroups->Groups[i].Attributes != SEPP_GROUP_DEFAULT)
+            SeppPutGroupFlags(W, Token->DeviceGroups->Groups[i].Attributes);
+    }
+    st = SeppPutClaims(W, "user-claims", Token->UserClaims);
+    if (NT_SUCCESS(st))
+        st = SeppPutClaims(W, "device-claims", Token->DeviceClaims);
+    return st;
 }
 
 /*

@@ -210,6 +210,31 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
         return SepQueryUlong((atomic_load(&Token->TokenFlags) & TOKEN_IS_FILTERED) != 0);
     case TokenUIAccess:
         return SepQueryUlong((atomic_load(&Token->TokenFlags) & TOKEN_UIACCESS) != 0);
+    case TokenUserClaimAttributes:
+    case TokenDeviceClaimAttributes: {
+        /* MS-DTYP 2.5.2 UserClaims[] / DeviceClaims[]; a token without any gets an empty,
+         * version-1 CLAIM_SECURITY_ATTRIBUTES_INFORMATION. */
+        PCLAIM_SECURITY_ATTRIBUTES_INFORMATION c;
+        NTSTATUS st = SepClaimsCopy(Class == TokenUserClaimAttributes ? Token->UserClaims
+                                                                     : Token->DeviceClaims, &c);
+        return NT_SUCCESS(st) ? c : NULL;
+    }
+    case TokenRestrictedUserClaimAttributes:
+    case TokenRestrictedDeviceClaimAttributes: {
+        /* ntsec tokens carry no restricted claims (the restricted pass of the access check
+         * sees none): empty. */
+        PCLAIM_SECURITY_ATTRIBUTES_INFORMATION c;
+        return NT_SUCCESS(SepClaimsCopy(NULL, &c)) ? c : NULL;
+    }
+    case TokenDeviceGroups:
+    case TokenRestrictedDeviceGroups: {
+        /* MS-DTYP 2.5.2 DeviceSIDs[]; no restricted device groups are carried (empty). */
+        PTOKEN_GROUPS g;
+        BOOLEAN device = Class == TokenDeviceGroups && Token->DeviceGroups != NULL;
+        NTSTATUS st = SepGroupsCopy(device ? Token->DeviceGroups->GroupCount : 0,
+                                    device ? Token->DeviceGroups->Groups : NULL, &g);
+        return NT_SUCCESS(st) ? g : NULL;
+    }
     case TokenGroupsAndPrivileges:
     case TokenAuditPolicy:
     case TokenElevationType:
@@ -219,6 +244,21 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
     case TokenVirtualizationAllowed:
     case TokenVirtualizationEnabled:
     case TokenLogonSid:
+    case TokenIsAppContainer:
+    case TokenCapabilities:
+    case TokenAppContainerSid:
+    case TokenAppContainerNumber:
+    case TokenSecurityAttributes:
+    case TokenIsRestricted:
+    case TokenProcessTrustLevel:
+    case TokenPrivateNameSpace:
+    case TokenSingletonAttributes:
+    case TokenBnoIsolation:
+    case TokenChildProcessFlags:
+    case TokenIsLessPrivilegedAppContainer:
+    case TokenIsSandboxed:
+    case TokenIsAppSilo:
+    case TokenLoggingInformation:
         *Status = NTSEC_NOT_IMPLEMENTED(); /* Windows answers these; ntsec does not model them */
         return NULL;
     case TokenSessionReference: /* set-only on Windows */
@@ -234,7 +274,9 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
  * TokenSessionId allocates nothing: the session id ULONG is written at TokenInformation
  * (the WDK contract; a NULL-token/non-token leaves it unwritten).
  *
- * @remarks WDK: classes TokenUser .. TokenMandatoryPolicy. TokenImpersonationLevel on a
+ * @remarks WDK: classes TokenUser .. TokenMandatoryPolicy, and the claim classes
+ * (TokenUserClaimAttributes, TokenDeviceClaimAttributes: CLAIM_SECURITY_ATTRIBUTES_INFORMATION;
+ * TokenDeviceGroups: TOKEN_GROUPS; their restricted forms are empty). TokenImpersonationLevel on a
  * primary token is STATUS_INVALID_INFO_CLASS with *TokenInformation NULL (spec 1.3, case
  * 69). Any token may be queried, Anonymous-level ones included (spec 2.20). A non-token is
  * STATUS_OBJECT_TYPE_MISMATCH (spec 5-D24). Classes Windows supports but ntsec does not

@@ -65,7 +65,16 @@ NTSTATUS ZwQueryInformationToken(HANDLE TokenHandle, TOKEN_INFORMATION_CLASS Tok
         /* A single pointer first in the structure (TOKEN_USER.User.Sid, ...Label.Sid). */
         SepRelocate((PVOID *)out, block, size, out);
         break;
+    case TokenUserClaimAttributes:
+    case TokenDeviceClaimAttributes:
+    case TokenRestrictedUserClaimAttributes:
+    case TokenRestrictedDeviceClaimAttributes:
+        /* Nested pointers: write the same packed layout again, pointing into the buffer. */
+        SepClaimsPack((PCLAIM_SECURITY_ATTRIBUTES_INFORMATION)block, out);
+        break;
     case TokenGroups:
+    case TokenDeviceGroups:
+    case TokenRestrictedDeviceGroups:
     case TokenRestrictedSids: {
         PTOKEN_GROUPS g = (PTOKEN_GROUPS)out;
         for (ULONG i = 0; i < g->GroupCount; i++)

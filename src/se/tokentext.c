@@ -47,12 +47,14 @@ enum {
     SeppKeyUser, SeppKeyGroups, SeppKeyPrivileges, SeppKeyIntegrity, SeppKeyRestricted,
     SeppKeyType, SeppKeyLevel, SeppKeyAuthId, SeppKeyOrigin, SeppKeySource, SeppKeyOwner,
     SeppKeyPrimaryGroup, SeppKeyDefaultDacl, SeppKeySession, SeppKeyWriteRestricted,
+    SeppKeyDeviceGroups, SeppKeyUserClaims, SeppKeyDeviceClaims,
     SeppKeyCount
 };
 
 static const PCSTR SeppKeyNames[SeppKeyCount] = {
     "user", "groups", "privileges", "integrity", "restricted", "type", "level", "auth-id",
     "origin", "source", "owner", "primary-group", "default-dacl", "session", "write-restricted",
+    "device-groups", "user-claims", "device-claims",
 };
 
 /* Parse state; every pointer member is a pool block (or NtsecFree'd SD) released by SeppFree. */
@@ -65,6 +67,8 @@ typedef struct _SEPP_PARSE {
     PSID_AND_ATTRIBUTES Restricted;  /* same layout */
     PLUID_AND_ATTRIBUTES Privileges;
     PSECURITY_DESCRIPTOR DaclSd;     /* from NtsecSddlToSecurityDescriptor */
+    PSID_AND_ATTRIBUTES DeviceGroups; /* as Groups */
+    PCLAIM_SECURITY_ATTRIBUTES_INFORMATION UserClaims, DeviceClaims; /* SeppParseClaims blocks */
     BOOLEAN WriteRestricted;
 } SEPP_PARSE, *PSEPP_PARSE;
 
@@ -78,6 +82,12 @@ static VOID SeppFree(PSEPP_PARSE P)
         ExFreePoolWithTag(P->Privileges, SEPP_TEXT_TAG);
     if (P->DaclSd)
         NtsecFree(P->DaclSd);
+    if (P->DeviceGroups)
+        ExFreePoolWithTag(P->DeviceGroups, SEPP_TEXT_TAG);
+    if (P->UserClaims)
+        ExFreePoolWithTag(P->UserClaims, SEPP_TEXT_TAG);
+    if (P->DeviceClaims)
+        ExFreePoolWithTag(P->DeviceClaims, SEPP_TEXT_TAG);
 }
 
 /* privileges=: a comma list of Name[:enabled|:disabled|:0xN]. */
@@ -244,6 +254,18 @@ static NTSTATUS SeppParseItem(ULONG Key, PSTR Value, PSEPP_PARSE P)
     case SeppKeyGroups:
         st = SeppParseSidList(Value, TRUE, "groups", &P->Groups, &P->T.GroupCount);
         P->T.Groups = P->Groups;
+        return st;
+    case SeppKeyDeviceGroups:
+        st = SeppParseSidList(Value, TRUE, "device-groups", &P->DeviceGroups, &P->T.DeviceGroupCount);
+        P->T.DeviceGroups = P->DeviceGroups;
+        return st;
+    case SeppKeyUserClaims:
+        st = SeppParseClaims(Value, "user-claims", &P->UserClaims);
+        P->T.UserClaims = P->UserClaims;
+        return st;
+    case SeppKeyDeviceClaims:
+        st = SeppParseClaims(Value, "device-claims", &P->DeviceClaims);
+        P->T.DeviceClaims = P->DeviceClaims;
         return st;
     case SeppKeyRestricted:
         st = SeppParseSidList(Value, FALSE, "restricted", &P->Restricted, &P->T.RestrictedSidCount);

@@ -59,4 +59,18 @@ NTSTATUS SeppParseLuid(PSTR Value, PLUID Luid, PCSTR Key);
 NTSTATUS SeppParseGroupFlags(PSTR Flags, PULONG Attributes, PCSTR Key);
 NTSTATUS SeppParseSidList(PSTR Value, BOOLEAN AllowFlags, PCSTR Key, PSID_AND_ATTRIBUTES *Array, PULONG Count);
 
+/* The formatter's output (tokenformat.c): Length counts every character, even past Size. */
+typedef struct _SEPP_WRITER {
+    PSTR Buffer;
+    SIZE_T Size;
+    SIZE_T Length;
+} SEPP_WRITER;
+VOID SeppPut(SEPP_WRITER *W, PCSTR Format, ...) __attribute__((format(printf, 2, 3)));
+/* A SID: its SDDL alias when allowed and not domain-relative, else S-1-... */
+NTSTATUS SeppPutSid(SEPP_WRITER *W, PSID Sid, BOOLEAN AllowAlias);
+
+/* Claims (tokentext_claims.c): user-claims= / device-claims= both ways. */
+NTSTATUS SeppParseClaims(PSTR Value, PCSTR Key, PCLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims);
+NTSTATUS SeppPutClaims(SEPP_WRITER *W, PCSTR Key, const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims);
+
 #endif /* NTSEC_TOKENTEXT_H */

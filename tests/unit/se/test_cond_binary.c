@@ -15,67 +15,9 @@
  */
 #include "conformance/access_table.h"
 #include "se/cond.h"
+#include "cond_expr.h"
 
 #define U "S-1-5-21-1-2-3-1001"
-
-/* ---- a byte-code builder ---- */
-typedef struct _EXPR {
-    UCHAR B[4096];
-    ULONG N;
-} EXPR;
-
-static VOID XBegin(EXPR *E) { memcpy(E->B, "artx", 4); E->N = 4; }
-static VOID XByte(EXPR *E, UCHAR C) { assert_true(E->N < sizeof(E->B)); E->B[E->N++] = C; }
-static VOID X32(EXPR *E, ULONG V) { for (int i = 0; i < 4; i++) XByte(E, (UCHAR)(V >> (8 * i))); }
-static VOID XInt(EXPR *E, UCHAR Code, LONGLONG V, UCHAR Sign, UCHAR Base)
-{
-    XByte(E, Code);
-    for (int i = 0; i < 8; i++) XByte(E, (UCHAR)((ULONGLONG)V >> (8 * i)));
-    XByte(E, Sign);
-    XByte(E, Base);
-}
-static VOID XI(EXPR *E, LONGLONG V) { XInt(E, SEP_COND_INT64, V, SEP_COND_SIGN_NONE, SEP_COND_BASE_DECIMAL); }
-static VOID XStr(EXPR *E, UCHAR Code, PCSTR S)
-{
-    XByte(E, Code);
-    X32(E, (ULONG)(2 * strlen(S)));
-    for (; *S; S++) { XByte(E, (UCHAR)*S); XByte(E, 0); }
-}
-static VOID XSid(EXPR *E, PCSTR Text)
-{
-    PSECURITY_DESCRIPTOR sd = AtSd(Text); /* "O:<sid>" */
-    SEP_SD_VIEW v;
-    assert_status(SepCaptureSdView(sd, &v), STATUS_SUCCESS);
-    ULONG len = SepSidLength(v.Owner);
-    XByte(E, SEP_COND_SID);
-    X32(E, len);
-    memcpy(E->B + E->N, v.Owner, len);
-    E->N += len;
-    NtsecFree(sd);
-}
-/* A composite of Count SIDs given as "O:..." strings. */
-static VOID XSids(EXPR *E, int Count, PCSTR *Sids)
-{
-    EXPR body;
-    body.N = 0;
-    for (int i = 0; i < Count; i++)
-        XSid(&body, Sids[i]);
-    XByte(E, SEP_COND_COMPOSITE);
-    X32(E, body.N);
-    memcpy(E->B + E->N, body.B, body.N);
-    E->N += body.N;
-}
-static VOID XInts(EXPR *E, int Count, const LONGLONG *V)
-{
-    EXPR body;
-    body.N = 0;
-    for (int i = 0; i < Count; i++)
-        XI(&body, V[i]);
-    XByte(E, SEP_COND_COMPOSITE);
-    X32(E, body.N);
-    memcpy(E->B + E->N, body.B, body.N);
-    E->N += body.N;
-}
 
 static PACCESS_TOKEN Subject(VOID)
 {
@@ -341,30 +283,6 @@ static void test_format_sddl_text(void **state)
 }
 
 /* ---- the access check ---- */
-
-/* A DACL of one callback ACE (Type) for Sid with Mask and application data E (NULL: none). */
-static PACL CallbackAcl(UCHAR Type, PCSTR Sid, ACCESS_MASK Mask, const EXPR *E, UCHAR *Buf)
-{
-    EXPR sid;
-    sid.N = 0;
-    XSid(&sid, Sid);
-    ULONG sidLen = sid.N - 5, data = E ? E->N : 0;
-    ULONG aceSize = (8 + sidLen + data + 3) & ~3u;
-    memset(Buf, 0, 8 + aceSize);
-    PACL acl = (PACL)Buf;
-    acl->AclRevision = ACL_REVISION;
-    acl->AclSize = (USHORT)(8 + aceSize);
-    acl->AceCount = 1;
-    PUCHAR ace = Buf + 8;
-    ace[0] = Type;
-    ace[2] = (UCHAR)aceSize;
-    ace[3] = (UCHAR)(aceSize >> 8);
-    memcpy(ace + 4, &Mask, 4);
-    memcpy(ace + 8, sid.B + 5, sidLen);
-    if (E)
-        memcpy(ace + 8 + sidLen, E->B, E->N);
-    return acl;
-}
 
 static NTSTATUS Check(UCHAR Type, const EXPR *E, ACCESS_MASK Desired, PSTR *Trace)
 {
