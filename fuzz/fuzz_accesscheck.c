@@ -82,6 +82,30 @@ static void FuzzRun(PSECURITY_DESCRIPTOR Sd)
                 abort();
             SeFreePrivileges(privileges);
         }
+        /* The by-type check on a fixed tree (GUIDs 1..4; 2 and 3 under 1, 4 under 3):
+         * every node that fails grants 0; the single answer is the root's. */
+        static GUID guids[5] = {{0}, {1, 0, 0, {0}}, {2, 0, 0, {0}}, {3, 0, 0, {0}}, {4, 0, 0, {0}}};
+        OBJECT_TYPE_LIST tree[4] = {{0, 0, &guids[1]}, {1, 0, &guids[2]}, {1, 0, &guids[3]}, {2, 0, &guids[4]}};
+        SECURITY_SUBJECT_CONTEXT tctx;
+        memset(&tctx, 0, sizeof(tctx));
+        tctx.PrimaryToken = tctx.ClientToken = FuzzTokens[t];
+        tctx.ImpersonationLevel = SecurityImpersonation;
+        for (size_t d = 0; d < sizeof(desired) / sizeof(desired[0]); d++) {
+            ACCESS_MASK list[4], one = 0xDEADBEEF;
+            NTSTATUS statuses[4], st = 0;
+            BOOLEAN all = NtsecAccessCheckByTypeResultList(Sd, NULL, &tctx, FALSE, desired[d], 0, tree, 4, NULL, &m,
+                                                           UserMode, list, statuses);
+            if (all != (statuses[0] == STATUS_SUCCESS))
+                abort();
+            BOOLEAN ok = SeAccessCheckByType(Sd, NULL, &tctx, FALSE, desired[d], 0, tree, 4, NULL, &m, UserMode,
+                                             &one, &st);
+            if (ok != (st == STATUS_SUCCESS) || st != statuses[0] || one != list[0])
+                abort();
+            for (int i = 0; i < 4; i++)
+                if ((statuses[i] != STATUS_SUCCESS && list[i] != 0) ||
+                    (statuses[i] == STATUS_SUCCESS && !(desired[d] & MAXIMUM_ALLOWED) && list[i] != desired[d]))
+                    abort();
+        }
         PSTR trace = NULL;
         ACCESS_MASK granted;
         NTSTATUS access;

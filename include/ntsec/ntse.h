@@ -436,9 +436,15 @@ NTKERNELAPI BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
                                   PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
                                   KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess,
                                   PNTSTATUS AccessStatus);
-/* Not a WDK kernel export: signature modelled on NtAccessCheckByType with a subject context.
- * Object-type ACE evaluation is not implemented: returns FALSE with *AccessStatus =
- * STATUS_NOT_IMPLEMENTED (docs/access-check.md "Not implemented"). */
+/*
+ * SeAccessCheckByType - not a WDK kernel export (the WDK documents NtAccessCheckByType and
+ * AccessCheckByType): the signature is SeAccessCheck's with NtAccessCheckByType's
+ * PrincipalSelfSid and ObjectTypeList added. Evaluates object ACEs against the object-type
+ * tree of MS-DTYP 2.5.3.2 (docs/access-check.md "Object types") and answers for the root
+ * (the whole object). A NULL/empty list checks like SeAccessCheck (object ACEs with an
+ * ObjectType skipped); PRINCIPAL_SELF (S-1-5-10) in an ACE stands for PrincipalSelfSid. A
+ * malformed list: FALSE, *AccessStatus STATUS_INVALID_PARAMETER. Takes no references.
+ */
 NTKERNELAPI BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
                                         PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
                                         BOOLEAN SubjectContextLocked, ACCESS_MASK DesiredAccess,

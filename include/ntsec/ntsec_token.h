@@ -79,6 +79,20 @@ NTSEC_API NTSTATUS NtsecAccessCheckToken(PSECURITY_DESCRIPTOR SecurityDescriptor
                                          PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
                                          PGENERIC_MAPPING GenericMapping,
                                          PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus);
+/*
+ * NtsecAccessCheckByTypeResultList - SeAccessCheckByType with one answer per node of
+ * ObjectTypeList, as NtAccessCheckByTypeResultList defines it: GrantedAccessList[i] and
+ * AccessStatusList[i] (ObjectTypeListLength entries each) for node i. Same arguments and
+ * rules as SeAccessCheckByType (ntse.h). Returns TRUE iff AccessStatusList[0] (the whole
+ * object) is STATUS_SUCCESS; a NULL list pointer or an empty list: FALSE, nothing written.
+ * Takes no references.
+ */
+NTSEC_API BOOLEAN NtsecAccessCheckByTypeResultList(
+    PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
+    PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext, BOOLEAN SubjectContextLocked,
+    ACCESS_MASK DesiredAccess, ACCESS_MASK PreviouslyGrantedAccess, POBJECT_TYPE_LIST ObjectTypeList,
+    ULONG ObjectTypeListLength, PPRIVILEGE_SET *Privileges, PGENERIC_MAPPING GenericMapping,
+    KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccessList, PNTSTATUS AccessStatusList);
 /* Explicit-token privilege check (NtPrivilegeCheck rules, same token gate as above). */
 NTSEC_API NTSTATUS NtsecPrivilegeCheckToken(PACCESS_TOKEN Token, PPRIVILEGE_SET RequiredPrivileges,
                                             PBOOLEAN Result);

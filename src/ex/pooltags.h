@@ -43,6 +43,7 @@
 #define SEP_ACCESS_STATE_TAG   0x74415353U /* 'SSAt'; se/accessstate.c */
 #define SEP_ACL_TAG            0x6C635341U /* 'ASal'; se/assign_acl.c */
 #define SEP_ADJUST_TAG         0x6a644150U /* 'PAdj'; se/tokenadjust.c */
+#define SEP_BYTYPE_TAG         0x74794253U /* 'SByt'; se/accesschk_bytype.c */
 #define SEP_CLAIMS_TAG         0x6d6c4353U /* 'SClm'; se/tokenclaims.c */
 #define SEP_COND_TAG           0x646e6f43U /* 'Cond'; se/cond_format.c */
 #define SEP_FILTER_TAG         0x746c6946U /* 'Filt'; se/tokenfilter.c */

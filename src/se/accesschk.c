@@ -58,6 +58,13 @@ static BOOLEAN SepConditionApplies(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
     return applies;
 }
 
+/* SepCallbackAceApplies - see accesschk.h (SepConditionApplies for the by-type check). */
+BOOLEAN SepCallbackAceApplies(const SEP_ACCESS_REQUEST *Req, BOOLEAN Restricted, PACE_HEADER Ace,
+                              ULONG Index, BOOLEAN Allow)
+{
+    return SepConditionApplies(Req, Restricted ? SepPassRestricted : SepPassNormal, Ace, Index, Allow);
+}
+
 /*
  * SepEvaluateDacl - one pass over the DACL for the bits in Want. Returns the bits granted;
  * *Denied receives the bits a deny ACE decided. Bits in PreGranted count as granted
@@ -605,33 +612,4 @@ NTSTATUS SepSubjectCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MA
     *GrantedAccess = result.GrantedAccess;
     *AccessStatus = result.Status;
     return STATUS_SUCCESS;
-}
-
-/*
- * SeAccessCheckByType - object-type access check (NtAccessCheckByType with a subject
- * context; not a WDK kernel export). Takes no references.
- * @remarks Not implemented, fail closed: object-type ACEs (OA/OD with an object GUID) need
- * the object-type tree evaluation of MS-DTYP 2.5.3.2 (per-node remaining access), which
- * this library does not provide. Always FALSE with *GrantedAccess 0 and *AccessStatus
- * STATUS_NOT_IMPLEMENTED; *Privileges NULL. SeAccessCheck itself skips object ACEs that
- * carry an object type and treats those without one as plain ACEs.
- */
-BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
-                            PSECURITY_SUBJECT_CONTEXT SubjectSecurityContext,
-                            BOOLEAN SubjectContextLocked, ACCESS_MASK DesiredAccess,
-                            ACCESS_MASK PreviouslyGrantedAccess, POBJECT_TYPE_LIST ObjectTypeList,
-                            ULONG ObjectTypeListLength, PPRIVILEGE_SET *Privileges,
-                            PGENERIC_MAPPING GenericMapping, KPROCESSOR_MODE AccessMode,
-                            PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus)
-{
-    (void)SecurityDescriptor; (void)PrincipalSelfSid; (void)SubjectSecurityContext;
-    (void)SubjectContextLocked; (void)DesiredAccess; (void)PreviouslyGrantedAccess;
-    (void)ObjectTypeList; (void)ObjectTypeListLength; (void)GenericMapping; (void)AccessMode;
-    if (Privileges)
-        *Privileges = NULL;
-    if (GrantedAccess)
-        *GrantedAccess = 0;
-    if (AccessStatus)
-        *AccessStatus = NTSEC_NOT_IMPLEMENTED();
-    return FALSE;
 }

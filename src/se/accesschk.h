@@ -151,6 +151,9 @@ typedef struct _SEP_ACCESS_RESULT {
 } SEP_ACCESS_RESULT, *PSEP_ACCESS_RESULT;
 
 /* SepAccessCheckCore - the DACL/integrity/privilege evaluation of MS-DTYP 2.5.3.2 (Vista+). */
+/* Whether a callback ACE whose SID matched applies in this pass (MS-DTYP 2.4.4.17.3). */
+BOOLEAN SepCallbackAceApplies(const SEP_ACCESS_REQUEST *Req, BOOLEAN Restricted, PACE_HEADER Ace,
+                              ULONG Index, BOOLEAN Allow);
 VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Request, PSEP_ACCESS_RESULT Result);
 
 /* NtAccessCheck level gate: primary => STATUS_NO_IMPERSONATION_TOKEN, Anonymous =>

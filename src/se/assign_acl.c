@@ -97,9 +97,19 @@ static BOOLEAN SepAceBelongsTo(PACE_HEADER Ace, BOOLEAN IsDacl)
  * this object (it still propagates). */
 static BOOLEAN SepAceAppliesToType(PACE_HEADER Ace, const GUID *ObjectType)
 {
-    if (Ace->AceType != ACCESS_ALLOWED_OBJECT_ACE_TYPE && Ace->AceType != ACCESS_DENIED_OBJECT_ACE_TYPE &&
-        Ace->AceType != SYSTEM_AUDIT_OBJECT_ACE_TYPE && Ace->AceType != SYSTEM_ALARM_OBJECT_ACE_TYPE)
+    switch (Ace->AceType) {
+    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
+    case ACCESS_DENIED_OBJECT_ACE_TYPE:
+    case SYSTEM_AUDIT_OBJECT_ACE_TYPE:
+    case SYSTEM_ALARM_OBJECT_ACE_TYPE:
+    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
+    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
+    case SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE:
+    case SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE:
+        break;
+    default:
         return TRUE;
+    }
     PACCESS_ALLOWED_OBJECT_ACE o = (PACCESS_ALLOWED_OBJECT_ACE)Ace;
     if (!(o->Flags & ACE_INHERITED_OBJECT_TYPE_PRESENT))
         return TRUE;

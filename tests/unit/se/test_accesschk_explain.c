@@ -161,8 +161,8 @@ static void test_sid_index_matches_linear_scan_and_survives_duplicate(void **sta
     ObDereferenceObject(t);
 }
 
-/* SeAccessCheckByType is a documented STATUS_NOT_IMPLEMENTED (fail closed, docs/access-check.md). */
-static void test_seaccesscheckbytype_not_implemented_fails_closed(void **state)
+/* SeAccessCheckByType follows SeAccessCheck before the descriptor is looked at (docs/access-check.md "Object types"). */
+static void test_seaccesscheckbytype_kernelmode_as_seaccesscheck(void **state)
 {
     (void)state;
     ACCESS_MASK granted = 0xDEADBEEF;
@@ -171,10 +171,12 @@ static void test_seaccesscheckbytype_not_implemented_fails_closed(void **state)
     SECURITY_SUBJECT_CONTEXT ctx;
     memset(&ctx, 0, sizeof(ctx));
     GENERIC_MAPPING map = {1, 2, 4, 7};
-    assert_false(SeAccessCheckByType(NULL, NULL, &ctx, FALSE, 1, 0, NULL, 0, &privs, &map, KernelMode,
-                                     &granted, &status));
-    assert_int_equal(granted, 0);
-    assert_status(status, STATUS_NOT_IMPLEMENTED);
+    /* KernelMode grants what is asked before looking at the descriptor, as SeAccessCheck
+     * (object types: tests/unit/se/test_accesschk_bytype.c) */
+    assert_true(SeAccessCheckByType(NULL, NULL, &ctx, FALSE, 1, 0, NULL, 0, &privs, &map, KernelMode,
+                                    &granted, &status));
+    assert_int_equal(granted, 1);
+    assert_status(status, STATUS_SUCCESS);
     assert_null(privs);
 }
 
@@ -190,7 +192,7 @@ int main(void)
         cmocka_unit_test(test_seaccesscheck_previously_granted_and_privilege_set),
         cmocka_unit_test(test_seaccesscheck_rejects_malformed_sd),
         cmocka_unit_test(test_sid_index_matches_linear_scan_and_survives_duplicate),
-        cmocka_unit_test(test_seaccesscheckbytype_not_implemented_fails_closed),
+        cmocka_unit_test(test_seaccesscheckbytype_kernelmode_as_seaccesscheck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
