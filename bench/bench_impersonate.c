@@ -6,10 +6,13 @@
  *     + SeDeleteClientSecurity
  *   baseline: a thread-local pointer swap with an atomic increment and decrement
  *   - scaling: the impersonate/revert pair on 1 thread vs 2 threads on different tokens
- *     (2-thread run repeated 3 times).
- * Run: build/bench_impersonate   (NTSEC_BENCH_SECONDS=0.3 per measurement by default)
+ *     and on the same token (2-thread runs repeated 3 times).
+ * Rows alternate short bursts of baseline and operation (BenchAlternate, issue 15 s1).
+ * Run: build/bench_impersonate   (NTSEC_BENCH_SECONDS=0.3 per row, NTSEC_BENCH_ROUNDS=10)
+ *      build/bench_impersonate --once pair|capture|floor N   (bench/instructions.sh)
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,24 +148,64 @@ static double Throughput(PACCESS_TOKEN *Tokens, int Threads, uint64_t Iterations
     return Threads * (double)Iterations / slowest;
 }
 
-int main(void)
+/* Scaling: 1 thread vs 2 threads, each on its own token (Shared FALSE) or both on one. */
+static void Scaling(PACCESS_TOKEN *Tokens, BOOLEAN Shared, uint64_t Iters)
+{
+    PACCESS_TOKEN same[2] = {Tokens[0], Tokens[0]};
+    PACCESS_TOKEN *use = Shared ? same : Tokens;
+    double one = Throughput(use, 1, Iters);
+    printf("\nscaling, impersonate+revert pair, %s (%llu pairs/thread)\n",
+           Shared ? "both threads on the SAME token" : "each thread on its own token",
+           (unsigned long long)Iters);
+    printf("  1 thread : %.1f Mpairs/s\n", one / 1e6);
+    for (int r = 0; r < 3; r++) {
+        double two = Throughput(use, 2, Iters);
+        printf("  2 threads: %.1f Mpairs/s  scaling %.2fx (run %d)\n", two / 1e6, two / one, r + 1);
+    }
+}
+
+/*
+ * --once pair|capture N: N impersonate+revert pairs, or N capture+release (impersonating),
+ * then exit - for bench/instructions.sh (callgrind, (Ir(1+N) - Ir(1)) / N).
+ */
+static int Once(const char *Mode, uint64_t N, PACCESS_TOKEN Token)
+{
+    if (strcmp(Mode, "pair") == 0) {
+        Pair(Token, N);
+    } else if (strcmp(Mode, "capture") == 0) {
+        PsImpersonateClient(PsGetCurrentThread(), Token, FALSE, FALSE, SecurityImpersonation);
+        Capture(NULL, N);
+        PsRevertToSelf();
+    } else if (strcmp(Mode, "floor") == 0) {
+        Baseline(Token, N);
+    } else {
+        return 2;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     double sec = BenchSeconds();
+    int rounds = BenchRounds();
     /* Same user as the host process, so no downgrade copy is made: the pure swap path. */
     PACCESS_TOKEN self = PsReferencePrimaryToken(PsGetCurrentProcess());
     PACCESS_TOKEN dup[2] = {NULL, NULL};
     for (int i = 0; i < 2; i++)
         NtsecDuplicateToken(self, TokenImpersonation, SecurityImpersonation, FALSE, &dup[i]);
+    Pair(dup[0], 1); /* first impersonation allocates the thread's state */
+    if (argc == 4 && strcmp(argv[1], "--once") == 0)
+        return Once(argv[2], strtoull(argv[3], NULL, 10), dup[0]);
 
-    BenchHeader("Impersonation core");
-    double base = BenchMeasure(Baseline, &base, sec, 3);
-    double pair = BenchMeasure(Pair, dup[0], sec, 3);
-    BenchRow("PsImpersonateClient+PsRevertToSelf", pair, "TLS swap+atomic inc/dec", base);
-
+    BENCH_ALT r;
+    BenchAltHeader("Impersonation core (alternating bursts)");
+    BenchAlternate(Pair, dup[0], Baseline, dup[1], sec / 3, rounds, &r);
+    BenchAltRow("PsImpersonateClient+PsRevertToSelf", "TLS swap+atomic inc/dec", &r);
+    double pair = r.Op[1];
     PsImpersonateClient(PsGetCurrentThread(), dup[0], FALSE, FALSE, SecurityImpersonation);
-    double cap = BenchMeasure(Capture, NULL, sec, 3);
+    BenchAlternate(Capture, NULL, Baseline, dup[1], sec / 3, rounds, &r);
     PsRevertToSelf();
-    BenchRow("SeCaptureSubjectContext+Release", cap, "TLS swap+atomic inc/dec", base);
+    BenchAltRow("SeCaptureSubjectContext+Release (impersonating)", "TLS swap+atomic inc/dec", &r);
 
     int groups[2] = {10, 100};
     for (int g = 0; g < 2; g++) {
@@ -172,10 +215,10 @@ int main(void)
         if (tok == NULL || NtsecCreateProcess(tok, &p) != 0 || NtsecCreateThread(p, Idle, NULL, &t) != 0)
             return 1;
         STATIC_CTX s = {t};
-        double ns = BenchMeasure(StaticCopy, &s, sec, 3);
+        BenchAlternate(StaticCopy, &s, Baseline, dup[1], sec / 3, rounds, &r);
         char name[96];
         snprintf(name, sizeof name, "SeCreateClientSecurity static, %d groups", groups[g]);
-        BenchRow(name, ns, "TLS swap+atomic inc/dec", base);
+        BenchAltRow(name, "TLS swap+atomic inc/dec", &r);
         pthread_mutex_lock(&IdleLock);
         IdleQuit = 1;
         pthread_cond_broadcast(&IdleCond);
@@ -188,14 +231,8 @@ int main(void)
     }
 
     uint64_t iters = (uint64_t)(sec * 1e9 / (pair > 1 ? pair : 1));
-    double one = Throughput(dup, 1, iters);
-    printf("\nscaling, impersonate+revert pair, each thread on its own token (%llu pairs/thread)\n",
-           (unsigned long long)iters);
-    printf("  1 thread : %.1f Mpairs/s\n", one / 1e6);
-    for (int r = 0; r < 3; r++) {
-        double two = Throughput(dup, 2, iters);
-        printf("  2 threads: %.1f Mpairs/s  scaling %.2fx (run %d)\n", two / 1e6, two / one, r + 1);
-    }
+    Scaling(dup, FALSE, iters);
+    Scaling(dup, TRUE, iters);
     ObDereferenceObject(dup[0]);
     ObDereferenceObject(dup[1]);
     PsDereferencePrimaryToken(self);

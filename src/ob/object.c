@@ -134,6 +134,16 @@ LONG_PTR ObfDereferenceObject(PVOID Object)
     return n;
 }
 
+/* ObpDereferenceObjectSlow - see obp.h: the count reached NewCount (zero: delete; below:
+ * the finding ObfDereferenceObject reports). */
+VOID ObpDereferenceObjectSlow(PVOID Object, LONG_PTR NewCount)
+{
+    if (NewCount == 0)
+        ObpDeleteObject(OBJECT_TO_OBJECT_HEADER(Object));
+    else
+        VfReportBadObject("ObfDereferenceObject", Object, "reference count went below zero");
+}
+
 /*
  * ObpHeaderReadable - see obp.h. The probe copies the header's first bytes with
  * process_vm_readv on our own pid: the kernel reports EFAULT for an unmapped address instead

@@ -105,6 +105,44 @@ static inline BOOLEAN ObpCheckType(PVOID Object, POBJECT_TYPE Type, PCSTR Routin
     return ObpReportTypeMismatch(Object, Type, Routine);
 }
 
+/*
+ * ObpReferenceObjectFast / ObpDereferenceObjectFast - ObfReferenceObject and
+ * ObfDereferenceObject for a pointer the caller knows is a live object (it holds a
+ * reference, or checked the type): inline, one atomic RMW, the verifier's checks and the
+ * deletion out of line. Same references as the Obf forms.
+ */
+VOID ObpDereferenceObjectSlow(PVOID Object, LONG_PTR NewCount);
+
+/* The counts alone, for callers that tested VfIsEnabled() themselves (it is off). */
+static inline VOID ObpIncrementPointerCount(PVOID Object)
+{
+    atomic_fetch_add_explicit(&OBJECT_TO_OBJECT_HEADER(Object)->PointerCount, 1, memory_order_relaxed);
+}
+
+static inline VOID ObpDecrementPointerCount(PVOID Object)
+{
+    LONG_PTR n = atomic_fetch_sub_explicit(&OBJECT_TO_OBJECT_HEADER(Object)->PointerCount, 1,
+                                           memory_order_acq_rel) - 1;
+    if (__builtin_expect(n <= 0, 0))
+        ObpDereferenceObjectSlow(Object, n);
+}
+
+static inline VOID ObpReferenceObjectFast(PVOID Object)
+{
+    if (__builtin_expect(VfIsEnabled(), 0))
+        (VOID)ObfReferenceObject(Object);
+    else
+        ObpIncrementPointerCount(Object);
+}
+
+static inline VOID ObpDereferenceObjectFast(PVOID Object)
+{
+    if (__builtin_expect(VfIsEnabled(), 0))
+        (VOID)ObfDereferenceObject(Object);
+    else
+        ObpDecrementPointerCount(Object);
+}
+
 /* Name of the object's type, or "not an object". */
 PCSTR ObpTypeName(PVOID Object);
 

@@ -35,10 +35,10 @@ static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
  * credentials. The switch hook marked it before publishing too; marking again after
  * publishing closes the window in which the target could sync to the old token.
  */
-static VOID PspHostPublished(PETHREAD Thread)
+static inline VOID PspHostPublished(PETHREAD Thread)
 {
     PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
-    if (hooks != NULL && hooks->Switch != NULL && Thread != PspCurrentThreadNoSync())
+    if (__builtin_expect(hooks != NULL && hooks->Switch != NULL, 0) && Thread != PspCurrentThreadNoSync())
         atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
 }
 
@@ -92,45 +92,19 @@ VOID PspRevertThread(PETHREAD Thread)
         hooks->Switch(Thread, NULL, SecurityAnonymous);
     PTOKEN old = PspUninstall(Thread);
     if (old != NULL)
-        ObfDereferenceObject(old);
+        ObpDereferenceObjectFast(old);
 }
 
 /*
- * PsImpersonateClient - makes Thread impersonate Token (spec 2.6).
- *
- * References: the caller's reference on Token is never consumed. On success the thread
- * owns exactly one new reference (on Token, or the only reference on a downgraded copy)
- * and the previously impersonated token loses the thread's reference. On failure nothing
- * changed.
- *
- * @remarks spec 2.6 B: an invalid level is STATUS_INVALID_PARAMETER (5-D15); a level
- * above an impersonation token's own level is clamped to it (5-D8); the permission rule
- * of spec 3.2 is evaluated against the primary token of Thread's process (not the
- * caller's); when it denies, the thread silently gets an Identification-level copy and
- * the status is still STATUS_SUCCESS. Token NULL ends impersonation. A wrong object type
- * for Thread or Token is STATUS_OBJECT_TYPE_MISMATCH with no change (5-D24).
+ * PspImpersonateSlow - PsImpersonateClient past its checks when it is not the pure swap: a
+ * downgraded copy (the rule denies), the thread's first impersonation (its state is
+ * allocated), or the host backend on (the OS credentials switch first). Same references
+ * and results as PsImpersonateClient. Out of line so that the swap stays short.
  */
-NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyOnOpen,
-                             BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL ImpersonationLevel)
+static __attribute__((noinline)) NTSTATUS PspImpersonateSlow(PETHREAD Thread, PTOKEN token, BOOLEAN CopyOnOpen,
+                                                             BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL level,
+                                                             NTSEC_IMPERSONATION_DECISION decision)
 {
-    if (!ObpCheckType(Thread, &ObpThreadType, "PsImpersonateClient"))
-        return STATUS_OBJECT_TYPE_MISMATCH;
-    if (Token == NULL) {
-        PspRevertThread(Thread);
-        return STATUS_SUCCESS;
-    }
-    if (!SepIsToken(Token, "PsImpersonateClient"))
-        return STATUS_OBJECT_TYPE_MISMATCH;
-    if (!VALID_IMPERSONATION_LEVEL(ImpersonationLevel))
-        return STATUS_INVALID_PARAMETER;
-
-    PTOKEN token = Token;
-    SECURITY_IMPERSONATION_LEVEL level = ImpersonationLevel;
-    if (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel)
-        level = token->ImpersonationLevel;
-
-    NTSEC_IMPERSONATION_DECISION decision =
-        SepTokenCanImpersonate(Thread->Process->PrimaryToken, token, level);
     PTOKEN installed;
     if (SepDecisionAllows(decision)) {
         ObfReferenceObject(token);
@@ -164,12 +138,122 @@ NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyO
     return STATUS_SUCCESS;
 }
 
+/*
+ * PsImpersonateClient - makes Thread impersonate Token (spec 2.6). PspImpersonateGeneral
+ * is the whole routine; PsImpersonateClient below is its fast path and falls back to it.
+ *
+ * References: the caller's reference on Token is never consumed. On success the thread
+ * owns exactly one reference (on Token, or the only reference on a downgraded copy) and
+ * the previously impersonated token loses the thread's reference; re-impersonating the
+ * token in force keeps the reference the thread holds (the net count is the same). On
+ * failure nothing changed.
+ *
+ * @remarks spec 2.6 B: an invalid level is STATUS_INVALID_PARAMETER (5-D15); a level
+ * above an impersonation token's own level is clamped to it (5-D8); the permission rule
+ * of spec 3.2 is evaluated against the primary token of Thread's process (not the
+ * caller's); when it denies, the thread silently gets an Identification-level copy and
+ * the status is still STATUS_SUCCESS. Token NULL ends impersonation. A wrong object type
+ * for Thread or Token is STATUS_OBJECT_TYPE_MISMATCH with no change (5-D24).
+ */
+static __attribute__((noinline)) NTSTATUS PspImpersonateGeneral(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyOnOpen,
+                                                                BOOLEAN EffectiveOnly,
+                                                                SECURITY_IMPERSONATION_LEVEL ImpersonationLevel)
+{
+    if (!ObpCheckType(Thread, &ObpThreadType, "PsImpersonateClient"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (Token == NULL) {
+        PspRevertThread(Thread);
+        return STATUS_SUCCESS;
+    }
+    if (!SepIsToken(Token, "PsImpersonateClient"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    if (!VALID_IMPERSONATION_LEVEL(ImpersonationLevel))
+        return STATUS_INVALID_PARAMETER;
+
+    PTOKEN token = Token;
+    SECURITY_IMPERSONATION_LEVEL level = ImpersonationLevel;
+    if (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel)
+        level = token->ImpersonationLevel;
+    NTSEC_IMPERSONATION_DECISION decision =
+        SepTokenCanImpersonate(Thread->Process->PrimaryToken, token, level);
+    return PspImpersonateSlow(Thread, token, CopyOnOpen, EffectiveOnly, level, decision);
+}
+
+/* The fast path's tail when there is more to do: Thread is another thread (the backend may
+ * have been turned on meanwhile: mark it), and the thread's reference on Old (NULL: none)
+ * is released. Returns STATUS_SUCCESS. */
+static __attribute__((noinline)) NTSTATUS PspImpersonateFinish(PETHREAD Thread, PTOKEN Old)
+{
+    PspHostPublished(Thread);
+    if (Old != NULL)
+        ObpDecrementPointerCount(Old);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * PsImpersonateClient's fast path (docs/impersonation-fastpath.md) is the pure swap: verifier
+ * off, host backend off, both objects of the right type, a valid level, the rule's inline
+ * allow (SepTokenCanImpersonateFast), the thread's state allocated. Anything else goes to
+ * PspImpersonateGeneral, which starts over with every check (nothing was changed yet).
+ */
+NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyOnOpen,
+                             BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL ImpersonationLevel)
+{
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    PTOKEN token = Token;
+    if (__builtin_expect(VfIsEnabled() || (hooks != NULL && hooks->Switch != NULL) ||
+                         !ObpIsObjectOfType(Thread, &ObpThreadType) || !ObpIsObjectOfType(token, &ObpTokenType) ||
+                         !VALID_IMPERSONATION_LEVEL(ImpersonationLevel), 0))
+        return PspImpersonateGeneral(Thread, Token, CopyOnOpen, EffectiveOnly, ImpersonationLevel);
+    SECURITY_IMPERSONATION_LEVEL level = ImpersonationLevel;
+    if (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel)
+        level = token->ImpersonationLevel;
+    NTSEC_IMPERSONATION_DECISION decision = SepTokenCanImpersonateFast(Thread->Process->PrimaryToken, token, level);
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
+    if (__builtin_expect(decision == NtsecDecisionNone || info == NULL, 0))
+        return PspImpersonateGeneral(Thread, Token, CopyOnOpen, EffectiveOnly, ImpersonationLevel);
+
+    /* The thread's reference is taken under the lock only when it does not hold one on
+     * Token already (re-impersonating the token in force keeps the reference it has);
+     * nothing is released under it (L1). */
+    PspLockThreadSecurity(Thread);
+    PTOKEN old = atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? info->Token : NULL;
+    if (old != token)
+        ObpIncrementPointerCount(token);
+    info->Token = token;
+    info->ImpersonationLevel = level;
+    info->CopyOnOpen = CopyOnOpen;
+    info->EffectiveOnly = EffectiveOnly;
+    atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
+    PspUnlockThreadSecurity(Thread);
+    __atomic_store_n(&Thread->LastDecision, decision, __ATOMIC_RELAXED);
+    if (__builtin_expect(Thread != PspCurrentThread || (old != NULL && old != token), 0))
+        return PspImpersonateFinish(Thread, old != token ? old : NULL);
+    return STATUS_SUCCESS;
+}
+
 /* PsRevertToSelf - ends all impersonation on the calling thread (spec 2.7). */
 VOID PsRevertToSelf(VOID)
 {
-    PETHREAD thread = PsGetCurrentThread();
-    if (thread != NULL)
-        PspRevertThread(thread);
+    PETHREAD thread = PspCurrentThread;
+    if (__builtin_expect(thread == NULL || VfIsEnabled() || PspLoadHostHooks() != NULL, 0)) {
+        thread = PsGetCurrentThread();
+        if (thread != NULL)
+            PspRevertThread(thread);
+        return;
+    }
+    /* verifier and host backend never on: the swap alone (L4: the flag re-read under the lock) */
+    if (!PspIsImpersonating(thread))
+        return;
+    PspLockThreadSecurity(thread);
+    PTOKEN old = NULL;
+    if (atomic_load_explicit(&thread->ActiveImpersonation, memory_order_relaxed)) {
+        old = atomic_load_explicit(&thread->ImpersonationInfo, memory_order_relaxed)->Token;
+        atomic_store_explicit(&thread->ActiveImpersonation, FALSE, memory_order_release);
+    }
+    PspUnlockThreadSecurity(thread);
+    if (old != NULL)
+        ObpDecrementPointerCount(old);
 }
 
 /* PsRevertThreadToSelf - PsRevertToSelf for an arbitrary thread (ReactOS-style export). */

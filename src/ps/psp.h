@@ -171,6 +171,45 @@ BOOLEAN PspSnapshotThreadImpersonation(PETHREAD Thread, PPSP_THREAD_IMPERSONATIO
 typedef NTSTATUS (*PSP_HOST_IDENTITY_PROVIDER)(PTOKEN *Token);
 VOID PspRegisterHostIdentityProvider(PSP_HOST_IDENTITY_PROVIDER Provider);
 
+/* The calling thread's ETHREAD once bound (thread.c); NULL before its first ntsec call. */
+extern NTSEC_HOT_TLS PETHREAD PspCurrentThread;
+
+/* PsGetCurrentThread, inline for the common case: bound, and no host sync possible
+ * (backend never enabled, or off). Anything else takes PsGetCurrentThread. */
+PETHREAD PsGetCurrentThread(VOID);
+static inline PETHREAD PspGetCurrentThreadFast(VOID)
+{
+    PETHREAD thread = PspCurrentThread;
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (__builtin_expect(thread != NULL && (hooks == NULL || hooks->Sync == NULL), 1))
+        return thread;
+    return PsGetCurrentThread();
+}
+
+/*
+ * PspReferenceImpersonationFast - PspSnapshotThreadImpersonation's token and level for a
+ * caller that tested VfIsEnabled() (off): under Thread's lock, one new reference on the
+ * token it impersonates, which the caller releases; NULL (and *Level untouched) when it
+ * does not impersonate. Inline for SeCaptureSubjectContext's fast path.
+ */
+static inline PTOKEN PspReferenceImpersonationFast(PETHREAD Thread, SECURITY_IMPERSONATION_LEVEL *Level)
+{
+    if (!PspIsImpersonating(Thread))
+        return NULL;
+    PTOKEN token = NULL;
+    PspLockThreadSecurity(Thread);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
+        PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+        if (info != NULL && info->Token != NULL) {
+            token = info->Token;
+            ObpIncrementPointerCount(token);
+            *Level = info->ImpersonationLevel;
+        }
+    }
+    PspUnlockThreadSecurity(Thread);
+    return token;
+}
+
 /* The calling thread's ETHREAD without the host sync check (used by the host backend). */
 PETHREAD PspCurrentThreadNoSync(VOID);
 /* The calling thread's ETHREAD if it has one already (no adoption, no allocation), else NULL. */

@@ -18,7 +18,7 @@
 
 _Atomic(PSP_HOST_HOOKS *) PspHostHooks;
 
-static NTSEC_HOT_TLS PETHREAD PspCurrentThread;
+NTSEC_HOT_TLS PETHREAD PspCurrentThread; /* psp.h */
 static pthread_key_t PspThreadKey;
 static _Atomic ULONG_PTR PspNextThreadId = 8;
 

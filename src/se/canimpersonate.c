@@ -5,7 +5,7 @@
 #include <string.h>
 #include "se/sep.h"
 
-static _Atomic int SepImpersonationPolicy = NtsecPolicyVista;
+_Atomic int SepImpersonationPolicy = NtsecPolicyVista; /* sep.h */
 
 NTSTATUS NtsecSetImpersonationPolicy(NTSEC_IMPERSONATION_POLICY Policy)
 {

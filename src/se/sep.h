@@ -163,6 +163,27 @@ NTSTATUS SepCreateSystemToken(PTOKEN *Token);
  */
 NTSEC_IMPERSONATION_DECISION SepTokenCanImpersonate(PTOKEN ProcessToken, PTOKEN Token,
                                                     SECURITY_IMPERSONATION_LEVEL Level);
+/* The policy knob of spec 3.3 (canimpersonate.c; NtsecSetImpersonationPolicy writes it). */
+extern _Atomic int SepImpersonationPolicy;
+
+/*
+ * SepTokenCanImpersonateFast - the rule's most common allow inline: not the legacy policy,
+ * a level above Identification, not an anonymous-logon token, and SeImpersonatePrivilege
+ * enabled in ProcessToken (spec 3.2 steps 1-4, in that order, give
+ * NtsecDecisionAllowImpersonatePrivilege). NtsecDecisionNone: anything else - the caller
+ * evaluates the whole rule (SepTokenCanImpersonate). No references, no locks.
+ */
+static inline NTSEC_IMPERSONATION_DECISION SepTokenCanImpersonateFast(PTOKEN ProcessToken, PTOKEN Token,
+                                                                      SECURITY_IMPERSONATION_LEVEL Level)
+{
+    if (Level > SecurityIdentification &&
+        atomic_load_explicit(&SepImpersonationPolicy, memory_order_relaxed) != NtsecPolicyNtLegacy &&
+        !(Token->AuthenticationId.LowPart == 0x3e6 && Token->AuthenticationId.HighPart == 0) &&
+        (atomic_load_explicit(&ProcessToken->TokenFlags, memory_order_acquire) & TOKEN_HAS_IMPERSONATE_PRIVILEGE))
+        return NtsecDecisionAllowImpersonatePrivilege;
+    return NtsecDecisionNone;
+}
+
 static inline BOOLEAN SepDecisionAllows(NTSEC_IMPERSONATION_DECISION d)
 {
     return d != NtsecDecisionDenyForgedAnonymous && d != NtsecDecisionDenyOtherUser &&

@@ -75,8 +75,23 @@ VOID SeCaptureSubjectContextEx(PETHREAD Thread, PEPROCESS Process,
  */
 VOID SeCaptureSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext)
 {
-    PETHREAD thread = PsGetCurrentThread();
-    SeCaptureSubjectContextEx(thread, PsGetCurrentProcess(), SubjectContext);
+    PETHREAD thread = PspCurrentThread;
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (__builtin_expect(thread == NULL || SubjectContext == NULL || VfIsEnabled() ||
+                         (hooks != NULL && hooks->Sync != NULL), 0)) {
+        thread = PsGetCurrentThread();
+        SeCaptureSubjectContextEx(thread, PsGetCurrentProcess(), SubjectContext);
+        return;
+    }
+    /* Fast path (docs/impersonation-fastpath.md): a bound thread, verifier and host backend
+     * off; the thread and its process are objects of their types by construction. */
+    PEPROCESS process = thread->AttachedProcess != NULL ? thread->AttachedProcess : thread->Process;
+    SECURITY_IMPERSONATION_LEVEL level = SecurityAnonymous;
+    SubjectContext->ClientToken = PspReferenceImpersonationFast(thread, &level);
+    SubjectContext->ImpersonationLevel = level;
+    ObpIncrementPointerCount(process->PrimaryToken);
+    SubjectContext->PrimaryToken = process->PrimaryToken;
+    SubjectContext->ProcessAuditId = (PVOID)process->UniqueProcessId;
 }
 
 /*
@@ -93,10 +108,20 @@ VOID SeReleaseSubjectContext(PSECURITY_SUBJECT_CONTEXT SubjectContext)
 {
     if (SubjectContext == NULL)
         return;
-    if (!VfSubjectContextReleasing(SubjectContext))
-        return;
     PACCESS_TOKEN primary = SubjectContext->PrimaryToken;
     PACCESS_TOKEN client = SubjectContext->ClientToken;
+    if (__builtin_expect(!VfIsEnabled(), 1)) {
+        /* PsDereference*Token with the verifier off: a non-token is ignored unreported */
+        SubjectContext->PrimaryToken = NULL;
+        SubjectContext->ClientToken = NULL;
+        if (primary != NULL && ObpIsObjectOfType(primary, &ObpTokenType))
+            ObpDecrementPointerCount(primary);
+        if (client != NULL && ObpIsObjectOfType(client, &ObpTokenType))
+            ObpDecrementPointerCount(client);
+        return;
+    }
+    if (!VfSubjectContextReleasing(SubjectContext))
+        return;
     SubjectContext->PrimaryToken = NULL;
     SubjectContext->ClientToken = NULL;
     if (primary != NULL)
