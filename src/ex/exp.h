@@ -37,6 +37,17 @@
  */
 VOID ExpNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
 
+/*
+ * ExpAllocatePoolLines - NumberOfBytes of zeroed pool in whole 64-byte cache lines that no
+ * other allocation shares, like NonPagedPoolCacheAligned, but with the pool header inside
+ * the first line instead of a line of its own: the block starts 32 bytes into a line (it is
+ * 32-byte aligned, not 64). For objects and per-thread blocks, where what matters is that two
+ * of them never share a line (no false sharing between threads), not where the block starts.
+ * Freed with ExFreePoolWithTag / ExFreePool; failure injection and the verifier's per-tag
+ * accounting as ExAllocatePoolWithTag. NULL when out of memory.
+ */
+PVOID ExpAllocatePoolLines(SIZE_T NumberOfBytes, ULONG Tag);
+
 /* ExpPoolBlockSize - the size P (a live pool block) was allocated with; 0 if it is none. */
 SIZE_T ExpPoolBlockSize(PVOID P);
 

@@ -57,10 +57,31 @@ ULONG NtsecAllocationCount(VOID)
  * test injected a failure). The *CacheAligned pool types return whole 64-byte cache lines,
  * 64-byte aligned.
  */
-PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+/* The header of a block at Base + Offset (the caller's bytes); counts it for the verifier. */
+static PVOID ExpFinishBlock(PUCHAR Base, SIZE_T Offset, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    PEXP_POOL_HEADER h = (PEXP_POOL_HEADER)(Base + Offset - sizeof(EXP_POOL_HEADER));
+    h->Magic = EXP_POOL_MAGIC;
+    h->Tag = Tag;
+    h->Offset = (ULONG)Offset;
+    h->Size = NumberOfBytes;
+    if (VfIsEnabled()) {
+        h->Flags = EXP_POOL_TRACKED;
+        VfPoolAllocated(Tag, NumberOfBytes);
+    }
+    return Base + Offset;
+}
+
+/* TRUE if the test seam fails this allocation (counts it either way). */
+static inline BOOLEAN ExpInjectedFailure(VOID)
 {
     ExpAllocations++;
-    if (ExpFailAt != 0 && --ExpFailAt == 0)
+    return ExpFailAt != 0 && --ExpFailAt == 0;
+}
+
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+    if (ExpInjectedFailure())
         return NULL;
     SIZE_T offset = sizeof(EXP_POOL_HEADER), size = NumberOfBytes ? NumberOfBytes : 1;
     PUCHAR base;
@@ -79,16 +100,26 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
     }
     if (base == NULL)
         return NULL;
-    PEXP_POOL_HEADER h = (PEXP_POOL_HEADER)(base + offset - sizeof(EXP_POOL_HEADER));
-    h->Magic = EXP_POOL_MAGIC;
-    h->Tag = Tag;
-    h->Offset = (ULONG)offset;
-    h->Size = NumberOfBytes;
-    if (VfIsEnabled()) {
-        h->Flags = EXP_POOL_TRACKED;
-        VfPoolAllocated(Tag, NumberOfBytes);
-    }
-    return base + offset;
+    return ExpFinishBlock(base, offset, NumberOfBytes, Tag);
+}
+
+/*
+ * ExpAllocatePoolLines - see exp.h: whole cache lines no other block shares, the pool header
+ * inside the first of them.
+ */
+PVOID ExpAllocatePoolLines(SIZE_T NumberOfBytes, ULONG Tag)
+{
+    if (ExpInjectedFailure())
+        return NULL;
+    SIZE_T offset = sizeof(EXP_POOL_HEADER), size = NumberOfBytes ? NumberOfBytes : 1;
+    if (size > SIZE_MAX - offset - EXP_CACHE_LINE)
+        return NULL;
+    size = (offset + size + EXP_CACHE_LINE - 1) & ~(SIZE_T)(EXP_CACHE_LINE - 1);
+    PUCHAR base = aligned_alloc(EXP_CACHE_LINE, size);
+    if (base == NULL)
+        return NULL;
+    memset(base, 0, size);
+    return ExpFinishBlock(base, offset, NumberOfBytes, Tag);
 }
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)

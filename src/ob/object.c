@@ -11,6 +11,7 @@
 #include "ob/obp.h"
 #include "ex/exp.h"
 #include "verifier/vf.h"
+#include "ex/pooltags.h"
 
 OBJECT_TYPE ObpTokenType = { "Token", NULL };
 OBJECT_TYPE ObpProcessType = { "Process", NULL };
@@ -41,21 +42,26 @@ static _Atomic LONG_PTR ObpUntrackedObjects;
 NTSTATUS ObpCreateObject(POBJECT_TYPE Type, SIZE_T BodySize, PCSTR CreatorTag, PVOID *Object)
 {
     *Object = NULL;
-    /* Cache-aligned and zeroed: two objects never share a cache line, so threads working on
-     * different tokens and threads do not slow each other down. */
-    POBJECT_HEADER h = ExAllocatePoolWithTag(NonPagedPoolCacheAligned, sizeof(OBJECT_HEADER) + BodySize,
-                                             0x6a624f4e /* 'NObj' */);
-    if (h == NULL)
+    /* Whole cache lines of their own (ExpAllocatePoolLines): two objects never share a line,
+     * so threads working on different tokens and threads do not slow each other down. The
+     * verifier's part goes in front only while it is on (obp.h). */
+    BOOLEAN verified = VfIsEnabled();
+    SIZE_T extra = verified ? sizeof(OBJECT_HEADER_VERIFIER) : 0;
+    PUCHAR block = ExpAllocatePoolLines(extra + sizeof(OBJECT_HEADER) + BodySize, OBP_OBJECT_TAG);
+    if (block == NULL)
         return STATUS_NO_MEMORY;
+    POBJECT_HEADER h = (POBJECT_HEADER)(block + extra);
     h->Magic = OBP_HEADER_MAGIC;
     h->Type = Type;
     h->CreatorTag = CreatorTag;
     h->BodySize = BodySize;
     atomic_init(&h->PointerCount, 1);
-    if (VfIsEnabled())
+    if (verified) {
+        h->Flags = OBP_FLAG_VERIFIER_PART;
         VfObjectCreated(h);
-    else
+    } else {
         atomic_fetch_add_explicit(&ObpUntrackedObjects, 1, memory_order_relaxed);
+    }
     *Object = h->Body;
     return STATUS_SUCCESS;
 }
@@ -76,7 +82,7 @@ static VOID ObpDeleteObject(POBJECT_HEADER h)
         atomic_fetch_sub_explicit(&ObpUntrackedObjects, 1, memory_order_relaxed);
     }
     h->Magic = OBP_FREED_MAGIC;
-    ExFreePoolWithTag(h, 0x6a624f4e);
+    ExFreePoolWithTag(OBJECT_HEADER_ALLOCATION(h), OBP_OBJECT_TAG);
 }
 
 /*

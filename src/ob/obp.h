@@ -29,16 +29,18 @@ struct _OBJECT_TYPE {
 #define OBP_FREED_MAGIC 0x64656546UL  /* 'Feed': freed, poisoned and quarantined */
 #define OBP_STACK_DEPTH 12
 
+/*
+ * The header every object carries (48 bytes). What only the verifier needs - the live list,
+ * the address table's chain, the creation stack - is in an OBJECT_HEADER_VERIFIER in front
+ * of the header, allocated only for an object created while the verifier is on
+ * (OBP_FLAG_VERIFIER_PART); an object created with the verifier off has none (issue 15 s6).
+ */
 typedef struct _OBJECT_HEADER {
     ULONG Magic;
     ULONG Flags;
     POBJECT_TYPE Type;
     _Atomic LONG_PTR PointerCount;
     PCSTR CreatorTag;                 /* e.g. "token (SeCopyClientToken)" */
-    LIST_ENTRY TrackLinks;            /* verifier: live-object list */
-    struct _OBJECT_HEADER *VfHashNext; /* verifier: address lookup (live and quarantined) */
-    ULONG CreationDepth;
-    PVOID CreationStack[OBP_STACK_DEPTH];
     SIZE_T BodySize;
     PSECURITY_DESCRIPTOR SecurityDescriptor; /* shared descriptor (sdcache.c) or NULL; under
                                                 ObpSecurityLock (objsec.c); devices keep theirs
@@ -46,7 +48,23 @@ typedef struct _OBJECT_HEADER {
     _Alignas(16) UCHAR Body[];
 } OBJECT_HEADER, *POBJECT_HEADER;
 
-#define OBP_FLAG_TRACKED 0x1
+typedef struct _OBJECT_HEADER_VERIFIER {
+    LIST_ENTRY TrackLinks;            /* verifier: live-object list */
+    struct _OBJECT_HEADER *VfHashNext; /* verifier: address lookup (live and quarantined) */
+    ULONG CreationDepth;
+    PVOID CreationStack[OBP_STACK_DEPTH];
+} OBJECT_HEADER_VERIFIER, *POBJECT_HEADER_VERIFIER;
+
+_Static_assert(sizeof(OBJECT_HEADER_VERIFIER) % 16 == 0, "the header after it stays 16-byte aligned");
+
+#define OBP_FLAG_TRACKED 0x1        /* on the verifier's live list */
+#define OBP_FLAG_VERIFIER_PART 0x2  /* an OBJECT_HEADER_VERIFIER precedes the header */
+
+/* The verifier part of h (only when h->Flags & OBP_FLAG_VERIFIER_PART). */
+#define OBJECT_HEADER_TO_VERIFIER(h) ((POBJECT_HEADER_VERIFIER)(h) - 1)
+/* The start of h's allocation. */
+#define OBJECT_HEADER_ALLOCATION(h) \
+    ((h)->Flags & OBP_FLAG_VERIFIER_PART ? (PVOID)OBJECT_HEADER_TO_VERIFIER(h) : (PVOID)(h))
 
 #define OBJECT_TO_OBJECT_HEADER(o) CONTAINING_RECORD((o), OBJECT_HEADER, Body)
 

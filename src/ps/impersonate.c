@@ -11,6 +11,7 @@
 #include "ps/psp.h"
 #include "verifier/vf.h"
 #include "ex/pooltags.h"
+#include "ex/exp.h"
 
 /* The thread's ImpersonationInfo, allocated and published on first use (spec 2.6 B.6). */
 static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
@@ -18,7 +19,8 @@ static PPS_IMPERSONATION_INFORMATION PspGetImpersonationInfo(PETHREAD Thread)
     PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
     if (info != NULL)
         return info;
-    PPS_IMPERSONATION_INFORMATION fresh = ExAllocatePoolWithTag(NonPagedPoolCacheAligned, sizeof(*fresh), PSP_INFO_TAG);
+    /* lines of its own (read by other threads, written by its thread) */
+    PPS_IMPERSONATION_INFORMATION fresh = ExpAllocatePoolLines(sizeof(*fresh), PSP_INFO_TAG);
     if (fresh == NULL)
         return NULL;
     PPS_IMPERSONATION_INFORMATION expected = NULL;

@@ -39,17 +39,18 @@ static ULONG VfpHashIndex(const void *Header)
 static VOID VfpHashInsert(POBJECT_HEADER Header)
 {
     ULONG i = VfpHashIndex(Header);
-    Header->VfHashNext = VfpObjectHash[i];
+    OBJECT_HEADER_TO_VERIFIER(Header)->VfHashNext = VfpObjectHash[i];
     VfpObjectHash[i] = Header;
 }
 
 /* Caller holds VfpObjectLock. */
 static VOID VfpHashRemove(POBJECT_HEADER Header)
 {
-    for (POBJECT_HEADER *p = &VfpObjectHash[VfpHashIndex(Header)]; *p != NULL; p = &(*p)->VfHashNext) {
+    for (POBJECT_HEADER *p = &VfpObjectHash[VfpHashIndex(Header)]; *p != NULL;
+         p = &OBJECT_HEADER_TO_VERIFIER(*p)->VfHashNext) {
         if (*p == Header) {
-            *p = Header->VfHashNext;
-            Header->VfHashNext = NULL;
+            *p = OBJECT_HEADER_TO_VERIFIER(Header)->VfHashNext;
+            OBJECT_HEADER_TO_VERIFIER(Header)->VfHashNext = NULL;
             return;
         }
     }
@@ -63,7 +64,8 @@ BOOLEAN VfIsTrackedObject(PVOID Object)
     const void *h = (const UCHAR *)Object - offsetof(OBJECT_HEADER, Body);
     BOOLEAN found = FALSE;
     pthread_mutex_lock(&VfpObjectLock);
-    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL && !found; e = e->VfHashNext)
+    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL && !found;
+         e = OBJECT_HEADER_TO_VERIFIER(e)->VfHashNext)
         found = (const void *)e == h;
     pthread_mutex_unlock(&VfpObjectLock);
     return found;
@@ -77,7 +79,7 @@ BOOLEAN VfpObjectAlive(PVOID Object)
     const void *h = (const UCHAR *)Object - offsetof(OBJECT_HEADER, Body);
     BOOLEAN alive = TRUE;
     pthread_mutex_lock(&VfpObjectLock);
-    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL; e = e->VfHashNext)
+    for (POBJECT_HEADER e = VfpObjectHash[VfpHashIndex(h)]; e != NULL; e = OBJECT_HEADER_TO_VERIFIER(e)->VfHashNext)
         if ((const void *)e == h) {
             alive = e->Magic == OBP_HEADER_MAGIC;
             break;
@@ -108,12 +110,13 @@ VOID VfReportNotAnObject(PCSTR Routine, PVOID Object, PCSTR Expected)
  */
 VOID VfObjectCreated(struct _OBJECT_HEADER *Header)
 {
-    Header->CreationDepth = VfpCaptureStack(Header->CreationStack, OBP_STACK_DEPTH, 1);
+    POBJECT_HEADER_VERIFIER v = OBJECT_HEADER_TO_VERIFIER(Header);
+    v->CreationDepth = VfpCaptureStack(v->CreationStack, OBP_STACK_DEPTH, 1);
     pthread_mutex_lock(&VfpObjectLock);
-    Header->TrackLinks.Flink = &VfpLiveObjects;
-    Header->TrackLinks.Blink = VfpLiveObjects.Blink;
-    VfpLiveObjects.Blink->Flink = &Header->TrackLinks;
-    VfpLiveObjects.Blink = &Header->TrackLinks;
+    v->TrackLinks.Flink = &VfpLiveObjects;
+    v->TrackLinks.Blink = VfpLiveObjects.Blink;
+    VfpLiveObjects.Blink->Flink = &v->TrackLinks;
+    VfpLiveObjects.Blink = &v->TrackLinks;
     Header->Flags |= OBP_FLAG_TRACKED;
     VfpHashInsert(Header);
     pthread_mutex_unlock(&VfpObjectLock);
@@ -130,10 +133,11 @@ BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header)
 {
     POBJECT_HEADER evict = NULL;
     BOOLEAN keep = VfIsEnabled();
+    POBJECT_HEADER_VERIFIER v = OBJECT_HEADER_TO_VERIFIER(Header);
     pthread_mutex_lock(&VfpObjectLock);
-    Header->TrackLinks.Blink->Flink = Header->TrackLinks.Flink;
-    Header->TrackLinks.Flink->Blink = Header->TrackLinks.Blink;
-    Header->TrackLinks.Flink = Header->TrackLinks.Blink = NULL;
+    v->TrackLinks.Blink->Flink = v->TrackLinks.Flink;
+    v->TrackLinks.Flink->Blink = v->TrackLinks.Blink;
+    v->TrackLinks.Flink = v->TrackLinks.Blink = NULL;
     Header->Flags &= ~OBP_FLAG_TRACKED;
     if (!keep)
         VfpHashRemove(Header);
@@ -152,7 +156,7 @@ BOOLEAN VfObjectDeleting(struct _OBJECT_HEADER *Header)
     }
     pthread_mutex_unlock(&VfpObjectLock);
     if (evict != NULL)
-        ExFreePoolWithTag(evict, OBP_OBJECT_TAG);
+        ExFreePoolWithTag(OBJECT_HEADER_ALLOCATION(evict), OBP_OBJECT_TAG);
     return keep;
 }
 
@@ -166,7 +170,7 @@ VOID VfFlushQuarantine(VOID)
         VfpQuarantineHead = (VfpQuarantineHead + 1) % VFP_QUARANTINE_SIZE;
         VfpQuarantineCount--;
         VfpHashRemove(h);
-        ExFreePoolWithTag(h, OBP_OBJECT_TAG);
+        ExFreePoolWithTag(OBJECT_HEADER_ALLOCATION(h), OBP_OBJECT_TAG);
     }
     VfpQuarantineHead = 0;
     pthread_mutex_unlock(&VfpObjectLock);
@@ -188,7 +192,8 @@ static BOOLEAN VfpSnapshotQuarantined(POBJECT_HEADER Header, PCSTR *Type, PSTR D
     if (found) {
         *Type = Header->Type->Name; /* a static string: valid after the object is gone */
         VfpDescribeObject(Header->Body, Description, DescriptionSize);
-        VfpFormatStack(Header->CreationStack, Header->CreationDepth, Creation, CreationSize);
+        VfpFormatStack(OBJECT_HEADER_TO_VERIFIER(Header)->CreationStack,
+                       OBJECT_HEADER_TO_VERIFIER(Header)->CreationDepth, Creation, CreationSize);
     }
     pthread_mutex_unlock(&VfpObjectLock);
     return found;
@@ -227,9 +232,10 @@ VOID VfpObjectCreationStack(PVOID Object, PSTR Buffer, SIZE_T Size)
     if (Object == NULL)
         return;
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    if (h->Magic != OBP_HEADER_MAGIC && h->Magic != OBP_FREED_MAGIC)
-        return;
-    VfpFormatStack(h->CreationStack, h->CreationDepth, Buffer, Size);
+    if ((h->Magic != OBP_HEADER_MAGIC && h->Magic != OBP_FREED_MAGIC) || !(h->Flags & OBP_FLAG_VERIFIER_PART))
+        return; /* created while the verifier was off: no creation stack was recorded */
+    VfpFormatStack(OBJECT_HEADER_TO_VERIFIER(h)->CreationStack, OBJECT_HEADER_TO_VERIFIER(h)->CreationDepth,
+                   Buffer, Size);
 }
 
 /*
@@ -339,7 +345,7 @@ static ULONG VfpReportObjectLeaks(VOID)
     pthread_mutex_lock(&VfpObjectLock);
     for (PLIST_ENTRY e = VfpLiveObjects.Flink; e != &VfpLiveObjects && n < VFP_MAX_LEAKS;
          e = e->Flink) {
-        POBJECT_HEADER h = CONTAINING_RECORD(e, OBJECT_HEADER, TrackLinks);
+        POBJECT_HEADER h = (POBJECT_HEADER)(CONTAINING_RECORD(e, OBJECT_HEADER_VERIFIER, TrackLinks) + 1);
         /* Pin (one reference while reported) only an object whose count is still above
          * zero, in one step: a load then an add could revive an object whose last
          * reference is released in between, which the unpin would then delete again. */
@@ -397,7 +403,8 @@ static ULONG VfpReportObjectLeaks(VOID)
         char creation[VFP_STACK_TEXT];
         char message[768];
         LONG_PTR refs = atomic_load(&h->PointerCount) - 1;
-        VfpFormatStack(h->CreationStack, h->CreationDepth, creation, sizeof creation);
+        VfpFormatStack(OBJECT_HEADER_TO_VERIFIER(h)->CreationStack, OBJECT_HEADER_TO_VERIFIER(h)->CreationDepth,
+                       creation, sizeof creation);
         snprintf(message, sizeof message,
                  "%s %p (\"%s\") is still alive at shutdown with %ld outstanding reference%s; "
                  "every reference taken must be released (ObDereferenceObject, "
