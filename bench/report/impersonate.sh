@@ -69,7 +69,9 @@ EOF
     grep -E '^(scaling|  1 thread|  2 threads)' "$out"
     echo '```'
     echo
-    local own same
+    local own same ctl
+    ctl=$(sed -n '/^scaling control/,/run 3)/p' "$out" |
+          awk '/2 threads/ { v = $6; sub(/x/, "", v); print v }' | sort -g | awk 'NR == 2')
     own=$(sed -n '/each thread on its own token/,/run 3)/p' "$out" |
           awk '/2 threads/ { v = $6; sub(/x/, "", v); print v }' | sort -g | awk 'NR == 2')
     same=$(sed -n '/SAME token/,/run 3)/p' "$out" |
@@ -79,5 +81,8 @@ EOF
     echo "Two threads impersonating one token both write its one reference count, whose cache line"
     echo "then moves between the cores on every pair; \`docs/impersonation-fastpath.md\` (\"Two threads"
     echo "on the same token\") says what would avoid it and why it was not done. On this 2-core"
-    echo "machine shared with other builds the 2-thread figures also depend on what else runs."
+    echo "machine shared with other builds the 2-thread figures also depend on what else runs: the"
+    echo "control (each thread incrementing and decrementing a counter of its own, which no code"
+    echo "can make scale worse) gave ${ctl}× in the same run — below 1.8× it means the VM did not give"
+    echo "the benchmark two cores, and the ntsec rows say nothing about the code either way."
 }
