@@ -34,4 +34,32 @@ static inline void FuzzSetDomainSidOnce(void)
     }
 }
 
+/*
+ * FuzzSddlRoundTrip - what fuzz_sddl and fuzz_cond_sddl check of SDDL text: if it parses, the
+ * descriptor is valid and exactly as long as returned, it prints, the printed text parses to
+ * the identical bytes and prints to the identical text. Aborts otherwise.
+ */
+static inline void FuzzSddlRoundTrip(PCSTR Text)
+{
+    PSECURITY_DESCRIPTOR sd = NULL, sd2 = NULL;
+    ULONG length = 0, length2 = 0;
+    PSTR sddl = NULL, sddl2 = NULL;
+    if (NT_SUCCESS(NtsecSddlToSecurityDescriptor(Text, &sd, &length))) {
+        if (!RtlValidRelativeSecurityDescriptor(sd, length, 0) ||
+            RtlLengthSecurityDescriptor(sd) != length)
+            abort();
+        if (!NT_SUCCESS(NtsecSecurityDescriptorToSddl(sd, 0xF, &sddl)))
+            abort();
+        if (!NT_SUCCESS(NtsecSddlToSecurityDescriptor(sddl, &sd2, &length2)) || length2 != length ||
+            memcmp(sd, sd2, length) != 0)
+            abort();
+        if (!NT_SUCCESS(NtsecSecurityDescriptorToSddl(sd2, 0xF, &sddl2)) || strcmp(sddl, sddl2) != 0)
+            abort();
+    }
+    NtsecFree(sd);
+    NtsecFree(sd2);
+    NtsecFree(sddl);
+    NtsecFree(sddl2);
+}
+
 #endif

@@ -45,7 +45,7 @@
 #define SEP_ADJUST_TAG         0x6a644150U /* 'PAdj'; se/tokenadjust.c */
 #define SEP_BYTYPE_TAG         0x74794253U /* 'SByt'; se/accesschk_bytype.c */
 #define SEP_CLAIMS_TAG         0x6d6c4353U /* 'SClm'; se/tokenclaims.c */
-#define SEP_COND_TAG           0x646e6f43U /* 'Cond'; se/cond_format.c */
+#define SEP_COND_TAG           0x646e6f43U /* 'Cond' @Resource. attributes as claims during an evaluation; se/cond_resource.c */
 #define SEP_FILTER_TAG         0x746c6946U /* 'Filt'; se/tokenfilter.c */
 #define SEP_INDEX_TAG          0x78496553U /* 'SeIx'; se/sidindex.c */
 #define SEP_PRIVSET_TAG        0x76725053U /* 'SPrv'; se/accesschk_priv.c */

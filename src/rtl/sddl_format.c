@@ -5,17 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "rtlp.h"
+#include "rtlp_cond.h"
 #include "ntsec.h"
 
-/* A growing NUL-terminated string in pool memory; Status records the first failure. */
-typedef struct _RTLP_TEXT {
-    PSTR Data;
-    SIZE_T Length, Capacity;
-    NTSTATUS Status;
-} RTLP_TEXT;
-
-static VOID __attribute__((format(printf, 2, 3))) RtlpAppend(RTLP_TEXT *Text, PCSTR Format, ...)
+/* RtlpAppend - see rtlp_cond.h (RTLP_TEXT). */
+VOID RtlpAppend(RTLP_TEXT *Text, PCSTR Format, ...)
 {
     va_list args;
     int n;
@@ -41,6 +35,21 @@ static VOID __attribute__((format(printf, 2, 3))) RtlpAppend(RTLP_TEXT *Text, PC
     vsnprintf(Text->Data + Text->Length, Text->Capacity - Text->Length, Format, args);
     va_end(args);
     Text->Length += (SIZE_T)n;
+}
+
+/* RtlpAppendUtf8 - see rtlp_cond.h. */
+VOID RtlpAppendUtf8(RTLP_TEXT *Text, ULONG C)
+{
+    if (C < 0x80)
+        RtlpAppend(Text, "%c", (char)C);
+    else if (C < 0x800)
+        RtlpAppend(Text, "%c%c", (char)(0xC0 | (C >> 6)), (char)(0x80 | (C & 0x3F)));
+    else if (C < 0x10000)
+        RtlpAppend(Text, "%c%c%c", (char)(0xE0 | (C >> 12)), (char)(0x80 | ((C >> 6) & 0x3F)),
+                   (char)(0x80 | (C & 0x3F)));
+    else
+        RtlpAppend(Text, "%c%c%c%c", (char)(0xF0 | (C >> 18)), (char)(0x80 | ((C >> 12) & 0x3F)),
+                   (char)(0x80 | ((C >> 6) & 0x3F)), (char)(0x80 | (C & 0x3F)));
 }
 
 /*
@@ -85,10 +94,34 @@ static VOID RtlpUnsupported(RTLP_TEXT *Text, ULONG Index, PCSTR What, ULONG Valu
 }
 
 /*
+ * RtlpCheckReparse - the ACE text just printed (from Start) must parse back to Ace's very
+ * bytes. A condition or attribute can be valid binary yet have an encoding the SDDL
+ * compiler never produces (an int32 literal, a sign byte that disagrees with the value,
+ * more padding than the 4-byte multiple needs, attribute values out of order or
+ * overlapping): printing it would not round-trip, so it fails closed.
+ */
+static VOID RtlpCheckReparse(RTLP_TEXT *Text, SIZE_T Start, PACE_HEADER Ace, ULONG Index)
+{
+    PUCHAR back = ExAllocatePoolWithTag(PagedPool, 0x10000, RTLP_TAG_SDDL);
+    ULONG length = 0;
+    NTSTATUS status;
+    if (back == NULL) {
+        Text->Status = STATUS_INSUFFICIENT_RESOURCES;
+        return;
+    }
+    status = RtlpSddlAceFromText(Text->Data + Start, back, 0x10000, &length);
+    if (!NT_SUCCESS(status) || length != Ace->AceSize || memcmp(back, Ace, length) != 0)
+        RtlpUnsupported(Text, Index, "a condition/attribute encoding SDDL does not reproduce on ACE type",
+                        Ace->AceType);
+    ExFreePool(back);
+}
+
+/*
  * RtlpAppendAce - "(type;flags;rights;guid;guid;sid)" for one ACE of a valid ACL.
- * @remarks Callback ACEs carrying a condition and resource-attribute ACEs carrying
- * attribute data are not printed (STATUS_NOT_IMPLEMENTED), nor are ACE types and ACE
- * flags that SDDL has no name for.
+ * @remarks A callback ACE's condition and an RA ACE's attribute are the seventh field, in
+ * canonical form (RtlpCondFormat Strict, RtlpResourceAttributeFormat), and must parse back
+ * to the same bytes (RtlpCheckReparse); data that is no valid condition/attribute, ACE
+ * types and ACE flags that SDDL has no name for are not printed (STATUS_NOT_IMPLEMENTED).
  */
 static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
 {
@@ -98,7 +131,9 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
     ACCESS_MASK mask;
     char rights[80];
     UCHAR flags = Ace->AceFlags;
-    ULONG object_flags = 0, offset = 12;
+    ULONG object_flags = 0, offset = 12, data_length = 0;
+    const UCHAR *data = NULL;
+    SIZE_T start = Text->Length;
 
     if (type == NULL || sid == NULL || Ace->AceSize < 8) {
         RtlpUnsupported(Text, Index, "ACE type", Ace->AceType);
@@ -108,9 +143,10 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
          Ace->AceType <= SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE &&
          Ace->AceType != ACCESS_ALLOWED_OBJECT_ACE_TYPE) ||
         Ace->AceType == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE) {
-        if ((ULONG)((PUCHAR)sid - bytes) + RtlLengthSid(sid) < Ace->AceSize) {
-            RtlpUnsupported(Text, Index, "condition/attribute data on ACE type", Ace->AceType);
-            return;
+        ULONG end = (ULONG)((PUCHAR)sid - bytes) + RtlLengthSid(sid);
+        if (end < Ace->AceSize) {
+            data = bytes + end;
+            data_length = Ace->AceSize - end;
         }
     }
     memcpy(&mask, bytes + 4, 4);
@@ -149,9 +185,22 @@ static VOID RtlpAppendAce(RTLP_TEXT *Text, PACE_HEADER Ace, ULONG Index)
         RtlpAppend(Text, ";;");
     }
     RtlpAppendSid(Text, sid);
+    if (data != NULL) {
+        NTSTATUS status;
+        RtlpAppend(Text, ";");
+        status = Ace->AceType == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE
+            ? RtlpResourceAttributeFormat(data, data_length, Text)
+            : RtlpCondFormat(data, data_length, TRUE, Text);
+        if (!NT_SUCCESS(status)) {
+            RtlpUnsupported(Text, Index, "data that is no valid condition/attribute on ACE type",
+                            Ace->AceType);
+            return;
+        }
+    }
     RtlpAppend(Text, ")");
+    if (data != NULL && NT_SUCCESS(Text->Status))
+        RtlpCheckReparse(Text, start, Ace, Index);
 }
-
 /*
  * RtlpAceToSddl - one ACE of a valid ACL as "(type;flags;rights;guid;guid;sid)" into Buffer
  * (for explain traces). An ACE SDDL cannot print, or a short buffer, gives "(?)".

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "rtlp.h"
+#include "rtlp_cond.h"
 #include "ntsec.h"
 
 #define RTLP_MAX_ACL 0xFFFCu /* the largest ULONG-aligned AclSize */
@@ -193,15 +193,57 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
     return STATUS_SUCCESS;
 }
 
+/* Where RtlpParseAceData puts the data in its buffer: room for the largest fixed part
+ * (object ACE with two GUIDs and the largest SID) in front of it. */
+#define RTLP_ACE_DATA_OFFSET (12 + 2 * sizeof(GUID) + SECURITY_MAX_SID_SIZE)
+
+/*
+ * RtlpParseAceData - the seventh ACE field at Parser->P (on its ';'): a conditional
+ * expression for XA, XD, ZA and XU (RtlpCondCompile), resource-attribute data for RA
+ * (RtlpResourceAttributeCompile). *Data receives a pool buffer (RTLP_TAG_SDDL, the caller
+ * frees it) holding the *Length bytes at RTLP_ACE_DATA_OFFSET.
+ */
+static NTSTATUS RtlpParseAceData(RTLP_SDDL_PARSER *Parser, UCHAR AceType, PCSTR TypeName,
+                                 PUCHAR *Data, PULONG Length)
+{
+    PCSTR field = RtlpFieldStart(Parser->P + 1), end = field, at, message;
+    BOOLEAN condition = AceType == ACCESS_ALLOWED_CALLBACK_ACE_TYPE ||
+                        AceType == ACCESS_DENIED_CALLBACK_ACE_TYPE ||
+                        AceType == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE ||
+                        AceType == SYSTEM_AUDIT_CALLBACK_ACE_TYPE;
+    PUCHAR buffer;
+    NTSTATUS status;
+    *Data = NULL;
+    *Length = 0;
+    if (!condition && AceType != SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE)
+        return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER,
+                        "ACE type \"%s\" takes no seventh field (only XA, XD, ZA, XU and RA do)",
+                        TypeName);
+    buffer = ExAllocatePoolWithTag(PagedPool, RTLP_MAX_ACL, RTLP_TAG_SDDL);
+    if (buffer == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    status = condition
+        ? RtlpCondCompile(field, &end, buffer + RTLP_ACE_DATA_OFFSET,
+                          RTLP_MAX_ACL - RTLP_ACE_DATA_OFFSET, Length, &at, &message)
+        : RtlpResourceAttributeCompile(field, &end, buffer + RTLP_ACE_DATA_OFFSET,
+                                       RTLP_MAX_ACL - RTLP_ACE_DATA_OFFSET, Length, &at, &message);
+    if (!NT_SUCCESS(status)) {
+        ExFreePool(buffer);
+        return RtlpFail(Parser, at, STATUS_INVALID_PARAMETER, "%s", message);
+    }
+    Parser->P = end;
+    *Data = buffer;
+    return STATUS_SUCCESS;
+}
+
 /*
  * RtlpParseAce - one "(type;flags;rights;guid;guid;sid)" at Parser->P, appended to Acl.
  * @remarks Windows rules: OA/OD/OU/OL without either GUID become A/D/AU/AL; blanks may open
  * any field and follow a two-letter trustee, but not follow the type, the rights or a SID
  * string ("( D;; GA;;; WD )" parses, "(D ;;GA;;;WD)", "(D;;GA ;;;WD)" and
  * "(A;;GA;;;S-1-3-4 )" do not: Windows-run expectations in Wine's
- * test_ConvertStringSecurityDescriptor and Samba's python/samba/tests/sddl.py); conditional
- * expressions and resource attributes (a seventh field) are not supported here
- * (STATUS_NOT_IMPLEMENTED).
+ * test_ConvertStringSecurityDescriptor and Samba's python/samba/tests/sddl.py); a seventh
+ * field (RtlpParseAceData) carries the condition of XA/XD/ZA/XU or the attribute of RA.
  */
 static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
 {
@@ -217,7 +259,8 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     ACCESS_MASK mask;
     GUID guids[2];
     BOOLEAN have[2] = { FALSE, FALSE };
-    ULONG size, i;
+    ULONG size, i, data_length = 0;
+    PUCHAR data = NULL;
     NTSTATUS status;
 
     Parser->P++; /* '(' */
@@ -287,12 +330,17 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
      * Samba python/samba/tests/sddl.py, SddlWindowsIsLessFussy and SddlShouldFail. */
     if (Parser->P - trustee == 2)
         RtlpSkipSpaces(Parser);
-    if (*Parser->P == ';')
-        return RtlpFail(Parser, Parser->P + 1, NTSEC_NOT_IMPLEMENTED(),
-                        "conditional expressions and resource attributes are not supported");
-    if (*Parser->P != ')')
+    if (*Parser->P == ';') {
+        status = RtlpParseAceData(Parser, ace_type, type->Name, &data, &data_length);
+        if (!NT_SUCCESS(status))
+            return status;
+        RtlpSkipSpaces(Parser);
+    }
+    if (*Parser->P != ')') {
+        ExFreePool(data);
         return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER,
-                        "expected ')' after ACE trustee");
+                        data ? "expected ')' after the ACE's last field" : "expected ')' after ACE trustee");
+    }
     Parser->P++;
 
     if (RtlpIsObjectAceType(ace_type) && !have[0] && !have[1] &&
@@ -318,10 +366,53 @@ static NTSTATUS RtlpParseAce(RTLP_SDDL_PARSER *Parser, PACL Acl)
     }
     memcpy(ace.Bytes + size, sid_buffer, RtlLengthSid(sid_buffer));
     size += RtlLengthSid(sid_buffer);
-    ace.Header.AceSize = (USHORT)size;
-    status = RtlAddAce(Acl, ACL_REVISION, 0xFFFFFFFFu, ace.Bytes, size);
+    if (data != NULL) {
+        /* The application data follows the SID, zero-padded to the ACE's 4-byte multiple;
+         * data was allocated with room for the fixed part in front of it. */
+        PUCHAR whole = data;
+        ULONG total = (size + data_length + 3) & ~3u;
+        if (total > RTLP_MAX_ACL - sizeof(ACL)) {
+            ExFreePool(data);
+            return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER, "ACE larger than 64 KB");
+        }
+        memmove(whole + size, whole + RTLP_ACE_DATA_OFFSET, data_length);
+        memcpy(whole, ace.Bytes, size);
+        memset(whole + size + data_length, 0, total - size - data_length);
+        ((PACE_HEADER)whole)->AceSize = (USHORT)total;
+        status = RtlAddAce(Acl, ACL_REVISION, 0xFFFFFFFFu, whole, total);
+        ExFreePool(data);
+    } else {
+        ace.Header.AceSize = (USHORT)size;
+        status = RtlAddAce(Acl, ACL_REVISION, 0xFFFFFFFFu, ace.Bytes, size);
+    }
     if (status == STATUS_BUFFER_TOO_SMALL)
         return RtlpFail(Parser, Parser->P, STATUS_INVALID_PARAMETER, "ACL larger than 64 KB");
+    return status;
+}
+
+/* RtlpSddlAceFromText - see rtlp_cond.h. The scratch ACL is pool memory freed here. */
+NTSTATUS RtlpSddlAceFromText(PCSTR Text, PUCHAR Out, ULONG OutSize, PULONG Length)
+{
+    RTLP_SDDL_PARSER parser = { Text, Text };
+    PACL acl = ExAllocatePoolWithTag(PagedPool, RTLP_MAX_ACL, RTLP_TAG_SDDL);
+    PACE_HEADER ace;
+    NTSTATUS status;
+    *Length = 0;
+    if (acl == NULL)
+        return STATUS_INSUFFICIENT_RESOURCES;
+    RtlCreateAcl(acl, RTLP_MAX_ACL, ACL_REVISION);
+    status = *Text == '(' ? RtlpParseAce(&parser, acl) : STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(status) && (*parser.P != '\0' || !NT_SUCCESS(RtlGetAce(acl, 0, (PVOID *)&ace))))
+        status = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(status)) {
+        if (ace->AceSize > OutSize) {
+            status = STATUS_BUFFER_TOO_SMALL;
+        } else {
+            memcpy(Out, ace, ace->AceSize);
+            *Length = ace->AceSize;
+        }
+    }
+    ExFreePool(acl);
     return status;
 }
 
@@ -388,7 +479,7 @@ static NTSTATUS RtlpParseAcl(RTLP_SDDL_PARSER *Parser, BOOLEAN Dacl, PACL *Acl, 
  * *SelfRelative (freed with NtsecFree) of *Length bytes (Length may be NULL).
  * @remarks Components O:, G:, D:, S: may come in any order, each once; whitespace between
  * components and ACEs is ignored. Bad text: STATUS_INVALID_PARAMETER and NtsecLastErrorText
- * names the offset; conditional ACEs/resource attributes: STATUS_NOT_IMPLEMENTED.
+ * names the offset.
  */
 NTSTATUS NtsecSddlToSecurityDescriptor(PCSTR Sddl, PSECURITY_DESCRIPTOR *SelfRelative,
                                        PULONG Length)

@@ -42,6 +42,7 @@ static BOOLEAN SepConditionApplies(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         .Token = Req->Token,
         .Restricted = (Pass == SepPassRestricted),
         .MatchBit = Allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY,
+        .Sacl = Req->Sd->SaclPresent ? Req->Sd->Sacl : NULL,
     };
     SEP_COND_VALUE v = SepCondEvaluate(data, length, &ctx, &reason);
     BOOLEAN applies = Allow ? (v == SepCondTrue) : (v != SepCondFalse);

@@ -33,9 +33,13 @@ typedef struct _SEP_COND_ELEMENT {
 } SEP_COND_ELEMENT, *PSEP_COND_ELEMENT;
 
 /* Error of a processing rule: the whole expression is UNKNOWN (MS-DTYP 2.4.4.17.6). */
+#define SEP_COND_MAX_SCRATCH 64
+
 typedef struct _SEP_COND_STATE {
     const SEP_COND_CONTEXT *Context;
     PCSTR Error;
+    PVOID Scratch[SEP_COND_MAX_SCRATCH]; /* pool buffers of @Resource. attributes */
+    ULONG ScratchCount;
 } SEP_COND_STATE;
 
 static SEP_COND_VALUE SepCondNot(SEP_COND_VALUE V)
@@ -412,8 +416,9 @@ static const CLAIM_SECURITY_ATTRIBUTE_V1 *SepCondTokenClaim(const SEP_COND_CONTE
 
 /*
  * SepCondAttribute - the value of an attribute reference: @User. and @Device. name the
- * token's claims; @Resource. and @Local. attributes are absent (MS-DTYP 2.4.4.17.6:
- * relational operators on an absent attribute are UNKNOWN; Exists is FALSE).
+ * token's claims, @Resource. the RA ACEs of the object's SACL (cond_resource.c, MS-DTYP
+ * 2.5.3.1.x); @Local. attributes are absent (MS-DTYP 2.4.4.17.6: relational operators on
+ * an absent attribute are UNKNOWN; Exists is FALSE).
  */
 static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSEP_COND_OPERAND Out)
 {
@@ -422,6 +427,19 @@ static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSE
     Out->IsAttribute = TRUE;
     Out->Token = *T;
     const CLAIM_SECURITY_ATTRIBUTE_V1 *c = SepCondTokenClaim(State->Context, T);
+    if (T->Code == SEP_COND_RESOURCE_ATTR && State->Context->Sacl != NULL) {
+        PVOID scratch = NULL;
+        if (State->ScratchCount == SEP_COND_MAX_SCRATCH) {
+            State->Error = "more than 64 resource attributes in one condition";
+            return;
+        }
+        NTSTATUS status = SepCondResourceAttribute(State->Context->Sacl, T->Data, T->DataLength,
+                                                   &c, &scratch);
+        if (status == STATUS_SUCCESS)
+            State->Scratch[State->ScratchCount++] = scratch;
+        else if (status != STATUS_NOT_FOUND)
+            State->Error = "a resource attribute that cannot be evaluated";
+    }
     if (c != NULL) {
         Out->Kind = SepCondKindLiteral;
         Out->Claim = c;
@@ -524,6 +542,8 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
         else
             state.Error = "the expression is a literal, not a condition";
     }
+    for (ULONG i = 0; i < state.ScratchCount; i++)
+        ExFreePoolWithTag(state.Scratch[i], SEP_COND_TAG);
     if (state.Error != NULL || depth != 1) {
         if (Reason)
             *Reason = state.Error ? state.Error : "malformed conditional expression";

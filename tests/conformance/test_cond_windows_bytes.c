@@ -49,16 +49,16 @@ static const UCHAR TwoSids[] = {ARTX, 80, 46, 0, 0, 0, 81, 20, 0, 0, 0, 1, 3, 0,
 
 #define R(s, b, t, v) {s, b, sizeof(b), t, v}
 static const ROW Rows[] = {
-    R("(@User.Title == \"PM\")", Title, "(@User.Title == \"PM\")", SepCondUnknown),
+    R("(@User.Title == \"PM\")", Title, "(@USER.Title == \"PM\")", SepCondUnknown),
     R("(!(! (Member_of{SID(AA)})))", NotNot, "(!(!(Member_of {SID(AA)})))", SepCondFalse),
-    R("(@USER.A || @Device.B && @USER.C)", OrAnd, "(@User.A || (@Device.B && @User.C))", SepCondUnknown),
-    R("(@USER.A && @Device.B || @USER.C)", AndOr, "((@User.A && @Device.B) || @User.C)", SepCondUnknown),
+    R("(@USER.A || @Device.B && @USER.C)", OrAnd, "((@USER.A) || ((@DEVICE.B) && (@USER.C)))", SepCondUnknown),
+    R("(@USER.A && @Device.B || @USER.C)", AndOr, "(((@USER.A) && (@DEVICE.B)) || (@USER.C))", SepCondUnknown),
     R("(a == 1)", Local, "(a == 1)", SepCondUnknown),
-    R("(@Device.bb == 0x7fffffffffffffff)", Hex, "(@Device.bb == 0x7fffffffffffffff)", SepCondUnknown),
-    R("(Member_of_Any{SID(S-1-222-333)})", AnyOf, "(Member_of_Any {SID(S-1-222-333)})", SepCondTrue),
+    R("(@Device.bb == 0x7fffffffffffffff)", Hex, "(@DEVICE.bb == 0x7fffffffffffffff)", SepCondUnknown),
+    R("(Member_of_Any{SID(S-1-222-333)})", AnyOf, "(Member_of_any {SID(S-1-222-333)})", SepCondTrue),
     /* FALSE && UNKNOWN is FALSE (MS-DTYP 2.4.4.17.7) */
     R("(Member_of {SID(S-1-999-777-7-7), SID(BO)} && @Device.Bitlocker)", TwoSids,
-      "((Member_of {SID(S-1-999-777-7-7), SID(BO)}) && @Device.Bitlocker)", SepCondFalse),
+      "((Member_of {SID(S-1-999-777-7-7), SID(BO)}) && (@DEVICE.Bitlocker))", SepCondFalse),
 };
 
 static PACCESS_TOKEN RowToken(VOID)
@@ -113,8 +113,8 @@ static void test_windows_descriptor_member_of_any(void **state)
                                               &g, &s, &trace), STATUS_SUCCESS);
         assert_status(s, i == 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
         assert_int_equal(g, i == 0 ? 0x1ff : 0);
-        assert_non_null(strstr(trace, i == 0 ? "(Member_of_Any {SID(S-1-222-333)}) is TRUE: the ACE applies"
-                                             : "(Member_of_Any {SID(S-1-222-333)}) is FALSE: the ACE does not apply"));
+        assert_non_null(strstr(trace, i == 0 ? "(Member_of_any {SID(S-1-222-333)}) is TRUE: the ACE applies"
+                                             : "(Member_of_any {SID(S-1-222-333)}) is FALSE: the ACE does not apply"));
         NtsecFree(trace);
         ObDereferenceObject(t);
     }

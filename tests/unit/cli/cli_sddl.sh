@@ -33,7 +33,8 @@ out="$("$NTSEC" sddl 'O:BAG:SYD:(A;;QQ;;;SY)' 2>&1 || true)"
 printf '%s\n' "$out" | grep -qx '                ^' || fail "no caret under offset 14: $out"
 expect 2 'SDDL error at offset 2: invalid SID "XX"' -- sddl 'O:XX'
 expect 2 'SDDL error at offset 14: unknown right "QQ"' -- sddl --hex 'O:BAG:SYD:(A;;QQ;;;SY)'
-expect 2 "not supported" -- sddl 'D:(XA;;FA;;;WD;(Member_of {SID(BA)}))'
+expect 0 'D:(XA;;FA;;;WD;(Member_of {SID(BA)}))' -- sddl 'D:(XA;;FA;;;WD;(member_of{SID(S-1-5-32-544)}))'
+expect 2 'SDDL error at offset 31: invalid SID in SID(...)' -- sddl 'D:(XA;;FA;;;WD;(Member_of {SID(ZZ)}))'
 expect 2 "bad hex digit 'z' at offset 2" -- sddl --from-hex '01z0'
 expect 2 "odd number of hex digits" -- sddl --from-hex '010'
 expect 2 "not a valid self-relative security descriptor" -- sddl --from-hex "${hex:0:60}"

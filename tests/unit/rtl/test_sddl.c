@@ -220,10 +220,14 @@ static void test_sddl_errors_name_the_offset(void **state)
     Bad("D:QQ(A;;FA;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 2: unknown DACL flag \"QQ\"");
     Bad("D:NO_ACCESS_CONTROL(A;;FA;;;SY)", STATUS_INVALID_PARAMETER,
         "SDDL error at offset 19: ACE after NO_ACCESS_CONTROL");
-    Bad("D:(XA;;FA;;;WD;(Member_of {SID(BA)}))", STATUS_NOT_IMPLEMENTED,
-        "SDDL error at offset 15: conditional expressions and resource attributes are not supported");
-    Bad("S:(RA;;;;;WD;(\"Secrecy\",TU,0,3))", STATUS_NOT_IMPLEMENTED,
-        "SDDL error at offset 13: conditional expressions and resource attributes are not supported");
+    Bad("D:(XA;;FA;;;WD;(Member_of {SID(ZZ)}))", STATUS_INVALID_PARAMETER,
+        "SDDL error at offset 31: invalid SID in SID(...)");
+    Bad("D:(XA;;FA;;;WD;(@User.x == ))", STATUS_INVALID_PARAMETER,
+        "SDDL error at offset 27: expected an attribute name");
+    Bad("D:(A;;FA;;;WD;(Member_of {SID(BA)}))", STATUS_INVALID_PARAMETER,
+        "SDDL error at offset 13: ACE type \"A\" takes no seventh field (only XA, XD, ZA, XU and RA do)");
+    Bad("S:(RA;;;;;WD;(\"Secrecy\",TQ,0,3))", STATUS_INVALID_PARAMETER,
+        "SDDL error at offset 24: expected ',' and a type (TI TU TS TD TX TB) after the name");
     Bad("D:(A;TP;FA;;;SY)", STATUS_INVALID_PARAMETER, "SDDL error at offset 5: unknown ACE flag \"TP\"");
     {
         PSECURITY_DESCRIPTOR sd;

@@ -272,8 +272,8 @@ static void test_format_sddl_text(void **state)
     XStr(&e, SEP_COND_RESOURCE_ATTR, "x"); XByte(&e, SEP_COND_EXISTS); XByte(&e, SEP_COND_NOT);
     XByte(&e, SEP_COND_OR);
     PSTR s = Format(&e);
-    assert_string_equal(s, "(((Member_of_Any {SID(BA), SID(S-1-5-21-1-2-3-1001)}) && "
-                           "(@User.dept == \"Sales\")) || (!(Exists @Resource.x)))");
+    assert_string_equal(s, "(((Member_of_any {SID(BA), SID(S-1-5-21-1-2-3-1001)}) && "
+                           "(@USER.dept == \"Sales\")) || (!(Exists @RESOURCE.x)))");
     NtsecFree(s);
     XBegin(&e); XInt(&e, SEP_COND_INT32, -16, SEP_COND_SIGN_MINUS, SEP_COND_BASE_HEX);
     XInt(&e, SEP_COND_INT8, 8, SEP_COND_SIGN_NONE, SEP_COND_BASE_OCTAL); XByte(&e, SEP_COND_LT);
