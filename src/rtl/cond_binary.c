@@ -224,3 +224,36 @@ NTSTATUS RtlpCondValidate(const UCHAR *Data, ULONG Length, PULONG TokenCount)
         *TokenCount = count;
     return STATUS_SUCCESS;
 }
+
+/*
+ * RtlpCondHeight - see rtlp_cond.h. @remarks The same walk as RtlpCondValidate with a stack
+ * of subtree heights (at most RTLP_COND_MAX_STACK of them): an operand is 1, an operator
+ * one more than its highest operand.
+ */
+ULONG RtlpCondHeight(const UCHAR *Data, ULONG Length)
+{
+    ULONG heights[RTLP_COND_MAX_STACK], depth = 0, off = 4, highest = 0;
+    if (RtlpCondValidate(Data, Length, NULL) != STATUS_SUCCESS)
+        return 0;
+    while (off < Length) {
+        RTLP_COND_TOKEN t;
+        (void)RtlpCondReadToken(Data, Length, off, FALSE, &t); /* validated above */
+        RTLP_COND_CLASS cls = RtlpCondClassOf(t.Code);
+        if (cls == RtlpCondClassPadding)
+            break;
+        if (cls == RtlpCondClassUnary) {
+            heights[depth - 1]++;
+        } else if (cls == RtlpCondClassBinary) {
+            ULONG r = heights[--depth];
+            if (r > heights[depth - 1])
+                heights[depth - 1] = r;
+            heights[depth - 1]++;
+        } else {
+            heights[depth++] = 1;
+        }
+        if (heights[depth - 1] > highest)
+            highest = heights[depth - 1];
+        off += t.Length;
+    }
+    return highest;
+}

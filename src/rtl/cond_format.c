@@ -156,11 +156,15 @@ static BOOLEAN RtlpCondIsLogical(UCHAR Code)
  * attributes, not literals); a relational operator has an attribute on the left and a
  * literal or an attribute on the right; Exists takes an attribute, the Member_of family a
  * literal; a local attribute name is not a keyword and, on a right-hand side, does not
- * start with a digit (it would read as a number).
+ * start with a digit (it would read as a number); the tree is at most RTLP_COND_MAX_HEIGHT
+ * levels high (its text nests one parenthesis per level).
  */
-static VOID RtlpCondCheckShape(RTLP_TEXT *Text, const RTLP_COND_NODE *Nodes, ULONG Count)
+static VOID RtlpCondCheckShape(RTLP_TEXT *Text, const RTLP_COND_NODE *Nodes, ULONG Count,
+                               const UCHAR *Data, ULONG Length)
 {
     const RTLP_COND_NODE *root = &Nodes[Count - 1];
+    if (RtlpCondHeight(Data, Length) > RTLP_COND_MAX_HEIGHT)
+        RtlpCondRefuse(Text, "an expression nested deeper than the SDDL compiler takes");
     if (RtlpCondClassOf(root->Token.Code) == RtlpCondClassLiteral)
         RtlpCondRefuse(Text, "the expression is a bare literal");
     for (ULONG i = 0; i < Count; i++) {
@@ -235,7 +239,7 @@ NTSTATUS RtlpCondFormat(const UCHAR *Data, ULONG Length, BOOLEAN Strict, RTLP_TE
         stack[depth++] = n++;
     }
     if (Strict)
-        RtlpCondCheckShape(Text, nodes, n);
+        RtlpCondCheckShape(Text, nodes, n, Data, Length);
     /*
      * Print: an explicit stack of (node, step, wrap) triples. Step 0 opens, 1 follows the
      * left operand, 2 the right operand; wrap: the node is a condition operand, so an

@@ -138,6 +138,15 @@ typedef struct _RTLP_TEXT {
 } RTLP_TEXT;
 VOID RtlpAppend(RTLP_TEXT *Text, PCSTR Format, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * RtlpCondHeight - the height of the expression's tree (an operand alone is 1), or 0 when it
+ * does not validate. The canonical text nests one parenthesis per level, and the SDDL
+ * compiler takes at most RTLP_COND_MAX_NESTING levels: both refuse taller trees.
+ */
+ULONG RtlpCondHeight(const UCHAR *Data, ULONG Length);
+#define RTLP_COND_MAX_NESTING 128
+#define RTLP_COND_MAX_HEIGHT (RTLP_COND_MAX_NESTING - 2)
+
 /* RtlpAppendUtf8 - appends code point C as UTF-8 (sddl_format.c). */
 VOID RtlpAppendUtf8(RTLP_TEXT *Text, ULONG C);
 

@@ -4,7 +4,8 @@
  * seventh field of XA, XD, ZA and XU ACEs.
  *
  * Recursive descent over the grammar below, emitting postfix byte code as it goes. The
- * recursion is bounded by RTLP_COND_MAX_NESTING parentheses, composites by
+ * recursion is bounded by RTLP_COND_MAX_NESTING parentheses (and the tree it builds by
+ * RTLP_COND_MAX_HEIGHT levels, so that its canonical text parses back), composites by
  * RTLP_COND_MAX_COMPOSITE elements, the output by its buffer, and the result must pass
  * RtlpCondValidate (at most RTLP_COND_MAX_STACK operands), so hostile text costs time
  * linear in its length and bounded stack. No references change.
@@ -34,7 +35,6 @@
 #include <string.h>
 #include "rtlp_cond.h"
 
-#define RTLP_COND_MAX_NESTING 128
 
 typedef enum _RTLP_COND_KIND {
     RtlpCondKindCondition,
@@ -228,6 +228,8 @@ static BOOLEAN RtlpCondName(RTLP_COND_COMPILER *C, BOOLEAN Prefixed, PULONG Unit
             code = (ULONG)((d[0] << 12) | (d[1] << 8) | (d[2] << 4) | d[3]);
             if (RtlpCondNameChar(code, Prefixed))
                 return RtlpCondFail(C, at, "a %xxxx escape of a character that stands as itself");
+            if (code == 0) /* a resource attribute's name is NUL-terminated */
+                return RtlpCondFail(C, at, "a NUL (%0000) in an attribute name");
             C->P += 5;
             if (!RtlpCondEmit(C, (UCHAR[]){ (UCHAR)code, (UCHAR)(code >> 8) }, 2))
                 return FALSE;
@@ -665,6 +667,9 @@ NTSTATUS RtlpCondCompile(PCSTR Text, PCSTR *End, PUCHAR Out, ULONG OutSize, PULO
     else if (RtlpCondEmit(&c, artx, 4) && RtlpCondGroup(&c, &kind) &&
              RtlpCondValidate(Out, c.Length, NULL) != STATUS_SUCCESS)
         RtlpCondFail(&c, Text, "conditional expression too deep (more than 256 operands pending)");
+    else if (NT_SUCCESS(c.Status) && RtlpCondHeight(Out, c.Length) > RTLP_COND_MAX_HEIGHT)
+        RtlpCondFail(&c, Text, "conditional expression too deep (its canonical text would nest "
+                               "more than 126 parentheses)");
     if (!NT_SUCCESS(c.Status)) {
         *ErrorAt = c.ErrorAt;
         *Message = c.Message;

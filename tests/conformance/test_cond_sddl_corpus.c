@@ -302,6 +302,7 @@ static void test_resource_attribute_types_and_scoped_policy(void **state)
         "S:(RA;;;;;WD;(\"n\",TU,0,-1))",
         "S:(RA;;;;;WD;(\"n\",TX,0,123))",
         "S:(RA;;;;;WD;(\"\",TS,0))",
+        "S:(RA;;;;;WD;(\"a%0000\",TS,0,\"b\"))", /* fuzz_cond_sddl: a NUL ends the stored name */
         "S:(RA;;;;;WD;(\"n\",TS,0x100000000))",
         "S:(RA;;;;;WD;(\"n\",TD,0,ZZ))",
         "S:(RA;;;;;WD;(\"n\",TS,0,\"a\"",
@@ -315,6 +316,33 @@ static void test_resource_attribute_types_and_scoped_policy(void **state)
     }
 }
 
+/* Deep expressions (fuzz_cond_sddl): a flat chain "(a || a || ...)" is a left-deep tree
+ * whose canonical text nests one parenthesis per operator, so the compiler takes at most
+ * 126 levels (what it can read back) and refuses more, with the offset of the expression. */
+static void test_deep_chains_round_trip_or_fail(void **state)
+{
+    (void)state;
+    for (int n = 120; n <= 130; n += 10) {
+        char sddl[4096];
+        size_t used = (size_t)snprintf(sddl, sizeof(sddl), "D:(XA;;FA;;;WD;(a");
+        for (int i = 1; i < n; i++)
+            used += (size_t)snprintf(sddl + used, sizeof(sddl) - used, " || a");
+        snprintf(sddl + used, sizeof(sddl) - used, "))");
+        PSECURITY_DESCRIPTOR sd = NULL;
+        ULONG length = 0;
+        NTSTATUS s = NtsecSddlToSecurityDescriptor(sddl, &sd, &length);
+        if (n == 120) {
+            assert_int_equal(s, STATUS_SUCCESS);
+            NtsecFree(PrintAndReparse("120 operands", sd, length));
+            NtsecFree(sd);
+        } else {
+            assert_int_equal(s, STATUS_INVALID_PARAMETER);
+            assert_string_equal(NtsecLastErrorText(), "SDDL error at offset 15: conditional expression too deep "
+                                "(its canonical text would nest more than 126 parentheses)");
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_valid_conditions_round_trip),
         cmocka_unit_test(test_windows_ra_descriptor),
         cmocka_unit_test(test_resource_attribute_types_and_scoped_policy),
+        cmocka_unit_test(test_deep_chains_round_trip_or_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
