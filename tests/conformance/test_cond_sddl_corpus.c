@@ -258,8 +258,9 @@ static void test_windows_ra_descriptor(void **state)
     NtsecFree(sd);
 }
 
-/* Every attribute-data type of MS-DTYP 2.5.1.1 (TI TU TS TD TX TB), escapes in the name, and
- * the central-policy ACE (SP, MS-DTYP 2.4.4.16): canonical text and byte-exact round trips. */
+/* Every attribute-data type of MS-DTYP 2.5.1.1 (TI TU TS TD TX TB), escapes in the name, the
+ * central-policy ACE (SP, MS-DTYP 2.4.4.16), and conditions on ZA and XU ACEs: canonical
+ * text and byte-exact round trips. */
 static void test_resource_attribute_types_and_scoped_policy(void **state)
 {
     (void)state;
@@ -273,6 +274,9 @@ static void test_resource_attribute_types_and_scoped_policy(void **state)
         { "S:(RA;;;;;WD;(\"s\",TS,0))", "S:(RA;;;;;WD;(\"s\",TS,0x0))" },
         { "S:(RA;;;;;WD;(\"a%0020b%0016\",TS,0,\"\",\"x y\"))", "S:(RA;;;;;WD;(\"a%0020b%0016\",TS,0x0,\"\",\"x y\"))" },
         { "S:(SP;;;;;S-1-17-1)(SP;IO;;;;S-1-17-22)", "S:(SP;;;;;S-1-17-1)(SP;IO;;;;S-1-17-22)" },
+        /* the other condition-carrying types: ZA (object GUID kept, ACL revision 4) and XU */
+        { "D:(ZA;;CR;00299570-246d-11d0-a768-00aa006e0529;;WD;(Member_of {SID(BA)}))S:(XU;SA;FA;;;WD;(@User.x == 1))",
+          "D:(ZA;;CR;00299570-246d-11d0-a768-00aa006e0529;;WD;(Member_of {SID(BA)}))S:(XU;SA;FA;;;WD;(@USER.x == 1))" },
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         PSECURITY_DESCRIPTOR sd = NULL;
