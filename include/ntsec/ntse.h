@@ -340,6 +340,31 @@ typedef struct _CLAIM_SECURITY_ATTRIBUTES_INFORMATION {
     } Attribute;
 } CLAIM_SECURITY_ATTRIBUTES_INFORMATION, *PCLAIM_SECURITY_ATTRIBUTES_INFORMATION;
 
+/* ---- UAC and the Vista-and-later classes (winnt.h) ---- */
+typedef enum _TOKEN_ELEVATION_TYPE {
+    TokenElevationTypeDefault = 1,
+    TokenElevationTypeFull,
+    TokenElevationTypeLimited
+} TOKEN_ELEVATION_TYPE, *PTOKEN_ELEVATION_TYPE;
+typedef struct _TOKEN_ELEVATION { ULONG TokenIsElevated; } TOKEN_ELEVATION, *PTOKEN_ELEVATION;
+/* TokenLinkedToken: a kernel handle the caller closes with ZwClose. */
+typedef struct _TOKEN_LINKED_TOKEN { HANDLE LinkedToken; } TOKEN_LINKED_TOKEN, *PTOKEN_LINKED_TOKEN;
+typedef struct _TOKEN_GROUPS_AND_PRIVILEGES {
+    ULONG SidCount;
+    ULONG SidLength;
+    PSID_AND_ATTRIBUTES Sids;
+    ULONG RestrictedSidCount;
+    ULONG RestrictedSidLength;
+    PSID_AND_ATTRIBUTES RestrictedSids;
+    ULONG PrivilegeCount;
+    ULONG PrivilegeLength;
+    PLUID_AND_ATTRIBUTES Privileges;
+    LUID AuthenticationId;
+} TOKEN_GROUPS_AND_PRIVILEGES, *PTOKEN_GROUPS_AND_PRIVILEGES;
+typedef struct _TOKEN_APPCONTAINER_INFORMATION {
+    PSID TokenAppContainer;
+} TOKEN_APPCONTAINER_INFORMATION, *PTOKEN_APPCONTAINER_INFORMATION;
+
 /* SeFilterToken flags */
 #define DISABLE_MAX_PRIVILEGE 0x1
 #define SANDBOX_INERT         0x2

@@ -47,6 +47,12 @@ typedef struct _TOKEN {
     PCLAIM_SECURITY_ATTRIBUTES_INFORMATION DeviceClaims;
     PTOKEN_GROUPS DeviceGroups;
 
+    /* UAC (se/tokenlua.c): TokenElevationTypeDefault unless SeFilterToken(LUA_TOKEN) made the
+     * token (Limited) or its linked full token (Full). LinkedToken: the full token of a
+     * Limited one, a reference the token owns (released by SepDeleteToken), else NULL. */
+    TOKEN_ELEVATION_TYPE ElevationType;
+    struct _TOKEN *LinkedToken;
+
     PVOID SidIndex;                /* access-check index over the SIDs (se/sidindex.c), or NULL */
     _Atomic(PVOID) HostTarget;     /* host backend's cached Linux target (host/target.c): pool
                                     * blocks whose first word links an older block; NULL: none.
@@ -86,6 +92,8 @@ typedef struct _SEP_TOKEN_TEMPLATE {
     PCLAIM_SECURITY_ATTRIBUTES_INFORMATION DeviceClaims;
     ULONG DeviceGroupCount;
     PSID_AND_ATTRIBUTES DeviceGroups;
+    TOKEN_ELEVATION_TYPE ElevationType; /* 0: TokenElevationTypeDefault */
+    struct _TOKEN *LinkedToken;         /* borrowed; SepCreateToken takes its own reference */
 } SEP_TOKEN_TEMPLATE, *PSEP_TOKEN_TEMPLATE;
 
 /*
@@ -223,6 +231,19 @@ const CLAIM_SECURITY_ATTRIBUTE_V1 *SepFindClaim(const CLAIM_SECURITY_ATTRIBUTES_
                                                 const UCHAR *Name, ULONG NameLength);
 /* Length in WCHARs of a NUL-terminated wide string. */
 ULONG SepWideLength(const WCHAR *String);
+
+/*
+ * UAC (src/se/tokenlua.c). SepIsElevatedSid: an administrative-equivalent group (the RIDs
+ * UAC filters). SepLuaFilter: LUA_TOKEN's changes to a template being built by SeFilterToken
+ * (Groups and Privileges are its writable arrays). SepTokenIsElevated: TokenElevation's
+ * answer (caller holds the lock shared). SepQueryUacLocked (src/se/tokenquery_uac.c): the
+ * classes tokenquery.c hands on; a pool block or NULL with *Status. No references change,
+ * except TokenLinkedToken's handle, which holds a new token the caller closes.
+ */
+BOOLEAN SepIsElevatedSid(PSID Sid);
+VOID SepLuaFilter(PSEP_TOKEN_TEMPLATE Template, PSID_AND_ATTRIBUTES Groups, PLUID_AND_ATTRIBUTES Privileges);
+BOOLEAN SepTokenIsElevated(struct _TOKEN *Token);
+PVOID SepQueryUacLocked(struct _TOKEN *Token, TOKEN_INFORMATION_CLASS Class, NTSTATUS *Status);
 
 /* Token type check used at every public entry point; reports to the verifier. */
 #define SepIsToken(Object, Routine) ObpCheckType((Object), &ObpTokenType, (Routine))

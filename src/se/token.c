@@ -28,6 +28,8 @@ static VOID SepDeleteToken(PVOID Object)
     PTOKEN token = Object;
     SepSidIndexFree(token);
     SepFreeTokenClaims(token);
+    if (token->LinkedToken != NULL)
+        ObfDereferenceObject(token->LinkedToken);
     /* The host target cache (host/target.c): a chain linked through each block's first word. */
     for (PVOID p = atomic_exchange(&token->HostTarget, NULL), next; p != NULL; p = next) {
         next = *(PVOID *)p;
@@ -314,6 +316,11 @@ NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *T, PCSTR CreatorTag, PTOKEN *T
         st = SepClaimsCopy(T->DeviceClaims, &token->DeviceClaims);
     if (NT_SUCCESS(st) && T->DeviceGroupCount != 0)
         st = SepGroupsCopy(T->DeviceGroupCount, T->DeviceGroups, &token->DeviceGroups);
+    token->ElevationType = T->ElevationType ? T->ElevationType : TokenElevationTypeDefault;
+    if (T->LinkedToken != NULL) {
+        ObfReferenceObject(T->LinkedToken);
+        token->LinkedToken = T->LinkedToken;
+    }
     if (NT_SUCCESS(st))
         st = SepSidIndexBuild(token);
     if (!NT_SUCCESS(st)) {
@@ -376,6 +383,11 @@ static NTSTATUS SepCloneToken(PTOKEN Source, PCSTR CreatorTag, PTOKEN *NewToken)
     st = SepSidIndexClone(Source, token);
     if (NT_SUCCESS(st))
         st = SepCopyTokenClaims(Source, token);
+    token->ElevationType = Source->ElevationType;
+    if (Source->LinkedToken != NULL) {
+        ObfReferenceObject(Source->LinkedToken);
+        token->LinkedToken = Source->LinkedToken;
+    }
     SepReleaseTokenLock(Source);
     if (!NT_SUCCESS(st)) {
         ObfDereferenceObject(token);
@@ -410,6 +422,8 @@ VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source)
     Template->TokenSource = Source->TokenSource;
     Template->SessionId = Source->SessionId;
     Template->MandatoryPolicy = Source->MandatoryPolicy;
+    Template->ElevationType = Source->ElevationType;
+    Template->LinkedToken = Source->LinkedToken;
     Template->UserClaims = Source->UserClaims;
     Template->DeviceClaims = Source->DeviceClaims;
     if (Source->DeviceGroups != NULL) {

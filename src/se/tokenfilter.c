@@ -66,8 +66,12 @@ static ULONG SepDenyOnly(ULONG Attributes)
  *    only SIDs in both lists (a filter can only narrow); with no new list the source's
  *    list is kept.
  *  - WRITE_RESTRICTED sets TOKEN_WRITE_RESTRICTED (the restricting SIDs apply to write
- *    access only); SANDBOX_INERT sets TOKEN_SANDBOX_INERT. LUA_TOKEN is not modelled:
- *    STATUS_NOT_IMPLEMENTED. Unknown flag bits: STATUS_INVALID_PARAMETER.
+ *    access only); SANDBOX_INERT sets TOKEN_SANDBOX_INERT. Unknown flag bits:
+ *    STATUS_INVALID_PARAMETER.
+ *  - LUA_TOKEN makes UAC's filtered token (tokenlua.c SepLuaFilter: administrative groups
+ *    deny-only, privileges cut to a standard user's, integrity at most Medium, the user as
+ *    owner when the owner group became deny-only), TokenElevationTypeLimited, linked to a new
+ *    full copy of the source (TokenElevationTypeFull) that TokenLinkedToken returns.
  *  - The new token has a fresh TokenId and ModifiedId, the source's AuthenticationId,
  *    type, level, origin, source, session, owner, primary group and default DACL,
  *    ParentTokenId = the source's TokenId, and TOKEN_IS_FILTERED.
@@ -85,8 +89,6 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
         return STATUS_OBJECT_TYPE_MISMATCH;
     if (Flags & ~(ULONG)(DISABLE_MAX_PRIVILEGE | SANDBOX_INERT | LUA_TOKEN | WRITE_RESTRICTED))
         return STATUS_INVALID_PARAMETER;
-    if (Flags & LUA_TOKEN)
-        return NTSEC_NOT_IMPLEMENTED();
     if (!SepValidGroups(SidsToDisable) || !SepValidGroups(RestrictedSids))
         return STATUS_INVALID_SID;
 
@@ -150,6 +152,24 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
 
     /* The owner stays what it was (a deny-only group may still own what it creates). */
     t.Owner = source->UserAndGroups[source->DefaultOwnerIndex].Sid;
+    /* LUA_TOKEN: UAC's filtered token (tokenlua.c), linked to a full copy of the source. */
+    PTOKEN full = NULL;
+    if (Flags & LUA_TOKEN) {
+        SepLuaFilter(&t, groups, privileges);
+        NTSTATUS fst = SepDuplicateToken(source, source->TokenType, source->ImpersonationLevel, FALSE,
+                                         "token (SeFilterToken linked)", &full);
+        if (!NT_SUCCESS(fst)) {
+            SepReleaseTokenLock(source);
+            ExFreePoolWithTag(scratch, SEP_FILTER_TAG);
+            return fst == STATUS_INSUFFICIENT_RESOURCES ? STATUS_NO_MEMORY : fst;
+        }
+        full->ElevationType = TokenElevationTypeFull; /* not yet visible to anyone else */
+        if (full->LinkedToken != NULL) {                /* a Limited source: no chains */
+            ObfDereferenceObject(full->LinkedToken);
+            full->LinkedToken = NULL;
+        }
+        t.LinkedToken = full;
+    }
     t.ExtraFlags = (atomic_load(&source->TokenFlags) &
                     (TOKEN_WRITE_RESTRICTED | TOKEN_SANDBOX_INERT | TOKEN_UIACCESS | TOKEN_NOT_LOW)) |
                    TOKEN_IS_FILTERED;
@@ -163,6 +183,8 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
     NTSTATUS st = SepCreateToken(&t, "token (SeFilterToken)", &token);
     SepReleaseTokenLock(source);
     ExFreePoolWithTag(scratch, SEP_FILTER_TAG);
+    if (full != NULL)
+        ObfDereferenceObject(full); /* the new token holds its own reference */
     if (!NT_SUCCESS(st))
         return st == STATUS_INSUFFICIENT_RESOURCES ? STATUS_NO_MEMORY : st;
     token->ParentTokenId = parent; /* not yet visible to anyone else */

@@ -235,36 +235,11 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
                                     device ? Token->DeviceGroups->Groups : NULL, &g);
         return NT_SUCCESS(st) ? g : NULL;
     }
-    case TokenGroupsAndPrivileges:
-    case TokenAuditPolicy:
-    case TokenElevationType:
-    case TokenLinkedToken:
-    case TokenElevation:
-    case TokenAccessInformation:
-    case TokenVirtualizationAllowed:
-    case TokenVirtualizationEnabled:
-    case TokenLogonSid:
-    case TokenIsAppContainer:
-    case TokenCapabilities:
-    case TokenAppContainerSid:
-    case TokenAppContainerNumber:
-    case TokenSecurityAttributes:
-    case TokenIsRestricted:
-    case TokenProcessTrustLevel:
-    case TokenPrivateNameSpace:
-    case TokenSingletonAttributes:
-    case TokenBnoIsolation:
-    case TokenChildProcessFlags:
-    case TokenIsLessPrivilegedAppContainer:
-    case TokenIsSandboxed:
-    case TokenIsAppSilo:
-    case TokenLoggingInformation:
-        *Status = NTSEC_NOT_IMPLEMENTED(); /* Windows answers these; ntsec does not model them */
-        return NULL;
     case TokenSessionReference: /* set-only on Windows */
-    default:
         *Status = STATUS_INVALID_INFO_CLASS;
         return NULL;
+    default: /* UAC, AppContainer and later classes (tokenquery_uac.c) */
+        return SepQueryUacLocked(Token, Class, Status);
     }
 }
 
@@ -279,10 +254,10 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
  * TokenDeviceGroups: TOKEN_GROUPS; their restricted forms are empty). TokenImpersonationLevel on a
  * primary token is STATUS_INVALID_INFO_CLASS with *TokenInformation NULL (spec 1.3, case
  * 69). Any token may be queried, Anonymous-level ones included (spec 2.20). A non-token is
- * STATUS_OBJECT_TYPE_MISMATCH (spec 5-D24). Classes Windows supports but ntsec does not
- * model (TokenGroupsAndPrivileges, TokenAuditPolicy, TokenElevationType, TokenLinkedToken,
- * TokenElevation, TokenAccessInformation, TokenVirtualization*, TokenLogonSid) return
- * STATUS_NOT_IMPLEMENTED. Allocation failure: STATUS_INSUFFICIENT_RESOURCES (as Windows).
+ * STATUS_OBJECT_TYPE_MISMATCH (spec 5-D24). The UAC and later classes are answered by
+ * tokenquery_uac.c; those ntsec does not model (TokenAuditPolicy, TokenAccessInformation,
+ * TokenSecurityAttributes and the Windows 10+ process classes; README's not-implemented
+ * table says why) return STATUS_NOT_IMPLEMENTED. Allocation failure: STATUS_INSUFFICIENT_RESOURCES (as Windows).
  */
 NTSTATUS SeQueryInformationToken(PACCESS_TOKEN Token, TOKEN_INFORMATION_CLASS TokenInformationClass,
                                  PVOID *TokenInformation)

@@ -51,6 +51,8 @@ NTSTATUS ZwQueryInformationToken(HANDLE TokenHandle, TOKEN_INFORMATION_CLASS Tok
     }
     *ReturnLength = (ULONG)size;
     if (TokenInformation == NULL || TokenInformationLength < size) {
+        if (TokenInformationClass == TokenLinkedToken) /* the answer's handle goes too */
+            ZwClose(((PTOKEN_LINKED_TOKEN)info)->LinkedToken);
         ExFreePool(info);
         return STATUS_BUFFER_TOO_SMALL;
     }
@@ -72,7 +74,20 @@ NTSTATUS ZwQueryInformationToken(HANDLE TokenHandle, TOKEN_INFORMATION_CLASS Tok
         /* Nested pointers: write the same packed layout again, pointing into the buffer. */
         SepClaimsPack((PCLAIM_SECURITY_ATTRIBUTES_INFORMATION)block, out);
         break;
+    case TokenGroupsAndPrivileges: {
+        PTOKEN_GROUPS_AND_PRIVILEGES g = (PTOKEN_GROUPS_AND_PRIVILEGES)out;
+        SepRelocate((PVOID *)&g->Sids, block, size, out);
+        SepRelocate((PVOID *)&g->RestrictedSids, block, size, out);
+        SepRelocate((PVOID *)&g->Privileges, block, size, out);
+        for (ULONG i = 0; i < g->SidCount; i++)
+            SepRelocate(&g->Sids[i].Sid, block, size, out);
+        for (ULONG i = 0; i < g->RestrictedSidCount; i++)
+            SepRelocate(&g->RestrictedSids[i].Sid, block, size, out);
+        break;
+    }
     case TokenGroups:
+    case TokenLogonSid:
+    case TokenCapabilities:
     case TokenDeviceGroups:
     case TokenRestrictedDeviceGroups:
     case TokenRestrictedSids: {

@@ -138,7 +138,7 @@ static void test_unmodelled_and_invalid_classes(void **state)
 {
     PACCESS_TOKEN t = TestToken("user=SY");
     PVOID buf = (PVOID)0x1;
-    assert_status(SeQueryInformationToken(t, TokenElevation, &buf), STATUS_NOT_IMPLEMENTED);
+    assert_status(SeQueryInformationToken(t, TokenAccessInformation, &buf), STATUS_NOT_IMPLEMENTED);
     assert_null(buf);
     assert_status(SeQueryInformationToken(t, TokenSessionReference, &buf), STATUS_INVALID_INFO_CLASS);
     assert_status(SeQueryInformationToken(t, MaxTokenInfoClass, &buf), STATUS_INVALID_INFO_CLASS);
