@@ -23,6 +23,48 @@ typedef struct {
 /* Adversarial: SIDs differ only in a middle sub-authority (what the old index's hash
  * ignored, issue 15 section 4), all with the same last RID. */
 static int Adversarial;
+/* Conditions (issue 16): 'c' makes ACEs 2, 5, 8, 11 and 14 allow-callback ACEs for a group of
+ * the token with (Member_of {that group} && @User.dept == "Sales") and gives the token that
+ * claim; 'p' is the same DACL with plain allow ACEs in those places (the twin without
+ * conditions). Both grant FILE_WRITE_DATA there, so the walk goes on to the last ACE. */
+static char Flavour;
+
+static int IsConditionalSlot(ULONG I, ULONG Aces)
+{
+    return Flavour != 0 && I + 1 < Aces && I % 3 == 2 && I <= 14;
+}
+
+/* The byte code of (Member_of {SID} && @User.dept == "Sales"), "artx" first (MS-DTYP 2.4.4.17). */
+static ULONG BuildCondition(PUCHAR Out, const UCHAR *Sid, ULONG SidLength)
+{
+    ULONG n = 0;
+    memcpy(Out, "artx", 4);
+    n = 4;
+    Out[n++] = 0x51; /* SID literal */
+    memcpy(Out + n, &SidLength, 4);
+    n += 4;
+    memcpy(Out + n, Sid, SidLength);
+    n += SidLength;
+    Out[n++] = 0x89; /* Member_of */
+    static const char dept[] = "dept", sales[] = "Sales";
+    ULONG len = 2 * 4;
+    Out[n++] = 0xf9; /* @User. */
+    memcpy(Out + n, &len, 4);
+    n += 4;
+    for (int i = 0; i < 4; i++)
+        Out[n++] = (UCHAR)dept[i], Out[n++] = 0;
+    len = 2 * 5;
+    Out[n++] = 0x10; /* string */
+    memcpy(Out + n, &len, 4);
+    n += 4;
+    for (int i = 0; i < 5; i++)
+        Out[n++] = (UCHAR)sales[i], Out[n++] = 0;
+    Out[n++] = 0x80; /* == */
+    Out[n++] = 0xa0; /* && */
+    while (n % 4)
+        Out[n++] = 0;
+    return n;
+}
 
 static void MakeSid(BSID *s, ULONG Rid)
 {
@@ -48,7 +90,7 @@ typedef struct {
 static PUCHAR BuildSd(ULONG Aces)
 {
     ULONG aceSize = 8 + 28;
-    ULONG aclSize = 8 + Aces * aceSize;
+    ULONG aclSize = 8 + Aces * (aceSize + 96);
     PUCHAR sd = calloc(1, 20 + aclSize);
     SECURITY_DESCRIPTOR_RELATIVE *rel = (void *)sd;
     rel->Revision = 1;
@@ -56,18 +98,23 @@ static PUCHAR BuildSd(ULONG Aces)
     rel->Dacl = 20;
     PACL acl = (PACL)(sd + 20);
     acl->AclRevision = ACL_REVISION;
-    acl->AclSize = (USHORT)aclSize;
     acl->AceCount = (USHORT)Aces;
+    PUCHAR at = (PUCHAR)acl + 8;
     for (ULONG i = 0; i < Aces; i++) {
-        PACCESS_ALLOWED_ACE ace = (PACCESS_ALLOWED_ACE)((PUCHAR)acl + 8 + i * aceSize);
-        ace->Header.AceType = ACCESS_ALLOWED_ACE_TYPE;
+        PACCESS_ALLOWED_ACE ace = (PACCESS_ALLOWED_ACE)at;
+        BOOLEAN slot = IsConditionalSlot(i, Aces);
+        ace->Header.AceType = (slot && Flavour == 'c') ? ACCESS_ALLOWED_CALLBACK_ACE_TYPE : ACCESS_ALLOWED_ACE_TYPE;
         ace->Header.AceSize = (USHORT)aceSize;
-        /* every ACE but the last names a SID absent from the token */
+        /* every ACE but the last (and the conditional slots) names a SID absent from the token */
         ace->Mask = (i == Aces - 1) ? FILE_GENERIC_READ : FILE_WRITE_DATA;
         BSID s;
-        MakeSid(&s, i == Aces - 1 ? 5000 + 7 : 90000 + i);
+        MakeSid(&s, i == Aces - 1 ? 5000 + 7 : slot ? 5000 + 3 : 90000 + i);
         memcpy(&ace->SidStart, s.Sid, 28);
+        if (slot && Flavour == 'c')
+            ace->Header.AceSize = (USHORT)(aceSize + BuildCondition(at + aceSize, s.Sid, 28));
+        at += ace->Header.AceSize;
     }
+    acl->AclSize = (USHORT)(at - (PUCHAR)acl);
     return sd;
 }
 
@@ -90,6 +137,19 @@ static PTOKEN BuildToken(ULONG Groups)
     t.HasIntegrity = TRUE;
     t.IntegrityRid = SECURITY_MANDATORY_MEDIUM_RID;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP;
+    static WCHAR name[] = { 'd', 'e', 'p', 't', 0 }, sales[] = { 'S', 'a', 'l', 'e', 's', 0 };
+    static PWSTR values[] = { sales };
+    static CLAIM_SECURITY_ATTRIBUTE_V1 claim;
+    static CLAIM_SECURITY_ATTRIBUTES_INFORMATION claims;
+    claim.Name = name;
+    claim.ValueType = CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING;
+    claim.ValueCount = 1;
+    claim.Values.ppString = values;
+    claims.Version = CLAIM_SECURITY_ATTRIBUTES_INFORMATION_VERSION_V1;
+    claims.AttributeCount = 1;
+    claims.Attribute.pAttributeV1 = &claim;
+    if (Flavour != 0)
+        t.UserClaims = &claims;
     PTOKEN token = NULL;
     if (SepCreateToken(&t, "bench", &token) != STATUS_SUCCESS) {
         fprintf(stderr, "SepCreateToken failed\n");
@@ -284,12 +344,13 @@ static int TableRow(ULONG Aces, ULONG Groups, int Adv, double Seconds, int Round
     NTSTATUS s = 0;
     SeAccessCheck(c.Sd, &c.Ctx, FALSE, FILE_READ_DATA, 0, NULL, &c.Mapping, UserMode, &gr, &s);
     char name[96];
-    snprintf(name, sizeof(name), "%u ACEs x %u groups%s", Aces, Groups, Adv ? " adversarial" : "");
+    snprintf(name, sizeof(name), "%u ACEs x %u groups%s", Aces, Groups,
+             Adv ? " adversarial" : Flavour == 'c' ? ", 5 conditional" : Flavour == 'p' ? ", 5 plain twins" : "");
     BENCH_ALT r;
     BenchAlternate(RunNtsec, &c, RunNaive, &c, Seconds, Rounds, &r);
     BenchAltRow(name, "naive", &r);
     int rc = 0;
-    if (SambaAccessCheck) {
+    if (SambaAccessCheck && Flavour == 0) {
         SAMBA_CASE sc;
         BuildSamba(&sc, c.Sd, c.Token);
         uint32_t sg = 0;
@@ -331,14 +392,16 @@ static void WorstRows(double Seconds, int Rounds)
     Adversarial = 0;
 }
 
-/* ACESxGROUPS[a] (a: adversarial SIDs); 1000 ACEs and 4096 groups at most. */
+/* ACESxGROUPS[a|c|p] (a: adversarial SIDs; c: five conditional ACEs and a claim; p: their
+ * plain twin); 1000 ACEs and 4096 groups at most. */
 static int ParseCase(const char *Text, unsigned *Aces, unsigned *Groups, int *Adv)
 {
     char adv = 0;
     if (sscanf(Text, "%ux%u%c", Aces, Groups, &adv) < 2 || *Aces == 0 || *Aces > 1000 ||
-        *Groups == 0 || *Groups > 4096 || (adv != 0 && adv != 'a'))
+        *Groups == 0 || *Groups > 4096 || (adv != 0 && adv != 'a' && adv != 'c' && adv != 'p'))
         return 0;
     *Adv = adv == 'a';
+    Flavour = (adv == 'c' || adv == 'p') ? adv : 0;
     return 1;
 }
 

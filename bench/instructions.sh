@@ -25,9 +25,11 @@ per_call() { # label, binary, mode, case
 
 echo "| operation | command | instructions per call (callgrind, N=$n) |"
 echo "|---|---|---:|"
-for c in 5x10 5x100 20x10 20x100 100x10 100x100 20x1000 20x1000a; do
-    label="SeAccessCheck ${c%a}"
+for c in 5x10 5x100 20x10 20x100 100x10 100x100 20x1000 20x1000a 20x100c 20x100p; do
+    label="SeAccessCheck ${c%[acp]}"
     [[ $c == *a ]] && label="$label adversarial SIDs"
+    [[ $c == *c ]] && label="$label, 5 conditional ACEs (Member_of && claim ==)"
+    [[ $c == *p ]] && label="$label, the same 5 ACEs without conditions"
     per_call "$label" bench_accesscheck --once "$c"
 done
 for g in 10 100 1000 1000a 4000 4000a; do

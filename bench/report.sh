@@ -33,7 +33,7 @@ while getopts "b:o:n:" opt; do
 done
 shift $((OPTIND - 1))
 
-SECTIONS=(intro accesscheck scaling impersonate ksec_local host memory fsd kerberos)
+SECTIONS=(intro accesscheck conditions scaling impersonate ksec_local host memory fsd kerberos)
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
