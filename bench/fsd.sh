@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# bench/fsd.sh [BUILD_DIR] [SECONDS] - 4 KiB GETs with keep-alive against ntsec-fsd and nginx,
-# side by side in one run, loopback only, every load bounded (SECONDS, default 10):
-#   wrk -t2 -c16 -dSECONDS over 127.0.0.1: ntsec-fsd (guest token, impersonated per request)
-#                                          and nginx (static files, as www-data)
-#   h2load --h1 -t2 -c16 -DSECONDS -B unix:SOCK: ntsec-fsd over its Unix socket (peer creds),
-#                                          as uid 65534 and as root (no credential switch)
-#   wrk over 127.0.0.1: lighttpd (static, www-data) and Apache prefork + mpm-itk serving each
-#                       connection as a per-user uid (Basic auth), when installed
-# Prints the issue's ratios (fsd/nginx, fsd/mpm-itk, unix/nginx-tcp, impersonation on/off).
-# Prints req/s and the ratios to nginx; then PROPFIND depth 1 over 1,000 entries, PUT of 1 MiB
-# and RSS per idle connection (Unix socket). Servers are stopped by pid. As root.
+# bench/fsd.sh [BUILD_DIR] [SECONDS] [ROUNDS] - 4 KiB GETs with keep-alive against ntsec-fsd and
+# its peers, side by side, in alternating rounds (ROUNDS, default 3; each configuration runs
+# SECONDS, default 10, per round, and the order of the impersonation pair alternates between
+# rounds), loopback and Unix sockets only, every load bounded:
+#   wrk -t2 -c16 over 127.0.0.1:  nginx (static, www-data); ntsec-fsd with the guest token
+#                                 (uid 65534) impersonation on, and the same with
+#                                 --bench-no-impersonation (NTSEC_FSD_BENCH_UNSAFE=1: the
+#                                 benchmark mode that serves everything as the server);
+#                                 lighttpd and Apache prefork + mpm-itk per user, if installed
+#   h2load --h1 -t2 -c16 -B unix:SOCK as uid 65534: ntsec-fsd over its Unix socket (peer
+#                                 credentials), impersonation on and off
+# Prints each round (with the load average) and the medians, and the issue's ratios: fsd/nginx,
+# fsd/mpm-itk, unix/nginx-tcp, impersonation on/off. Then PROPFIND depth 1 over 1,000 entries,
+# PUT of 1 MiB, and memory: RSS per idle unauthenticated TCP connection and per authenticated
+# Unix-socket client (connected, nothing sent; and after one GET). Servers are stopped by pid.
+# As root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-B=${1:-build}; T=${2:-10}
+B=${1:-build}; T=${2:-10}; ROUNDS=${3:-3}
 W=$(mktemp -d /tmp/fsd-bench.XXXXXX); chmod 755 "$W"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; sleep 0.3;
@@ -20,12 +25,19 @@ cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done;
 trap cleanup EXIT
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mkdir -p "$W/www"; head -c 4096 /dev/urandom > "$W/www/f4k.bin"; chmod 755 "$W/www"; chmod 644 "$W/www/f4k.bin"
-# ntsec-fsd
-"$B/ntsec-fsd" serve "$W/www" --socket "$W/fsd.sock" --listen 127.0.0.1:0 \
-    --guest 'user=S-1-22-1-65534 groups=S-1-22-2-65534,WD' >"$W/fsd.out" 2>/dev/null &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q 'try: curl http' "$W/fsd.out" 2>/dev/null && break; sleep 0.05; done
-fport=$(sed -n 's/^  tcp 127.0.0.1:\([0-9]*\) .*/\1/p' "$W/fsd.out")
+# ntsec-fsd: impersonation on, and the benchmark mode with impersonation off (same binary)
+GUEST='user=S-1-22-1-65534 groups=S-1-22-2-65534,WD'
+fsd_serve() { # fsd_serve NAME [options]: one instance on $W/NAME.sock and a TCP port ($port, $pid)
+    local name=$1; shift
+    "$B/ntsec-fsd" serve "$W/www" --socket "$W/$name.sock" --listen 127.0.0.1:0 "$@" \
+        >"$W/$name.out" 2>"$W/$name.err" &
+    pid=$!; pids+=($pid)
+    for _ in $(seq 1 200); do grep -q 'try: curl http' "$W/$name.out" 2>/dev/null && break; sleep 0.05; done
+    port=$(sed -n 's/^  tcp 127.0.0.1:\([0-9]*\) .*/\1/p' "$W/$name.out")
+}
+fsd_serve on --guest "$GUEST"; fport=$port; fpid_on=$pid
+NTSEC_FSD_BENCH_UNSAFE=1 fsd_serve off --guest "$GUEST" --bench-no-impersonation; oport=$port
+fsd_serve noauth; naport=$port; napid=$pid   # TCP without credentials: connections never authenticated
 # nginx
 nport=$(freeport); mkdir -p "$W/nginx/logs" "$W/nginx/tmp"
 cat >"$W/nginx/nginx.conf" <<CONF
@@ -120,61 +132,109 @@ trap cleanup2 EXIT
 wrk_rps() { local o; o=$(wrk -t2 -c16 -d"${T}s" "$@")
             if grep -q 'Non-2xx' <<<"$o"; then echo "bench: non-2xx responses from ${*: -1}" >&2; fi
             awk '/Requests\/sec/ {print $2}' <<<"$o"; }
-h2_rps() { "$@" h2load --h1 -t2 -c16 -D"$T" -B "unix:$W/fsd.sock" "http://localhost/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
-curl -sf "http://127.0.0.1:$fport/f4k.bin" -o /dev/null && curl -sf "http://127.0.0.1:$nport/f4k.bin" -o /dev/null
-curl -sf --unix-socket "$W/fsd.sock" http://localhost/f4k.bin -o /dev/null
-n=$(wrk_rps "http://127.0.0.1:$nport/f4k.bin")
-f=$(wrk_rps "http://127.0.0.1:$fport/f4k.bin")
-u=$(h2_rps setpriv --reuid 65534 --regid 65534 --clear-groups)
-r=$(h2_rps)
-printf 'nginx tcp (wrk)             %10s req/s\n' "$n"
-printf 'ntsec-fsd tcp guest (wrk)   %10s req/s  %.2fx nginx\n' "$f" "$(echo "$f / $n" | bc -l)"
-printf 'ntsec-fsd unix peer (h2load)%10s req/s  %.2fx nginx-over-tcp (client uid 65534: a credential switch per file operation)\n' "$u" "$(echo "$u / $n" | bc -l)"
-printf 'ntsec-fsd unix root (h2load)%10s req/s  (client uid 0 = the server: the same path with no credential syscall)\n' "$r"
-printf 'impersonating / not switching: %.2f\n' "$(echo "$u / $r" | bc -l)"
-if [ -n "$lport" ]; then
-    l=$(wrk_rps "http://127.0.0.1:$lport/f4k.bin")
-    printf 'lighttpd tcp (wrk)          %10s req/s  %.2fx nginx\n' "$l" "$(echo "$l / $n" | bc -l)"
-fi
+h2_rps() { setpriv --reuid 65534 --regid 65534 --clear-groups h2load --h1 -t2 -c16 -D"$T" -B "unix:$W/$1.sock" \
+               "http://localhost/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
+for p in $fport $oport $nport; do curl -sf "http://127.0.0.1:$p/f4k.bin" -o /dev/null; done
+hdr=$(curl -sfi --unix-socket "$W/off.sock" http://localhost/f4k.bin -o /dev/null -D -)
+grep -qi '^X-Ntsec-Served-As: SERVER (bench-no-impersonation)' <<<"$hdr" \
+    || { echo "bench: the impersonation-off instance does not say so" >&2; exit 1; }
+auth=""
 if [ -n "$iport" ]; then
     auth="Authorization: Basic $(printf '%s:benchpw' "$IU" | base64)"
     curl -sf -H "$auth" "http://127.0.0.1:$iport/f4k.bin" -o /dev/null || echo "apache mpm-itk: GET failed" >&2
-    i=$(wrk_rps -H "$auth" "http://127.0.0.1:$iport/f4k.bin")
-    printf 'apache mpm-itk per-user (wrk)%9s req/s  %.2fx nginx\n' "$i" "$(echo "$i / $n" | bc -l)"
-    printf 'ntsec-fsd tcp / apache mpm-itk per-user: %.2f (goal >= 3)\n' "$(echo "$f / $i" | bc -l)"
 fi
-printf 'goals: fsd tcp / nginx %.2f (>= 0.8); fsd unix / nginx tcp %.2f (>= 1.5); impersonation on / off %.2f (>= 0.9)\n' \
-    "$(echo "$f / $n" | bc -l)" "$(echo "$u / $n" | bc -l)" "$(echo "$u / $r" | bc -l)"
+# one round: every configuration once; the impersonation pairs in the order $1 $2
+declare -A R
+names=(nginx_tcp fsd_tcp_on fsd_tcp_off fsd_unix_on fsd_unix_off lighttpd_tcp itk_tcp)
+measure() { # measure NAME: one figure into R[NAME,round]
+    case $1 in
+    nginx_tcp) wrk_rps "http://127.0.0.1:$nport/f4k.bin" ;;
+    fsd_tcp_on) wrk_rps "http://127.0.0.1:$fport/f4k.bin" ;;
+    fsd_tcp_off) wrk_rps "http://127.0.0.1:$oport/f4k.bin" ;;
+    fsd_unix_on) h2_rps on ;;
+    fsd_unix_off) h2_rps off ;;
+    lighttpd_tcp) [ -n "$lport" ] && wrk_rps "http://127.0.0.1:$lport/f4k.bin" || echo - ;;
+    itk_tcp) [ -n "$iport" ] && wrk_rps -H "$auth" "http://127.0.0.1:$iport/f4k.bin" || echo - ;;
+    esac
+}
+ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+median() { tr ' ' '\n' <<<"$*" | grep -v '^-$' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$ROUNDS"); do
+    if [ $((r % 2)) = 1 ]; then order=(nginx_tcp fsd_tcp_on fsd_tcp_off fsd_unix_on fsd_unix_off lighttpd_tcp itk_tcp)
+    else order=(itk_tcp lighttpd_tcp fsd_unix_off fsd_unix_on fsd_tcp_off fsd_tcp_on nginx_tcp); fi
+    for c in "${order[@]}"; do R[$c,$r]=$(measure $c); done
+    R[ratio_tcp_nginx,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[nginx_tcp,$r]}")
+    R[ratio_unix_nginx,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[nginx_tcp,$r]}")
+    R[ratio_onoff_tcp,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[fsd_tcp_off,$r]}")
+    R[ratio_onoff_unix,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[fsd_unix_off,$r]}")
+    R[ratio_itk,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[itk_tcp,$r]}")
+    printf 'round %d (%s): ' "$r" "${order[*]}"
+    for c in "${names[@]}"; do printf '%s=%s ' "$c" "${R[$c,$r]}"; done
+    printf '| load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+done
+med() { local v=(); for r in $(seq 1 "$ROUNDS"); do v+=("${R[$1,$r]}"); done; median "${v[@]}"; }
+printf '\nmedians over %d rounds of %ss each (req/s):\n' "$ROUNDS" "$T"
+printf '  %-44s %10s\n' "nginx tcp (wrk)" "$(med nginx_tcp)" \
+    "ntsec-fsd tcp guest, impersonation on (wrk)" "$(med fsd_tcp_on)" \
+    "ntsec-fsd tcp guest, impersonation off (wrk)" "$(med fsd_tcp_off)" \
+    "ntsec-fsd unix uid 65534, impersonation on" "$(med fsd_unix_on)" \
+    "ntsec-fsd unix uid 65534, impersonation off" "$(med fsd_unix_off)" \
+    "lighttpd tcp (wrk)" "$(med lighttpd_tcp)" \
+    "apache mpm-itk per-user tcp (wrk)" "$(med itk_tcp)"
+printf 'ratios (median of the per-round ratios):\n'
+printf '  impersonation on / off, tcp   %s  unix %s  (goal >= 0.90)\n' "$(med ratio_onoff_tcp)" "$(med ratio_onoff_unix)"
+printf '  fsd tcp / nginx tcp           %s  (goal >= 0.8)\n' "$(med ratio_tcp_nginx)"
+printf '  fsd unix / nginx tcp          %s  (goal >= 1.5)\n' "$(med ratio_unix_nginx)"
+printf '  fsd tcp / apache mpm-itk      %s  (goal >= 3)\n' "$(med ratio_itk)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # PROPFIND depth 1 over 1,000 entries, PUT of 1 MiB, memory per idle connection (Unix socket)
 mkdir -p "$W/www/many" "$W/www/up"; chmod 1777 "$W/www/up"
 for i in $(seq 1 1000); do : > "$W/www/many/f$i"; done
 ms() { python3 -c "import sys; print('%.2f' % ((float(sys.argv[2]) - float(sys.argv[1])) * 1000 / int(sys.argv[3])))" "$@"; }
 t0=$(date +%s.%N)
-for i in $(seq 1 20); do curl -sf --unix-socket "$W/fsd.sock" -X PROPFIND -H 'Depth: 1' http://localhost/many/ -o /dev/null; done
+for i in $(seq 1 20); do setpriv --reuid 65534 --regid 65534 --clear-groups curl -sf --unix-socket "$W/on.sock" -X PROPFIND -H 'Depth: 1' http://localhost/many/ -o /dev/null; done
 t1=$(date +%s.%N)
-printf 'PROPFIND depth 1, 1,000 entries: %s ms/request (20 requests, curl per request)\n' "$(ms "$t0" "$t1" 20)"
+printf 'PROPFIND depth 1 (allprop), 1,000 entries, as uid 65534: %s ms/request (20 requests, curl per request)\n' "$(ms "$t0" "$t1" 20)"
 head -c 1048576 /dev/urandom > "$W/1m"; chmod 644 "$W/1m"
 t0=$(date +%s.%N)
-for i in $(seq 1 20); do setpriv --reuid 65534 --regid 65534 --clear-groups curl -sf --unix-socket "$W/fsd.sock" -T "$W/1m" "http://localhost/up/f$i" -o /dev/null; done
+for i in $(seq 1 20); do setpriv --reuid 65534 --regid 65534 --clear-groups curl -sf --unix-socket "$W/on.sock" -T "$W/1m" "http://localhost/up/f$i" -o /dev/null; done
 t1=$(date +%s.%N)
 printf 'PUT 1 MiB as uid 65534: %s ms/request (20 requests, curl per request)\n' "$(ms "$t0" "$t1" 20)"
-fpid=${pids[0]}
-rss() { awk '/^VmRSS/ {print $2}' "/proc/$fpid/status"; }
-before=$(rss)
-python3 - "$W/fsd.sock" "$W/idle.ready" <<'PY' &
+# memory: RSS of a server before and after 100 connections that sent nothing (threads
+# counted until all are accepted), then after one GET on each (idle keep-alive)
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+threads() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
+idle_conns() { # idle_conns PID unix:PATH|tcp:PORT GET(0/1) READYFILE: holds 100 connections 8 s
+    python3 - "$2" "$3" "$4" <<'PY' &
 import socket, sys, time
+where, get, ready = sys.argv[1], sys.argv[2] == "1", sys.argv[3]
 conns = []
 for _ in range(100):
-    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-    s.sendall(b"GET /f4k.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"); s.recv(8192); conns.append(s)
-open(sys.argv[2], "w").write("ready")
-time.sleep(5)
+    if where.startswith("unix:"):
+        s = socket.socket(socket.AF_UNIX); s.connect(where[5:])
+    else:
+        s = socket.socket(); s.connect(("127.0.0.1", int(where[4:])))
+    if get:
+        s.sendall(b"GET /f4k.bin HTTP/1.1\r\nHost: localhost\r\n\r\n"); s.recv(8192)
+    conns.append(s)
+open(ready, "w").write("ready")
+time.sleep(8)
 PY
-ipid=$!
-for _ in $(seq 1 200); do [ -s "$W/idle.ready" ] && break; sleep 0.05; done
-sleep 0.5
-after=$(rss)
-wait $ipid || true
-printf 'memory per idle authenticated connection: %s KiB RSS (100 connections: %s -> %s KiB)\n' \
-    "$(( (after - before) / 100 ))" "$before" "$after"
+}
+mem_row() { # mem_row LABEL PID WHERE GET
+    local before after t0 ready=$W/ready.$RANDOM
+    sleep 1; t0=$(threads "$2"); before=$(rss "$2")
+    idle_conns "$2" "$3" "$4" "$ready"; local ipid=$!
+    for _ in $(seq 1 400); do [ -s "$ready" ] && [ "$(threads "$2")" -ge $((t0 + 100)) ] && break; sleep 0.05; done
+    sleep 0.5; after=$(rss "$2")
+    printf '%-62s %4s KiB RSS per connection (100: %s -> %s KiB, threads %s -> %s)\n' "$1" \
+        "$(( (after - before) / 100 ))" "$before" "$after" "$t0" "$(threads "$2")"
+    wait $ipid || true
+    for _ in $(seq 1 400); do [ "$(threads "$2")" -le "$t0" ] && break; sleep 0.05; done
+}
+mem_row "idle TCP connection, not authenticated (nothing sent)" $napid tcp:$naport 0
+mem_row "authenticated Unix-socket client (connected, nothing sent)" $fpid_on unix:$W/on.sock 0
+mem_row "authenticated Unix-socket client after one GET (keep-alive)" $fpid_on unix:$W/on.sock 1
+mem_row "guest TCP client after one GET (keep-alive)" $fpid_on tcp:$fport 1

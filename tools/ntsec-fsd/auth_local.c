@@ -158,14 +158,20 @@ VOID FsdReleaseConnection(FSD_CONN *Conn)
 }
 
 /* FsdBecomeClient - the calling thread impersonates the connection's client (the host
- * backend switches its Linux credentials, verified). No reference is kept by the caller. */
+ * backend switches its Linux credentials, verified). No reference is kept by the caller.
+ * In the benchmark mode --bench-no-impersonation (main.c, refused without FSD_BENCH_ENV)
+ * nothing is switched: the thread stays the server, so the Linux layer checks nothing for
+ * the client; it exists only to measure what impersonation costs (docs/fsd.md). */
 BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
 {
+    if (FsdConfig.BenchNoImpersonation)
+        return Conn->Authenticated;
     return Conn->Authenticated && ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK;
 }
 
-/* FsdBecomeServer - back to the server's own identity. */
+/* FsdBecomeServer - back to the server's own identity (nothing to do in the benchmark mode). */
 VOID FsdBecomeServer(FSD_CONN *Conn)
 {
-    RevertSecurityContext(&Conn->Context);
+    if (!FsdConfig.BenchNoImpersonation)
+        RevertSecurityContext(&Conn->Context);
 }

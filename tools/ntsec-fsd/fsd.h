@@ -35,6 +35,10 @@
 #define FSD_SD_XATTR       "trusted.ntsec.sd"
 #define FSD_PROP_XATTR_PREFIX "user.ntsec.dav."
 
+/* --bench-no-impersonation: what X-Ntsec-Served-As says (not a SID: nobody was impersonated) */
+#define FSD_BENCH_SERVED_AS "SERVER (bench-no-impersonation)"
+#define FSD_BENCH_ENV       "NTSEC_FSD_BENCH_UNSAFE"
+
 /* Which layer refused a request (logged). */
 #define FSD_LAYER_NONE  "-"
 #define FSD_LAYER_AUTH  "auth"
@@ -53,6 +57,7 @@ typedef struct _FSD_CONFIG {
     const char *Keytab;
     const char *AuditLog;      /* NULL: none */
     unsigned long long QuotaBytes; /* per-user bytes written through PUT; 0: none */
+    BOOLEAN BenchNoImpersonation;  /* --bench-no-impersonation (main.c): never to serve */
     int RootFd;
 } FSD_CONFIG;
 
@@ -234,6 +239,8 @@ struct _xmlNode *FsdPropNamed(struct _xmlNode *Parent, struct _xmlNs *Dav, const
 BOOLEAN FsdPropLiveValue(struct _xmlNode *Prop, struct _xmlNs *Dav, const char *Name, const char *Path,
                          const struct stat *St, BOOLEAN NameOnly);
 int FsdProppatch(FSD_REQ *Req);
+typedef void (*FSD_DEAD_PROP_FN)(const char *Key, const char *Value, size_t Length, void *Context);
+VOID FsdForEachDeadProp(const char *Proc, FSD_DEAD_PROP_FN Fn, void *Context);
 /* Copies the dead properties (user.ntsec.dav.*) from one fd to another. */
 VOID FsdCopyDeadProps(int From, int To);
 

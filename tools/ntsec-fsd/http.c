@@ -38,7 +38,8 @@ int FsdRespondResponse(FSD_REQ *Req, unsigned Status, struct MHD_Response *Resp)
     if (Resp == NULL)
         return MHD_NO;
     if (Req->Conn && Req->Conn->Authenticated)
-        MHD_add_response_header(Resp, "X-Ntsec-Served-As", Req->Conn->Identity);
+        MHD_add_response_header(Resp, "X-Ntsec-Served-As",
+                                FsdConfig.BenchNoImpersonation ? FSD_BENCH_SERVED_AS : Req->Conn->Identity);
     if (Req->AuthReply != NULL) {
         char *h = malloc(strlen(Req->AuthReply) + 12);
         if (h != NULL) {

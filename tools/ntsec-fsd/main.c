@@ -55,7 +55,28 @@ static void Usage(FILE *Out)
             "  --keytab FILE   Kerberos service keys (HTTP/<host>) for HTTP Negotiate over TCP\n"
             "  --audit FILE    audit log (mode 0600, written by system worker threads)\n"
             "  --quota BYTES   per-user limit on bytes uploaded with PUT (0 = none)\n"
-            "  --config FILE   key=value lines: socket, listen, keytab, guest, audit, quota\n");
+            "  --config FILE   key=value lines: socket, listen, keytab, guest, audit, quota\n"
+            "  --bench-no-impersonation\n"
+            "                  BENCHMARK ONLY, refused unless " FSD_BENCH_ENV "=1: serve every client as\n"
+            "                  the server itself, to measure what impersonation costs\n");
+}
+
+/* --bench-no-impersonation: every request is served as the server itself (no client's Linux
+ * identity is ever taken), for measuring what impersonation costs and nothing else. Only on
+ * the command line (never in --config), and only with FSD_BENCH_ENV=1 in the environment. */
+static BOOLEAN FsdpBenchModeAllowed(VOID)
+{
+    const char *e = getenv(FSD_BENCH_ENV);
+    if (e == NULL || strcmp(e, "1") != 0) {
+        fprintf(stderr, "ntsec-fsd: --bench-no-impersonation serves every client as the server itself "
+                        "(no Linux check for the client at all): refused unless %s=1 is set; it is a "
+                        "benchmark mode, never a way to serve\n", FSD_BENCH_ENV);
+        return FALSE;
+    }
+    fprintf(stderr, "ntsec-fsd: WARNING: benchmark mode --bench-no-impersonation: every file operation "
+                    "runs as the server, not as the client (responses say X-Ntsec-Served-As: %s)\n",
+            FSD_BENCH_SERVED_AS);
+    return TRUE;
 }
 
 static char *FsdpConfigValues[8];   /* strings of the --config file, freed at exit */
@@ -190,6 +211,7 @@ static int FsdServe(int argc, char **argv)
             FsdConfig.Root = a;
             continue;
         }
+        if (!strcmp(a, "--bench-no-impersonation")) { FsdConfig.BenchNoImpersonation = TRUE; continue; }
         if (v == NULL) { fprintf(stderr, "ntsec-fsd: %s needs a value\n", a); return 2; }
         i++;
         if (!strcmp(a, "--socket")) FsdConfig.Socket = v;
@@ -204,6 +226,8 @@ static int FsdServe(int argc, char **argv)
     if (config && FsdpConfigFile(config) != 0)
         return 2;
     if (FsdConfig.Root == NULL) { Usage(stderr); return 2; }
+    if (FsdConfig.BenchNoImpersonation && !FsdpBenchModeAllowed())
+        return 2;
     if (FsdConfig.Socket == NULL && FsdConfig.Listen == NULL)
         FsdConfig.Socket = "/run/ntsec-fsd.sock";
     umask(022);
@@ -264,7 +288,8 @@ static int FsdServe(int argc, char **argv)
             return 1;
         }
     }
-    printf("ntsec-fsd: serving %s (pid %d)\n", FsdConfig.Root, (int)getpid());
+    printf("ntsec-fsd: serving %s (pid %d)%s\n", FsdConfig.Root, (int)getpid(),
+           FsdConfig.BenchNoImpersonation ? " - BENCHMARK MODE: no impersonation, everything as the server" : "");
     if (unixd)
         printf("  unix socket %s (any local user; identity from the kernel)\n"
                "  try: curl --unix-socket %s http://localhost/\n", FsdConfig.Socket, FsdConfig.Socket);

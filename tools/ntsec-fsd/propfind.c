@@ -58,25 +58,24 @@ typedef struct _FSD_PF_ITEM {
     BOOLEAN List;         /* FILE_LIST_DIRECTORY granted and the walk descends */
 } FSD_PF_ITEM;
 
-/* Adds the dead properties of Fd (all of them; NameOnly: their names) under Ok. */
-static void FsdpDeadAll(FSD_PROPFIND *P, xmlNodePtr Ok, const char *Proc)
+typedef struct _FSD_PF_DEAD {
+    FSD_PROPFIND *P;
+    xmlNodePtr Ok;
+} FSD_PF_DEAD;
+
+/* One dead property into the 200 propstat (propname: only its name). */
+static void FsdpDeadAdd(const char *Key, const char *Value, size_t Length, void *Context)
 {
-    char list[65536], val[65536];
-    ssize_t ln = listxattr(Proc, list, sizeof list);
-    for (ssize_t o = 0; ln > 0 && o < ln; o += (ssize_t)strlen(list + o) + 1) {
-        if (strncmp(list + o, FSD_PROP_XATTR_PREFIX, strlen(FSD_PROP_XATTR_PREFIX)) != 0)
-            continue;
-        ssize_t vn = getxattr(Proc, list + o, val, sizeof val);
-        const char *ns, *name;
-        xmlDocPtr d = vn > 0 ? FsdPropValueParse(val, (size_t)vn, &ns, &name) : NULL;
-        if (d == NULL)
-            continue;
-        if (P->Mode == 2)
-            FsdPropNamed(Ok, P->Dav, ns, name);
-        else
-            xmlAddChild(Ok, xmlDocCopyNode(xmlDocGetRootElement(d), P->Out, 1));
-        xmlFreeDoc(d);
-    }
+    FSD_PF_DEAD *c = Context;
+    const char *ns, *name;
+    xmlDocPtr d = Length > 0 ? FsdPropValueParse(Value, Length, &ns, &name) : NULL;
+    if (d == NULL)
+        return;
+    if (c->P->Mode == 2)
+        FsdPropNamed(c->Ok, c->P->Dav, ns, name);
+    else
+        xmlAddChild(c->Ok, xmlDocCopyNode(xmlDocGetRootElement(d), c->P->Out, 1));
+    xmlFreeDoc(d);
 }
 
 /* Adds dead property {Ns}Name of Proc under Ok; FALSE if the resource has none. */
@@ -132,8 +131,9 @@ static void FsdpResponse(FSD_PROPFIND *P, const char *Path, const struct stat *S
     if (P->Mode != 0) {
         for (size_t i = 0; i < FsdPropLiveCount; i++)
             FsdPropLiveValue(ok, P->Dav, FsdPropLive[i], Path, St, P->Mode == 2);
+        FSD_PF_DEAD dead = {P, ok};
         if (Fd >= 0 && ReadEa)
-            FsdpDeadAll(P, ok, proc);
+            FsdForEachDeadProp(proc, FsdpDeadAdd, &dead);
     } else {
         for (xmlNodePtr w = P->Wanted->children; w; w = w->next) {
             if (w->type != XML_ELEMENT_NODE)

@@ -94,17 +94,32 @@ BOOLEAN FsdPropLiveValue(xmlNodePtr Prop, xmlNsPtr Dav, const char *Name, const 
 
 /* ---- PROPPATCH ---- */
 
-VOID FsdCopyDeadProps(int From, int To)
+/* FsdForEachDeadProp - calls Fn for each dead property (user.ntsec.dav.* attribute) of the
+ * object Proc names ("/proc/self/fd/N": O_PATH fds have no flistxattr), with its attribute
+ * name and stored value, as the calling thread (impersonating or not). */
+VOID FsdForEachDeadProp(const char *Proc, FSD_DEAD_PROP_FN Fn, void *Context)
 {
     char list[65536], val[65536];
-    ssize_t ln = flistxattr(From, list, sizeof list);
+    ssize_t ln = listxattr(Proc, list, sizeof list);
     for (ssize_t o = 0; ln > 0 && o < ln; o += (ssize_t)strlen(list + o) + 1) {
         if (strncmp(list + o, FSD_PROP_XATTR_PREFIX, strlen(FSD_PROP_XATTR_PREFIX)) != 0)
             continue;
-        ssize_t vn = fgetxattr(From, list + o, val, sizeof val);
+        ssize_t vn = getxattr(Proc, list + o, val, sizeof val);
         if (vn >= 0)
-            fsetxattr(To, list + o, val, (size_t)vn, 0);
+            Fn(list + o, val, (size_t)vn, Context);
     }
+}
+
+static void FsdpCopyOne(const char *Key, const char *Value, size_t Length, void *Context)
+{
+    fsetxattr(*(int *)Context, Key, Value, Length, 0);
+}
+
+VOID FsdCopyDeadProps(int From, int To)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", From);
+    FsdForEachDeadProp(proc, FsdpCopyOne, &To);
 }
 
 typedef struct _FSD_PATCH_OP {
