@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Which of the WDK identifiers listed in tests/wdk/identifiers.txt the public headers
 # provide (docs/wdk-coverage.md). An identifier is provided when a translation unit that
-# includes only ntifs.h can use it as a macro, an expression (routine, variable, enum
+# includes only ntifs.h (and wdmsec.h, which drivers include beside it) can use it as a macro, an expression (routine, variable, enum
 # constant) or a type. Prints one line per file and the totals; with --missing-only, just
 # the missing names (one per line, sorted).
 set -euo pipefail
@@ -20,7 +20,7 @@ provided() {
 #error no
 #endif" "void *wdk_probe(void) { return (void *)&$id; }" "int wdk_probe(void) { return (int)sizeof($id); }" \
                  "long wdk_probe(void) { return (long)($id); }"; do
-        printf '#include <ntifs.h>\n%s\n' "$probe" > "$work/p.c"
+        printf "#include <ntifs.h>\n#if __has_include(<wdmsec.h>)\n#include <wdmsec.h>\n#endif\n%s\n" "$probe" > "$work/p.c"
         if $CC -fshort-wchar -std=gnu11 -c -w -I "${WDK_INCLUDE:-include/ntsec}" "$work/p.c" -o "$work/p.o" 2>/dev/null; then
             : > "$cache/ok.$id"; return 0
         fi
@@ -48,7 +48,7 @@ while IFS= read -r line; do
 done < "$list"
 flush "$mode"
 if [ "$mode" = "--missing-only" ]; then
-    for id in $all_missing; do echo "$id"; done | sort -u
+    for id in $all_missing; do echo "$id"; done | LC_ALL=C sort -u
     exit 0
 fi
 distinct=$(grep -v '^#\|^==' "$list" | tr -s ' ' '\n' | grep -v '^$' | sort -u | wc -l)

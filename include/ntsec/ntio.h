@@ -120,7 +120,138 @@ typedef struct _IO_SECURITY_CONTEXT {
     ULONG FullCreateOptions;
 } IO_SECURITY_CONTEXT, *PIO_SECURITY_CONTEXT;
 
+/* ---- IO_STATUS_BLOCK and the create results in its Information (wdm.h) ---- */
+typedef struct _IO_STATUS_BLOCK {
+    union {
+        NTSTATUS Status;
+        PVOID Pointer;
+    };
+    ULONG_PTR Information;
+} IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
+
+#define FILE_SUPERSEDED     0x00000000
+#define FILE_OPENED         0x00000001
+#define FILE_CREATED        0x00000002
+#define FILE_OVERWRITTEN    0x00000003
+#define FILE_EXISTS         0x00000004
+#define FILE_DOES_NOT_EXIST 0x00000005
+
+/* ---- The IRP and its stack location: the members that carry security data ----
+ * The WDK's x64 layout (offsets checked in src/ex/iosec.c and test_wdk_surface). ntsec has
+ * no I/O manager: nothing builds, queues or completes IRPs; a driver's test builds one
+ * (Tail.Overlay.Thread, RequestorMode, a stack location with Parameters.Create) and hands it
+ * to its dispatch code, which reads it as on Windows. Members ntsec does not model (MDLs,
+ * APCs, cancel routines) are opaque pointers or bytes of their size. FILE_OBJECT is not
+ * modelled (an incomplete type). */
+#define IO_TYPE_IRP 6
+#define IRP_MJ_CREATE 0x00
+typedef struct _FILE_OBJECT FILE_OBJECT, *PFILE_OBJECT;
+struct _IO_STACK_LOCATION;
+
+typedef struct _IRP {
+    CSHORT Type;                         /* IO_TYPE_IRP */
+    USHORT Size;
+    USHORT AllocationProcessorNumber;
+    USHORT Reserved;
+    PVOID MdlAddress;                    /* PMDL (not modelled) */
+    ULONG Flags;
+    union {
+        struct _IRP *MasterIrp;
+        LONG IrpCount;
+        PVOID SystemBuffer;
+    } AssociatedIrp;
+    LIST_ENTRY ThreadListEntry;
+    IO_STATUS_BLOCK IoStatus;
+    KPROCESSOR_MODE RequestorMode;       /* the mode of the requestor (KernelMode: no check) */
+    BOOLEAN PendingReturned;
+    CHAR StackCount;
+    CHAR CurrentLocation;
+    BOOLEAN Cancel;
+    KIRQL CancelIrql;
+    CCHAR ApcEnvironment;                /* 0: requested in the thread's own process; 1: while
+                                            it was attached to another (IoGetRequestorProcess) */
+    UCHAR AllocationFlags;
+    PIO_STATUS_BLOCK UserIosb;
+    PVOID UserEvent;                     /* PKEVENT (not modelled) */
+    union {
+        struct {
+            PVOID UserApcRoutine;
+            PVOID UserApcContext;
+        } AsynchronousParameters;
+        LARGE_INTEGER AllocationSize;
+    } Overlay;
+    PVOID CancelRoutine;                 /* PDRIVER_CANCEL (not modelled) */
+    PVOID UserBuffer;
+    union {
+        struct {
+            union {
+                UCHAR DeviceQueueEntry[0x18]; /* KDEVICE_QUEUE_ENTRY (not modelled) */
+                struct {
+                    PVOID DriverContext[4];
+                };
+            };
+            PETHREAD Thread;             /* the requesting thread (no reference) */
+            PCHAR AuxiliaryBuffer;
+            struct {
+                LIST_ENTRY ListEntry;
+                union {
+                    struct _IO_STACK_LOCATION *CurrentStackLocation;
+                    ULONG PacketType;
+                };
+            };
+            PFILE_OBJECT OriginalFileObject;
+        } Overlay;
+        UCHAR Apc[0x58];                 /* KAPC (not modelled) */
+        PVOID CompletionKey;
+    } Tail;
+} IRP, *PIRP;
+
+typedef struct _IO_STACK_LOCATION {
+    UCHAR MajorFunction;
+    UCHAR MinorFunction;
+    UCHAR Flags;                         /* SL_FORCE_ACCESS_CHECK, SL_OPEN_TARGET_DIRECTORY, ... */
+    UCHAR Control;
+    union {
+        struct {
+            PIO_SECURITY_CONTEXT SecurityContext;
+            ULONG Options;               /* create options; disposition in the high byte */
+            _Alignas(8) USHORT FileAttributes;
+            USHORT ShareAccess;
+            _Alignas(8) ULONG EaLength;
+        } Create;
+        struct {
+            PVOID Argument1;
+            PVOID Argument2;
+            PVOID Argument3;
+            PVOID Argument4;
+        } Others;
+    } Parameters;
+    PDEVICE_OBJECT DeviceObject;
+    PFILE_OBJECT FileObject;
+    PVOID CompletionRoutine;             /* PIO_COMPLETION_ROUTINE (not modelled) */
+    PVOID Context;
+} IO_STACK_LOCATION, *PIO_STACK_LOCATION;
+
+/* IoGetCurrentIrpStackLocation - the IRP's current stack location (a macro-like inline in the
+ * WDK as here). No references. */
+static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
+{
+    return Irp->Tail.Overlay.CurrentStackLocation;
+}
+
 /* ---- Routines (src/se/accessstate.c, src/ex/iosec.c) ---- */
+/*
+ * IoGetRequestorProcess - the process that requested the I/O of Irp: NULL when
+ * Irp->Tail.Overlay.Thread is NULL; the thread's own process when Irp->ApcEnvironment is 0;
+ * when it is 1 (requested while attached), the process the thread is attached to - known
+ * only to that thread itself, so this is the calling thread's current process when the
+ * caller is the requestor (the IRP_MJ_CREATE case: dispatch runs in the requestor's
+ * context) and NULL otherwise; NULL for any other ApcEnvironment. No reference is taken.
+ */
+NTKERNELAPI PEPROCESS IoGetRequestorProcess(PIRP Irp);
+/* IoGetRequestorProcessId - the process id (PsGetProcessId) of IoGetRequestorProcess(Irp)
+ * as a ULONG; 0 when that is NULL. */
+NTKERNELAPI ULONG IoGetRequestorProcessId(PIRP Irp);
 /* IoGetFileObjectGenericMapping - the generic mapping of files and directories
  * (FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE, FILE_ALL_ACCESS). The
  * mapping is read-only static storage: writing through the pointer faults. */

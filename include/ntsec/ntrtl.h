@@ -196,6 +196,7 @@ typedef struct _GUID {
     USHORT Data3;
     UCHAR Data4[8];
 } GUID, *PGUID;
+typedef const GUID *LPCGUID;
 
 typedef struct _ACCESS_ALLOWED_OBJECT_ACE {
     ACE_HEADER Header;

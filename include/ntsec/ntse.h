@@ -622,6 +622,18 @@ typedef struct _SE_EXPORTS {
     PSID SeHighMandatorySid;
     PSID SeSystemMandatorySid;
     PSID SeOwnerRightsSid;
+    PSID SeAllAppPackagesSid;          /* S-1-15-2-1 */
+    PSID SeUserModeDriversSid;         /* S-1-5-84-0-0-0-0-0 */
+    PSID SeProcTrustWinTcbSid;         /* S-1-19-1024-8192 */
+    PSID SeTrustedInstallerSid;        /* S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464 */
+    LUID SeDelegateSessionUserImpersonatePrivilege;
+    /* The app-silo SIDs: their values are not publicly documented and ntsec has no app
+     * silos, so these are NULL (docs/wdk-coverage.md). */
+    PSID SeAppSiloSid;
+    PSID SeAppSiloVolumeRootMinimalCapabilitySid;
+    PSID SeAppSiloProfilesRootMinimalCapabilitySid;
+    PSID SeAppSiloPromptForAccessCapabilitySid;
+    PSID SeAppSiloAccessToPublisherDirectoryCapabilitySid;
 } SE_EXPORTS, *PSE_EXPORTS;
 /* Points at a table in the library's static storage (never freed); the SIDs are valid for
  * the life of the process. */

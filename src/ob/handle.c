@@ -10,6 +10,7 @@
 #include "ob/obp.h"
 #include "ps/psp.h"
 #include "ex/pooltags.h"
+#include "rtl/rtlp.h"
 
 typedef struct _OBP_HANDLE_ENTRY {
     PVOID Object;
@@ -32,6 +33,10 @@ static ULONG_PTR ObpHandleToIndex(HANDLE Handle)
 /*
  * ObOpenObjectByPointer - creates a kernel handle for Object. On success the handle owns
  * a new reference (the caller's own reference is untouched); close it with ZwClose.
+ * @remarks OBJ_FORCE_ACCESS_CHECK asks for the access check against the object's
+ * descriptor that Windows makes for UserMode callers; this table makes no such check, so a
+ * handle opened with it would grant more than Windows does: STATUS_NOT_IMPLEMENTED (fail
+ * closed; README's not-implemented table).
  */
 NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PACCESS_STATE PassedAccessState,
                                ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
@@ -42,6 +47,8 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PACCESS_STA
     *Handle = NULL;
     if (ObjectType != NULL && !ObpCheckType(Object, ObjectType, "ObOpenObjectByPointer"))
         return STATUS_OBJECT_TYPE_MISMATCH;
+    if (HandleAttributes & OBJ_FORCE_ACCESS_CHECK)
+        return NTSEC_NOT_IMPLEMENTED();
 
     pthread_mutex_lock(&ObpHandleLock);
     ULONG i;

@@ -62,6 +62,14 @@ SEP_SID1(SepMediumMandatorySid, SEP_AUTH(0, 0, 0, 0, 0, 16), SECURITY_MANDATORY_
 SEP_SID1(SepHighMandatorySid, SEP_AUTH(0, 0, 0, 0, 0, 16), SECURITY_MANDATORY_HIGH_RID);
 SEP_SID1(SepSystemMandatorySid, SEP_AUTH(0, 0, 0, 0, 0, 16), SECURITY_MANDATORY_SYSTEM_RID);
 SEP_SID1(SepOwnerRightsSid, SEP_AUTH(0, 0, 0, 0, 0, 3), SECURITY_CREATOR_OWNER_RIGHTS_RID);
+SEP_SID2(SepAllAppPackagesSid, SEP_AUTH(0, 0, 0, 0, 0, 15), 2, 1);
+SEP_SID2(SepProcTrustWinTcbSid, SEP_AUTH(0, 0, 0, 0, 0, 19), 1024, 8192);
+static const struct { UCHAR Revision, SubAuthorityCount; SID_IDENTIFIER_AUTHORITY Authority;
+                      ULONG SubAuthority[6]; }
+    SepUserModeDriversSid = { SID_REVISION, 6, { { 0, 0, 0, 0, 0, 5 } }, { 84, 0, 0, 0, 0, 0 } },
+    SepTrustedInstallerSid = { SID_REVISION, 6, { { 0, 0, 0, 0, 0, 5 } },
+                               { 80, 956008885u, 3418522649u, 1831038044u, 1853292631u,
+                                 2271478464u } };
 
 #define SEP_LUID(p) { (ULONG)(p), 0 }
 #define SEP_PSID(s) ((PSID)&(s))
@@ -132,6 +140,12 @@ static const SE_EXPORTS SepExports = {
     .SeHighMandatorySid = SEP_PSID(SepHighMandatorySid),
     .SeSystemMandatorySid = SEP_PSID(SepSystemMandatorySid),
     .SeOwnerRightsSid = SEP_PSID(SepOwnerRightsSid),
+    .SeAllAppPackagesSid = SEP_PSID(SepAllAppPackagesSid),
+    .SeUserModeDriversSid = SEP_PSID(SepUserModeDriversSid),
+    .SeProcTrustWinTcbSid = SEP_PSID(SepProcTrustWinTcbSid),
+    .SeTrustedInstallerSid = SEP_PSID(SepTrustedInstallerSid),
+    .SeDelegateSessionUserImpersonatePrivilege =
+        SEP_LUID(SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE),
 };
 
 PSE_EXPORTS SeExports = (PSE_EXPORTS)&SepExports;

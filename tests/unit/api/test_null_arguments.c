@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ntsec_test.h"
+#include "wdmsec.h"
 #include "sspi.h"
 
 #define NULL_TOKEN_TEXT "user=S-1-5-21-1-2-3-1001 groups=WD,BU privileges=SeChangeNotifyPrivilege " \
