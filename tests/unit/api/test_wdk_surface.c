@@ -90,7 +90,26 @@ static void test_se_exports(void **state)
         { x->SeAliasAdminsSid, "S-1-5-32-544" }, { x->SeNtAuthoritySid, "S-1-5" },
         { x->SeAuthenticatedUsersSid, "S-1-5-11" }, { x->SeHighMandatorySid, "S-1-16-12288" },
         { x->SeOwnerRightsSid, "S-1-3-4" }, { x->SeRestrictedSid, "S-1-5-12" },
+        { x->SeAllAppPackagesSid, "S-1-15-2-1" }, { x->SeUserModeDriversSid, "S-1-5-84-0-0-0-0-0" },
+        { x->SeProcTrustWinTcbSid, "S-1-19-1024-8192" },
+        { x->SeTrustedInstallerSid,
+          "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464" },
     };
+    /* The WDK's fields past SeOwnerRightsSid, at its x64 offsets; the app-silo SIDs (values
+     * not publicly documented, no app silos here) are NULL. */
+    assert_int_equal(FIELD_OFFSET(SE_EXPORTS, SeAllAppPackagesSid), 520);
+    assert_int_equal(FIELD_OFFSET(SE_EXPORTS, SeDelegateSessionUserImpersonatePrivilege), 552);
+    assert_int_equal(FIELD_OFFSET(SE_EXPORTS, SeAppSiloSid), 560);
+    assert_int_equal(FIELD_OFFSET(SE_EXPORTS, SeAppSiloProfilesRootMinimalCapabilitySid), 576);
+    assert_int_equal(sizeof(SE_EXPORTS), 600);
+    assert_int_equal(x->SeDelegateSessionUserImpersonatePrivilege.LowPart,
+                     SE_DELEGATE_SESSION_USER_IMPERSONATE_PRIVILEGE);
+    assert_int_equal(x->SeDelegateSessionUserImpersonatePrivilege.HighPart, 0);
+    assert_null(x->SeAppSiloSid);
+    assert_null(x->SeAppSiloVolumeRootMinimalCapabilitySid);
+    assert_null(x->SeAppSiloProfilesRootMinimalCapabilitySid);
+    assert_null(x->SeAppSiloPromptForAccessCapabilitySid);
+    assert_null(x->SeAppSiloAccessToPublisherDirectoryCapabilitySid);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_true(RtlValidSid(want[i].Sid));
         assert_status(RtlConvertSidToUnicodeString(&u, want[i].Sid, TRUE), STATUS_SUCCESS);
