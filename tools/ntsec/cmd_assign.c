@@ -76,34 +76,15 @@ int NtsecCmdAssign(int argc, char **argv)
 {
     PCSTR parentText = NULL, creatorText = NULL, tokenText = NULL, flagsText = "", mappingText = "file", domain = NULL;
     int explain = 0, dir = 0, json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--parent") == 0 && i + 1 < argc)
-            parentText = argv[++i];
-        else if (strcmp(argv[i], "--creator") == 0 && i + 1 < argc)
-            creatorText = argv[++i];
-        else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-            tokenText = argv[++i];
-        else if (strcmp(argv[i], "--flags") == 0 && i + 1 < argc)
-            flagsText = argv[++i];
-        else if (strcmp(argv[i], "--mapping") == 0 && i + 1 < argc)
-            mappingText = argv[++i];
-        else if (strcmp(argv[i], "--domain") == 0 && i + 1 < argc)
-            domain = argv[++i];
-        else if (strcmp(argv[i], "--dir") == 0)
-            dir = 1;
-        else if (strcmp(argv[i], "--explain") == 0)
-            explain = 1;
-        else if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            AssignUsage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "ntsec assign: unknown or incomplete argument '%s'\n", argv[i]);
-            AssignUsage(stderr);
-            return 2;
-        }
-    }
+    const CMD_OPTION options[] = {
+        CMD_VALUE("--parent", &parentText), CMD_VALUE("--creator", &creatorText),
+        CMD_VALUE("--token", &tokenText), CMD_VALUE("--flags", &flagsText),
+        CMD_VALUE("--mapping", &mappingText), CMD_VALUE("--domain", &domain),
+        CMD_FLAG("--dir", &dir), CMD_FLAG("--explain", &explain), CMD_FLAG("--json", &json),
+    };
+    int parsed = CmdParseOptions("assign", argc, argv, options, sizeof options / sizeof options[0], AssignUsage);
+    if (parsed >= 0)
+        return parsed;
     if (!parentText || !tokenText) {
         fprintf(stderr, "ntsec assign: --parent and --token are required\n");
         AssignUsage(stderr);
@@ -184,15 +165,9 @@ int NtsecCmdAssign(int argc, char **argv)
         printf("{\"status\": \"0x%08X\", \"status_name\": ", (unsigned)st);
         CmdJsonString(stdout, CmdStatusName(st));
         printf(", \"sddl\": ");
-        if (rc == 0)
-            CmdJsonString(stdout, text);
-        else
-            printf("null");
+        CmdJsonStringOrNull(stdout, rc == 0 ? text : NULL);
         printf(", \"explain\": ");
-        if (explain && trace)
-            CmdJsonString(stdout, trace);
-        else
-            printf("null");
+        CmdJsonStringOrNull(stdout, explain ? trace : NULL);
         printf("}\n");
     } else if (st == STATUS_SUCCESS && fs == STATUS_SUCCESS) {
         printf("sddl: %s\n", text);

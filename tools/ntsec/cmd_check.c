@@ -65,34 +65,14 @@ int NtsecCmdCheck(int argc, char **argv)
 {
     PCSTR sddlArg = NULL, hexArg = NULL, tokenArg = NULL, desiredText = NULL, type = "file", domain = NULL;
     int explain = 0, explicitRules = 0, json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--sd") == 0 && i + 1 < argc)
-            sddlArg = argv[++i];
-        else if (strcmp(argv[i], "--sd-hex") == 0 && i + 1 < argc)
-            hexArg = argv[++i];
-        else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-            tokenArg = argv[++i];
-        else if (strcmp(argv[i], "--desired") == 0 && i + 1 < argc)
-            desiredText = argv[++i];
-        else if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
-            type = argv[++i];
-        else if (strcmp(argv[i], "--domain") == 0 && i + 1 < argc)
-            domain = argv[++i];
-        else if (strcmp(argv[i], "--explain") == 0)
-            explain = 1;
-        else if (strcmp(argv[i], "--explicit") == 0)
-            explicitRules = 1;
-        else if (strcmp(argv[i], "--json") == 0)
-            json = 1;
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            CheckUsage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "ntsec check: unknown or incomplete argument '%s'\n", argv[i]);
-            CheckUsage(stderr);
-            return 2;
-        }
-    }
+    const CMD_OPTION options[] = {
+        CMD_VALUE("--sd", &sddlArg), CMD_VALUE("--sd-hex", &hexArg), CMD_VALUE("--token", &tokenArg),
+        CMD_VALUE("--desired", &desiredText), CMD_VALUE("--type", &type), CMD_VALUE("--domain", &domain),
+        CMD_FLAG("--explain", &explain), CMD_FLAG("--explicit", &explicitRules), CMD_FLAG("--json", &json),
+    };
+    int parsed = CmdParseOptions("check", argc, argv, options, sizeof options / sizeof options[0], CheckUsage);
+    if (parsed >= 0)
+        return parsed;
     if ((!sddlArg && !hexArg) || (sddlArg && hexArg) || !tokenArg || !desiredText) {
         fprintf(stderr, "ntsec check: one of --sd and --sd-hex, and --token and --desired are required\n");
         CheckUsage(stderr);
@@ -159,10 +139,7 @@ int NtsecCmdCheck(int argc, char **argv)
                (unsigned)(st == STATUS_SUCCESS ? granted : 0));
         CmdJsonString(stdout, st == STATUS_SUCCESS ? names : "none");
         printf(", \"explain\": ");
-        if (explain && trace)
-            CmdJsonString(stdout, trace);
-        else
-            printf("null");
+        CmdJsonStringOrNull(stdout, explain ? trace : NULL);
         printf("}\n");
     } else if (st != STATUS_SUCCESS) {
         printf("status: 0x%08X %s (the check was not made)\n", (unsigned)st, CmdStatusName(st));

@@ -39,28 +39,50 @@ static const char *RunAsStatusName(NTSTATUS St)
     }
 }
 
+NTSEC_RUNAS_REPORT NtsecRunAsReport;
+
 int NtsecRunAsFailure(NTSTATUS Status, const char *Command)
 {
+    char *why = NtsecRunAsReport.Error;
+    size_t size = sizeof NtsecRunAsReport.Error;
+    int rc = NTSEC_RUNAS_EXIT_NTSEC;
+    NtsecRunAsReport.Status = Status;
     if (Status == STATUS_OBJECT_NAME_NOT_FOUND) {
-        fprintf(stderr, "ntsec run-as: %s: not found\n", Command);
-        return NTSEC_RUNAS_EXIT_NOTFOUND;
+        snprintf(why, size, "%s: not found", Command);
+        rc = NTSEC_RUNAS_EXIT_NOTFOUND;
+    } else if (Status == STATUS_ACCESS_DENIED || Status == STATUS_INVALID_IMAGE_FORMAT) {
+        snprintf(why, size, "%s: cannot execute (0x%08X)", Command, (unsigned)Status);
+        rc = NTSEC_RUNAS_EXIT_NOEXEC;
+    } else {
+        snprintf(why, size, "cannot start %s (0x%08X, %s)", Command, (unsigned)Status,
+                 RunAsStatusName(Status));
     }
-    if (Status == STATUS_ACCESS_DENIED || Status == STATUS_INVALID_IMAGE_FORMAT) {
-        fprintf(stderr, "ntsec run-as: %s: cannot execute (0x%08X)\n", Command, (unsigned)Status);
-        return NTSEC_RUNAS_EXIT_NOEXEC;
-    }
-    fprintf(stderr, "ntsec run-as: cannot start %s (0x%08X, %s)\n", Command, (unsigned)Status,
-            RunAsStatusName(Status));
-    return NTSEC_RUNAS_EXIT_NTSEC;
+    if (!NtsecRunAsReport.Json)
+        fprintf(stderr, "ntsec run-as: %s\n", why);
+    return rc;
 }
 
 int NtsecRunAsExitCode(int WaitStatus)
 {
+    NtsecRunAsReport.Waited = TRUE;
+    NtsecRunAsReport.WaitStatus = WaitStatus;
     if (WIFEXITED(WaitStatus))
         return WEXITSTATUS(WaitStatus);
     if (WIFSIGNALED(WaitStatus))
         return 128 + WTERMSIG(WaitStatus);
     return NTSEC_RUNAS_EXIT_NTSEC;
+}
+
+int NtsecRunAsWait(int Pid)
+{
+    int status = 0;
+    while (waitpid((pid_t)Pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            perror("ntsec run-as: waitpid");
+            return NTSEC_RUNAS_EXIT_NTSEC;
+        }
+    }
+    return NtsecRunAsExitCode(status);
 }
 
 static volatile sig_atomic_t RunAsChild;
@@ -95,30 +117,26 @@ static int RunAsDetached(PACCESS_TOKEN Token, char **Argv, ULONG Flags)
         return NtsecRunAsFailure(st, Argv[0]);
     }
     RunAsChild = pid;
+    NtsecRunAsReport.Pid = pid;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = RunAsForward;
     for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
         sigaction(forwarded[i], &sa, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            perror("ntsec run-as: waitpid");
-            return NTSEC_RUNAS_EXIT_NTSEC;
-        }
-    }
-    return NtsecRunAsExitCode(status);
+    return NtsecRunAsWait(pid);
 }
 
 static void RunAsUsageTo(FILE *Out)
 {
-    fprintf(Out, "usage: ntsec run-as [--pty] [--no-new-privs] [--identification] [-l|--login]\n"
+    fprintf(Out, "usage: ntsec run-as [--pty] [--no-new-privs] [--identification] [-l|--login] [--json]\n"
                  "                    --token 'TOKEN TEXT'|@FILE|@- -- COMMAND [ARGS...]\n"
                  "Starts COMMAND as the token's Linux identity (CreateProcessAsUser), permanently and\n"
                  "without capabilities, in a new session (--pty: on a new pseudo-terminal).\n"
                  "  -l, --login: HOME, USER, LOGNAME and SHELL of the identity's account, like runuser -l\n"
                  "  A token naming a user and no groups gets the account's groups (getgrouplist).\n"
+                 "  --json: after COMMAND ends, one JSON object on stderr: the identity it ran as,\n"
+                 "          its pid and how it ended (COMMAND's own output is left as it is).\n"
                  "Exit codes: COMMAND's (128+N for signal N), 2 bad usage, 125 ntsec could not start it,\n"
                  "126 not executable, 127 not found.\n");
 }
@@ -152,6 +170,8 @@ int NtsecCmdRunAs(int argc, char **argv)
             login = TRUE;
         } else if (strcmp(argv[i], "--pty") == 0) {
             pty = TRUE;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            NtsecRunAsReport.Json = TRUE;
         } else if (strcmp(argv[i], "--no-new-privs") == 0) {
             flags |= NTSEC_PROCESS_NO_NEW_PRIVS;
         } else if (strcmp(argv[i], "--") == 0) {
@@ -195,10 +215,15 @@ int NtsecCmdRunAs(int argc, char **argv)
         token = ident;
     }
     int rc;
-    if (!pty && level != SecurityIdentification && geteuid() != 0 && NtsecRunAsIsOwnIdentity(token))
+    const char *mode = pty ? "pty" : "detached";
+    if (!pty && level != SecurityIdentification && geteuid() != 0 && NtsecRunAsIsOwnIdentity(token)) {
+        mode = "own-identity";
         rc = NtsecRunAsOwnIdentity(&argv[i], flags); /* one's own identity needs no CAP_SETUID */
-    else
+    } else {
         rc = pty ? NtsecRunAsPty(token, &argv[i], flags) : RunAsDetached(token, &argv[i], flags);
+    }
+    if (NtsecRunAsReport.Json)
+        NtsecRunAsPrintReport(stderr, token, &argv[i], mode, rc);
     ObfDereferenceObject(token);
     return rc;
 }

@@ -149,28 +149,17 @@ static void WhoUsage(FILE *Out)
 
 int NtsecCmdWhoami(int argc, char **argv)
 {
-    int all = 0;
+    int all = 0, json = 0;
     const char *text = NULL, *via = NULL, *target = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--all") == 0 || strcmp(argv[i], "/all") == 0)
-            all = all < 0 ? all : 1;
-        else if (strcmp(argv[i], "--json") == 0)
-            all = -1; /* everything, as JSON */
-        else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc)
-            text = argv[++i];
-        else if (strcmp(argv[i], "--via") == 0 && i + 1 < argc)
-            via = argv[++i];
-        else if (strcmp(argv[i], "--target") == 0 && i + 1 < argc)
-            target = argv[++i];
-        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            WhoUsage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "ntsec whoami: unknown or incomplete argument '%s'\n", argv[i]);
-            WhoUsage(stderr);
-            return 2;
-        }
-    }
+    const CMD_OPTION options[] = {
+        { "--all", "/all", NULL, &all, 1 }, CMD_FLAG("--json", &json), CMD_VALUE("--token", &text),
+        CMD_VALUE("--via", &via), CMD_VALUE("--target", &target),
+    };
+    int parsed = CmdParseOptions("whoami", argc, argv, options, sizeof options / sizeof options[0], WhoUsage);
+    if (parsed >= 0)
+        return parsed;
+    if (json)
+        all = -1; /* everything, as JSON */
     PACCESS_TOKEN token;
     if (via != NULL) {
         char detail[256] = "";

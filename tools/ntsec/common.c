@@ -288,3 +288,36 @@ void CmdPrintAccountTables(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVIL
     if (Privileges == NULL || Privileges->PrivilegeCount == 0)
         printf("(none)\n");
 }
+
+int CmdParseOptions(const char *Command, int argc, char **argv, const CMD_OPTION *Options,
+                    size_t Count, void (*Usage)(FILE *))
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            Usage(stdout);
+            return 0;
+        }
+        size_t k = 0;
+        while (k < Count && strcmp(argv[i], Options[k].Name) != 0 &&
+               (Options[k].Alias == NULL || strcmp(argv[i], Options[k].Alias) != 0))
+            k++;
+        if (k == Count || (Options[k].Value != NULL && i + 1 >= argc)) {
+            fprintf(stderr, "ntsec %s: unknown or incomplete argument '%s'\n", Command, argv[i]);
+            Usage(stderr);
+            return 2;
+        }
+        if (Options[k].Value != NULL)
+            *Options[k].Value = argv[++i];
+        else
+            *Options[k].Flag = Options[k].FlagValue;
+    }
+    return -1;
+}
+
+void CmdJsonStringOrNull(FILE *Out, const char *Text)
+{
+    if (Text != NULL && Text[0] != '\0')
+        CmdJsonString(Out, Text);
+    else
+        fputs("null", Out);
+}

@@ -34,6 +34,8 @@ const char *CmdStatusName(NTSTATUS Status);
 
 /* Writes Text as a JSON string (quotes included). */
 void CmdJsonString(FILE *Out, const char *Text);
+/* The same, or null when Text is NULL or "". */
+void CmdJsonStringOrNull(FILE *Out, const char *Text);
 
 /* {"sid": "S-1-...", "name": "DOMAIN\\name" or null, "type": "User", "alias": "SY" or null} */
 void CmdJsonSid(FILE *Out, PSID Sid);
@@ -44,6 +46,26 @@ void CmdGroupAttributes(ULONG Attributes, char *Out, size_t Size);
  * UserLinux / GroupLinux (one string per group) add the Linux column when not NULL. */
 void CmdPrintAccountTables(PTOKEN_USER User, PTOKEN_GROUPS Groups, PTOKEN_PRIVILEGES Privileges,
                            const char *UserLinux, const char *const *GroupLinux);
+
+/* One option of a subcommand for CmdParseOptions: Name ("--sd") and an optional Alias
+ * ("/all"); an option with a value sets *Value to the next argument, one without sets *Flag
+ * to FlagValue. */
+typedef struct _CMD_OPTION {
+    const char *Name;
+    const char *Alias;
+    const char **Value;
+    int *Flag;
+    int FlagValue;
+} CMD_OPTION;
+#define CMD_VALUE(name, target) { (name), NULL, (target), NULL, 0 }
+#define CMD_FLAG(name, target) { (name), NULL, NULL, (target), 1 }
+
+/* CmdParseOptions - parses argv[1..argc-1] of Command: each argument is one of Options
+ * (Count entries) or --help/-h. Returns -1 when the command goes on; 0 after printing the
+ * usage to stdout for --help; 2 (NTSEC_EXIT_USAGE) after an unknown option or one missing
+ * its value, with the message and the usage on stderr. */
+int CmdParseOptions(const char *Command, int argc, char **argv, const CMD_OPTION *Options,
+                    size_t Count, void (*Usage)(FILE *));
 
 #define NTSEC_DOMAIN_ENV "NTSEC_DOMAIN_SID"
 

@@ -142,6 +142,8 @@ int NtsecRunAsOwnIdentity(char **Argv, ULONG Flags)
         perror("ntsec run-as: fork");
         return NTSEC_RUNAS_EXIT_NTSEC;
     }
+    NtsecRunAsReport.Pid = (int)pid;
+    NtsecRunAsReport.Status = STATUS_SUCCESS;
     if (pid == 0) {
         setsid(); /* no controlling terminal, as NtsecCreateProcessAsToken does */
         for (int fd = 3; fd < 1024; fd++)
@@ -153,12 +155,5 @@ int NtsecRunAsOwnIdentity(char **Argv, ULONG Flags)
         fprintf(stderr, "ntsec run-as: %s: %s\n", Argv[0], strerror(e));
         _exit(e == ENOENT ? NTSEC_RUNAS_EXIT_NOTFOUND : NTSEC_RUNAS_EXIT_NOEXEC);
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            perror("ntsec run-as: waitpid");
-            return NTSEC_RUNAS_EXIT_NTSEC;
-        }
-    }
-    return NtsecRunAsExitCode(status);
+    return NtsecRunAsWait((int)pid);
 }

@@ -183,6 +183,7 @@ int NtsecRunAsPty(PACCESS_TOKEN Token, char **Argv, ULONG Flags)
         if (!NT_SUCCESS(st)) {
             rc = NtsecRunAsFailure(st, Argv[0]);
         } else {
+            NtsecRunAsReport.Pid = pid;
             (void)fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
             if (tty) {
                 struct termios raw = saved;

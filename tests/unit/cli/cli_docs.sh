@@ -41,6 +41,12 @@ if [ -f "$comp" ]; then
     [ "$out" = "--type" ] || bad "completion of 'ntsec check --ty': '$out'"
     out=$(bash -c '. "$1"; COMP_WORDS=(ntsec impersonate --level i); COMP_CWORD=3; _ntsec; echo "${COMPREPLY[*]}"' _ "$comp")
     [ "$out" = "identification impersonation" ] || bad "completion of --level i: '$out'"
+    # --json on every command (issue 14 "Scripting"): in its usage and in the completion
+    for c in $commands; do
+        "$NTSEC" "$c" --help | grep -qF -- "--json" || bad "ntsec $c --help does not name --json"
+        out=$(bash -c '. "$1"; COMP_WORDS=(ntsec "$2" --js); COMP_CWORD=2; _ntsec; echo "${COMPREPLY[*]}"' _ "$comp" "$c")
+        [ "$out" = "--json" ] || bad "completion of 'ntsec $c --js': '$out'"
+    done
 fi
 [ $fail -eq 0 ] && echo "cli_docs: ok"
 exit $fail

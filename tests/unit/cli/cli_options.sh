@@ -20,6 +20,12 @@ for c in sddl token impersonate check whoami run-as assign; do
     check "help-$c" 0 "usage: ntsec $c" "$NTSEC" "$c" --help
     check "usage-$c" 2 "usage: ntsec $c" "$NTSEC" "$c" --no-such-option x
 done
+# The table-driven option parser of assign, check and whoami (tools/ntsec/common.c): an
+# option without its value is an incomplete argument, named; /all is whoami's alias of --all.
+check usage-check-incomplete 2 "unknown or incomplete argument '--desired'" \
+    "$NTSEC" check --sd 'D:' --token 'user=SY' --desired
+check usage-assign-incomplete 2 "ntsec assign: unknown or incomplete argument '--parent'" "$NTSEC" assign --parent
+check whoami-all-alias 0 "GROUP INFORMATION" "$NTSEC" whoami /all
 check usage-run-as-unknown-before-dashdash 2 "unknown option '-x'" "$NTSEC" run-as --token 'user=S-1-22-1-40001' -x -- true
 
 SD='D:(A;;FA;;;WD)'

@@ -21,11 +21,11 @@ _ntsec()
     esac
     local opts
     case "$cmd" in
-        sddl) opts="--type --domain --hex --from-hex --help" ;;
-        token) opts="--domain --help" ;;
-        impersonate) opts="--process --token --level --policy --domain --help" ;;
-        check) opts="--sd --sd-hex --token --desired --type --domain --explicit --explain --help" ;;
-        whoami) opts="--all --token --via --target --help" ;;
+        sddl) opts="--type --domain --hex --from-hex --json --help" ;;
+        token) opts="--domain --json --help" ;;
+        impersonate) opts="--process --token --level --policy --domain --json --help" ;;
+        check) opts="--sd --sd-hex --token --desired --type --domain --explicit --explain --json --help" ;;
+        whoami) opts="--all --token --via --target --json --help" ;;
         run-as)
             local i
             for ((i = 2; i < COMP_CWORD; i++)); do
@@ -33,8 +33,8 @@ _ntsec()
                     COMPREPLY=($(compgen -c -- "$cur")); return
                 fi
             done
-            opts="--token --pty --no-new-privs --identification --login -l --help --" ;;
-        assign) opts="--parent --creator --token --dir --flags --mapping --domain --explain --help" ;;
+            opts="--token --pty --no-new-privs --identification --login -l --json --help --" ;;
+        assign) opts="--parent --creator --token --dir --flags --mapping --domain --explain --json --help" ;;
     esac
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
