@@ -147,6 +147,11 @@ typedef const WCHAR *LPCWSTR;
 #define RtlFillMemory(Destination, Length, Fill) memset((Destination), (Fill), (Length))
 #define RtlZeroMemory(Destination, Length) memset((Destination), 0, (Length))
 
+/* The WDK's page size on x86 and x64 (a driver's unit of buffer sizes; not the host's). */
+#ifndef PAGE_SIZE
+#define PAGE_SIZE 0x1000
+#endif
+
 #define CONTAINING_RECORD(address, type, field) \
     ((type *)((PCHAR)(address) - offsetof(type, field)))
 

@@ -45,6 +45,8 @@ NTKERNELAPI VOID ExFreePool(PVOID P);
 NTKERNELAPI VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR BugCheckParameter1,
                               ULONG_PTR BugCheckParameter2, ULONG_PTR BugCheckParameter3,
                               ULONG_PTR BugCheckParameter4);
+/* KeBugCheck - KeBugCheckEx(BugCheckCode, 0, 0, 0, 0). */
+NTKERNELAPI VOID KeBugCheck(ULONG BugCheckCode);
 NTKERNELAPI KIRQL KeGetCurrentIrql(VOID);
 
 /* ---- Debug output and assertions (src/ex/debug.c) ---- */

@@ -11,6 +11,7 @@
 #include "ntse.h"
 #include "ntob.h"
 #include "ntex.h"
+#include "ntke.h"
 
 NTSEC_EXTERN_C_BEGIN
 
@@ -201,7 +202,7 @@ typedef struct _IRP {
             };
             PFILE_OBJECT OriginalFileObject;
         } Overlay;
-        UCHAR Apc[0x58];                 /* KAPC (not modelled) */
+        KAPC Apc;                        /* not modelled */
         PVOID CompletionKey;
     } Tail;
 } IRP, *PIRP;

@@ -30,6 +30,15 @@ typedef struct _KAPC_STATE {
     BOOLEAN UserApcPending;
 } KAPC_STATE, *PKAPC_STATE, *PRKAPC_STATE;
 
+/* KAPC: storage of the WDK's x64 size only (0x58 bytes); ntsec has no APCs, so no routine
+ * takes one (drivers use it, e.g., as room for a KAPC_STATE). */
+typedef struct _KAPC {
+    union {
+        ULONG_PTR Align;
+        UCHAR Reserved[0x58];
+    };
+} KAPC, *PKAPC, *PRKAPC;
+
 /* Bug checks of a bad attach or detach. */
 #define INVALID_PROCESS_ATTACH_ATTEMPT 0x00000005UL
 #define INVALID_PROCESS_DETACH_ATTEMPT 0x00000006UL

@@ -638,6 +638,9 @@ typedef struct _SE_EXPORTS {
 /* Points at a table in the library's static storage (never freed); the SIDs are valid for
  * the life of the process. */
 extern NTKERNELAPI PSE_EXPORTS SeExports;
+/* The World identifier authority {0,0,0,0,0,1}, a kernel export that ntifs.h does not declare
+ * (drivers such as OpenAFS declare it themselves, with this type). */
+extern NTKERNELAPI SID_IDENTIFIER_AUTHORITY SeWorldSidAuthority;
 
 
 NTSEC_EXTERN_C_END

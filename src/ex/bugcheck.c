@@ -39,6 +39,12 @@ static PCSTR ExpBugCheckName(ULONG Code)
     }
 }
 
+/* KeBugCheck - see ntex.h. */
+VOID KeBugCheck(ULONG BugCheckCode)
+{
+    KeBugCheckEx(BugCheckCode, 0, 0, 0, 0);
+}
+
 VOID KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
 {
     pthread_mutex_lock(&ExpBugCheckLock);

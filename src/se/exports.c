@@ -149,3 +149,6 @@ static const SE_EXPORTS SepExports = {
 };
 
 PSE_EXPORTS SeExports = (PSE_EXPORTS)&SepExports;
+
+/* Writable, as the kernel's (drivers declare it without const); nothing in ntsec reads it. */
+SID_IDENTIFIER_AUTHORITY SeWorldSidAuthority = { { 0, 0, 0, 0, 0, 1 } };

@@ -110,6 +110,10 @@ static void test_se_exports(void **state)
     assert_null(x->SeAppSiloProfilesRootMinimalCapabilitySid);
     assert_null(x->SeAppSiloPromptForAccessCapabilitySid);
     assert_null(x->SeAppSiloAccessToPublisherDirectoryCapabilitySid);
+    /* SeWorldSidAuthority: the authority of S-1-1-0, as the kernel exports it. */
+    SID_IDENTIFIER_AUTHORITY world = { { 0, 0, 0, 0, 0, 1 } };
+    assert_memory_equal(&SeWorldSidAuthority, &world, sizeof world);
+    assert_memory_equal(RtlIdentifierAuthoritySid(x->SeWorldSid), &SeWorldSidAuthority, sizeof world);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_true(RtlValidSid(want[i].Sid));
         assert_status(RtlConvertSidToUnicodeString(&u, want[i].Sid, TRUE), STATUS_SUCCESS);
@@ -394,10 +398,23 @@ static void test_attach_detach(void **state)
     KAPC_STATE spare;
     EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType, KeStackAttachProcess((PRKPROCESS)primary, &spare));
     assert_int_equal(LastBugCheck, INVALID_PROCESS_ATTACH_ATTEMPT); /* a token is no process */
+    /* KeBugCheck is KeBugCheckEx with no parameters; the handler lets the caller go on. */
+    ULONG before = BugChecks;
+    KeBugCheck(0x000000E2);
+    assert_int_equal(BugChecks, before + 1);
+    assert_int_equal(LastBugCheck, 0x000000E2);
     NtsecSetBugCheckHandler(NULL, NULL);
     KeUnstackDetachProcess(&inner);
     assert_ptr_equal(PsGetCurrentProcess(), other);
     KeUnstackDetachProcess(&outer);
+    assert_ptr_equal(PsGetCurrentProcess(), own);
+    assert_int_equal(NtsecReferenceCount(other), refs);
+    /* A KAPC as the storage of the saved state (OpenAFS AFSGeneric.cpp's pattern). */
+    assert_int_equal(sizeof(KAPC), 0x58);
+    KAPC apc;
+    KeStackAttachProcess(other, (PRKAPC_STATE)&apc);
+    assert_ptr_equal(PsGetCurrentProcess(), other);
+    KeUnstackDetachProcess((PRKAPC_STATE)&apc);
     assert_ptr_equal(PsGetCurrentProcess(), own);
     assert_int_equal(NtsecReferenceCount(other), refs);
     SeCaptureSubjectContext(&s);
