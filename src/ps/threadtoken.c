@@ -23,15 +23,16 @@
  * Thread still impersonates Token. On success *Copy holds the duplicate with one reference
  * owned by the caller; if Thread still impersonates Token with CopyOnOpen, Level and
  * EffectiveOnly unchanged, the thread's reference on Token moves to the duplicate (the old
- * one is released after unlocking), otherwise the thread is left alone. The caller's own
- * reference on Token is untouched.
+ * one is released after unlocking) and *Swapped is TRUE, otherwise the thread is left alone.
+ * The caller's own reference on Token is untouched.
  *
  * @remarks The duplicate has the same user and the same enabled groups as Token, so the host
  * backend's per-thread credentials stay right and no switch hook is needed.
  */
 static NTSTATUS PspCopyOnOpen(PETHREAD Thread, PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
-                              BOOLEAN EffectiveOnly, PTOKEN *Copy)
+                              BOOLEAN EffectiveOnly, PTOKEN *Copy, BOOLEAN *Swapped)
 {
+    *Swapped = FALSE;
     PTOKEN copy = NULL;
     NTSTATUS st = SepDuplicateToken(Token, TokenImpersonation, Level, EffectiveOnly,
                                     "token (ZwOpenThreadTokenEx copy-on-open)", &copy);
@@ -49,11 +50,33 @@ static NTSTATUS PspCopyOnOpen(PETHREAD Thread, PTOKEN Token, SECURITY_IMPERSONAT
         info->EffectiveOnly == EffectiveOnly) {
         info->Token = copy;
         released = Token; /* the thread's old reference */
+        *Swapped = TRUE;
     }
     PspUnlockThreadSecurity(Thread);
     ObfDereferenceObject(released);
     *Copy = copy;
     return STATUS_SUCCESS;
+}
+
+/*
+ * PspUndoCopyOnOpen - the handle to Copy could not be made: if Thread still impersonates Copy
+ * (PspCopyOnOpen swapped it in), it goes back to Token, so a failed open leaves the thread
+ * unchanged. The thread's reference moves from Copy back to Token (a new reference on Token,
+ * Copy's released after unlocking); the caller's references on both are untouched.
+ */
+static VOID PspUndoCopyOnOpen(PETHREAD Thread, PTOKEN Copy, PTOKEN Token)
+{
+    ObfReferenceObject(Token); /* the thread's reference, if the swap back happens */
+    PTOKEN released = Token;
+    PspLockThreadSecurity(Thread);
+    PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
+    if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) && info != NULL &&
+        info->Token == Copy) {
+        info->Token = Token;
+        released = Copy; /* the thread's reference on the duplicate */
+    }
+    PspUnlockThreadSecurity(Thread);
+    ObfDereferenceObject(released);
 }
 
 /*
@@ -106,15 +129,18 @@ NTSTATUS ZwOpenThreadTokenEx(HANDLE ThreadHandle, ACCESS_MASK DesiredAccess, BOO
         st = STATUS_CANT_OPEN_ANONYMOUS;
     else {
         PTOKEN opened = token;
-        if (copyOnOpen) {
-            st = PspCopyOnOpen(thread, token, level, effectiveOnly, &opened);
-            ObfDereferenceObject(token);
-        }
+        BOOLEAN swapped = FALSE;
+        if (copyOnOpen)
+            st = PspCopyOnOpen(thread, token, level, effectiveOnly, &opened, &swapped);
         if (NT_SUCCESS(st)) {
             st = ObOpenObjectByPointer(opened, HandleAttributes, NULL, DesiredAccess, *SeTokenObjectType,
                                        KernelMode, TokenHandle);
-            ObfDereferenceObject(opened);
+            if (!NT_SUCCESS(st) && swapped)
+                PspUndoCopyOnOpen(thread, opened, token);
+            if (opened != token)
+                ObfDereferenceObject(opened);
         }
+        ObfDereferenceObject(token);
     }
     ObfDereferenceObject(thread);
     return st;
