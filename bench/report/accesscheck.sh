@@ -107,7 +107,7 @@ sub-authority with a per-process secret seed (`getrandom`), uses Robin Hood prob
 stops at the first entry nearer its home slot than the probe distance, so a miss costs no more
 than a hit; the build rebuilds with another seed, then a larger table, when an entry is more
 than 8 slots from home) and keeps one entry per distinct SID (duplicates chain off it).
-`tests/unit/test_sid_index_worst_case.c` checks the probe bound structurally.
+`tests/unit/se/test_sidindex_worst_case.c` checks the probe bound structurally.
 
 | operation | typical | adversarial | adversarial / typical | goal |
 |---|---:|---:|---:|---|

@@ -58,6 +58,7 @@ VOID TrRun(TEST_THREAD *r, TR_WORK Work, PVOID Context)
     while (!r->Done)
         pthread_cond_wait(&r->Cond, &r->Lock);
     pthread_mutex_unlock(&r->Lock);
+    TrAssertNoThreadFailures(); /* what Work recorded with tr_check* */
 }
 
 PETHREAD TrThread(TEST_THREAD *r)

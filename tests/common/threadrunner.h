@@ -6,6 +6,8 @@
  * thread tA of process ProcA starts a runner thread there (TrStart) and hands it work
  * (TrRun), which runs Work(Context) on that thread and returns when it is done. Between
  * calls the thread waits idle, so other routines may act on it from the test thread.
+ * Work runs off the main thread: it checks with tr_check* (threadcheck.h), never assert_*;
+ * TrRun asserts what it recorded once Work has returned.
  */
 #ifndef NTSEC_THREADRUNNER_H
 #define NTSEC_THREADRUNNER_H
@@ -18,7 +20,8 @@ typedef VOID (*TR_WORK)(PVOID Context);
 /* A new ntsec thread of Process (NtsecCreateThread) waiting for work. Fails the test on error. */
 TEST_THREAD *TrStart(PEPROCESS Process);
 
-/* Runs Work(Context) on Runner's thread; returns when it has finished. */
+/* Runs Work(Context) on Runner's thread; returns when it has finished, failing the test if
+ * Work recorded a failure (tr_check*). */
 VOID TrRun(TEST_THREAD *Runner, TR_WORK Work, PVOID Context);
 
 /* The runner's ETHREAD (no reference taken). */

@@ -36,7 +36,7 @@ static VOID Run(PVOID Arg)
     RUN *r = Arg;
     PETHREAD self = PsGetCurrentThread();
     if (r->Client)
-        assert_status(PsImpersonateClient(self, r->Client, FALSE, TRUE, SecurityImpersonation),
+        tr_check_status(PsImpersonateClient(self, r->Client, FALSE, TRUE, SecurityImpersonation),
                       STATUS_SUCCESS);
     r->Before = Current(&r->CooBefore, &r->EoBefore, &r->LevelBefore);
     r->ClientRefsBefore = r->Client ? NtsecReferenceCount(r->Client) : 0;

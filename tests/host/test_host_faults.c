@@ -55,19 +55,19 @@ static void *BodySweepFromServer(void *Arg)
         if (NT_SUCCESS(st))
             break;
         ThReadIds(&after);
-        assert_true(ThIdsEqual(&before, &after));
-        assert_false(PspIsImpersonating(thread));
-        assert_int_equal(NtsecReferenceCount(token), 1);
+        tr_check_true(ThIdsEqual(&before, &after));
+        tr_check_false(PspIsImpersonating(thread));
+        tr_check_int_equal(NtsecReferenceCount(token), 1);
     }
     /* groups, gid, uid were all swept (3 syscalls, no read-back: docs/host.md "Switching") */
-    assert_int_equal(step, 4);
-    assert_int_equal(atomic_load(&BugCheckCount), 0);
+    tr_check_int_equal(step, 4);
+    tr_check_int_equal(atomic_load(&BugCheckCount), 0);
     ThReadIds(&after);
-    assert_int_equal(after.Uid[1], TH_UID_A);
-    assert_int_equal(after.GroupCount, 16);
+    tr_check_int_equal(after.Uid[1], TH_UID_A);
+    tr_check_int_equal(after.GroupCount, 16);
     PsRevertToSelf();
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&before, &after));
+    tr_check_true(ThIdsEqual(&before, &after));
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -84,7 +84,7 @@ static void *BodySweepUserToUser(void *Arg)
     PETHREAD thread = PsGetCurrentThread();
     PTOKEN a = SixteenGroupToken(TH_UID_A, 41000);
     PTOKEN b = SixteenGroupToken(TH_UID_B, 42000);
-    assert_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
     TH_IDS asA, now;
     ThReadIds(&asA);
     ULONG step;
@@ -95,16 +95,16 @@ static void *BodySweepUserToUser(void *Arg)
         if (NT_SUCCESS(st))
             break;
         ThReadIds(&now);
-        assert_true(ThIdsEqual(&asA, &now));
-        assert_true(PspIsImpersonating(thread));
-        assert_ptr_equal(atomic_load(&thread->ImpersonationInfo)->Token, a);
+        tr_check_true(ThIdsEqual(&asA, &now));
+        tr_check_true(PspIsImpersonating(thread));
+        tr_check_ptr_equal(atomic_load(&thread->ImpersonationInfo)->Token, a);
     }
-    assert_int_equal(step, 5); /* base euid, groups, gid, uid */
+    tr_check_int_equal(step, 5); /* base euid, groups, gid, uid */
     ThReadIds(&now);
-    assert_int_equal(now.Uid[1], TH_UID_B);
+    tr_check_int_equal(now.Uid[1], TH_UID_B);
     PsRevertToSelf();
-    assert_int_equal(NtsecReferenceCount(a), 1);
-    assert_int_equal(NtsecReferenceCount(b), 1);
+    tr_check_int_equal(NtsecReferenceCount(a), 1);
+    tr_check_int_equal(NtsecReferenceCount(b), 1);
     ObfDereferenceObject(a);
     ObfDereferenceObject(b);
     return NULL;
@@ -125,7 +125,7 @@ static void *BodyRollbackFails(void *Arg)
     PTOKEN token = RollbackToken;
     /* Warm the per-thread cache (reads the kernel's ids) so that the steps counted below
      * are groups, gid and uid. */
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     PsRevertToSelf();
     NtsecHostInjectFailure(step | NTSEC_HOST_FAIL_ONWARD);
@@ -161,7 +161,7 @@ static void test_failed_rollback_bugchecks_and_thread_never_runs_on(void **state
 static void *BodyRevertFails(void *Arg)
 {
     PTOKEN token = SixteenGroupToken(TH_UID_A, 41000);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     ObfDereferenceObject(token);
     NtsecHostInjectFailure(2); /* the setgroups back to the server's groups */

@@ -14,24 +14,24 @@ static void *BodyFsuid(void *Arg)
     PTOKEN token = ThToken(TH_UID_A, g, 2);
     TH_IDS before, during, after;
     ThReadIds(&before);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     ThReadIds(&during);
     /* Only the fs ids move; real, effective and saved stay the server's. */
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(during.Uid[i], before.Uid[i]);
-        assert_int_equal(during.Gid[i], before.Gid[i]);
+        tr_check_int_equal(during.Uid[i], before.Uid[i]);
+        tr_check_int_equal(during.Gid[i], before.Gid[i]);
     }
-    assert_int_equal(during.Uid[3], TH_UID_A);
-    assert_int_equal(during.Gid[3], TH_GID_A);
-    assert_true(ThIdsHaveGroup(&during, TH_GID_SHARED));
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
-    assert_int_equal(ThOpenRead(Tree.FileShared), 0);
+    tr_check_int_equal(during.Uid[3], TH_UID_A);
+    tr_check_int_equal(during.Gid[3], TH_GID_A);
+    tr_check_true(ThIdsHaveGroup(&during, TH_GID_SHARED));
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    tr_check_int_equal(ThOpenRead(Tree.FileShared), 0);
     PsRevertToSelf();
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&before, &after));
-    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    tr_check_true(ThIdsEqual(&before, &after));
+    tr_check_int_equal(ThOpenRead(Tree.FileB), 0);
     ObfDereferenceObject(token);
     return NULL;
 }

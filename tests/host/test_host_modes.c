@@ -77,18 +77,18 @@ static void *BodyOffWhileOtherSwitched(void *Arg)
 {
     HOLDER *h = Arg;
     PTOKEN mine = ThToken(TH_UID_B, NULL, 0);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), mine, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(Euid(), TH_UID_B);
-    assert_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_DEVICE_NOT_READY);
-    assert_int_equal(NtsecHostCredentialsMode(), NtsecHostEuid);
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), mine, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(Euid(), TH_UID_B);
+    tr_check_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_DEVICE_NOT_READY);
+    tr_check_int_equal(NtsecHostCredentialsMode(), NtsecHostEuid);
     /* refused: the caller follows its impersonation again, never keeps the server's identity */
-    assert_int_equal(Euid(), TH_UID_B);
+    tr_check_int_equal(Euid(), TH_UID_B);
     PsRevertToSelf();
-    assert_int_equal(Euid(), 0);
+    tr_check_int_equal(Euid(), 0);
     atomic_store(&h->Phase, 2);
     while (atomic_load(&h->Phase) != 3)
         sched_yield();
-    assert_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
+    tr_check_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
     ObfDereferenceObject(mine);
     return NULL;
 }
@@ -116,13 +116,13 @@ static void test_off_refused_while_a_thread_is_switched(void **state)
 static void *BodyOffByImpersonatingCaller(void *Arg)
 {
     PTOKEN token = ClientA();
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(Euid(), TH_UID_A);
-    assert_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
-    assert_int_equal(Euid(), 0); /* the pure model from now on */
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(Euid(), TH_UID_A);
+    tr_check_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
+    tr_check_int_equal(Euid(), 0); /* the pure model from now on */
     /* a switch hook loaded before Off (as a racing caller would have) finds the pure model */
     PsRevertToSelf();
-    assert_int_equal(Euid(), 0);
+    tr_check_int_equal(Euid(), 0);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -140,16 +140,16 @@ static void *BodyStaleHooks(void *Arg)
 {
     PTOKEN token = ClientA();
     (void)PsGetCurrentThread();
-    assert_status(NtsecEnableHostCredentials(NtsecHostEuid), STATUS_SUCCESS);
+    tr_check_status(NtsecEnableHostCredentials(NtsecHostEuid), STATUS_SUCCESS);
     PSP_HOST_HOOKS *stale = PspLoadHostHooks();
-    assert_non_null(stale);
-    assert_non_null(stale->Switch);
-    assert_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
-    assert_null(PspLoadHostHooks()->Switch);
-    assert_status(stale->Switch(PsGetCurrentThread(), token, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(Euid(), 0); /* a switch after Off would leave a thread nobody can revert */
-    assert_status(stale->Sync(PsGetCurrentThread()), STATUS_SUCCESS);
-    assert_int_equal(Euid(), 0);
+    tr_check_non_null(stale);
+    tr_check_non_null(stale->Switch);
+    tr_check_status(NtsecEnableHostCredentials(NtsecHostOff), STATUS_SUCCESS);
+    tr_check_null(PspLoadHostHooks()->Switch);
+    tr_check_status(stale->Switch(PsGetCurrentThread(), token, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(Euid(), 0); /* a switch after Off would leave a thread nobody can revert */
+    tr_check_status(stale->Sync(PsGetCurrentThread()), STATUS_SUCCESS);
+    tr_check_int_equal(Euid(), 0);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -294,7 +294,7 @@ static _Atomic int RanOn;
 /* The impersonating caller of Off cannot go back to the base: bug check, thread ends. */
 static void *BodyOffRevertFails(void *Arg)
 {
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), FaultToken, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), FaultToken, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     NtsecHostInjectFailure(1 | NTSEC_HOST_FAIL_ONWARD);
     (void)NtsecEnableHostCredentials(NtsecHostOff);
@@ -305,7 +305,7 @@ static void *BodyOffRevertFails(void *Arg)
 /* The impersonating caller of Enable cannot be switched (nor fall back): bug check. */
 static void *BodyEnableSyncFails(void *Arg)
 {
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), FaultToken, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), FaultToken, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     /* the base read-back's credential syscalls succeed; everything after fails */
     NtsecHostInjectFailure(8 | NTSEC_HOST_FAIL_ONWARD);

@@ -57,7 +57,7 @@ static ULONG NtAnswer(PACCESS_TOKEN Token)
     ULONG bits = 0;
     for (int f = 0; f < 3; f++) {
         PSECURITY_DESCRIPTOR sd = NULL;
-        assert_status(NtsecSddlToSecurityDescriptor(Twin[f], &sd, NULL), STATUS_SUCCESS);
+        tr_check_status(NtsecSddlToSecurityDescriptor(Twin[f], &sd, NULL), STATUS_SUCCESS);
         for (int w = 0; w < 2; w++) {
             ACCESS_MASK granted = 0;
             NTSTATUS access = STATUS_ACCESS_DENIED;

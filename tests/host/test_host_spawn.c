@@ -54,8 +54,8 @@ static void AssertNoChildLeft(void)
 static int WaitExit(pid_t Pid)
 {
     int status = 0;
-    assert_int_equal(waitpid(Pid, &status, 0), Pid);
-    assert_true(WIFEXITED(status));
+    tr_check_int_equal(waitpid(Pid, &status, 0), Pid);
+    tr_check_true(WIFEXITED(status));
     return WEXITSTATUS(status);
 }
 
@@ -63,19 +63,19 @@ static int WaitExit(pid_t Pid)
 static char *RunCapture(PTOKEN Token, ULONG Flags, const char *const *Argv, int *Exit)
 {
     int out[2];
-    assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+    tr_check_int_equal(pipe2(out, O_CLOEXEC), 0);
     int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    assert_true(nul >= 0);
+    tr_check_true(nul >= 0);
     NTSEC_PROCESS_FD fds[] = {{nul, 0}, {out[1], 1}, {out[1], 2}};
     int pid = -1;
     NTSTATUS st = NtsecCreateProcessAsToken(Token, Argv[0], (PCSTR const *)Argv, (PCSTR const *)Env, fds, 3,
                                             Flags, &pid, NULL);
     close(out[1]);
     close(nul);
-    assert_status(st, STATUS_SUCCESS);
+    tr_check_status(st, STATUS_SUCCESS);
     size_t cap = 65536, len = 0;
     char *text = malloc(cap);
-    assert_non_null(text);
+    tr_check_non_null(text);
     ssize_t n;
     while ((n = read(out[0], text + len, cap - 1 - len)) > 0)
         len += (size_t)n;
@@ -98,7 +98,7 @@ static char *ChildStatus(PTOKEN Token, ULONG Flags)
     static const char *const argv[] = {"/bin/cat", "/proc/self/status", NULL};
     int code = -1;
     char *text = RunCapture(Token, Flags, argv, &code);
-    assert_int_equal(code, 0);
+    tr_check_int_equal(code, 0);
     return text;
 }
 
@@ -173,7 +173,7 @@ static void *BodyFromImpersonatingThread(void *Arg)
     TH_GROUP gb[] = {{TH_GID_B, 0}};
     PTOKEN b = ThToken(TH_UID_B, gb, 1);
     PTOKEN a = TokenA();
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), b, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), b, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     TH_IDS during, after;
     ThReadIds(&during);
@@ -183,7 +183,7 @@ static void *BodyFromImpersonatingThread(void *Arg)
     free(s);
     /* plain fork+exec: the thread's switched credentials, with the way back to root */
     int out[2];
-    assert_int_equal(pipe(out), 0);
+    tr_check_int_equal(pipe(out), 0);
     pid_t pid = fork();
     if (pid == 0) {
         dup2(out[1], 1);
@@ -198,15 +198,15 @@ static void *BodyFromImpersonatingThread(void *Arg)
         len += (size_t)n;
     text[len] = '\0';
     close(out[0]);
-    assert_int_equal(WaitExit(pid), 0);
+    tr_check_int_equal(WaitExit(pid), 0);
     if (mode == NtsecHostEuid)
         AssertLine(text, "\nUid:\t0\t40002\t40002\t40002\n"); /* execve: saved = euid */
     else
         AssertLine(text, "\nUid:\t0\t0\t0\t0\n"); /* fsuid mode: execve resets the fsuid */
-    assert_null(strstr(text, "\nCapPrm:\t0000000000000000\n")); /* root's permitted set */
+    tr_check_null(strstr(text, "\nCapPrm:\t0000000000000000\n")); /* root's permitted set */
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&during, &after)); /* the caller is still impersonating B */
-    assert_int_equal(after.Uid[mode == NtsecHostEuid ? 1 : 3], TH_UID_B);
+    tr_check_true(ThIdsEqual(&during, &after)); /* the caller is still impersonating B */
+    tr_check_int_equal(after.Uid[mode == NtsecHostEuid ? 1 : 3], TH_UID_B);
     PsRevertToSelf();
     ObfDereferenceObject(a);
     ObfDereferenceObject(b);
@@ -514,14 +514,14 @@ static void *BodySpawnMany(void *Arg)
     static const char *const argv[] = {"/bin/true", NULL};
     for (int i = 0; i < 8; i++) {
         int pid = -1, pidfd = -1;
-        assert_status(NtsecCreateProcessAsToken(a, argv[0], (PCSTR const *)argv, (PCSTR const *)Env, NULL, 0,
+        tr_check_status(NtsecCreateProcessAsToken(a, argv[0], (PCSTR const *)argv, (PCSTR const *)Env, NULL, 0,
                                                 i % 2 ? NTSEC_PROCESS_NEW_SESSION : 0, &pid, &pidfd),
                       STATUS_SUCCESS);
         siginfo_t info;
         memset(&info, 0, sizeof(info));
-        assert_int_equal(waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED), 0);
-        assert_int_equal(info.si_pid, pid);
-        assert_int_equal(info.si_status, 0);
+        tr_check_int_equal(waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED), 0);
+        tr_check_int_equal(info.si_pid, pid);
+        tr_check_int_equal(info.si_status, 0);
         close(pidfd);
     }
     return NULL;

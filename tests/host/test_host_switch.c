@@ -25,26 +25,26 @@ static void *BodyOwnFile(void *Arg)
     PTOKEN token = ThToken(TH_UID_A, g, 1);
     TH_IDS before, during, after;
     ThReadIds(&before);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     ThReadIds(&during);
     /* euid mode: effective and fs uid are the client's; real and saved stay the server's. */
-    assert_int_equal(during.Uid[0], before.Uid[0]);
-    assert_int_equal(during.Uid[1], TH_UID_A);
-    assert_int_equal(during.Uid[2], before.Uid[2]);
-    assert_int_equal(during.Uid[3], TH_UID_A);
-    assert_int_equal(during.Gid[1], TH_GID_A);
-    assert_int_equal(during.Gid[3], TH_GID_A);
-    assert_int_equal(during.GroupCount, 1);
-    assert_int_equal(during.Groups[0], TH_GID_A);
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    tr_check_int_equal(during.Uid[0], before.Uid[0]);
+    tr_check_int_equal(during.Uid[1], TH_UID_A);
+    tr_check_int_equal(during.Uid[2], before.Uid[2]);
+    tr_check_int_equal(during.Uid[3], TH_UID_A);
+    tr_check_int_equal(during.Gid[1], TH_GID_A);
+    tr_check_int_equal(during.Gid[3], TH_GID_A);
+    tr_check_int_equal(during.GroupCount, 1);
+    tr_check_int_equal(during.Groups[0], TH_GID_A);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);
     PsRevertToSelf();
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&before, &after));
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
-    assert_int_equal(ThOpenRead(Tree.FileB), 0);
-    assert_int_equal(NtsecReferenceCount(token), 1);
+    tr_check_true(ThIdsEqual(&before, &after));
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), 0);
+    tr_check_int_equal(NtsecReferenceCount(token), 1);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -61,14 +61,14 @@ static void *BodyGroups(void *Arg)
     TH_GROUP g[] = {{TH_GID_A, 0}, {TH_GID_SHARED, 0},
                     {TH_GID_DENY, SE_GROUP_USE_FOR_DENY_ONLY | SE_GROUP_MANDATORY}};
     PTOKEN token = ThToken(TH_UID_C, g, 3);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     TH_IDS ids;
     ThReadIds(&ids);
-    assert_true(ThIdsHaveGroup(&ids, TH_GID_SHARED));
-    assert_false(ThIdsHaveGroup(&ids, TH_GID_DENY));
-    assert_int_equal(ThOpenRead(Tree.FileShared), 0);
-    assert_int_equal(ThOpenRead(Tree.FileDeny), EACCES);
+    tr_check_true(ThIdsHaveGroup(&ids, TH_GID_SHARED));
+    tr_check_false(ThIdsHaveGroup(&ids, TH_GID_DENY));
+    tr_check_int_equal(ThOpenRead(Tree.FileShared), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileDeny), EACCES);
     PsRevertToSelf();
     ObfDereferenceObject(token);
     return NULL;
@@ -85,25 +85,25 @@ static void *BodyIdentification(void *Arg)
 {
     TH_GROUP g[] = {{TH_GID_A, 0}, {TH_GID_SHARED, 0}};
     PTOKEN token = ThToken(TH_UID_A, g, 2);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityIdentification),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityIdentification),
                   STATUS_SUCCESS);
     TH_IDS ids;
     ThReadIds(&ids);
     uid_t unprivUid;
     gid_t unprivGid;
     HostGetUnprivileged(&unprivUid, &unprivGid);
-    assert_int_equal(ids.Uid[1], unprivUid);
-    assert_int_equal(ids.Gid[1], unprivGid);
-    assert_int_equal(ids.GroupCount, 0);
-    assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
-    assert_int_equal(ThOpenRead(Tree.FileShared), EACCES);
+    tr_check_int_equal(ids.Uid[1], unprivUid);
+    tr_check_int_equal(ids.Gid[1], unprivGid);
+    tr_check_int_equal(ids.GroupCount, 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), EACCES);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    tr_check_int_equal(ThOpenRead(Tree.FileShared), EACCES);
     PsRevertToSelf();
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
     /* Anonymous level too. */
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityAnonymous),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityAnonymous),
                   STATUS_SUCCESS);
-    assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), EACCES);
     PsRevertToSelf();
     ObfDereferenceObject(token);
     return NULL;
@@ -133,12 +133,12 @@ static void *BodyUnmappable(void *Arg)
     PETHREAD thread = PsGetCurrentThread();
     TH_IDS before, after;
     ThReadIds(&before);
-    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_NONE_MAPPED);
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&before, &after));
-    assert_false(PspIsImpersonating(thread));
-    assert_int_equal(NtsecReferenceCount(token), 1);
+    tr_check_true(ThIdsEqual(&before, &after));
+    tr_check_false(PspIsImpersonating(thread));
+    tr_check_int_equal(NtsecReferenceCount(token), 1);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -156,16 +156,16 @@ static void *BodyCreate(void *Arg)
     PTOKEN token = ThToken(TH_UID_A, g, 1);
     char path[160];
     snprintf(path, sizeof(path), "%s/created", Tree.Subdir);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    assert_true(fd >= 0);
+    tr_check_true(fd >= 0);
     close(fd);
     PsRevertToSelf();
     struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_uid, TH_UID_A);
-    assert_int_equal(st.st_gid, TH_GID_SHARED);
+    tr_check_int_equal(stat(path, &st), 0);
+    tr_check_int_equal(st.st_uid, TH_UID_A);
+    tr_check_int_equal(st.st_gid, TH_GID_SHARED);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -182,21 +182,21 @@ static void *BodyCache(void *Arg)
     TH_GROUP g[] = {{TH_GID_A, 0}};
     PTOKEN token = ThToken(TH_UID_A, g, 1);
     PETHREAD thread = PsGetCurrentThread();
-    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
     ULONG before = NtsecHostSyscallCount();
-    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(NtsecHostSyscallCount(), before);
+    tr_check_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(NtsecHostSyscallCount(), before);
     /* A different token object for the same identity: computed, still no syscall. */
     PTOKEN same = ThToken(TH_UID_A, g, 1);
-    assert_status(PsImpersonateClient(thread, same, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(NtsecHostSyscallCount(), before);
+    tr_check_status(PsImpersonateClient(thread, same, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(NtsecHostSyscallCount(), before);
     PsRevertToSelf();
-    assert_true(NtsecHostSyscallCount() > before);
+    tr_check_true(NtsecHostSyscallCount() > before);
     ULONG reverted = NtsecHostSyscallCount();
     PsRevertToSelf();
-    assert_int_equal(NtsecHostSyscallCount(), reverted);
-    assert_int_equal(NtsecReferenceCount(token), 1);
-    assert_int_equal(NtsecReferenceCount(same), 1);
+    tr_check_int_equal(NtsecHostSyscallCount(), reverted);
+    tr_check_int_equal(NtsecReferenceCount(token), 1);
+    tr_check_int_equal(NtsecReferenceCount(same), 1);
     ObfDereferenceObject(token);
     ObfDereferenceObject(same);
     return NULL;
@@ -215,15 +215,15 @@ static void *BodyDisableRestore(void *Arg)
     PTOKEN token = ThToken(TH_UID_A, g, 1);
     PETHREAD thread = PsGetCurrentThread();
     SE_IMPERSONATION_STATE saved;
-    assert_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
-    assert_true(PsDisableImpersonation(thread, &saved));
-    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    tr_check_status(PsImpersonateClient(thread, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    tr_check_true(PsDisableImpersonation(thread, &saved));
+    tr_check_int_equal(ThOpenRead(Tree.FileB), 0);
     PsRestoreImpersonation(thread, &saved);
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
     PsRevertToSelf();
-    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileB), 0);
     ObfDereferenceObject(token);
     return NULL;
 }
@@ -240,7 +240,7 @@ static void *BodyExitImpersonating(void *Arg)
 {
     TH_GROUP g[] = {{TH_GID_A, 0}};
     PTOKEN token = ThToken(TH_UID_A, g, 1);
-    assert_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
+    tr_check_status(PsImpersonateClient(PsGetCurrentThread(), token, FALSE, FALSE, SecurityImpersonation),
                   STATUS_SUCCESS);
     ObfDereferenceObject(token); /* the thread's own reference keeps it */
     return NULL;                 /* teardown reverts (verifier finding) and frees Host */
@@ -269,20 +269,20 @@ static void *BodyStaleFsgid(void *Arg)
     PETHREAD thread = PsGetCurrentThread();
     TH_IDS before, now;
     ThReadIds(&before);
-    assert_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_status(PsImpersonateClient(thread, a, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
     syscall(SYS_setfsgid, 0); /* the "user code" */
     ThReadIds(&now);
-    assert_int_equal(now.Gid[3], 0);
-    assert_status(PsImpersonateClient(thread, c, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    tr_check_int_equal(now.Gid[3], 0);
+    tr_check_status(PsImpersonateClient(thread, c, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
     ThReadIds(&now);
-    assert_int_equal(now.Uid[1], TH_UID_C);
-    assert_int_equal(now.Uid[3], TH_UID_C);
-    assert_int_equal(now.Gid[1], TH_GID_A);
-    assert_int_equal(now.Gid[3], TH_GID_A); /* not 0 */
+    tr_check_int_equal(now.Uid[1], TH_UID_C);
+    tr_check_int_equal(now.Uid[3], TH_UID_C);
+    tr_check_int_equal(now.Gid[1], TH_GID_A);
+    tr_check_int_equal(now.Gid[3], TH_GID_A); /* not 0 */
     syscall(SYS_setfsgid, 0);               /* again, then revert */
     PsRevertToSelf();
     ThReadIds(&now);
-    assert_true(ThIdsEqual(&before, &now));
+    tr_check_true(ThIdsEqual(&before, &now));
     ObfDereferenceObject(a);
     ObfDereferenceObject(c);
     return NULL;

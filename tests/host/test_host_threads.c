@@ -86,7 +86,7 @@ static void *CrossTarget(void *Arg)
     pthread_barrier_wait(&Barrier); /* 1: published */
     pthread_barrier_wait(&Barrier); /* 2: the server impersonated us */
     ThReadIds(&TargetIds[1]);       /* no ntsec call yet: unchanged */
-    assert_status(NtsecSyncHostCredentials(), STATUS_SUCCESS);
+    tr_check_status(NtsecSyncHostCredentials(), STATUS_SUCCESS);
     ThReadIds(&TargetIds[2]);       /* explicit sync */
     pthread_barrier_wait(&Barrier); /* 3 */
     pthread_barrier_wait(&Barrier); /* 4: the server reverted us */

@@ -32,26 +32,26 @@ static void *BodyActAsPeer(void *Arg)
     KS_HOST *k = Arg;
     TH_IDS before, during, after;
     ThReadIds(&before);
-    assert_int_equal(ImpersonateSecurityContext(&k->Handle), SEC_E_OK);
+    tr_check_int_equal(ImpersonateSecurityContext(&k->Handle), SEC_E_OK);
     ThReadIds(&during);
     /* euid mode (docs/host.md): effective and fs ids become the peer's; real and saved
      * stay the server's, so RevertSecurityContext can return. */
-    assert_int_equal(during.Uid[0], before.Uid[0]);
-    assert_int_equal(during.Uid[1], TH_UID_A);
-    assert_int_equal(during.Uid[3], TH_UID_A);
-    assert_int_equal(during.Gid[1], TH_GID_A);
-    assert_int_equal(during.Gid[3], TH_GID_A);
-    assert_true(ThIdsHaveGroup(&during, TH_GID_A));
-    assert_true(ThIdsHaveGroup(&during, TH_GID_SHARED));
-    assert_false(ThIdsHaveGroup(&during, 0));
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);            /* the peer's own file */
-    assert_int_equal(ThOpenRead(Tree.FileShared), 0);       /* through its supplementary group */
-    assert_int_equal(ThOpenRead(Tree.FileB), EACCES);       /* another user's */
-    assert_int_equal(ThOpenRead(Tree.FileDeny), EACCES);    /* a group it is not in */
-    assert_int_equal(RevertSecurityContext(&k->Handle), SEC_E_OK);
+    tr_check_int_equal(during.Uid[0], before.Uid[0]);
+    tr_check_int_equal(during.Uid[1], TH_UID_A);
+    tr_check_int_equal(during.Uid[3], TH_UID_A);
+    tr_check_int_equal(during.Gid[1], TH_GID_A);
+    tr_check_int_equal(during.Gid[3], TH_GID_A);
+    tr_check_true(ThIdsHaveGroup(&during, TH_GID_A));
+    tr_check_true(ThIdsHaveGroup(&during, TH_GID_SHARED));
+    tr_check_false(ThIdsHaveGroup(&during, 0));
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);            /* the peer's own file */
+    tr_check_int_equal(ThOpenRead(Tree.FileShared), 0);       /* through its supplementary group */
+    tr_check_int_equal(ThOpenRead(Tree.FileB), EACCES);       /* another user's */
+    tr_check_int_equal(ThOpenRead(Tree.FileDeny), EACCES);    /* a group it is not in */
+    tr_check_int_equal(RevertSecurityContext(&k->Handle), SEC_E_OK);
     ThReadIds(&after);
-    assert_true(ThIdsEqual(&before, &after));
-    assert_int_equal(ThOpenRead(Tree.FileB), 0);
+    tr_check_true(ThIdsEqual(&before, &after));
+    tr_check_int_equal(ThOpenRead(Tree.FileB), 0);
     return NULL;
 }
 
@@ -79,13 +79,13 @@ static void *BodyIdentifyOnly(void *Arg)
 {
     KS_HOST *k = Arg;
     TH_IDS during;
-    assert_int_equal(ImpersonateSecurityContext(&k->Handle), SEC_E_OK);
+    tr_check_int_equal(ImpersonateSecurityContext(&k->Handle), SEC_E_OK);
     ThReadIds(&during);
-    assert_true(during.Uid[1] != TH_UID_A);
-    assert_true(during.Uid[1] != 0);
-    assert_int_equal(ThOpenRead(Tree.FileA), EACCES);
-    assert_int_equal(RevertSecurityContext(&k->Handle), SEC_E_OK);
-    assert_int_equal(ThOpenRead(Tree.FileA), 0);
+    tr_check_true(during.Uid[1] != TH_UID_A);
+    tr_check_true(during.Uid[1] != 0);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), EACCES);
+    tr_check_int_equal(RevertSecurityContext(&k->Handle), SEC_E_OK);
+    tr_check_int_equal(ThOpenRead(Tree.FileA), 0);
     return NULL;
 }
 

@@ -58,9 +58,9 @@ static void *Impersonator(void *Arg)
 {
     HAMMER *h = Arg;
     for (int i = 0; i < ITERATIONS; i++) {
-        assert_status(PsImpersonateClient(h->Target, h->Token, FALSE, FALSE, SecurityImpersonation),
+        tr_check_status(PsImpersonateClient(h->Target, h->Token, FALSE, FALSE, SecurityImpersonation),
                       STATUS_SUCCESS);
-        assert_status(PsImpersonateClient(h->Target, NULL, FALSE, FALSE, SecurityImpersonation),
+        tr_check_status(PsImpersonateClient(h->Target, NULL, FALSE, FALSE, SecurityImpersonation),
                       STATUS_SUCCESS);
     }
     return NULL;
@@ -75,17 +75,17 @@ static void *Reader(void *Arg)
         PACCESS_TOKEN t = PsReferenceImpersonationToken(h->Target, &coo, &eo, &lvl);
         if (t != NULL) {
             /* alive and one of the two tokens, until we drop our reference */
-            assert_true(ObpIsObjectOfType(t, &ObpTokenType));
-            assert_true(NtsecReferenceCount(t) >= 2);
-            assert_true(t == h->F->IT_A2 || t == h->F->IT_A3);
+            tr_check_true(ObpIsObjectOfType(t, &ObpTokenType));
+            tr_check_true(NtsecReferenceCount(t) >= 2);
+            tr_check_true(t == h->F->IT_A2 || t == h->F->IT_A3);
             h->Seen++;
             PsDereferenceImpersonationToken(t);
         }
         SECURITY_SUBJECT_CONTEXT ctx;
         SeCaptureSubjectContextEx(h->Target, h->F->ProcA, &ctx);
         if (ctx.ClientToken != NULL)
-            assert_true(NtsecReferenceCount(ctx.ClientToken) >= 2);
-        assert_ptr_equal(ctx.PrimaryToken, h->F->PT_A);
+            tr_check_true(NtsecReferenceCount(ctx.ClientToken) >= 2);
+        tr_check_ptr_equal(ctx.PrimaryToken, h->F->PT_A);
         SeReleaseSubjectContext(&ctx);
     }
     return NULL;

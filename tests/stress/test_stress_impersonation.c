@@ -24,11 +24,11 @@ static VOID Stress(PVOID Arg)
     unsigned seed = (unsigned)w->Seed;
     for (int i = 0; i < w->Iterations; i++) {
         PACCESS_TOKEN tok = pool[rand_r(&seed) % 6];
-        assert_status(PsImpersonateClient(self, tok, i & 1, (i >> 1) & 1, SecurityImpersonation),
+        tr_check_status(PsImpersonateClient(self, tok, i & 1, (i >> 1) & 1, SecurityImpersonation),
                       STATUS_SUCCESS);
         SECURITY_SUBJECT_CONTEXT ctx;
         SeCaptureSubjectContext(&ctx);
-        assert_non_null(ctx.ClientToken);
+        tr_check_non_null(ctx.ClientToken);
         SeLockSubjectContext(&ctx);
         SECURITY_QUALITY_OF_SERVICE q = {sizeof q, SecurityIdentification,
                                          (BOOLEAN)(i % 3 == 0), FALSE};
@@ -40,17 +40,17 @@ static VOID Stress(PVOID Arg)
         if (NT_SUCCESS(st)) {
             SE_IMPERSONATION_STATE s;
             BOOLEAN was = PsDisableImpersonation(self, &s);
-            assert_true(was);
+            tr_check_true(was);
             SECURITY_CLIENT_CONTEXT cc2;
             SECURITY_QUALITY_OF_SERVICE q2 = {sizeof q2, SecurityImpersonation,
                                               SECURITY_STATIC_TRACKING, FALSE};
-            assert_status(SeCreateClientSecurity(self, &q2, FALSE, &cc2), STATUS_SUCCESS);
+            tr_check_status(SeCreateClientSecurity(self, &q2, FALSE, &cc2), STATUS_SUCCESS);
             PsRestoreImpersonation(self, &s);
-            assert_status(SeImpersonateClientEx(&cc, NULL), STATUS_SUCCESS);
+            tr_check_status(SeImpersonateClientEx(&cc, NULL), STATUS_SUCCESS);
             SeDeleteClientSecurity(&cc2);
             SeDeleteClientSecurity(&cc);
         } else {
-            assert_status(st, STATUS_BAD_IMPERSONATION_LEVEL);
+            tr_check_status(st, STATUS_BAD_IMPERSONATION_LEVEL);
         }
         if (rand_r(&seed) & 1)
             PsRevertToSelf();
