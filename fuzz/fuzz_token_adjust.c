@@ -1,8 +1,9 @@
 /*
- * fuzz_token_adjust.c - libFuzzer target for privilege adjustment (issue 9 item 1):
- * NtsecAdjustTokenPrivileges and NtsecAdjustTokenPrivilegesBuffer on fuzzed token states
+ * fuzz_token_adjust.c - libFuzzer target for privilege and group adjustment (issue 9 item
+ * 1): NtsecAdjustTokenPrivileges and NtsecAdjustTokenPrivilegesBuffer on fuzzed token states
  * and fuzzed NewState arrays (repeats, privileges not held, unknown LUIDs, nonzero HighPart,
- * any attribute bits), against a reference model of the rule in src/se/tokenadjust.c.
+ * any attribute bits), against a reference model of the rule in src/se/tokenadjust.c; and,
+ * when byte 0 has its top bit set, NtsecAdjustTokenGroups the same way (fuzz_token_groups.h).
  *
  * Input: byte 0 = number of token privileges (mod 9), then two bytes per privilege
  * (index, attribute bits); one flags byte (DisableAll, PreviousState wanted, buffer slack);
@@ -13,7 +14,6 @@
  * STATUS_BUFFER_TOO_SMALL, the required length and the token untouched, each buffer being an
  * exactly sized heap block so ASan sees one byte written too many; at or above it, it gives
  * the same result as the allocating form; NtsecFormatToken refuses every short size too.
- * Group adjustment is not fuzzed: ntsec has no NtAdjustGroupsToken analogue (docs/FUZZING.md).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +23,7 @@
 #include "fuzz_common.h"
 #include "se/sep.h"
 #include "se/privnames.h"
+#include "fuzz_token_groups.h"
 
 #define MAX_TOKEN_PRIVS 8
 #define MAX_NEW 256
@@ -123,6 +124,8 @@ static void StripAuthId(char *Text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size)
 {
+    if (Size >= 1 && (Data[0] & 0x80))
+        return FuzzTokenGroups(Data + 1, Size - 1);
     if (Size < 2)
         return 0;
     size_t at = 0;

@@ -35,6 +35,16 @@ NTSEC_API NTSTATUS NtsecAdjustTokenPrivilegesBuffer(PACCESS_TOKEN Token, BOOLEAN
                                                     PTOKEN_PRIVILEGES NewState, ULONG BufferLength,
                                                     PTOKEN_PRIVILEGES PreviousState,
                                                     PULONG ReturnLength);
+/* NtAdjustGroupsToken's shape: enables or disables Token's groups (ResetToDefault: each to
+ * its SE_GROUP_ENABLED_BY_DEFAULT state), the prior state of the groups that changed in the
+ * caller's buffer (its SIDs inside it). A mandatory group cannot be disabled
+ * (STATUS_CANT_DISABLE_MANDATORY), a deny-only group not enabled
+ * (STATUS_CANT_ENABLE_DENY_ONLY); a group not in the token is STATUS_NOT_ALL_ASSIGNED; once
+ * the host backend has given the token a Linux identity, disabling a group is
+ * STATUS_TOKEN_IN_USE (docs/host.md). No references taken or released. */
+NTSEC_API NTSTATUS NtsecAdjustTokenGroups(PACCESS_TOKEN Token, BOOLEAN ResetToDefault, PTOKEN_GROUPS NewState,
+                                          ULONG BufferLength, PTOKEN_GROUPS PreviousState,
+                                          PULONG ReturnLength);
 NTSEC_API NTSTATUS NtsecDuplicateToken(PACCESS_TOKEN ExistingToken, TOKEN_TYPE TokenType,
                                        SECURITY_IMPERSONATION_LEVEL Level, BOOLEAN EffectiveOnly,
                                        PACCESS_TOKEN *NewToken);

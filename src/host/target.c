@@ -215,6 +215,9 @@ NTSTATUS HostComputeTargetEx(PTOKEN Token, SECURITY_IMPERSONATION_LEVEL Level, P
     HostGetUnprivileged(&unprivUid, &unprivGid);
     ULONG generation = HostIdMapGeneration();
     SepAcquireTokenLockShared(Token);
+    /* From here on a thread may run with gids of this token's groups: they may no longer be
+     * disabled (NtsecAdjustTokenGroups, which reads this under the exclusive lock). */
+    atomic_store_explicit(&Token->HostBound, TRUE, memory_order_relaxed);
     PHOSTP_TARGET_CACHE cache = atomic_load(&Token->HostTarget);
     if (HostpCacheValid(cache, Token, generation, unprivUid, unprivGid)) {
         st = HostpCacheCopy(cache, Target, Class, Reason);

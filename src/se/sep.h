@@ -57,6 +57,10 @@ typedef struct _TOKEN {
     _Atomic(PVOID) HostTarget;     /* host backend's cached Linux target (host/target.c): pool
                                     * blocks whose first word links an older block; NULL: none.
                                     * Owned by the token, freed by SepDeleteToken */
+    _Atomic BOOLEAN HostBound;     /* set (never cleared) once the host backend computed a Linux
+                                    * identity from the groups: NtsecAdjustTokenGroups may then
+                                    * not disable one (docs/host.md "Token changes after the
+                                    * switch") */
     pthread_rwlock_t Lock;
     PVOID Variable;                /* one pool block holding every array and SID above */
     SIZE_T VariableLength;
