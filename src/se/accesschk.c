@@ -16,7 +16,9 @@
 #include "se/accesschk.h"
 #include "verifier/vf.h"
 #include "rtl/rtlp.h"
+#include "se/aclwalk.h"
 #include "se/cond.h"
+#include "se/sidindex.h"
 
 typedef enum _SEP_PASS { SepPassNormal = 0, SepPassRestricted = 1 } SEP_PASS;
 
@@ -67,7 +69,7 @@ BOOLEAN SepCallbackAceApplies(const SEP_ACCESS_REQUEST *Req, BOOLEAN Restricted,
 }
 
 /*
- * SepEvaluateDacl - one pass over the DACL for the bits in Want. Returns the bits granted;
+ * SepEvaluateDacl(Body) - one pass over the DACL for the bits in Want. Returns the bits granted;
  * *Denied receives the bits a deny ACE decided. Bits in PreGranted count as granted
  * already (previously granted, or granted by privilege).
  * @remarks MS-DTYP 2.5.3.2: owner implicit READ_CONTROL|WRITE_DAC unless the DACL holds an
@@ -76,12 +78,12 @@ BOOLEAN SepCallbackAceApplies(const SEP_ACCESS_REQUEST *Req, BOOLEAN Restricted,
  * an object type act as plain ACEs, with one they are skipped (no type list, spec row 17);
  * callback (conditional) ACEs apply per SepConditionApplies.
  */
-static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
-                                   ACCESS_MASK PreGranted, PACCESS_MASK Denied)
+static inline __attribute__((always_inline)) ACCESS_MASK
+SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
+                    ACCESS_MASK PreGranted, PACCESS_MASK Denied, PSEP_TRACE trace)
 {
     const SEP_SD_VIEW *sd = Req->Sd;
     PTOKEN token = Req->Token;
-    PSEP_TRACE trace = Req->Trace;
     BOOLEAN restricted = (Pass == SepPassRestricted);
     ACCESS_MASK granted = PreGranted & Want, denied = 0;
     PACL dacl = sd->Dacl;
@@ -97,9 +99,20 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         return Want;
     }
 
+    /* The ACEs of a DACL captured with DeferDaclAces are checked here, each before it is
+     * read (Req->DaclState, accesschk.h); a malformed one voids the check. */
+    PULONG state = Req->DaclState;
+    BOOLEAN check = state != NULL && *state == SEP_DACL_UNCHECKED;
     BOOLEAN isOwner = FALSE, ownerRightsAce = FALSE;
-    if (sd->Owner && (SepTokenSidMatch(token, sd->Owner, restricted) & SEP_MATCH_ALLOW))
+    if (sd->Owner && (SepTokenSidMatchInline(token, sd->Owner, restricted) & SEP_MATCH_ALLOW))
         isOwner = TRUE;
+    if (isOwner && check) {
+        /* The OWNER RIGHTS scan below reads every ACE: check them all first. */
+        if (SepValidateAclTail(dacl, 0, SepFirstAce(dacl)) != STATUS_SUCCESS)
+            goto Malformed;
+        *state = SEP_DACL_CHECKED;
+        check = FALSE;
+    }
     if (isOwner) {
         PACE_HEADER ace = SepFirstAce(dacl);
         for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
@@ -131,10 +144,19 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
         }
     }
 
+    PSEP_SID_INDEX index = token->SidIndex;
+    const UCHAR *end = (const UCHAR *)dacl + dacl->AclSize;
     PACE_HEADER ace = SepFirstAce(dacl);
+    BOOLEAN decided = (granted == Want); /* every wanted bit decided (updated when one is) */
     for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
-        if ((granted | denied) == Want && trace == NULL)
-            break; /* every wanted bit is decided */
+        if (decided && trace == NULL) {
+            /* every wanted bit is decided; the rest must still be well formed */
+            if (check && SepValidateAclTail(dacl, i, ace) != STATUS_SUCCESS)
+                goto Malformed;
+            break;
+        }
+        if (check && !SepAceWellFormed(ace, (SIZE_T)(end - (const UCHAR *)ace)))
+            goto Malformed;
         if (ace->AceFlags & INHERIT_ONLY_ACE) {
             if (trace)
                 SepTrace(trace, "%s pass: ACE[%u] skipped: inherit-only (it applies to children)\n",
@@ -142,12 +164,11 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             continue;
         }
         BOOLEAN allow, conditional = FALSE;
+        ULONG sidOffset = 8; /* plain and callback ACEs */
         switch (ace->AceType) {
         case ACCESS_ALLOWED_ACE_TYPE:
-            allow = TRUE;
-            break;
         case ACCESS_DENIED_ACE_TYPE:
-            allow = FALSE;
+            allow = (ace->AceType == ACCESS_ALLOWED_ACE_TYPE);
             break;
         case ACCESS_ALLOWED_CALLBACK_ACE_TYPE:
         case ACCESS_DENIED_CALLBACK_ACE_TYPE:
@@ -163,6 +184,7 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                 continue;
             }
             allow = (ace->AceType == ACCESS_ALLOWED_OBJECT_ACE_TYPE);
+            sidOffset = SepAceSidOffset(ace);
             break;
         case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
         case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
@@ -174,6 +196,7 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             }
             allow = (ace->AceType == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE);
             conditional = TRUE;
+            sidOffset = SepAceSidOffset(ace);
             break;
         default:
             /* audit, label and unknown ACEs grant nothing */
@@ -182,12 +205,14 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                                 "in the access check\n", SepPassName(Pass), i);
             continue;
         }
-        PSID sid = SepAceSid(ace);
+        PSID sid = (PUCHAR)ace + sidOffset;
         ULONG match;
         if (SepSidIsOwnerRights(sid))
             match = isOwner ? (SEP_MATCH_ALLOW | SEP_MATCH_DENY) : 0;
+        else if (__builtin_expect(index != NULL, 1))
+            match = SepSidIndexMatch(index, token, sid, restricted);
         else
-            match = SepTokenSidMatch(token, sid, restricted);
+            match = SepTokenSidMatchLinear(token, sid, restricted);
         if (!(match & (allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY))) {
             if (trace && (match & SEP_MATCH_DENY) && allow) {
                 SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
@@ -212,6 +237,8 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
             granted |= newly;
         else
             denied |= newly;
+        if (newly)
+            decided = (granted | denied) == Want;
         if (trace && newly) {
             SepTrace(trace, "%s pass: ACE[%u] %s ", SepPassName(Pass), i, allow ? "allow" : "deny");
             SepTraceSid(trace, sid);
@@ -231,8 +258,39 @@ static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
                 SepTrace(trace, " changes nothing: its bits were decided by an earlier ACE\n");
         }
     }
+    if (check)
+        *state = SEP_DACL_CHECKED;
     *Denied = denied;
     return granted;
+
+Malformed:
+    *state = SEP_DACL_MALFORMED;
+    *Denied = 0;
+    return 0;
+}
+
+/* The body twice: with the request's trace, and without one, where every trace branch
+ * folds away (the check's hot path, issue 15 §3). One source, two instances. */
+static __attribute__((noinline)) ACCESS_MASK
+SepEvaluateDaclTraced(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
+                      ACCESS_MASK PreGranted, PACCESS_MASK Denied)
+{
+    return SepEvaluateDaclBody(Req, Pass, Want, PreGranted, Denied, Req->Trace);
+}
+
+static ACCESS_MASK SepEvaluateDaclUntraced(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass,
+                                           ACCESS_MASK Want, ACCESS_MASK PreGranted,
+                                           PACCESS_MASK Denied)
+{
+    return SepEvaluateDaclBody(Req, Pass, Want, PreGranted, Denied, NULL);
+}
+
+static ACCESS_MASK SepEvaluateDacl(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Want,
+                                   ACCESS_MASK PreGranted, PACCESS_MASK Denied)
+{
+    if (Req->Trace)
+        return SepEvaluateDaclTraced(Req, Pass, Want, PreGranted, Denied);
+    return SepEvaluateDaclUntraced(Req, Pass, Want, PreGranted, Denied);
 }
 
 static ACCESS_MASK SepWantedBits(const SEP_ACCESS_REQUEST *Req, BOOLEAN Maximum)
@@ -310,6 +368,8 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
     /* 3. Normal pass. */
     ACCESS_MASK deniedNormal = 0;
     ACCESS_MASK granted = SepEvaluateDacl(Req, SepPassNormal, want, preGranted & want, &deniedNormal);
+    if (Req->DaclState && *Req->DaclState == SEP_DACL_MALFORMED)
+        return; /* void: the caller reports STATUS_INVALID_ACL */
     if (!maximum && (desired & ~granted) && trace == NULL)
         return;
 
@@ -387,12 +447,15 @@ static NTSTATUS SepCheckWithToken(PSECURITY_DESCRIPTOR Sd, PTOKEN Token, BOOLEAN
                                   PSEP_ACCESS_RESULT Result)
 {
     SEP_SD_VIEW view;
-    NTSTATUS status = SepCaptureSdView(Sd, &view);
+    /* Without a trace the DACL's ACEs are checked by the walk itself (DaclState); a trace
+     * must not start for a descriptor that turns out malformed, so it checks them first. */
+    NTSTATUS status = SepCaptureSdViewEx(Sd, &view, Trace == NULL);
     if (status != STATUS_SUCCESS) {
         if (Trace)
             SepTrace(Trace, "result: malformed security descriptor: 0x%08x\n", (unsigned)status);
         return status;
     }
+    ULONG daclState = view.DaclAcesUnchecked ? SEP_DACL_UNCHECKED : SEP_DACL_CHECKED;
     SEP_ACCESS_REQUEST req = {
         .Sd = &view,
         .Token = Token,
@@ -400,12 +463,20 @@ static NTSTATUS SepCheckWithToken(PSECURITY_DESCRIPTOR Sd, PTOKEN Token, BOOLEAN
         .PreviouslyGrantedAccess = Previous,
         .Mapping = Mapping,
         .Trace = Trace,
+        .DaclState = &daclState,
     };
     if (!TokenLocked)
         SepAcquireTokenLockShared(Token);
     SepAccessCheckCore(&req, Result);
     if (!TokenLocked)
         SepReleaseTokenLock(Token);
+    /* The core returned before walking the DACL (nothing asked, integrity, privilege):
+     * the ACEs were not read, check them now so a malformed DACL fails every check. */
+    if (daclState == SEP_DACL_UNCHECKED &&
+        SepValidateAclTail(view.Dacl, 0, SepFirstAce(view.Dacl)) != STATUS_SUCCESS)
+        daclState = SEP_DACL_MALFORMED;
+    if (daclState == SEP_DACL_MALFORMED)
+        return STATUS_INVALID_ACL;
     return STATUS_SUCCESS;
 }
 

@@ -18,10 +18,24 @@ static inline ULONG SepSidLength(PSID Sid)
     return 8 + 4 * (ULONG)((PISID)Sid)->SubAuthorityCount;
 }
 
+/* Inline word compares, no memcmp call: the 8-byte head (revision, count, authority),
+ * then the sub-authorities (a hit in the access check's SID lookup compares one SID). */
 static inline BOOLEAN SepSidEqual(PSID A, PSID B)
 {
     const UCHAR *a = (const UCHAR *)A, *b = (const UCHAR *)B;
-    return a[1] == b[1] && memcmp(a, b, 8 + 4 * (SIZE_T)a[1]) == 0;
+    ULONG64 ha, hb;
+    memcpy(&ha, a, sizeof(ha));
+    memcpy(&hb, b, sizeof(hb));
+    if (ha != hb)
+        return FALSE;
+    for (ULONG i = 0, n = a[1]; i < n; i++) {
+        ULONG x, y;
+        memcpy(&x, a + 8 + 4 * i, sizeof(x));
+        memcpy(&y, b + 8 + 4 * i, sizeof(y));
+        if (x != y)
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* Well-known SID test: authority value Authority, one sub-authority Rid. */
@@ -33,7 +47,20 @@ static inline BOOLEAN SepSidIsWellKnown(PSID Sid, UCHAR Authority, ULONG Rid)
            s->IdentifierAuthority.Value[3] == 0 && s->IdentifierAuthority.Value[4] == 0 &&
            s->IdentifierAuthority.Value[5] == Authority && s->SubAuthority[0] == Rid;
 }
-#define SepSidIsOwnerRights(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_OWNER_RIGHTS_RID)
+/* OWNER RIGHTS (S-1-3-4), asked for every ACE the check walks: two word compares (the
+ * 8-byte head: revision 1, one sub-authority, authority 3; then the RID). */
+static inline BOOLEAN SepSidIsOwnerRights(PSID Sid)
+{
+    static const UCHAR head[8] = {SID_REVISION, 1, 0, 0, 0, 0, 0, 3};
+    ULONG64 h, want;
+    ULONG rid;
+    memcpy(&h, Sid, sizeof(h));
+    memcpy(&want, head, sizeof(want));
+    if (h != want)
+        return FALSE;
+    memcpy(&rid, (const UCHAR *)Sid + 8, sizeof(rid));
+    return rid == SECURITY_CREATOR_OWNER_RIGHTS_RID;
+}
 #define SepSidIsCreatorOwner(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_OWNER_RID)
 #define SepSidIsCreatorGroup(S) SepSidIsWellKnown((S), 3, SECURITY_CREATOR_GROUP_RID)
 
@@ -47,6 +74,7 @@ typedef struct _SEP_SD_VIEW {
     PACL Sacl;
     BOOLEAN DaclPresent;
     BOOLEAN SaclPresent;
+    BOOLEAN DaclAcesUnchecked; /* SepCaptureSdViewEx(DeferDaclAces): the DACL's ACEs are not checked yet */
 } SEP_SD_VIEW, *PSEP_SD_VIEW;
 
 /*
@@ -56,6 +84,9 @@ typedef struct _SEP_SD_VIEW {
  * STATUS_INVALID_SECURITY_DESCR / STATUS_INVALID_ACL / STATUS_INVALID_SID.
  */
 NTSTATUS SepCaptureSdView(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View);
+/* The same; with DeferDaclAces only the DACL's header is checked and View->DaclAcesUnchecked
+ * is set: the ACEs must be checked (se/aclwalk.h) before any is read. */
+NTSTATUS SepCaptureSdViewEx(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View, BOOLEAN DeferDaclAces);
 
 /* Validates one ACL (structure, ACE sizes, SIDs). */
 NTSTATUS SepValidateAclStructure(PACL Acl);
@@ -142,7 +173,15 @@ typedef struct _SEP_ACCESS_REQUEST {
     ACCESS_MASK PreviouslyGrantedAccess;
     const GENERIC_MAPPING *Mapping;
     PSEP_TRACE Trace;             /* NULL: no explain trace */
+    PULONG DaclState;             /* NULL: the DACL was checked with the view; else SEP_DACL_* */
 } SEP_ACCESS_REQUEST, *PSEP_ACCESS_REQUEST;
+
+/* DaclState: the first walk of a DACL captured with DeferDaclAces checks each ACE before it
+ * reads it (se/aclwalk.h) and the ACEs after an early stop, so validation costs no pass of
+ * its own (issue 15 §3); nothing about the caller's buffer is remembered between checks. */
+#define SEP_DACL_CHECKED   0u
+#define SEP_DACL_UNCHECKED 1u
+#define SEP_DACL_MALFORMED 2u /* the check's result is void: STATUS_INVALID_ACL */
 
 typedef struct _SEP_ACCESS_RESULT {
     ACCESS_MASK GrantedAccess;

@@ -5,8 +5,7 @@
  * Nothing here takes or releases references: a view points into the caller's descriptor,
  * which must stay valid for the duration of the check.
  */
-#include "se/accesschk.h"
-#include "rtl/rtlp.h"
+#include "se/aclwalk.h"
 
 /*
  * The SID bound check (RtlpValidSidBounded) and the object-ACE type set
@@ -17,61 +16,36 @@
  * a misaligned ACE would be read through misaligned ACE pointers).
  */
 
-/* Offset of the SID inside an ACE, or 0 when the type carries none we understand. */
-static ULONG SepAceSidOffset(PACE_HEADER Ace)
-{
-    if (RtlpIsObjectAceType(Ace->AceType)) {
-        ULONG flags = ((PACCESS_ALLOWED_OBJECT_ACE)Ace)->Flags;
-        ULONG off = 12;
-        if (flags & ACE_OBJECT_TYPE_PRESENT)
-            off += sizeof(GUID);
-        if (flags & ACE_INHERITED_OBJECT_TYPE_PRESENT)
-            off += sizeof(GUID);
-        return off;
-    }
-    if (Ace->AceType == ACCESS_ALLOWED_COMPOUND_ACE_TYPE || Ace->AceType > ACCESS_MAX_MS_V5_ACE_TYPE)
-        return 0;
-    return 8;
-}
-
 PSID SepAceSid(PACE_HEADER Ace)
 {
     ULONG off = SepAceSidOffset(Ace);
     return off ? (PSID)((PUCHAR)Ace + off) : NULL;
 }
 
+/* SepValidateAclTail - see aclwalk.h. */
+NTSTATUS SepValidateAclTail(PACL Acl, ULONG Index, PACE_HEADER Ace)
+{
+    SIZE_T offset = (SIZE_T)((PUCHAR)Ace - (PUCHAR)Acl);
+    for (ULONG i = Index; i < Acl->AceCount; i++) {
+        if (offset > Acl->AclSize || !SepAceWellFormed(Ace, Acl->AclSize - offset))
+            return STATUS_INVALID_ACL;
+        offset += Ace->AceSize;
+        Ace = SepNextAce(Ace);
+    }
+    return STATUS_SUCCESS;
+}
+
 /*
- * SepValidateAclStructure - @remarks An ACL is trusted by nothing downstream: every ACE must
- * lie inside AclSize, have a size of at least its header (object ACEs: header, mask and
- * Flags), and a known ACE type must hold a whole, valid SID (RtlValidAcl's rules). A bad ACL is STATUS_INVALID_ACL, never a crash.
+ * SepValidateAclStructure - @remarks An ACL is trusted by nothing downstream: a known
+ * revision, AclSize at least the header, and every ACE well formed (SepAceWellFormed:
+ * inside AclSize, a whole valid SID for a known type; RtlValidAcl's rules). A bad ACL is
+ * STATUS_INVALID_ACL, never a crash.
  */
 NTSTATUS SepValidateAclStructure(PACL Acl)
 {
-    if (Acl->AclRevision < MIN_ACL_REVISION || Acl->AclRevision > MAX_ACL_REVISION)
+    if (!SepAclHeaderValid(Acl))
         return STATUS_INVALID_ACL;
-    if (Acl->AclSize < sizeof(ACL))
-        return STATUS_INVALID_ACL;
-    SIZE_T offset = sizeof(ACL);
-    for (ULONG i = 0; i < Acl->AceCount; i++) {
-        if (offset + sizeof(ACE_HEADER) > Acl->AclSize)
-            return STATUS_INVALID_ACL;
-        PACE_HEADER ace = (PACE_HEADER)((PUCHAR)Acl + offset);
-        if (ace->AceSize < sizeof(ACE_HEADER) || (ace->AceSize & 3) != 0 ||
-            offset + ace->AceSize > Acl->AclSize)
-            return STATUS_INVALID_ACL;
-        /* An object ACE's Flags (offset 8) select where its SID is: the ACE must hold them
-         * before they are read (MS-DTYP 2.4.4.3), else the read could leave AclSize. */
-        if (RtlpIsObjectAceType(ace->AceType) && ace->AceSize < 12)
-            return STATUS_INVALID_ACL;
-        ULONG sidOff = SepAceSidOffset(ace);
-        if (sidOff != 0) {
-            if (sidOff >= ace->AceSize ||
-                !RtlpValidSidBounded((PUCHAR)ace + sidOff, ace->AceSize - sidOff))
-                return STATUS_INVALID_ACL;
-        }
-        offset += ace->AceSize;
-    }
-    return STATUS_SUCCESS;
+    return SepValidateAclTail(Acl, 0, SepFirstAce(Acl));
 }
 
 /*
@@ -80,6 +54,17 @@ NTSTATUS SepValidateAclStructure(PACL Acl)
  * with SE_DACL_PRESENT; present with a NULL pointer/offset is the NULL DACL (MS-DTYP 2.4.6).
  */
 NTSTATUS SepCaptureSdView(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View)
+{
+    return SepCaptureSdViewEx(Sd, View, FALSE);
+}
+
+/*
+ * SepCaptureSdViewEx - SepCaptureSdView; with DeferDaclAces the DACL's header is checked
+ * but its ACEs are not, and View->DaclAcesUnchecked says so: the caller must check them
+ * (SepValidateAclTail, or the access check's walk, which checks each ACE before it reads
+ * it) before anything reads an ACE.
+ */
+NTSTATUS SepCaptureSdViewEx(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View, BOOLEAN DeferDaclAces)
 {
     memset(View, 0, sizeof(*View));
     if (Sd == NULL)
@@ -109,8 +94,13 @@ NTSTATUS SepCaptureSdView(PSECURITY_DESCRIPTOR Sd, PSEP_SD_VIEW View)
         return STATUS_INVALID_SID;
     if (View->Group && !RtlpValidSidBounded(View->Group, 8 + 4 * SID_MAX_SUB_AUTHORITIES))
         return STATUS_INVALID_SID;
-    if (View->Dacl && SepValidateAclStructure(View->Dacl) != STATUS_SUCCESS)
+    if (View->Dacl && DeferDaclAces) {
+        if (!SepAclHeaderValid(View->Dacl))
+            return STATUS_INVALID_ACL;
+        View->DaclAcesUnchecked = TRUE;
+    } else if (View->Dacl && SepValidateAclStructure(View->Dacl) != STATUS_SUCCESS) {
         return STATUS_INVALID_ACL;
+    }
     if (View->Sacl && SepValidateAclStructure(View->Sacl) != STATUS_SUCCESS)
         return STATUS_INVALID_ACL;
     return STATUS_SUCCESS;

@@ -23,27 +23,11 @@
  */
 #include <sys/random.h>
 #include <time.h>
-#include "se/accesschk.h"
+#include "se/sidindex.h"
 #include "ex/pooltags.h"
 
-#define SEP_INDEX_RESTRICTED 0x80000000u
 #define SEP_INDEX_MAX_DISPLACEMENT 8u
 #define SEP_INDEX_ATTEMPTS 6u
-
-typedef struct _SEP_SID_INDEX_ENTRY {
-    ULONG Hash;
-    ULONG Where; /* 0: empty; else (position + 1) | SEP_INDEX_RESTRICTED for restricted SIDs */
-} SEP_SID_INDEX_ENTRY;
-
-typedef struct _SEP_SID_INDEX {
-    ULONG Mask;                /* table size - 1 (size is a power of two) */
-    ULONG UserAndGroupCount;   /* shape of the arrays it was built for */
-    ULONG RestrictedSidCount;
-    ULONG Seed;                /* hash seed of this table */
-    ULONG MaxDisplacement;     /* largest distance of an entry from its home slot */
-    ULONG Reserved;
-    SEP_SID_INDEX_ENTRY Entries[]; /* Mask + 1 entries, then ULONG Next[UserAndGroupCount + RestrictedSidCount] */
-} SEP_SID_INDEX, *PSEP_SID_INDEX;
 
 static _Atomic ULONG SepIndexSecret;
 
@@ -65,50 +49,34 @@ static ULONG SepIndexProcessSecret(void)
     return s;
 }
 
-/* The hash of a SID under Seed: sub-authorities two at a time go through a 64-bit
- * multiply-xor step (a bijection of the state for a fixed input and of the input for a
- * fixed state, so SIDs of one length differing in one pair never collide before the fold),
- * then the well-mixed high half is folded onto the slot bits. Every sub-authority counts.
- * Never 0. */
-static inline ULONG SepSidHash(PSID Sid, ULONG Seed)
+/* Filter bits for Sids SIDs: a power of two, at least 32 per SID (false positives about
+ * 1 - e^(-1/32), 3 %) and at least 64. */
+static ULONG SepFilterBits(ULONG Sids)
 {
-    const SID *s = (const SID *)Sid;
-    ULONG n = s->SubAuthorityCount;
-    const ULONG *sub = s->SubAuthority;
-    ULONG64 h = ((ULONG64)Seed << 32) ^ ((ULONG)s->IdentifierAuthority.Value[5] << 8) ^ n;
-    ULONG i = 0;
-    for (; i + 1 < n; i += 2) {
-        ULONG64 v;
-        memcpy(&v, &sub[i], sizeof(v));
-        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
-    }
-    if (i < n)
-        h = (h ^ sub[i]) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 29;
-    return (ULONG)(h >> 32) | 1;
+    ULONG bits = 64;
+    while (bits < Sids * 32)
+        bits <<= 1;
+    return bits;
+}
+
+/* Where the filter starts: after Next[], 8-aligned. */
+static SIZE_T SepFilterOffset(ULONG Slots, ULONG Sids)
+{
+    SIZE_T end = sizeof(SEP_SID_INDEX) + (SIZE_T)Slots * sizeof(SEP_SID_INDEX_ENTRY) +
+                 (SIZE_T)Sids * sizeof(ULONG);
+    return (end + 7) & ~(SIZE_T)7;
 }
 
 static SIZE_T SepIndexSize(ULONG Slots, ULONG Sids)
 {
-    return sizeof(SEP_SID_INDEX) + (SIZE_T)Slots * sizeof(SEP_SID_INDEX_ENTRY) + (SIZE_T)Sids * sizeof(ULONG);
+    return SepFilterOffset(Slots, Sids) + SepFilterBits(Sids) / 8;
 }
 
-static inline ULONG *SepIndexNext(PSEP_SID_INDEX Index)
+static VOID SepFilterAdd(PSEP_SID_INDEX Index, PSID Sid)
 {
-    return (ULONG *)&Index->Entries[Index->Mask + 1];
-}
-
-/* Position in Next[] of the SID that Where names. */
-static inline ULONG SepIndexFlat(PSEP_SID_INDEX Index, ULONG Where)
-{
-    ULONG pos = (Where & ~SEP_INDEX_RESTRICTED) - 1;
-    return (Where & SEP_INDEX_RESTRICTED) ? Index->UserAndGroupCount + pos : pos;
-}
-
-static inline PSID SepIndexSid(PTOKEN Token, ULONG Where)
-{
-    ULONG pos = (Where & ~SEP_INDEX_RESTRICTED) - 1;
-    return (Where & SEP_INDEX_RESTRICTED) ? Token->RestrictedSids[pos].Sid : Token->UserAndGroups[pos].Sid;
+    ULONG64 bit = SepSidFilterBit((const UCHAR *)Sid, Index->FilterSeed, Index->FilterShift);
+    ULONG64 *filter = (ULONG64 *)((PUCHAR)Index + Index->FilterOffset);
+    filter[bit >> 6] |= 1ull << (bit & 63);
 }
 
 /* Robin Hood insertion; a SID already present (same set) joins that entry's chain. */
@@ -175,10 +143,17 @@ NTSTATUS SepSidIndexBuild(PTOKEN Token)
         index->UserAndGroupCount = Token->UserAndGroupCount;
         index->RestrictedSidCount = Token->RestrictedSidCount;
         index->Seed = seed + attempt * 0x9E3779B9u;
-        for (ULONG i = 0; i < Token->UserAndGroupCount; i++)
+        index->FilterOffset = (ULONG)SepFilterOffset(slots, total);
+        index->FilterSeed = ((ULONG64)index->Seed << 32 | index->Seed) * SEP_HASH_MULTIPLIER;
+        index->FilterShift = 64 - (ULONG)__builtin_ctz(SepFilterBits(total));
+        for (ULONG i = 0; i < Token->UserAndGroupCount; i++) {
             SepIndexInsert(index, Token, Token->UserAndGroups[i].Sid, i + 1);
-        for (ULONG i = 0; i < Token->RestrictedSidCount; i++)
+            SepFilterAdd(index, Token->UserAndGroups[i].Sid);
+        }
+        for (ULONG i = 0; i < Token->RestrictedSidCount; i++) {
             SepIndexInsert(index, Token, Token->RestrictedSids[i].Sid, (i + 1) | SEP_INDEX_RESTRICTED);
+            SepFilterAdd(index, Token->RestrictedSids[i].Sid);
+        }
         if (index->MaxDisplacement <= SEP_INDEX_MAX_DISPLACEMENT)
             break;
     }
@@ -223,24 +198,6 @@ ULONG SepSidIndexWorstProbe(PTOKEN Token)
     return index ? index->MaxDisplacement + 2 : 0;
 }
 
-/*
- * How one token entry matches ACEs. @remarks MS-DTYP 2.5.3.2 SidInToken: an allow ACE
- * needs the SID enabled; a deny ACE also matches SE_GROUP_USE_FOR_DENY_ONLY entries. The
- * user entry (index 0) carries no SE_GROUP_ENABLED bit but is always enabled unless marked
- * deny-only. Integrity SIDs never match DACL ACEs. Restricted SIDs are enabled unless
- * deny-only.
- */
-static inline ULONG SepEntryMatch(ULONG Attributes, BOOLEAN AlwaysEnabled)
-{
-    if (Attributes & SE_GROUP_USE_FOR_DENY_ONLY)
-        return SEP_MATCH_DENY;
-    if (Attributes & SE_GROUP_INTEGRITY)
-        return 0;
-    if (AlwaysEnabled || (Attributes & SE_GROUP_ENABLED))
-        return SEP_MATCH_ALLOW | SEP_MATCH_DENY;
-    return 0;
-}
-
 /* SepTokenDeviceSidMatch - how Sid matches Token's device groups (MS-DTYP 2.5.2
  * DeviceSIDs[]), by the same attribute rule as the normal set; linear (device groups are few). */
 ULONG SepTokenDeviceSidMatch(PTOKEN Token, PSID Sid)
@@ -268,32 +225,8 @@ ULONG SepTokenSidMatchLinear(PTOKEN Token, PSID Sid, BOOLEAN Restricted)
     return match;
 }
 
+/* SepTokenSidMatch - see accesschk.h; the access check's walk uses the inline form. */
 ULONG SepTokenSidMatch(PTOKEN Token, PSID Sid, BOOLEAN Restricted)
 {
-    PSEP_SID_INDEX index = Token->SidIndex;
-    if (index == NULL)
-        return SepTokenSidMatchLinear(Token, Sid, Restricted);
-    ULONG h = SepSidHash(Sid, index->Seed);
-    ULONG mask = index->Mask;
-    ULONG cls = Restricted ? SEP_INDEX_RESTRICTED : 0;
-    for (ULONG i = h & mask, d = 0;; i = (i + 1) & mask, d++) {
-        const SEP_SID_INDEX_ENTRY *e = &index->Entries[i];
-        /* Robin Hood: an entry nearer its home than d means Sid is absent. */
-        if (e->Where == 0 || ((i - e->Hash) & mask) < d)
-            return 0;
-        if (e->Hash != h || (e->Where & SEP_INDEX_RESTRICTED) != cls ||
-            !SepSidEqual(SepIndexSid(Token, e->Where), Sid))
-            continue;
-        /* Found: the entry and its duplicates (the same SID with other attributes). */
-        const ULONG *next = SepIndexNext(index);
-        ULONG match = 0;
-        for (ULONG w = e->Where; w != 0; w = next[SepIndexFlat(index, w)]) {
-            ULONG pos = (w & ~SEP_INDEX_RESTRICTED) - 1;
-            if (Restricted)
-                match |= SepEntryMatch(Token->RestrictedSids[pos].Attributes, TRUE);
-            else
-                match |= SepEntryMatch(Token->UserAndGroups[pos].Attributes, pos == 0);
-        }
-        return match;
-    }
+    return SepTokenSidMatchInline(Token, Sid, Restricted);
 }

@@ -222,6 +222,75 @@ static void test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask(void
     ObDereferenceObject(t);
 }
 
+/*
+ * SeAccessCheck checks a DACL's ACEs in the walk that evaluates them (issue 15 §3), not in a
+ * pass of its own: a malformed ACE must still fail every check, on every path - after the
+ * ACE that decides (the walk stops early), when nothing is asked but a right was granted
+ * before (the core returns before the walk), with MAXIMUM_ALLOWED, and when the token owns
+ * the object (the OWNER RIGHTS scan reads every ACE first). The bad ACE is an object ACE of
+ * 8 bytes ending on the last byte before a PROT_NONE page: reading its Flags would fault.
+ * The same ACL with a whole ACE there grants, so each assertion can fail.
+ */
+static void test_malformed_ace_fails_every_subject_check(void **state)
+{
+    (void)state;
+    UCHAR acl[8 + 20 + 8] = {ACL_REVISION_DS, 0, sizeof(acl), 0, 2, 0, 0, 0,
+                             /* allow WD FILE_READ_DATA */
+                             ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 1, 0, 0, 0,
+                             1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+                             /* an object ACE whose AceSize ends before its Flags */
+                             ACCESS_ALLOWED_OBJECT_ACE_TYPE, 0, 8, 0, 2, 0, 0, 0};
+    /* an ACE of an unknown type carries no SID: 8 bytes are whole (it grants nothing) */
+    static const UCHAR wholeAce[8] = {0x16, 0, 8, 0, 2, 0, 0, 0};
+    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
+                              " groups=WD,AU integrity=medium");
+    PSECURITY_DESCRIPTOR owners[2] = {AtSd("O:" U "G:" U "D:"),                 /* the token owns it */
+                                      AtSd("O:S-1-5-21-9-9-9-500G:" U "D:")};    /* it does not */
+    SECURITY_SUBJECT_CONTEXT ctx;
+    AtSubject(t, &ctx);
+    GENERIC_MAPPING m = SepFileMapping;
+    struct { ACCESS_MASK Desired, Previous; } calls[] = {
+        {FILE_READ_DATA, 0},            /* decided by the first ACE */
+        {FILE_READ_DATA | FILE_WRITE_DATA, 0},
+        {0, FILE_READ_DATA},            /* nothing asked: no walk */
+        {MAXIMUM_ALLOWED, 0},
+    };
+    for (int valid = 0; valid <= 1; valid++) {
+        if (valid)
+            memcpy(acl + 28, wholeAce, sizeof(wholeAce));
+        GUARDED g;
+        GuardedAcl(&g, acl, sizeof(acl));
+        for (int o = 0; o < 2; o++) {
+            SEP_SD_VIEW ov;
+            assert_status(SepCaptureSdView(owners[o], &ov), STATUS_SUCCESS);
+            SECURITY_DESCRIPTOR sd;
+            AbsoluteSd(&sd, ov.Owner, g.Acl, NULL);
+            for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++) {
+                ACCESS_MASK granted = 0xDEAD;
+                NTSTATUS status = 0;
+                BOOLEAN ok = SeAccessCheck(&sd, &ctx, FALSE, calls[c].Desired, calls[c].Previous,
+                                           NULL, &m, UserMode, &granted, &status);
+                if (!valid) {
+                    assert_false(ok);
+                    assert_status(status, STATUS_INVALID_ACL);
+                    assert_int_equal(granted, 0);
+                } else if (calls[c].Desired & FILE_WRITE_DATA) {
+                    assert_false(ok); /* no ACE grants FILE_WRITE_DATA */
+                    assert_status(status, STATUS_ACCESS_DENIED);
+                } else {
+                    assert_true(ok);
+                    assert_status(status, STATUS_SUCCESS);
+                    assert_true(granted & FILE_READ_DATA);
+                }
+            }
+        }
+        GuardedFree(&g);
+    }
+    NtsecFree(owners[0]);
+    NtsecFree(owners[1]);
+    ObDereferenceObject(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_object_ace_with_whole_fixed_part_is_checked),
         cmocka_unit_test(test_ace_size_not_multiple_of_4_is_invalid_acl),
         cmocka_unit_test(test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask),
+        cmocka_unit_test(test_malformed_ace_fails_every_subject_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
