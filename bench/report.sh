@@ -48,10 +48,13 @@ run_note() {
         "$1" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git rev-parse --short HEAD)" "$(nproc)" "$(loadavg)"
 }
 
-# Instructions of one run under callgrind (the "summary:" total).
+# Instructions of one run under callgrind (the "summary:" total). INSTR_OPTS: more
+# callgrind options (e.g. --instr-atstart=no for a benchmark that starts instrumenting
+# itself around the operations).
 ir() {
-    valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" "$@" >/dev/null 2>&1
-    awk '/^summary:/ { print $2 }' "$TMP/cg.out"
+    # shellcheck disable=SC2086
+    valgrind --tool=callgrind ${INSTR_OPTS:-} --callgrind-out-file="$TMP/cg.out" "$@" >/dev/null 2>&1
+    awk '/^summary:/ { s = $2 } /^totals:/ { t = $2 } END { print (t != "" ? t : s) }' "$TMP/cg.out"
 }
 
 # instr BIN ARG...: instructions per call of a benchmark's --once style mode whose last

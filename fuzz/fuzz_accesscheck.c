@@ -10,7 +10,8 @@
  *   bit 0 set:   the rest is one ACL (copied to a heap buffer of exactly AclSize bytes, so
  *                ASan sees any read past AclSize), used as DACL (bit 1) and/or SACL (bit 2)
  *                of an absolute descriptor; the check itself must refuse a bad ACL.
- * Invariants (abort on violation): a failed check grants 0; a successful one without
+ * Invariants (abort on violation): a failed check grants 0; SeAccessCheck and the explicit
+ * check agree on which descriptors are malformed (INVALID_ACL / INVALID_SID); a successful one without
  * MAXIMUM_ALLOWED grants exactly what was asked; SeAssignSecurity's output is a valid
  * self-relative descriptor, and its explain path (SepAssignSecurity with a trace) returns a
  * descriptor exactly when it succeeds; no status other than the documented ones.
@@ -79,6 +80,13 @@ static void FuzzRun(PSECURITY_DESCRIPTOR Sd)
             BOOLEAN ok = SeAccessCheck(Sd, &ctx, FALSE, desired[d], 0, &privileges, &m, UserMode,
                                        &granted, &access);
             if (ok != (access == STATUS_SUCCESS) || (!ok && granted != 0))
+                abort();
+            /* SeAccessCheck checks the DACL's ACEs in its walk (issue 15 §3), the explicit
+             * check before it: a malformed descriptor fails both with one status, and one
+             * the explicit check evaluated is not malformed for SeAccessCheck. */
+            if ((status == STATUS_INVALID_ACL || status == STATUS_INVALID_SID) && access != status)
+                abort();
+            if (status == STATUS_SUCCESS && (access == STATUS_INVALID_ACL || access == STATUS_INVALID_SID))
                 abort();
             SeFreePrivileges(privileges);
         }
