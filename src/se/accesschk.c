@@ -144,11 +144,17 @@ SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Wa
         }
     }
 
+    /* Loop invariants in locals: the compiler cannot keep them across the condition
+     * evaluator's call on its own. */
     PSEP_SID_INDEX index = token->SidIndex;
+    SEP_SID_FILTER filter = {NULL, 0, 0};
+    if (index != NULL)
+        filter = SepSidIndexFilter(index);
     const UCHAR *end = (const UCHAR *)dacl + dacl->AclSize;
+    ULONG count = dacl->AceCount;
     PACE_HEADER ace = SepFirstAce(dacl);
     BOOLEAN decided = (granted == Want); /* every wanted bit decided (updated when one is) */
-    for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
+    for (ULONG i = 0; i < count; i++, ace = SepNextAce(ace)) {
         if (decided && trace == NULL) {
             /* every wanted bit is decided; the rest must still be well formed */
             if (check && SepValidateAclTail(dacl, i, ace) != STATUS_SUCCESS)
@@ -210,7 +216,7 @@ SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Wa
         if (SepSidIsOwnerRights(sid))
             match = isOwner ? (SEP_MATCH_ALLOW | SEP_MATCH_DENY) : 0;
         else if (__builtin_expect(index != NULL, 1))
-            match = SepSidIndexMatch(index, token, sid, restricted);
+            match = SepSidFilterMaybe(filter, sid) ? SepSidIndexProbe(index, token, sid, restricted) : 0;
         else
             match = SepTokenSidMatchLinear(token, sid, restricted);
         if (!(match & (allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY))) {
@@ -309,9 +315,9 @@ static ACCESS_MASK SepWantedBits(const SEP_ACCESS_REQUEST *Req, BOOLEAN Maximum)
  * bit, and STATUS_ACCESS_DENIED when that is nothing (MS-DTYP 2.5.3.2; Wine test_AccessCheck).
  * A failed check grants 0.
  */
-VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result)
+static inline __attribute__((always_inline)) VOID
+SepAccessCheckCoreBody(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result, PSEP_TRACE trace)
 {
-    PSEP_TRACE trace = Req->Trace;
     BOOLEAN maximum = (Req->DesiredAccess & MAXIMUM_ALLOWED) != 0;
     ACCESS_MASK desired = Req->DesiredAccess & ~MAXIMUM_ALLOWED;
     ACCESS_MASK prev = Req->PreviouslyGrantedAccess;
@@ -437,11 +443,28 @@ VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result
     }
 }
 
+/* The core twice, as the DACL walk: with the request's trace and without (every trace
+ * branch folded away). */
+static __attribute__((noinline)) VOID SepAccessCheckCoreTraced(const SEP_ACCESS_REQUEST *Req,
+                                                               PSEP_ACCESS_RESULT Result)
+{
+    SepAccessCheckCoreBody(Req, Result, Req->Trace);
+}
+
+VOID SepAccessCheckCore(const SEP_ACCESS_REQUEST *Req, PSEP_ACCESS_RESULT Result)
+{
+    if (Req->Trace)
+        SepAccessCheckCoreTraced(Req, Result);
+    else
+        SepAccessCheckCoreBody(Req, Result, NULL);
+}
+
 /*
  * SepCheckWithToken - common tail of every entry point: validates and views Sd, takes
  * Token's lock shared unless TokenLocked, runs the core. No references change.
  */
-static NTSTATUS SepCheckWithToken(PSECURITY_DESCRIPTOR Sd, PTOKEN Token, BOOLEAN TokenLocked,
+static inline __attribute__((always_inline)) NTSTATUS
+SepCheckWithToken(PSECURITY_DESCRIPTOR Sd, PTOKEN Token, BOOLEAN TokenLocked,
                                   ACCESS_MASK Desired, ACCESS_MASK Previous,
                                   const GENERIC_MAPPING *Mapping, PSEP_TRACE Trace,
                                   PSEP_ACCESS_RESULT Result)

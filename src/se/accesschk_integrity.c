@@ -87,10 +87,17 @@ ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request)
     ULONG objectRid, policy;
     PSEP_TRACE trace = Request->Trace;
 
-    SepObjectIntegrity(Request->Sd, &objectRid, &policy);
-    ULONG tokenRid = token->IntegrityIndex == SEP_NO_INTEGRITY
-                         ? SECURITY_MANDATORY_MEDIUM_RID
-                         : SepTokenIntegrityRid(token);
+    if (Request->Sd->Sacl == NULL) { /* no label: SepObjectIntegrity's default, without the call */
+        objectRid = SECURITY_MANDATORY_MEDIUM_RID;
+        policy = SYSTEM_MANDATORY_LABEL_NO_WRITE_UP;
+    } else {
+        SepObjectIntegrity(Request->Sd, &objectRid, &policy);
+    }
+    ULONG tokenRid = SECURITY_MANDATORY_MEDIUM_RID; /* spec 5-D19: no integrity SID */
+    if (token->IntegrityIndex != SEP_NO_INTEGRITY) { /* SepTokenIntegrityRid, inline */
+        PISID sid = token->UserAndGroups[token->IntegrityIndex].Sid;
+        tokenRid = sid->SubAuthority[sid->SubAuthorityCount - 1];
+    }
     if (!(token->MandatoryPolicy & TOKEN_MANDATORY_POLICY_NO_WRITE_UP)) {
         if (trace)
             SepTrace(trace, "integrity pass: token mandatory policy is OFF: not applied\n");

@@ -47,24 +47,26 @@ static inline __attribute__((always_inline)) BOOLEAN SepAceWellFormed(const ACE_
     if (Room < sizeof(ACE_HEADER))
         return FALSE;
     ULONG size = Ace->AceSize;
-    if (size < sizeof(ACE_HEADER) || (size & 3) != 0 || size > Room)
+    if ((size & 3) != 0 || size > Room)
         return FALSE;
     ULONG sidOff = 8;
     if (Ace->AceType > SYSTEM_ALARM_ACE_TYPE) { /* types 0-3: the SID at 8, the common case */
-        if (RtlpIsObjectAceType(Ace->AceType) && size < 12)
+        if (size < sizeof(ACE_HEADER) || (RtlpIsObjectAceType(Ace->AceType) && size < 12))
             return FALSE;
         sidOff = SepAceSidOffset(Ace);
         if (sidOff == 0)
             return TRUE;
     }
     /* RtlpValidSidBounded((PUCHAR)Ace + sidOff, size - sidOff), with sidOff < size: the
-     * head inside the ACE before it is read, revision 1, at most 15 sub-authorities, all
-     * inside the ACE. */
+     * head inside the ACE before it is read (this also gives size >= the header), then
+     * revision 1 and at most 15 sub-authorities in one compare (SID_REVISION is 1,
+     * SID_MAX_SUB_AUTHORITIES 15: the count's high nibble must be 0), all inside the ACE. */
     if (sidOff + 8 > size)
         return FALSE;
     const UCHAR *sid = (const UCHAR *)Ace + sidOff;
-    ULONG count = sid[1];
-    return sid[0] == SID_REVISION && count <= SID_MAX_SUB_AUTHORITIES && sidOff + 8 + 4 * count <= size;
+    ULONG head = sid[0] | (ULONG)sid[1] << 8;
+    _Static_assert(SID_REVISION == 1 && SID_MAX_SUB_AUTHORITIES == 15, "one-compare SID head test");
+    return (head & 0xF0FF) == SID_REVISION && sidOff + 8 + 4 * (ULONG)sid[1] <= size;
 }
 
 /* SepValidateAclTail - SepAceWellFormed for the ACEs of Acl from the Index-th (at Ace,

@@ -74,11 +74,25 @@ static inline ULONG64 SepSidFilterBit(const UCHAR *Sid, ULONG64 Seed, ULONG Shif
     return ((w ^ Seed) * SEP_HASH_MULTIPLIER) >> Shift;
 }
 
-static inline BOOLEAN SepSidFilterMaybe(PSEP_SID_INDEX Index, PSID Sid)
+/* The filter's words, key and shift, which a walk over many ACEs keeps in registers. */
+typedef struct _SEP_SID_FILTER {
+    const ULONG64 *Words;
+    ULONG64 Seed;
+    ULONG Shift;
+} SEP_SID_FILTER;
+
+static inline SEP_SID_FILTER SepSidIndexFilter(PSEP_SID_INDEX Index)
 {
-    ULONG64 bit = SepSidFilterBit((const UCHAR *)Sid, Index->FilterSeed, Index->FilterShift);
-    const ULONG64 *filter = (const ULONG64 *)((const UCHAR *)Index + Index->FilterOffset);
-    return (filter[bit >> 6] >> (bit & 63)) & 1;
+    SEP_SID_FILTER f = {(const ULONG64 *)((const UCHAR *)Index + Index->FilterOffset),
+                        Index->FilterSeed, Index->FilterShift};
+    return f;
+}
+
+/* FALSE: Sid is in none of the token's sets. TRUE: it may be (look it up). */
+static inline BOOLEAN SepSidFilterMaybe(SEP_SID_FILTER Filter, PSID Sid)
+{
+    ULONG64 bit = SepSidFilterBit((const UCHAR *)Sid, Filter.Seed, Filter.Shift);
+    return (Filter.Words[bit >> 6] >> (bit & 63)) & 1;
 }
 
 static inline ULONG *SepIndexNext(PSEP_SID_INDEX Index)
@@ -133,15 +147,14 @@ static inline ULONG SepIndexChainMatch(PSEP_SID_INDEX Index, PTOKEN Token, ULONG
 }
 
 /*
- * SepSidIndexMatch - SepTokenSidMatch through Index (Token->SidIndex, not NULL): one probe
- * sequence from the SID's home slot. Robin Hood: an entry nearer its home than the probe
- * distance means Sid is absent. The caller holds the token lock shared; no references.
+ * SepSidIndexProbe - SepTokenSidMatch through Index (Token->SidIndex, not NULL) once the
+ * filter let Sid pass: one probe sequence from the SID's home slot. Robin Hood: an entry
+ * nearer its home than the probe distance means Sid is absent. The caller holds the token
+ * lock shared; no references.
  */
 static inline __attribute__((always_inline)) ULONG
-SepSidIndexMatch(PSEP_SID_INDEX Index, PTOKEN Token, PSID Sid, BOOLEAN Restricted)
+SepSidIndexProbe(PSEP_SID_INDEX Index, PTOKEN Token, PSID Sid, BOOLEAN Restricted)
 {
-    if (!SepSidFilterMaybe(Index, Sid))
-        return 0;
     ULONG h = SepSidHash(Sid, Index->Seed);
     ULONG mask = Index->Mask;
     ULONG cls = Restricted ? SEP_INDEX_RESTRICTED : 0;
@@ -153,6 +166,15 @@ SepSidIndexMatch(PSEP_SID_INDEX Index, PTOKEN Token, PSID Sid, BOOLEAN Restricte
             SepSidEqual(SepIndexSid(Token, e->Where), Sid))
             return SepIndexChainMatch(Index, Token, e->Where);
     }
+}
+
+/* SepSidIndexMatch - the filter, then the probe. */
+static inline __attribute__((always_inline)) ULONG
+SepSidIndexMatch(PSEP_SID_INDEX Index, PTOKEN Token, PSID Sid, BOOLEAN Restricted)
+{
+    if (!SepSidFilterMaybe(SepSidIndexFilter(Index), Sid))
+        return 0;
+    return SepSidIndexProbe(Index, Token, Sid, Restricted);
 }
 
 /* SepTokenSidMatch inline: the index when the token has one, else the linear scan. */
