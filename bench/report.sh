@@ -52,8 +52,14 @@ run_note() {
 # callgrind options (e.g. --instr-atstart=no for a benchmark that starts instrumenting
 # itself around the operations).
 ir() {
+    rm -f "$TMP/cg.out"
     # shellcheck disable=SC2086
-    valgrind --tool=callgrind ${INSTR_OPTS:-} --callgrind-out-file="$TMP/cg.out" "$@" >/dev/null 2>&1
+    if ! valgrind --tool=callgrind ${INSTR_OPTS:-} --callgrind-out-file="$TMP/cg.out" "$@" >"$TMP/cg.log" 2>&1 ||
+        [[ ! -s $TMP/cg.out ]]; then
+        echo "callgrind failed: $* ($(tail -1 "$TMP/cg.log"))" >&2
+        echo 0
+        return
+    fi
     awk '/^summary:/ { s = $2 } /^totals:/ { t = $2 } END { print (t != "" ? t : s) }' "$TMP/cg.out"
 }
 
@@ -65,7 +71,13 @@ instr() {
     local bin=$1; shift
     local one many
     one=$(ir "$BUILD/$bin" "$@" 1)
+    [[ $one != 0 ]] || one=$(ir "$BUILD/$bin" "$@" 1) # one retry (a run killed by the load)
     many=$(ir "$BUILD/$bin" "$@" $((CALLS + 1)))
+    [[ $many != 0 ]] || many=$(ir "$BUILD/$bin" "$@" $((CALLS + 1)))
+    if [[ $one == 0 || $many == 0 ]]; then
+        echo "n/a"
+        return
+    fi
     echo $(((many - one) / CALLS))
 }
 
