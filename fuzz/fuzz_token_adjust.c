@@ -33,14 +33,6 @@ typedef struct {
     LUID_AND_ATTRIBUTES P[MAX_TOKEN_PRIVS];
 } MODEL;
 
-static void Check(int Condition, const char *What)
-{
-    if (!Condition) {
-        fprintf(stderr, "fuzz_token_adjust: %s\n", What);
-        abort();
-    }
-}
-
 /* The rule being modelled: one pass over the token's privileges; the first NewState entry
  * naming a privilege decides it; fewer matches than entries is STATUS_NOT_ALL_ASSIGNED. */
 static NTSTATUS Model(MODEL *M, BOOLEAN DisableAll, const TOKEN_PRIVILEGES *Ns, MODEL *Previous)

@@ -33,10 +33,11 @@ typedef struct {
     ULONG Attr[FG_MAX_GROUPS];
 } FG_MODEL;
 
-static void FgCheck(int Condition, const char *What)
+/* Aborts with What when Condition does not hold (both halves of fuzz_token_adjust use it). */
+static void Check(int Condition, const char *What)
 {
     if (!Condition) {
-        fprintf(stderr, "fuzz_token_adjust (groups): %s\n", What);
+        fprintf(stderr, "fuzz_token_adjust: %s\n", What);
         abort();
     }
 }
@@ -125,8 +126,8 @@ static void FgSameAsModel(PTOKEN Token, const FG_MODEL *M)
         ULONG j = 1;
         while (j < Token->UserAndGroupCount && !RtlEqualSid(Token->UserAndGroups[j].Sid, sid))
             j++;
-        FgCheck(j < Token->UserAndGroupCount, "a group is missing from the token");
-        FgCheck(Token->UserAndGroups[j].Attributes == M->Attr[i], "group attributes differ from the model");
+        Check(j < Token->UserAndGroupCount, "a group is missing from the token");
+        Check(Token->UserAndGroups[j].Attributes == M->Attr[i], "group attributes differ from the model");
     }
 }
 
@@ -192,39 +193,39 @@ static int FuzzTokenGroups(const uint8_t *Data, size_t Size)
     if (wantPrevious) {
         NTSTATUS st = NtsecAdjustTokenGroups(a, reset, ns, 0, (PTOKEN_GROUPS)sids, &required);
         if (NT_SUCCESS(expected)) {
-            FgCheck(st == (required > 0 ? STATUS_BUFFER_TOO_SMALL : expected), "size query status");
+            Check(st == (required > 0 ? STATUS_BUFFER_TOO_SMALL : expected), "size query status");
             for (ULONG l = 0; l < required; l += (l < 64 ? 1 : 7)) {
                 PUCHAR buf = malloc(l ? l : 1);
                 ULONG need = 0;
-                FgCheck(NtsecAdjustTokenGroups(a, reset, ns, l, (PTOKEN_GROUPS)buf, &need) == STATUS_BUFFER_TOO_SMALL,
+                Check(NtsecAdjustTokenGroups(a, reset, ns, l, (PTOKEN_GROUPS)buf, &need) == STATUS_BUFFER_TOO_SMALL,
                         "short PreviousState buffer not refused");
-                FgCheck(need == required, "ReturnLength is not the required length");
+                Check(need == required, "ReturnLength is not the required length");
                 free(buf);
             }
         } else {
-            FgCheck(st == expected, "refusal status differs from the model");
+            Check(st == expected, "refusal status differs from the model");
         }
         FgSameAsModel(t, &before);
-        FgCheck(SepLuidEqual(t->ModifiedId, modified), "a refused call changed ModifiedId");
+        Check(SepLuidEqual(t->ModifiedId, modified), "a refused call changed ModifiedId");
     }
     PUCHAR buf = malloc(required + slack + 1);
     ULONG need = 0;
     NTSTATUS st = NtsecAdjustTokenGroups(a, reset, ns, required + slack, wantPrevious ? (PTOKEN_GROUPS)buf : NULL,
                                          wantPrevious ? &need : NULL);
-    FgCheck(st == expected, "NtsecAdjustTokenGroups status differs from the model");
+    Check(st == expected, "NtsecAdjustTokenGroups status differs from the model");
     FgSameAsModel(t, NT_SUCCESS(expected) ? &model : &before);
     if (wantPrevious && NT_SUCCESS(expected)) {
         PTOKEN_GROUPS prev = (PTOKEN_GROUPS)buf;
-        FgCheck(prev->GroupCount == previous.Count, "previous-state count differs from the model");
+        Check(prev->GroupCount == previous.Count, "previous-state count differs from the model");
         UCHAR sid[16];
         for (ULONG i = 0; i < previous.Count; i++) {
-            FgCheck(RtlEqualSid(prev->Groups[i].Sid, FgSid(previous.Id[i], sid)), "previous-state SID differs");
-            FgCheck(prev->Groups[i].Attributes == previous.Attr[i], "previous-state attributes differ");
-            FgCheck((PUCHAR)prev->Groups[i].Sid >= buf && (PUCHAR)prev->Groups[i].Sid + RtlLengthSid(sid) <= buf + required,
+            Check(RtlEqualSid(prev->Groups[i].Sid, FgSid(previous.Id[i], sid)), "previous-state SID differs");
+            Check(prev->Groups[i].Attributes == previous.Attr[i], "previous-state attributes differ");
+            Check((PUCHAR)prev->Groups[i].Sid >= buf && (PUCHAR)prev->Groups[i].Sid + RtlLengthSid(sid) <= buf + required,
                     "previous-state SID outside the required length");
         }
     }
-    FgCheck(SepLuidEqual(t->ModifiedId, modified) == (!NT_SUCCESS(expected) || previous.Count == 0),
+    Check(SepLuidEqual(t->ModifiedId, modified) == (!NT_SUCCESS(expected) || previous.Count == 0),
             "ModifiedId does not follow the change");
     free(buf);
     free(ns);
