@@ -93,11 +93,12 @@ static void test_reset_to_default_gives_each_group_its_default(void **state)
     ULONG len = 0;
     assert_status(NtsecAdjustTokenGroups(t, TRUE, NULL, sizeof(buf), (PTOKEN_GROUPS)buf, &len), STATUS_SUCCESS);
     PTOKEN_GROUPS prev = (PTOKEN_GROUPS)buf;
+    PSID_AND_ATTRIBUTES g = prev->Groups; /* GroupCount entries, not ANYSIZE_ARRAY's one */
     assert_int_equal(prev->GroupCount, 2); /* 3001 and 3002 changed */
-    assert_true(RtlEqualSid(prev->Groups[0].Sid, Sid(0, "S-1-22-2-3001")));
-    assert_int_equal(prev->Groups[0].Attributes, SE_GROUP_ENABLED);
-    assert_true(RtlEqualSid(prev->Groups[1].Sid, Sid(0, "S-1-22-2-3002")));
-    assert_int_equal(prev->Groups[1].Attributes, SE_GROUP_ENABLED_BY_DEFAULT);
+    assert_true(RtlEqualSid(g[0].Sid, Sid(0, "S-1-22-2-3001")));
+    assert_int_equal(g[0].Attributes, SE_GROUP_ENABLED);
+    assert_true(RtlEqualSid(g[1].Sid, Sid(0, "S-1-22-2-3002")));
+    assert_int_equal(g[1].Attributes, SE_GROUP_ENABLED_BY_DEFAULT);
     assert_int_equal(Attributes(t, "S-1-22-2-3001"), 0);
     assert_int_equal(Attributes(t, "S-1-22-2-3002"), SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED);
     /* mandatory and deny-only groups keep their state */
