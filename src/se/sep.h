@@ -225,6 +225,10 @@ SIZE_T SepClaimsSize(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims);
 VOID SepClaimsPack(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims, PVOID Buffer);
 NTSTATUS SepClaimsCopy(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims,
                        PCLAIM_SECURITY_ATTRIBUTES_INFORMATION *Copy);
+/* N rounded up to 8 bytes: where the next pointer-bearing part of a query or copy block
+ * starts (tokenquery.c, tokenclaims.c, tokenadjustgroups.c). */
+#define SEP_ALIGN8(n) (((n) + 7) & ~(SIZE_T)7)
+
 /* SepGroupsCopy - TOKEN_GROUPS of Count entries of Array in one pool block (SIDs inside). */
 NTSTATUS SepGroupsCopy(ULONG Count, const SID_AND_ATTRIBUTES *Array, PTOKEN_GROUPS *Copy);
 /* SepCopyTokenClaims - copies Source's claims and device groups to NewToken (clone path). */

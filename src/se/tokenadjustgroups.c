@@ -14,8 +14,7 @@
 /* The previous-state block: TOKEN_GROUPS of Count entries, the SIDs after the array. */
 static ULONG SepGroupsHeaderSize(ULONG Count)
 {
-    SIZE_T header = offsetof(TOKEN_GROUPS, Groups) + (SIZE_T)Count * sizeof(SID_AND_ATTRIBUTES);
-    return (ULONG)((header + sizeof(PVOID) - 1) & ~(sizeof(PVOID) - 1));
+    return (ULONG)SEP_ALIGN8(offsetof(TOKEN_GROUPS, Groups) + (SIZE_T)Count * sizeof(SID_AND_ATTRIBUTES));
 }
 
 /* The attributes group Index would have after the request, or the status that refuses it.

@@ -14,7 +14,6 @@
 #include "se/sep.h"
 #include "ex/pooltags.h"
 
-#define SEP_CALIGN(n) (((n) + 7) & ~(SIZE_T)7)
 
 ULONG SepWideLength(const WCHAR *String)
 {
@@ -146,19 +145,19 @@ NTSTATUS SepClaimsValidate(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims)
 
 static SIZE_T SepWideSize(const WCHAR *String)
 {
-    return SEP_CALIGN((SepWideLength(String) + 1) * sizeof(WCHAR));
+    return SEP_ALIGN8((SepWideLength(String) + 1) * sizeof(WCHAR));
 }
 
 /* SepClaimsSize - see sep.h (Claims validated, or NULL). */
 SIZE_T SepClaimsSize(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims)
 {
-    SIZE_T n = SEP_CALIGN(sizeof(CLAIM_SECURITY_ATTRIBUTES_INFORMATION));
+    SIZE_T n = SEP_ALIGN8(sizeof(CLAIM_SECURITY_ATTRIBUTES_INFORMATION));
     if (Claims == NULL)
         return n;
-    n += SEP_CALIGN(Claims->AttributeCount * sizeof(CLAIM_SECURITY_ATTRIBUTE_V1));
+    n += SEP_ALIGN8(Claims->AttributeCount * sizeof(CLAIM_SECURITY_ATTRIBUTE_V1));
     for (ULONG i = 0; i < Claims->AttributeCount; i++) {
         const CLAIM_SECURITY_ATTRIBUTE_V1 *a = &Claims->Attribute.pAttributeV1[i];
-        n += SepWideSize(a->Name) + SEP_CALIGN(a->ValueCount * SepClaimElementSize(a->ValueType));
+        n += SepWideSize(a->Name) + SEP_ALIGN8(a->ValueCount * SepClaimElementSize(a->ValueType));
         for (ULONG v = 0; v < a->ValueCount; v++) {
             if (a->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING)
                 n += SepWideSize(a->Values.ppString[v]);
@@ -166,7 +165,7 @@ SIZE_T SepClaimsSize(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims)
                 n += SepWideSize(a->Values.pFqbn[v].Name);
             else if (a->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_SID ||
                      a->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_OCTET_STRING)
-                n += SEP_CALIGN(a->Values.pOctetString[v].ValueLength);
+                n += SEP_ALIGN8(a->Values.pOctetString[v].ValueLength);
         }
     }
     return n;
@@ -177,7 +176,7 @@ static PVOID SepPlace(PUCHAR *Cursor, const VOID *Data, SIZE_T Length)
     PVOID out = *Cursor;
     if (Length != 0)
         memcpy(out, Data, Length);
-    *Cursor += SEP_CALIGN(Length);
+    *Cursor += SEP_ALIGN8(Length);
     return out;
 }
 
@@ -193,7 +192,7 @@ VOID SepClaimsPack(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims, PVOID Bu
     SIZE_T size = SepClaimsSize(Claims);
     memset(Buffer, 0, size);
     PCLAIM_SECURITY_ATTRIBUTES_INFORMATION out = Buffer;
-    PUCHAR cur = (PUCHAR)Buffer + SEP_CALIGN(sizeof(*out));
+    PUCHAR cur = (PUCHAR)Buffer + SEP_ALIGN8(sizeof(*out));
     out->Version = CLAIM_SECURITY_ATTRIBUTES_INFORMATION_VERSION_V1;
     if (Claims == NULL || Claims->AttributeCount == 0)
         return;
@@ -201,7 +200,7 @@ VOID SepClaimsPack(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims, PVOID Bu
     out->AttributeCount = count;
     PCLAIM_SECURITY_ATTRIBUTE_V1 attrs = (PCLAIM_SECURITY_ATTRIBUTE_V1)cur;
     out->Attribute.pAttributeV1 = attrs;
-    cur += SEP_CALIGN(count * sizeof(CLAIM_SECURITY_ATTRIBUTE_V1));
+    cur += SEP_ALIGN8(count * sizeof(CLAIM_SECURITY_ATTRIBUTE_V1));
     for (ULONG i = 0; i < count; i++) {
         const CLAIM_SECURITY_ATTRIBUTE_V1 *a = &Claims->Attribute.pAttributeV1[i];
         PCLAIM_SECURITY_ATTRIBUTE_V1 o = &attrs[i];
@@ -250,10 +249,10 @@ NTSTATUS SepClaimsCopy(const CLAIM_SECURITY_ATTRIBUTES_INFORMATION *Claims,
 /* SepGroupsCopy - see sep.h. The block is the caller's (ExFreePool). */
 NTSTATUS SepGroupsCopy(ULONG Count, const SID_AND_ATTRIBUTES *Array, PTOKEN_GROUPS *Copy)
 {
-    SIZE_T header = SEP_CALIGN(offsetof(TOKEN_GROUPS, Groups) + (Count ? Count : 1) * sizeof(SID_AND_ATTRIBUTES));
+    SIZE_T header = SEP_ALIGN8(offsetof(TOKEN_GROUPS, Groups) + (Count ? Count : 1) * sizeof(SID_AND_ATTRIBUTES));
     SIZE_T size = header;
     for (ULONG i = 0; i < Count; i++)
-        size += SEP_CALIGN(RtlLengthSid(Array[i].Sid));
+        size += SEP_ALIGN8(RtlLengthSid(Array[i].Sid));
     PTOKEN_GROUPS g = ExAllocatePoolWithTag(PagedPool, size, SEP_CLAIMS_TAG);
     *Copy = g;
     if (g == NULL)

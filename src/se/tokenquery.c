@@ -13,7 +13,6 @@
 #include "rtl/rtlp.h"
 #include "ex/pooltags.h"
 
-#define SEP_QALIGN(n) (((n) + 7) & ~(SIZE_T)7)
 
 /* Bytes needed for a SID_AND_ATTRIBUTES array of Count entries plus their SIDs. */
 static SIZE_T SepSidArraySize(ULONG Count, PSID_AND_ATTRIBUTES Array, ULONG Skip)
@@ -21,7 +20,7 @@ static SIZE_T SepSidArraySize(ULONG Count, PSID_AND_ATTRIBUTES Array, ULONG Skip
     SIZE_T n = 0;
     for (ULONG i = 0; i < Count; i++)
         if (i != Skip)
-            n += SEP_QALIGN(RtlLengthSid(Array[i].Sid));
+            n += SEP_ALIGN8(RtlLengthSid(Array[i].Sid));
     return n;
 }
 
@@ -37,7 +36,7 @@ static ULONG SepCopySidArray(ULONG Count, PSID_AND_ATTRIBUTES Array, ULONG Skip,
         memcpy(*Cursor, Array[i].Sid, len);
         Out[n].Sid = *Cursor;
         Out[n].Attributes = Array[i].Attributes;
-        *Cursor += SEP_QALIGN(len);
+        *Cursor += SEP_ALIGN8(len);
         n++;
     }
     return n;
@@ -47,10 +46,10 @@ static ULONG SepCopySidArray(ULONG Count, PSID_AND_ATTRIBUTES Array, ULONG Skip,
 static PVOID SepQuerySid(SIZE_T Header, PSID Sid, PUCHAR *SidOut)
 {
     ULONG len = RtlLengthSid(Sid);
-    PUCHAR block = ExAllocatePoolWithTag(PagedPool, SEP_QALIGN(Header) + len, SEP_QUERY_TAG);
+    PUCHAR block = ExAllocatePoolWithTag(PagedPool, SEP_ALIGN8(Header) + len, SEP_QUERY_TAG);
     if (block == NULL)
         return NULL;
-    *SidOut = block + SEP_QALIGN(Header);
+    *SidOut = block + SEP_ALIGN8(Header);
     memcpy(*SidOut, Sid, len);
     return block;
 }
@@ -59,7 +58,7 @@ static PVOID SepQuerySid(SIZE_T Header, PSID Sid, PUCHAR *SidOut)
 static PTOKEN_GROUPS SepQueryGroups(ULONG Count, PSID_AND_ATTRIBUTES Array, ULONG Skip)
 {
     ULONG entries = Count - (Skip < Count ? 1 : 0);
-    SIZE_T header = SEP_QALIGN(offsetof(TOKEN_GROUPS, Groups) +
+    SIZE_T header = SEP_ALIGN8(offsetof(TOKEN_GROUPS, Groups) +
                                (entries ? entries : 1) * sizeof(SID_AND_ATTRIBUTES));
     PTOKEN_GROUPS g = ExAllocatePoolWithTag(PagedPool, header + SepSidArraySize(Count, Array, Skip), SEP_QUERY_TAG);
     if (g == NULL)
@@ -146,11 +145,11 @@ static PVOID SepQueryLocked(PTOKEN Token, TOKEN_INFORMATION_CLASS Class, NTSTATU
     }
     case TokenDefaultDacl: {
         SIZE_T acl = Token->DefaultDacl ? Token->DefaultDacl->AclSize : 0;
-        PTOKEN_DEFAULT_DACL d = ExAllocatePoolWithTag(PagedPool, SEP_QALIGN(sizeof(*d)) + acl, SEP_QUERY_TAG);
+        PTOKEN_DEFAULT_DACL d = ExAllocatePoolWithTag(PagedPool, SEP_ALIGN8(sizeof(*d)) + acl, SEP_QUERY_TAG);
         if (d) {
             d->DefaultDacl = NULL;
             if (acl) {
-                d->DefaultDacl = (PACL)((PUCHAR)d + SEP_QALIGN(sizeof(*d)));
+                d->DefaultDacl = (PACL)((PUCHAR)d + SEP_ALIGN8(sizeof(*d)));
                 memcpy(d->DefaultDacl, Token->DefaultDacl, acl);
             }
         }
