@@ -68,9 +68,9 @@ _Static_assert(sizeof(OBJECT_HEADER_VERIFIER) % 16 == 0, "the header after it st
 
 #define OBJECT_TO_OBJECT_HEADER(o) CONTAINING_RECORD((o), OBJECT_HEADER, Body)
 
-extern OBJECT_TYPE ObpTokenType;
-extern OBJECT_TYPE ObpProcessType;
-extern OBJECT_TYPE ObpThreadType;
+extern NTSEC_HIDDEN OBJECT_TYPE ObpTokenType;
+extern NTSEC_HIDDEN OBJECT_TYPE ObpProcessType;
+extern NTSEC_HIDDEN OBJECT_TYPE ObpThreadType;
 
 /*
  * ObpCreateObject - allocate a zeroed object body of BodySize bytes of type Type.
@@ -139,10 +139,10 @@ static inline VOID ObpIncrementPointerCount(PVOID Object)
 
 static inline VOID ObpDecrementPointerCount(PVOID Object)
 {
-    LONG_PTR n = atomic_fetch_sub_explicit(&OBJECT_TO_OBJECT_HEADER(Object)->PointerCount, 1,
-                                           memory_order_acq_rel) - 1;
-    if (__builtin_expect(n <= 0, 0))
-        ObpDereferenceObjectSlow(Object, n);
+    LONG_PTR before = atomic_fetch_sub_explicit(&OBJECT_TO_OBJECT_HEADER(Object)->PointerCount, 1,
+                                                memory_order_acq_rel);
+    if (__builtin_expect(before <= 1, 0)) /* the old value compared: one instruction fewer */
+        ObpDereferenceObjectSlow(Object, before - 1);
 }
 
 static inline VOID ObpReferenceObjectFast(PVOID Object)

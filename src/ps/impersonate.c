@@ -181,44 +181,54 @@ static __attribute__((noinline)) NTSTATUS PspImpersonateGeneral(PETHREAD Thread,
     return PspImpersonateSlow(Thread, token, CopyOnOpen, EffectiveOnly, level, decision);
 }
 
-/* The fast path's tail when there is more to do: Thread is another thread (the backend may
- * have been turned on meanwhile: mark it), and the thread's reference on Old (NULL: none)
- * is released. Returns STATUS_SUCCESS. */
-static __attribute__((noinline)) NTSTATUS PspImpersonateFinish(PETHREAD Thread, PTOKEN Old)
+/* The fast path's tail when it replaced another token: releases the thread's reference on
+ * Old and returns STATUS_SUCCESS. Out of line (a tail call) so that the common path needs
+ * no stack frame. */
+static __attribute__((noinline)) NTSTATUS PspReleaseReplaced(PTOKEN Old)
 {
-    PspHostPublished(Thread);
-    if (Old != NULL)
-        ObpDecrementPointerCount(Old);
+    ObpDecrementPointerCount(Old);
     return STATUS_SUCCESS;
 }
 
 /*
- * PsImpersonateClient's fast path (docs/impersonation-fastpath.md) is the pure swap: verifier
- * off, host backend off, both objects of the right type, a valid level, the rule's inline
- * allow (SepTokenCanImpersonateFast), the thread's state allocated. Anything else goes to
- * PspImpersonateGeneral, which starts over with every check (nothing was changed yet).
+ * PsImpersonateClient's fast path (docs/impersonation-fastpath.md) is the pure swap on the
+ * calling thread: Thread is the caller's bound ETHREAD (so an object of its type), verifier
+ * off, host backend off, Token a token, a level of Impersonation or Delegation not above an
+ * impersonation token's own (no clamp), the rule's
+ * inline allow (SepTokenCanImpersonateFast), the thread's state allocated. Anything else -
+ * another thread included - goes to PspImpersonateGeneral, which starts over with every
+ * check (nothing was changed yet).
  */
 NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyOnOpen,
                              BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL ImpersonationLevel)
 {
-    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+#define PSP_GENERAL() PspImpersonateGeneral(Thread, Token, CopyOnOpen, EffectiveOnly, ImpersonationLevel)
     PTOKEN token = Token;
-    if (__builtin_expect(VfIsEnabled() || (hooks != NULL && hooks->Switch != NULL) ||
-                         !ObpIsObjectOfType(Thread, &ObpThreadType) || !ObpIsObjectOfType(token, &ObpTokenType) ||
-                         !VALID_IMPERSONATION_LEVEL(ImpersonationLevel), 0))
-        return PspImpersonateGeneral(Thread, Token, CopyOnOpen, EffectiveOnly, ImpersonationLevel);
+    if (__builtin_expect(Thread != PspCurrentThread || Thread == NULL, 0))
+        return PSP_GENERAL();
+    PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
+    if (__builtin_expect(VfIsEnabled() || (hooks != NULL && hooks->Switch != NULL), 0))
+        return PSP_GENERAL();
+    if (__builtin_expect(!ObpIsObjectOfType(token, &ObpTokenType), 0))
+        return PSP_GENERAL();
+    /* a level above an impersonation token's own is clamped (5-D8) by the general form */
     SECURITY_IMPERSONATION_LEVEL level = ImpersonationLevel;
-    if (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel)
-        level = token->ImpersonationLevel;
+    if (__builtin_expect((ULONG)level - SecurityImpersonation > SecurityDelegation - SecurityImpersonation ||
+                         (token->TokenType == TokenImpersonation && level > token->ImpersonationLevel), 0))
+        return PSP_GENERAL();
     NTSEC_IMPERSONATION_DECISION decision = SepTokenCanImpersonateFast(Thread->Process->PrimaryToken, token, level);
+    if (__builtin_expect(decision == NtsecDecisionNone, 0))
+        return PSP_GENERAL();
     PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_acquire);
-    if (__builtin_expect(decision == NtsecDecisionNone || info == NULL, 0))
-        return PspImpersonateGeneral(Thread, Token, CopyOnOpen, EffectiveOnly, ImpersonationLevel);
+    if (__builtin_expect(info == NULL, 0))
+        return PSP_GENERAL();
 
     /* The thread's reference is taken under the lock only when it does not hold one on
      * Token already (re-impersonating the token in force keeps the reference it has);
-     * nothing is released under it (L1). */
-    PspLockThreadSecurity(Thread);
+     * nothing is released under it (L1). The lock is still taken: other threads write this
+     * thread's impersonation too (docs/impersonation-fastpath.md "Locking"). */
+    if (__builtin_expect(!PspTryLockThreadSecurity(Thread), 0))
+        return PSP_GENERAL();
     PTOKEN old = atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? info->Token : NULL;
     if (old != token)
         ObpIncrementPointerCount(token);
@@ -229,33 +239,43 @@ NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyO
     atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
     PspUnlockThreadSecurity(Thread);
     __atomic_store_n(&Thread->LastDecision, decision, __ATOMIC_RELAXED);
-    if (__builtin_expect(Thread != PspCurrentThread || (old != NULL && old != token), 0))
-        return PspImpersonateFinish(Thread, old != token ? old : NULL);
+    /* the calling thread: no host marking (PspHostPublished marks only other threads) */
+    if (__builtin_expect(old != NULL && old != token, 0))
+        return PspReleaseReplaced(old);
     return STATUS_SUCCESS;
+#undef PSP_GENERAL
 }
 
-/* PsRevertToSelf - ends all impersonation on the calling thread (spec 2.7). */
+/* PsRevertToSelf's general form: the caller's ETHREAD (host sync) and PspRevertThread. */
+static __attribute__((noinline)) VOID PspRevertToSelfGeneral(VOID)
+{
+    PETHREAD thread = PsGetCurrentThread();
+    if (thread != NULL)
+        PspRevertThread(thread);
+}
+
+/*
+ * PsRevertToSelf - ends all impersonation on the calling thread (spec 2.7); the thread's
+ * reference on the token it impersonated is released. Fast path: a bound thread, verifier
+ * and host backend never on - the swap alone, under the thread lock (no unlocked "not
+ * impersonating" exit: the flag read under the lock decides, L4). A contended lock or
+ * anything else goes to PspRevertToSelfGeneral.
+ */
 VOID PsRevertToSelf(VOID)
 {
     PETHREAD thread = PspCurrentThread;
-    if (__builtin_expect(thread == NULL || VfIsEnabled() || PspLoadHostHooks() != NULL, 0)) {
-        thread = PsGetCurrentThread();
-        if (thread != NULL)
-            PspRevertThread(thread);
-        return;
-    }
-    /* verifier and host backend never on: the swap alone (L4: the flag re-read under the lock) */
-    if (!PspIsImpersonating(thread))
-        return;
-    PspLockThreadSecurity(thread);
-    PTOKEN old = NULL;
+    if (__builtin_expect(thread == NULL || VfIsEnabled() || PspLoadHostHooks() != NULL ||
+                         !PspTryLockThreadSecurity(thread), 0))
+        return PspRevertToSelfGeneral();
+    /* Active implies a token: every routine that sets the flag stores a non-NULL Token */
     if (atomic_load_explicit(&thread->ActiveImpersonation, memory_order_relaxed)) {
-        old = atomic_load_explicit(&thread->ImpersonationInfo, memory_order_relaxed)->Token;
+        PTOKEN old = atomic_load_explicit(&thread->ImpersonationInfo, memory_order_relaxed)->Token;
         atomic_store_explicit(&thread->ActiveImpersonation, FALSE, memory_order_release);
+        PspUnlockThreadSecurity(thread);
+        ObpDecrementPointerCount(old);
+        return;
     }
     PspUnlockThreadSecurity(thread);
-    if (old != NULL)
-        ObpDecrementPointerCount(old);
 }
 
 /* PsRevertThreadToSelf - PsRevertToSelf for an arbitrary thread (ReactOS-style export). */

@@ -66,12 +66,21 @@ static inline VOID PspCpuRelax(VOID)
 #endif
 }
 
+/* The contended half of PspLockThreadSecurity (thread.c): spins until the lock is taken. */
+VOID PspLockThreadSecurityContended(PETHREAD Thread);
+
+/* Takes Thread's SecurityLock: one exchange inline, the spin out of line. */
 static inline VOID PspLockThreadSecurity(PETHREAD Thread)
 {
-    while (atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) != 0) {
-        while (atomic_load_explicit(&Thread->SecurityLock, memory_order_relaxed) != 0)
-            PspCpuRelax();
-    }
+    if (__builtin_expect(atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) != 0, 0))
+        PspLockThreadSecurityContended(Thread);
+}
+
+/* Takes Thread's SecurityLock if it is free (TRUE); FALSE: held by another caller, nothing
+ * changed. For fast paths that fall back to their general form rather than spin. */
+static inline BOOLEAN PspTryLockThreadSecurity(PETHREAD Thread)
+{
+    return atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) == 0;
 }
 
 static inline VOID PspUnlockThreadSecurity(PETHREAD Thread)
@@ -126,7 +135,7 @@ typedef struct _PSP_HOST_HOOKS {
     PSP_HOST_THREAD_EXIT_HOOK ThreadExit;
     _Atomic ULONG Generation;            /* the function pointers never change; this does */
 } PSP_HOST_HOOKS;
-extern _Atomic(PSP_HOST_HOOKS *) PspHostHooks;
+extern NTSEC_HIDDEN _Atomic(PSP_HOST_HOOKS *) PspHostHooks;
 
 static inline PSP_HOST_HOOKS *PspLoadHostHooks(VOID)
 {
@@ -198,13 +207,12 @@ static inline PTOKEN PspReferenceImpersonationFast(PETHREAD Thread, SECURITY_IMP
         return NULL;
     PTOKEN token = NULL;
     PspLockThreadSecurity(Thread);
+    /* Active implies the state and a token (every routine that sets the flag stores one) */
     if (atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed)) {
         PPS_IMPERSONATION_INFORMATION info = atomic_load_explicit(&Thread->ImpersonationInfo, memory_order_relaxed);
-        if (info != NULL && info->Token != NULL) {
-            token = info->Token;
-            ObpIncrementPointerCount(token);
-            *Level = info->ImpersonationLevel;
-        }
+        token = info->Token;
+        ObpIncrementPointerCount(token);
+        *Level = info->ImpersonationLevel;
     }
     PspUnlockThreadSecurity(Thread);
     return token;

@@ -147,6 +147,14 @@ PETHREAD PspCurrentThreadIfBound(VOID)
     return PspCurrentThread;
 }
 
+VOID PspLockThreadSecurityContended(PETHREAD Thread)
+{
+    do {
+        while (atomic_load_explicit(&Thread->SecurityLock, memory_order_relaxed) != 0)
+            PspCpuRelax();
+    } while (atomic_exchange_explicit(&Thread->SecurityLock, 1, memory_order_acquire) != 0);
+}
+
 PETHREAD PspCurrentThreadNoSync(VOID)
 {
     PETHREAD thread = PspCurrentThread;

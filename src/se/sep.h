@@ -176,7 +176,7 @@ NTSTATUS SepCreateSystemToken(PTOKEN *Token);
 NTSEC_IMPERSONATION_DECISION SepTokenCanImpersonate(PTOKEN ProcessToken, PTOKEN Token,
                                                     SECURITY_IMPERSONATION_LEVEL Level);
 /* The policy knob of spec 3.3 (canimpersonate.c; NtsecSetImpersonationPolicy writes it). */
-extern _Atomic int SepImpersonationPolicy;
+extern NTSEC_HIDDEN _Atomic int SepImpersonationPolicy;
 
 /*
  * SepTokenCanImpersonateFast - the rule's most common allow inline: not the legacy policy,
