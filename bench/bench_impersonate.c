@@ -16,7 +16,6 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include "harness.h"
 #include "ntsec.h"
 
@@ -102,25 +101,11 @@ static PACCESS_TOKEN TokenWithGroups(int Groups, const char *Extra)
 }
 
 /* ---- scaling ---- */
-typedef struct {
-    PACCESS_TOKEN Token;
-    uint64_t Iterations;
-    pthread_barrier_t *Barrier;
-    double Seconds;
-} SCALE;
-
-static double Now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The scaling control: the floor's atomic increment and decrement on a counter of the
  * thread's own (a line no other thread writes). It scales 2x on two real cores; when it
  * does not, the machine did not give the benchmark two cores and no scaling row means much. */
 static _Alignas(64) _Atomic long ControlCounters[2][8];
-static BENCH_FN ScaleFn = Pair;
 
 static void Control(void *Context, uint64_t n)
 {
@@ -131,36 +116,11 @@ static void Control(void *Context, uint64_t n)
     }
 }
 
-static void *ScaleThread(void *Arg)
+/* Fn's operations per second over Threads threads, thread i with Contexts[i] (1,000 warm-up
+ * calls each: the first adopts the thread and allocates its impersonation state). */
+static double Throughput(BENCH_FN Fn, void *const *Contexts, int Threads, uint64_t Iterations)
 {
-    SCALE *s = Arg;
-    ScaleFn(s->Token, 1000); /* adopt + warm up */
-    pthread_barrier_wait(s->Barrier);
-    double t0 = Now();
-    ScaleFn(s->Token, s->Iterations);
-    s->Seconds = Now() - t0;
-    return NULL;
-}
-
-/* Ops per second over all threads, each thread on its own token. */
-static double Throughput(PACCESS_TOKEN *Tokens, int Threads, uint64_t Iterations)
-{
-    pthread_t t[2];
-    SCALE s[2];
-    pthread_barrier_t barrier;
-    pthread_barrier_init(&barrier, NULL, Threads);
-    for (int i = 0; i < Threads; i++) {
-        s[i] = (SCALE){Tokens[i], Iterations, &barrier, 0};
-        pthread_create(&t[i], NULL, ScaleThread, &s[i]);
-    }
-    double slowest = 0;
-    for (int i = 0; i < Threads; i++) {
-        pthread_join(t[i], NULL);
-        if (s[i].Seconds > slowest)
-            slowest = s[i].Seconds;
-    }
-    pthread_barrier_destroy(&barrier);
-    return Threads * (double)Iterations / slowest;
+    return BenchThreadThroughput(Fn, Contexts, Threads, 1000, Iterations);
 }
 
 /* Scaling: 1 thread vs 2 threads, each on its own token (Shared FALSE) or both on one. */
@@ -168,13 +128,13 @@ static void Scaling(PACCESS_TOKEN *Tokens, BOOLEAN Shared, uint64_t Iters)
 {
     PACCESS_TOKEN same[2] = {Tokens[0], Tokens[0]};
     PACCESS_TOKEN *use = Shared ? same : Tokens;
-    double one = Throughput(use, 1, Iters);
+    double one = Throughput(Pair, use, 1, Iters);
     printf("\nscaling, impersonate+revert pair, %s (%llu pairs/thread)\n",
            Shared ? "both threads on the SAME token" : "each thread on its own token",
            (unsigned long long)Iters);
     printf("  1 thread : %.1f Mpairs/s\n", one / 1e6);
     for (int r = 0; r < 3; r++) {
-        double two = Throughput(use, 2, Iters);
+        double two = Throughput(Pair, use, 2, Iters);
         printf("  2 threads: %.1f Mpairs/s  scaling %.2fx (run %d)\n", two / 1e6, two / one, r + 1);
     }
 }
@@ -246,17 +206,15 @@ int main(int argc, char **argv)
     }
 
     uint64_t iters = (uint64_t)(sec * 1e9 / (pair > 1 ? pair : 1));
-    ScaleFn = Control;
-    PACCESS_TOKEN counters[2] = {ControlCounters[0], ControlCounters[1]};
-    double one = Throughput(counters, 1, iters);
+    void *counters[2] = {ControlCounters[0], ControlCounters[1]};
+    double one = Throughput(Control, counters, 1, iters);
     printf("\nscaling control: atomic inc/dec on a counter of each thread's own (%llu pairs/thread)\n",
            (unsigned long long)iters);
     printf("  1 thread : %.1f Mpairs/s\n", one / 1e6);
     for (int r = 0; r < 3; r++) {
-        double two = Throughput(counters, 2, iters);
+        double two = Throughput(Control, counters, 2, iters);
         printf("  2 threads: %.1f Mpairs/s  scaling %.2fx (run %d)\n", two / 1e6, two / one, r + 1);
     }
-    ScaleFn = Pair;
     Scaling(dup, FALSE, iters);
     Scaling(dup, TRUE, iters);
     ObDereferenceObject(dup[0]);

@@ -13,11 +13,9 @@
  *            under valgrind --instr-atstart=no only the operations are instrumented, so
  *            making and freeing the live objects neither costs time nor adds noise)
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "harness.h"
 #include "ntsec.h"
 #if __has_include(<valgrind/callgrind.h>)
@@ -151,56 +149,11 @@ static void FreeLive(LIVE *l)
 }
 
 /* ---- threads ---- */
-typedef struct {
-    CHECK *Check;
-    uint64_t Iterations;
-    pthread_barrier_t *Barrier;
-    double Seconds;
-} WORKER;
 
-static double Now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void *Worker(void *Arg)
-{
-    WORKER *w = Arg;
-    RunCheck(w->Check, 1000);
-    pthread_barrier_wait(w->Barrier);
-    double t0 = Now();
-    RunCheck(w->Check, w->Iterations);
-    w->Seconds = Now() - t0;
-    return NULL;
-}
-
-/* Checks per second over Threads threads, thread i on Checks[i]. */
+/* Checks per second over Threads threads, thread i on Checks[i] (1,000 warm-up checks each). */
 static double Throughput(CHECK **Checks, int Threads, uint64_t Iterations)
 {
-    pthread_t t[2];
-    WORKER w[2];
-    pthread_barrier_t barrier;
-    pthread_barrier_init(&barrier, NULL, Threads);
-    for (int i = 0; i < Threads; i++) {
-        w[i] = (WORKER){Checks[i], Iterations, &barrier, 0};
-        pthread_create(&t[i], NULL, Worker, &w[i]);
-    }
-    double slowest = 0;
-    for (int i = 0; i < Threads; i++) {
-        pthread_join(t[i], NULL);
-        if (w[i].Seconds > slowest)
-            slowest = w[i].Seconds;
-    }
-    pthread_barrier_destroy(&barrier);
-    return Threads * (double)Iterations / slowest;
-}
-
-static int Cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return BenchThreadThroughput(RunCheck, (void *const *)Checks, Threads, 1000, Iterations);
 }
 
 /* Rounds of 1-thread and 2-thread runs, alternating; min / median / max of each and of the ratio. */
@@ -209,7 +162,7 @@ static void ThreadRow(const char *Name, CHECK *One, CHECK **Two, double Seconds,
     CHECK *single[1] = {One};
     double ns = 1e9 / Throughput(single, 1, 100000);
     uint64_t iterations = (uint64_t)(Seconds * 1e9 / (ns > 0 ? ns : 1)) + 1000;
-    double r1[64], r2[64], ratio[64];
+    double r1[64], r2[64], ratio[64], s1[3], s2[3], sr[3];
     if (Rounds > 64)
         Rounds = 64;
     for (int r = 0; r < Rounds; r++) {
@@ -217,12 +170,11 @@ static void ThreadRow(const char *Name, CHECK *One, CHECK **Two, double Seconds,
         r2[r] = Throughput(Two, 2, iterations) / 1e6;
         ratio[r] = r2[r] / r1[r];
     }
-    qsort(r1, Rounds, sizeof(double), Cmp);
-    qsort(r2, Rounds, sizeof(double), Cmp);
-    qsort(ratio, Rounds, sizeof(double), Cmp);
-    printf("| %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2fx / %.2fx / %.2fx |\n", Name, r1[0],
-           r1[Rounds / 2], r1[Rounds - 1], r2[0], r2[Rounds / 2], r2[Rounds - 1], ratio[0],
-           ratio[Rounds / 2], ratio[Rounds - 1]);
+    BenchStats(r1, Rounds, s1);
+    BenchStats(r2, Rounds, s2);
+    BenchStats(ratio, Rounds, sr);
+    printf("| %s | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f | %.2fx / %.2fx / %.2fx |\n", Name, s1[0],
+           s1[1], s1[2], s2[0], s2[1], s2[2], sr[0], sr[1], sr[2]);
     fflush(stdout);
 }
 

@@ -1,10 +1,11 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "harness.h"
 
-static double BenchNow(void)
+double BenchNow(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -87,7 +88,7 @@ static int BenchCmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void BenchStats(double *v, int n, double out[3])
+void BenchStats(double *v, int n, double out[3])
 {
     qsort(v, n, sizeof(double), BenchCmp);
     out[0] = v[0];
@@ -135,4 +136,46 @@ void BenchAltRow(const char *Name, const char *BaselineName, const BENCH_ALT *R)
            R->Op[0], R->Op[1], R->Op[2], BaselineName, R->Base[0], R->Base[1], R->Base[2],
            R->Ratio[0], R->Ratio[1], R->Ratio[2]);
     fflush(stdout);
+}
+
+typedef struct {
+    BENCH_FN Fn;
+    void *Context;
+    uint64_t Warmup, Iterations;
+    pthread_barrier_t *Barrier;
+    double Seconds;
+} BENCH_THREAD;
+
+static void *BenchThreadMain(void *Arg)
+{
+    BENCH_THREAD *t = Arg;
+    t->Fn(t->Context, t->Warmup);
+    pthread_barrier_wait(t->Barrier);
+    double t0 = BenchNow();
+    t->Fn(t->Context, t->Iterations);
+    t->Seconds = BenchNow() - t0;
+    return NULL;
+}
+
+double BenchThreadThroughput(BENCH_FN Fn, void *const *Contexts, int Threads, uint64_t Warmup,
+                             uint64_t Iterations)
+{
+    pthread_t id[BENCH_MAX_THREADS];
+    BENCH_THREAD t[BENCH_MAX_THREADS];
+    pthread_barrier_t barrier;
+    if (Threads < 1 || Threads > BENCH_MAX_THREADS || pthread_barrier_init(&barrier, NULL, Threads) != 0)
+        abort();
+    for (int i = 0; i < Threads; i++) {
+        t[i] = (BENCH_THREAD){Fn, Contexts[i], Warmup, Iterations, &barrier, 0};
+        if (pthread_create(&id[i], NULL, BenchThreadMain, &t[i]) != 0)
+            abort();
+    }
+    double slowest = 0;
+    for (int i = 0; i < Threads; i++) {
+        pthread_join(id[i], NULL);
+        if (t[i].Seconds > slowest)
+            slowest = t[i].Seconds;
+    }
+    pthread_barrier_destroy(&barrier);
+    return slowest > 0 ? Threads * (double)Iterations / slowest : 0;
 }

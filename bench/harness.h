@@ -29,6 +29,20 @@ void BenchAltHeader(const char *Title);
 /* Rounds: NTSEC_BENCH_ROUNDS in the environment, default 10. */
 int BenchRounds(void);
 
+/* Min, median and max of the N values at V (sorts V). */
+void BenchStats(double *V, int N, double Out[3]);
+
+/* Thread throughput (issue 15 s4, threads 1/2): runs Fn on Threads threads at once (at most
+ * BENCH_MAX_THREADS), thread i with Contexts[i]; each first runs Warmup iterations (thread
+ * set-up, caches), then all start together at a barrier and run Iterations each. Returns the
+ * operations per second over all threads, timed by the slowest thread. */
+#define BENCH_MAX_THREADS 8
+double BenchThreadThroughput(BENCH_FN Fn, void *const *Contexts, int Threads, uint64_t Warmup,
+                             uint64_t Iterations);
+
+/* Seconds on CLOCK_MONOTONIC. */
+double BenchNow(void);
+
 /* Prints the table header once. */
 void BenchHeader(const char *Title);
 

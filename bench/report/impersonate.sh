@@ -18,7 +18,7 @@ made: the fast path of `docs/impersonation-fastpath.md` (verifier and host backe
 ### Instructions per operation (callgrind; exact)
 
 `bench_impersonate --once MODE N` runs N operations; the figure is (Ir(1 + N) − Ir(1)) / N,
-the benchmark's loop included (as in the floor's 8).
+the benchmark's loop included (as in the floor's).
 
 EOF
     local pair cap floor
@@ -34,11 +34,14 @@ EOF
 
 ("Before" is the same measurement on commit a707840, the code before the fast path.) The pair
 still makes 4 atomic read-modify-writes against the floor's 2 — the thread lock's exchange
-and the token's reference count, on impersonate and on revert; `docs/impersonation-fastpath.md`
-says why the owner thread keeps its lock (other threads write a thread's impersonation too)
-and what an asymmetric-fence design would need. The rest of the pair is the argument checks
-the WDK contract requires (object types, level), the rule's inline allow, the level clamp and
-the benchmark's loop and calls.
+and the token's reference count, on impersonate and on revert — and the floor is little more
+than its 2, so 4 are about 2× the floor before any other instruction: that is the ratio
+below. `docs/impersonation-fastpath.md` ("Why the owner still takes its own lock") says why
+the owner thread keeps its lock (other threads write and reference a thread's impersonation
+too), and gives the measured prototype without it (88 instructions, 1.72× median) and what
+that asymmetric-fence design would need. The rest of the pair is the argument checks the WDK
+contract requires (token type, level), the rule's inline allow and the benchmark's loop and
+calls.
 
 ### Against the floor, alternating bursts
 
@@ -79,8 +82,10 @@ EOF
     echo "Median of the three 2-thread runs: each thread on its own token ${own}×"
     echo "($(goal_ge "$own" 1.8 ×)); both on the same token ${same}× ($(goal_ge "$same" 1.8 ×))."
     echo "Two threads impersonating one token both write its one reference count, whose cache line"
-    echo "then moves between the cores on every pair; \`docs/impersonation-fastpath.md\` (\"Two threads"
-    echo "on the same token\") says what would avoid it and why it was not done. On this 2-core"
+    echo "then moves between the cores on every pair (a prototype without the count's two RMWs"
+    echo "scaled 1.80–1.85× on one token); \`docs/impersonation-fastpath.md\` (\"Two threads on the"
+    echo "same token\") says why no design with NT's exact counts and deletion at the last release"
+    echo "avoids it (Windows has the same shared count) and which designs could. On this 2-core"
     echo "machine shared with other builds the 2-thread figures also depend on what else runs: the"
     echo "control (each thread incrementing and decrementing a counter of its own, which no code"
     echo "can make scale worse) gave ${ctl}× in the same run — below 1.8× it means the VM did not give"
