@@ -115,7 +115,7 @@ NTKERNELAPI VOID ExInitializeWorkItem(PWORK_QUEUE_ITEM Item, PWORKER_THREAD_ROUT
      (Item)->List.Flink = NULL)
 NTKERNELAPI VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType);
 
-/* Minimal I/O manager objects (src/ex/iowork.c): enough for IoAllocateWorkItem. */
+/* Minimal I/O manager objects (src/io/iowork.c): enough for IoAllocateWorkItem. */
 #define IO_TYPE_DRIVER 4
 #define IO_TYPE_DEVICE 3
 #define FILE_DEVICE_UNKNOWN 0x00000022
@@ -135,7 +135,7 @@ typedef struct _DRIVER_OBJECT {
 } DRIVER_OBJECT, *PDRIVER_OBJECT;
 
 typedef struct _DEVICE_OBJECT {
-    /* The WDK's x64 layout (offsets checked in src/ex/iowork.c); the members ntsec does not
+    /* The WDK's x64 layout (offsets checked in src/io/iowork.c); the members ntsec does not
      * model (IRP queues, DPC, timer, VPB, lock) are opaque reserved bytes of their size. */
     CSHORT Type;                  /* IO_TYPE_DEVICE */
     USHORT Size;

@@ -138,7 +138,7 @@ typedef struct _IO_STATUS_BLOCK {
 #define FILE_DOES_NOT_EXIST 0x00000005
 
 /* ---- The IRP and its stack location: the members that carry security data ----
- * The WDK's x64 layout (offsets checked in src/ex/iosec.c and test_wdk_surface). ntsec has
+ * The WDK's x64 layout (offsets checked in src/io/iosec.c and test_wdk_surface). ntsec has
  * no I/O manager: nothing builds, queues or completes IRPs; a driver's test builds one
  * (Tail.Overlay.Thread, RequestorMode, a stack location with Parameters.Create) and hands it
  * to its dispatch code, which reads it as on Windows. Members ntsec does not model (MDLs,
@@ -240,7 +240,7 @@ static inline PIO_STACK_LOCATION IoGetCurrentIrpStackLocation(PIRP Irp)
     return Irp->Tail.Overlay.CurrentStackLocation;
 }
 
-/* ---- Routines (src/se/accessstate.c, src/ex/iosec.c) ---- */
+/* ---- Routines (src/se/accessstate.c, src/io/iosec.c) ---- */
 /*
  * IoGetRequestorProcess - the process that requested the I/O of Irp: NULL when
  * Irp->Tail.Overlay.Thread is NULL; the thread's own process when Irp->ApcEnvironment is 0;

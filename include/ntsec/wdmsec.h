@@ -1,7 +1,7 @@
 /*
  * wdmsec.h - device objects created with a security descriptor from SDDL (the WDK's
  * wdmsec.h, which drivers include beside ntifs.h): IoCreateDeviceSecure, an alias of
- * WdmlibIoCreateDeviceSecure, and the SDDL_DEVOBJ_* strings for it (src/ex/iodevsec.c).
+ * WdmlibIoCreateDeviceSecure, and the SDDL_DEVOBJ_* strings for it (src/io/iodevsec.c).
  */
 #ifndef NTSEC_WDMSEC_H
 #define NTSEC_WDMSEC_H
@@ -36,7 +36,7 @@ NTKERNELAPI NTSTATUS WdmlibIoCreateDeviceSecure(PDRIVER_OBJECT DriverObject,
 #define IoCreateDeviceSecure WdmlibIoCreateDeviceSecure
 
 /* The WDK's predefined device-object SDDL strings (read-only UNICODE_STRINGs; the text of
- * each is in src/ex/iodevsec.c: SYS_ALL is "D:P(A;;GA;;;SY)", KERNEL_ONLY "D:P", ...). */
+ * each is in src/io/iodevsec.c: SYS_ALL is "D:P(A;;GA;;;SY)", KERNEL_ONLY "D:P", ...). */
 extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_KERNEL_ONLY;
 #define SDDL_DEVOBJ_INF_SUPPLIED SDDL_DEVOBJ_KERNEL_ONLY
 extern NTKERNELAPI const UNICODE_STRING SDDL_DEVOBJ_SYS_ALL;

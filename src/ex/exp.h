@@ -1,5 +1,5 @@
 /*
- * exp.h - private interface of the system worker queues (src/ex/work.c, iowork.c,
+ * exp.h - private interface of the system worker queues (src/ex/work.c, src/io/iowork.c,
  * shutdown.c). See docs/workers.md.
  */
 #ifndef NTSEC_EXP_H

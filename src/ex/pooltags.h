@@ -17,7 +17,7 @@
 #define HOSTP_TAG              0x74734f48U /* 'HOst'; host/creds.c */
 #define HOSTP_TARGET_TAG       0x74675448U /* 'HTgt'; host/target.c */
 #define HOSTP_TOKEN_TAG        0x6b6f5448U /* 'HTok'; host/hosttoken.c */
-#define IOP_WORKITEM_TAG       0x6b576f49U /* 'IoWk'; ex/iowork.c */
+#define IOP_WORKITEM_TAG       0x6b576f49U /* 'IoWk'; io/iowork.c */
 #define KSECP_BUFFER_TAG       0x6243734bU /* 'KsCb'; ksec/buffers.c */
 #define KSECP_CONTEXT_TAG      0x7843734bU /* 'KsCx'; ksec/context.c */
 #define KSECP_CRED_TAG         0x7243734bU /* 'KsCr'; ksec/context.c */

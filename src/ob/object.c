@@ -13,9 +13,12 @@
 #include "verifier/vf.h"
 #include "ex/pooltags.h"
 
-OBJECT_TYPE ObpTokenType = { "Token", NULL };
-OBJECT_TYPE ObpProcessType = { "Process", NULL };
-OBJECT_TYPE ObpThreadType = { "Thread", NULL };
+static const GENERIC_MAPPING ObpTokenMapping = { TOKEN_READ, TOKEN_WRITE, TOKEN_EXECUTE,
+                                                 TOKEN_ALL_ACCESS };
+
+OBJECT_TYPE ObpTokenType = { .Name = "Token", .GenericMapping = &ObpTokenMapping };
+OBJECT_TYPE ObpProcessType = { .Name = "Process" };
+OBJECT_TYPE ObpThreadType = { .Name = "Thread" };
 
 static POBJECT_TYPE ObpTokenTypePointer = &ObpTokenType;
 static POBJECT_TYPE ObpProcessTypePointer = &ObpProcessType;

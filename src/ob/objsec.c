@@ -1,79 +1,39 @@
 /*
- * objsec.c - the security descriptors of objects: ZwQuerySecurityObject, ZwSetSecurityObject,
- * the default descriptor of device objects, and release at object deletion.
+ * objsec.c - the security descriptors of objects: ZwQuerySecurityObject, ZwSetSecurityObject
+ * and release at object deletion.
  *
  * An object's descriptor is a shared descriptor (sdcache.c) with one reference held by the
- * object, kept in its header - or, for a device, in DEVICE_OBJECT.SecurityDescriptor where
- * drivers read it. Devices start with a static default (not in the shared table). Swaps
+ * object, kept in its header - or where the type says (OBJECT_TYPE.SecurityDescriptorOffset:
+ * a device's is DEVICE_OBJECT.SecurityDescriptor, where drivers read it). A device starts with
+ * a static default (src/io/iodefsd.c), not in the shared table. Swaps
  * and reads of the pointer happen under ObpSecurityLock; a reader takes its own reference
  * on the shared descriptor before dropping the lock.
  */
 #include <pthread.h>
 #include "ob/obp.h"
-#include "ps/psp.h"
-#include "se/sep.h"
 
 static pthread_mutex_t ObpSecurityLock = PTHREAD_MUTEX_INITIALIZER;
 
-static const GENERIC_MAPPING ObpTokenMapping = { TOKEN_READ, TOKEN_WRITE, TOKEN_EXECUTE,
-                                                 TOKEN_ALL_ACCESS };
+/* Generic rights of a type that names none (ObpProcessType, ObpThreadType, test types). */
 static const GENERIC_MAPPING ObpProcessMapping = { STANDARD_RIGHTS_READ | SYNCHRONIZE,
                                                    STANDARD_RIGHTS_WRITE | SYNCHRONIZE,
                                                    STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE,
                                                    PROCESS_ALL_ACCESS };
-
-/* ---- The default device descriptor ---- */
-static pthread_once_t IopDefaultSdOnce = PTHREAD_ONCE_INIT;
-static ULONG IopDefaultSdBuffer[128];
-static PSECURITY_DESCRIPTOR IopDefaultSd;
-
-/* O:BA G:SY D:(A;;FA;;;SY)(A;;FA;;;BA)(A;;FRFX;;;WD)(A;;FRFX;;;RC) in static storage, built
- * once with the Rtl routines (no pool: devices share it and nothing frees it). */
-static VOID IopBuildDefaultSd(VOID)
-{
-    ULONG acl[64];
-    PSE_EXPORTS x = SeExports;
-    SECURITY_DESCRIPTOR absolute;
-    ACCESS_MASK rx = FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
-    if (!NT_SUCCESS(RtlCreateAcl((PACL)acl, sizeof acl, ACL_REVISION)) ||
-        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, FILE_ALL_ACCESS, x->SeLocalSystemSid)) ||
-        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, FILE_ALL_ACCESS, x->SeAliasAdminsSid)) ||
-        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, rx, x->SeWorldSid)) ||
-        !NT_SUCCESS(RtlAddAccessAllowedAce((PACL)acl, ACL_REVISION, rx, x->SeRestrictedSid)))
-        return;
-    RtlCreateSecurityDescriptor(&absolute, SECURITY_DESCRIPTOR_REVISION);
-    RtlSetOwnerSecurityDescriptor(&absolute, x->SeAliasAdminsSid, FALSE);
-    RtlSetGroupSecurityDescriptor(&absolute, x->SeLocalSystemSid, FALSE);
-    RtlSetDaclSecurityDescriptor(&absolute, TRUE, (PACL)acl, FALSE);
-    ULONG size = sizeof IopDefaultSdBuffer;
-    if (NT_SUCCESS(RtlAbsoluteToSelfRelativeSD(&absolute, IopDefaultSdBuffer, &size)))
-        IopDefaultSd = IopDefaultSdBuffer;
-}
-
-PSECURITY_DESCRIPTOR IopDefaultDeviceSecurityDescriptor(VOID)
-{
-    pthread_once(&IopDefaultSdOnce, IopBuildDefaultSd);
-    return IopDefaultSd;
-}
 
 /* ---- Per-object descriptor slots ---- */
 
 static PSECURITY_DESCRIPTOR *ObpSecuritySlot(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    if (h->Type == &IopDeviceObjectType)
-        return &((PDEVICE_OBJECT)Object)->SecurityDescriptor;
+    if (h->Type->SecurityDescriptorOffset != 0)
+        return (PSECURITY_DESCRIPTOR *)((PUCHAR)Object + h->Type->SecurityDescriptorOffset);
     return &h->SecurityDescriptor;
 }
 
 static const GENERIC_MAPPING *ObpMappingOf(PVOID Object)
 {
     POBJECT_HEADER h = OBJECT_TO_OBJECT_HEADER(Object);
-    if (h->Type == &IopDeviceObjectType)
-        return IoGetFileObjectGenericMapping();
-    if (h->Type == &ObpTokenType)
-        return &ObpTokenMapping;
-    return &ObpProcessMapping;
+    return h->Type->GenericMapping != NULL ? h->Type->GenericMapping : &ObpProcessMapping;
 }
 
 /* ObpDeleteObjectSecurity - see obp.h: releases the object's reference on its shared

@@ -20,9 +20,17 @@
  */
 #define NTSEC_HOT_TLS __thread __attribute__((tls_model("initial-exec")))
 
+/*
+ * An object type, as NT's OBJECT_TYPE_INITIALIZER describes it to Ob: the component that owns
+ * the type says what Ob needs to know of it (its generic mapping, where its descriptor is),
+ * so Ob names no type of a layer above it (docs/layers.md).
+ */
 struct _OBJECT_TYPE {
     PCSTR Name;                       /* "Token", "Process", "Thread", "Device" */
     VOID (*DeleteProcedure)(PVOID Object); /* runs at pointer count zero, before the free */
+    const GENERIC_MAPPING *GenericMapping; /* ZwSetSecurityObject's; NULL: the process one */
+    SIZE_T SecurityDescriptorOffset;  /* 0: the header's slot; else the body offset of the
+                                         type's own pointer (DEVICE_OBJECT.SecurityDescriptor) */
 };
 
 #define OBP_HEADER_MAGIC 0x6448624fUL /* 'ObHd' */
@@ -173,9 +181,6 @@ BOOLEAN ObpReleaseSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, UL
 LONG_PTR ObpSecurityDescriptorReferences(PSECURITY_DESCRIPTOR SecurityDescriptor);
 /* Object security (src/ob/objsec.c): releases the object's shared descriptor at deletion. */
 VOID ObpDeleteObjectSecurity(POBJECT_HEADER Header);
-/* The descriptor IoCreateDevice gives a device (static storage, not shared-table). */
-PSECURITY_DESCRIPTOR IopDefaultDeviceSecurityDescriptor(VOID);
-extern OBJECT_TYPE IopDeviceObjectType;
 
 /* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
 VOID ObpCloseAllHandles(VOID);

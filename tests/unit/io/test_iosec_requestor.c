@@ -1,5 +1,5 @@
 /*
- * test_iosec_requestor.c - the IRP's security members (src/ex/iosec.c): the WDK's x64 layout
+ * test_iosec_requestor.c - the IRP's security members (src/io/iosec.c): the WDK's x64 layout
  * of IRP and IO_STACK_LOCATION, IoGetCurrentIrpStackLocation, and IoGetRequestorProcess /
  * IoGetRequestorProcessId for the requesting thread, attached or not (WinFsp create.c and
  * fileinfo.c hand IoGetRequestorProcessId(Irp) to their user-mode file system).

@@ -11,12 +11,16 @@
 #include <pthread.h>
 #include <string.h>
 #include "ex/exp.h"
-#include "ob/obp.h"
+#include "io/iop.h"
 #include "verifier/vf.h"
 #include "rtl/rtlp.h"
 #include "ex/pooltags.h"
 
-OBJECT_TYPE IopDeviceObjectType = { "Device", NULL };
+OBJECT_TYPE IopDeviceObjectType = {
+    .Name = "Device",
+    .GenericMapping = &IopFileMapping,
+    .SecurityDescriptorOffset = offsetof(DEVICE_OBJECT, SecurityDescriptor),
+};
 
 struct _IO_WORKITEM {
     WORK_QUEUE_ITEM Item;

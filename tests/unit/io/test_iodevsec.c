@@ -1,5 +1,5 @@
 /*
- * test_iodevsec.c - IoCreateDeviceSecure (src/ex/iodevsec.c): the device's descriptor from
+ * test_iodevsec.c - IoCreateDeviceSecure (src/io/iodevsec.c): the device's descriptor from
  * a device-object SDDL string (the subset of the WDK's "SDDL for device objects"), generic
  * rights mapped to file rights, the SDDL_DEVOBJ_* strings, the fail-closed cases, and the
  * references (device and shared descriptor) released by IoDeleteDevice.

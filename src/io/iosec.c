@@ -3,12 +3,12 @@
  * process as the I/O manager names it.
  */
 #include <stddef.h>
-#include "ntsec.h"
+#include "io/iop.h"
 
 /* Read-only: IoGetFileObjectGenericMapping hands out a non-const pointer (WDK signature),
  * and a write through it faults instead of changing every caller's mapping. */
-static const GENERIC_MAPPING IopFileMapping = { FILE_GENERIC_READ, FILE_GENERIC_WRITE,
-                                                FILE_GENERIC_EXECUTE, FILE_ALL_ACCESS };
+const GENERIC_MAPPING IopFileMapping = { FILE_GENERIC_READ, FILE_GENERIC_WRITE,
+                                         FILE_GENERIC_EXECUTE, FILE_ALL_ACCESS };
 
 /* IoGetFileObjectGenericMapping - see ntio.h. No references. */
 PGENERIC_MAPPING IoGetFileObjectGenericMapping(VOID)
