@@ -22,6 +22,7 @@
 #include "ex/exp.h"
 #include "ob/obp.h"
 #include "verifier/vf.h"
+#include "ex/pooltags.h"
 
 #define EXP_POOL_MAGIC 0x6c6f6f50UL /* 'Pool' */
 #define EXP_POOL_TRACKED 0x1UL      /* counted by the verifier when allocated */
@@ -124,7 +125,7 @@ PVOID ExpAllocatePoolLines(SIZE_T NumberOfBytes, ULONG Tag)
 
 PVOID ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, 0x20656e4f /* 'None' */);
+    return ExAllocatePoolWithTag(PoolType, NumberOfBytes, EXP_UNTAGGED_TAG);
 }
 
 /* ExpFree - frees P; CheckTag: the caller named Tag, which must be the block's. */
@@ -157,7 +158,7 @@ PVOID ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG
 
 PVOID ExAllocatePoolWithQuota(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-    return ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, 0x20656e4f /* 'None' */);
+    return ExAllocatePoolWithQuotaTag(PoolType, NumberOfBytes, EXP_UNTAGGED_TAG);
 }
 
 /* ExpPoolBlockSize - the NumberOfBytes P was allocated with (P: a live pool block). */

@@ -2,12 +2,13 @@
  * pooltags.h - every pool tag of the library in one place (issue 10; NT keeps its tags in
  * one header too). A tag is four characters, low byte first, as WDK 'xxxx' literals; the
  * verifier names leaked or mis-freed blocks by it (src/ex/pool.c, src/verifier/pool.c).
- * tests/unit/tree/pool_tags.sh checks that no tag is defined anywhere else and that no two
- * names share a value.
+ * tests/unit/tree/pool_tags.sh checks that no tag is defined anywhere else, that no two
+ * names share a value and that every tag argument of the tagged pool routines is one of them.
  */
 #ifndef NTSEC_POOLTAGS_H
 #define NTSEC_POOLTAGS_H
 
+#define EXP_UNTAGGED_TAG       0x20656e4fU /* 'None' ExAllocatePool without a tag; ex/pool.c */
 #define HOSTP_IDENTITY_TAG     0x64497348U /* 'HsId'; host/identity.c */
 #define HOSTP_IDMAP_TAG        0x70614d49U /* 'IMap'; host/idmap.c */
 #define HOSTP_NAME_TAG         0x6d4e7348U /* 'HsNm'; host/sidname.c */
@@ -33,6 +34,7 @@
 #define OBP_OBJECT_TAG         0x6a624f4eU /* 'NObj', as in ob/object.c; verifier/objects.c */
 #define OBP_SD_TAG             0x6453624fU /* 'ObSd'; ob/sdcache.c */
 #define PSP_INFO_TAG           0x6f666e49U /* 'Info'; ps/impersonate.c */
+#define PSP_LINK_TAG           0x6b6e694cU /* 'Link' a system thread's process link; ps/thread.c */
 #define RTLP_NAMES_TAG         0x6d4e6c52U /* 'RlNm'; rtl/sddlnames.c */
 #define RTLP_STRING_TAG        0x72745352U /* 'RStr'; rtl/unistr.c */
 #define RTLP_TAG_DSID          0x64695344U /* 'DSid' the domain SID of NtsecSetDomainSid; rtl/rtlp.h */

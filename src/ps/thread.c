@@ -363,7 +363,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
     } else {
         ObfReferenceObject(process);
     }
-    PSP_SYSTEM_THREAD_LINK *link = ExAllocatePoolWithTag(NonPagedPool, sizeof(*link), 0x6b6e694c);
+    PSP_SYSTEM_THREAD_LINK *link = ExAllocatePoolWithTag(NonPagedPool, sizeof(*link), PSP_LINK_TAG);
     PETHREAD thread = NULL;
     st = link ? PspPrepareThread(process, StartRoutine, StartContext, TRUE, "thread (PsCreateSystemThread)", &thread)
               : STATUS_INSUFFICIENT_RESOURCES;
@@ -380,7 +380,7 @@ NTSTATUS PsCreateSystemThread(PHANDLE ThreadHandle, ULONG DesiredAccess, POBJECT
         if (thread != NULL)
             ObfDereferenceObject(thread);
         if (link)
-            ExFreePool(link);
+            ExFreePoolWithTag(link, PSP_LINK_TAG);
         return st;
     }
     if (ClientId != NULL) {
@@ -422,7 +422,7 @@ VOID PspJoinSystemThreads(VOID)
         if (link->Thread != PspCurrentThread)
             NtsecJoinThread(link->Thread); /* already joined: harmless INVALID_PARAMETER */
         ObfDereferenceObject(link->Thread);
-        ExFreePool(link);
+        ExFreePoolWithTag(link, PSP_LINK_TAG);
     }
 }
 

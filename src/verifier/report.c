@@ -162,7 +162,9 @@ VOID VfpDeliver(NTSEC_VERIFIER_FINDING Kind, NTSEC_VERIFIER_SEVERITY Severity, P
         return;
     }
 
-    /* One write per finding so that reports of concurrent threads do not interleave. */
+    /* One write per finding so that reports of concurrent threads do not interleave. Not
+     * through the pool: a report must not consume a test's injected allocation failure nor
+     * show up in the allocation count or the leak report it may be part of. */
     size_t size = strlen(Message) + strlen(report.CreationStack) + strlen(misuse) + 512;
     char *text = malloc(size);
     if (text != NULL) {
