@@ -19,8 +19,10 @@ made: the fast path of `docs/impersonation-fastpath.md` (verifier and host backe
 
 `bench_impersonate --once MODE N` runs N operations; the figure is (Ir(1 + N) − Ir(1)) / N,
 the benchmark's loop included (as in the floor's).
-
 EOF
+    echo "Here N = $CALLS (\`bash bench/report.sh -n $CALLS impersonate\`; with N = 100 a run's start-up"
+    echo "varying by a few dozen instructions moves a 10-instruction figure by one)."
+    echo
     local pair cap floor
     pair=$(instr bench_impersonate --once pair)
     cap=$(instr bench_impersonate --once capture)
