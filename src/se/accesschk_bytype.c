@@ -206,8 +206,10 @@ static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, 
  * @remarks Per node, as SepAccessCheckCore for the object: without MAXIMUM_ALLOWED a node is
  * granted desired | previously granted iff every desired bit is granted on it; with it, a
  * node gets every bit granted on it, STATUS_ACCESS_DENIED when that is nothing or misses a
- * desired bit. A failed node grants 0. STATUS_PRIVILEGE_NOT_HELD (ACCESS_SYSTEM_SECURITY
- * without SeSecurityPrivilege) fails every node.
+ * desired bit. A denied node's Granted[] holds the desired bits it did get (with
+ * MAXIMUM_ALLOWED: everything it got), as NtAccessCheckByTypeResultList reports them; the
+ * single-answer caller zeroes it. STATUS_PRIVILEGE_NOT_HELD (ACCESS_SYSTEM_SECURITY without
+ * SeSecurityPrivilege) fails every node with 0.
  */
 static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_TYPE_LIST *List, ULONG Count,
                                    PSID PrincipalSelf, PACCESS_MASK Granted, PNTSTATUS Status, PULONG Used)
@@ -261,6 +263,8 @@ static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_T
         } else if ((desired & ~g) == 0) {
             Granted[i] = desired | prev, Status[i] = STATUS_SUCCESS;
         }
+        if (Status[i] != STATUS_SUCCESS)
+            Granted[i] = maximum ? g : g & (desired | prev);
     }
     ExFreePoolWithTag(nodes, SEP_BYTYPE_TAG);
     return STATUS_SUCCESS;
@@ -269,15 +273,17 @@ static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_T
 /*
  * SepByTypeEntry - the common entry of both routines: argument checks, the KernelMode
  * shortcut, the NULL descriptor, the subject's level gate, the list check, then the tree.
- * Writes Count results (a NULL or empty list is checked as a one-node tree with no GUID, so
- * object ACEs with an ObjectType are skipped as in SeAccessCheck). Returns FALSE only for a
+ * Writes Results answers (ResultList: NtAccessCheckByTypeResultList's per-node partial
+ * grants on denied nodes; else the root's, 0 when denied). A NULL or empty list is checked
+ * as a one-node tree with no GUID, so object ACEs with an ObjectType are skipped as in
+ * SeAccessCheck. Returns FALSE only for a
  * call that could not be made (then *Status[0] says why). No references change.
  */
 static VOID SepByTypeEntry(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PSECURITY_SUBJECT_CONTEXT Subject,
                            BOOLEAN Locked, ACCESS_MASK Desired, ACCESS_MASK Previous,
                            POBJECT_TYPE_LIST List, ULONG Count, PPRIVILEGE_SET *Privileges,
                            PGENERIC_MAPPING Mapping, KPROCESSOR_MODE Mode, PACCESS_MASK Granted,
-                           PNTSTATUS Status, ULONG Results)
+                           PNTSTATUS Status, ULONG Results, BOOLEAN ResultList)
 {
     static GUID none;
     OBJECT_TYPE_LIST single = { ACCESS_OBJECT_GUID, 0, &none };
@@ -334,6 +340,8 @@ static VOID SepByTypeEntry(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PSECURIT
     if (!Locked)
         SepReleaseTokenLock(token);
     one = g[0], oneStatus = s[0];
+    if (Results == 1 && !ResultList && oneStatus != STATUS_SUCCESS)
+        one = g[0] = 0; /* SeAccessCheckByType: a denied object grants nothing */
     if (allGranted) {
         Granted[0] = one, Status[0] = oneStatus;
         ExFreePoolWithTag(allGranted, SEP_BYTYPE_TAG);
@@ -370,7 +378,7 @@ BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID Princi
         return FALSE;
     SepByTypeEntry(SecurityDescriptor, PrincipalSelfSid, SubjectSecurityContext, SubjectContextLocked,
                    DesiredAccess, PreviouslyGrantedAccess, ObjectTypeList, ObjectTypeListLength, Privileges,
-                   GenericMapping, AccessMode, GrantedAccess, AccessStatus, 1);
+                   GenericMapping, AccessMode, GrantedAccess, AccessStatus, 1, FALSE);
     return *AccessStatus == STATUS_SUCCESS;
 }
 
@@ -396,6 +404,6 @@ BOOLEAN NtsecAccessCheckByTypeResultList(PSECURITY_DESCRIPTOR SecurityDescriptor
         return FALSE;
     SepByTypeEntry(SecurityDescriptor, PrincipalSelfSid, SubjectSecurityContext, SubjectContextLocked,
                    DesiredAccess, PreviouslyGrantedAccess, ObjectTypeList, ObjectTypeListLength, Privileges,
-                   GenericMapping, AccessMode, GrantedAccessList, AccessStatusList, ObjectTypeListLength);
+                   GenericMapping, AccessMode, GrantedAccessList, AccessStatusList, ObjectTypeListLength, TRUE);
     return AccessStatusList[0] == STATUS_SUCCESS;
 }

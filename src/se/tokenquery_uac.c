@@ -102,8 +102,9 @@ static PVOID SepQueryLogonSid(PTOKEN Token)
 /*
  * TokenLinkedToken: a kernel handle (ZwClose it) to an Identification-level impersonation copy
  * of the linked token, as Windows gives callers without SeTcbPrivilege. A token with no linked
- * token: STATUS_NO_SUCH_LOGON_SESSION (Wine advapi32 security.c test_elevation: the default
- * token's TokenLinkedToken fails with ERROR_NO_SUCH_LOGON_SESSION).
+ * token: STATUS_NO_SUCH_LOGON_SESSION (Wine advapi32 security.c test_elevation accepts
+ * ERROR_NO_SUCH_LOGON_SESSION, as Windows Server 2008 answers; newer Windows answers from the
+ * logon session, which ntsec does not have: README's not-implemented table).
  */
 static PVOID SepQueryLinkedToken(PTOKEN Token, NTSTATUS *Status)
 {
