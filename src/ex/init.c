@@ -7,7 +7,8 @@
  * nothing else in the library runs at load time.
  *
  *   1. VfInitializeFromEnvironment  verifier flags first, so objects created at load are tracked
- *   2. SepInitializeTokenType       the token type's delete procedure
+ *   2. SepInitializeTokenType       the token type's delete procedure;
+ *      ObpRegisterSecurityMethods   se's descriptor routines for Zw{Query,Set}SecurityObject
  *   3. PspInitializeThreads         the thread type and the TLS key of thread teardown
  *   4. PspRegisterHostIdentityProvider, PspInitializeProcesses
  *                                   the System process and the host process, whose token
@@ -25,14 +26,22 @@
 
 VOID ExpInitializeLibrary(VOID);
 #include "host/host.h"
+#include "ob/obp.h"
 #include "ps/psp.h"
 #include "se/sep.h"
 #include "verifier/vf.h"
+
+/* Ob's security method (obp.h): se's routines, as SeDefaultObjectMethod is NT's. */
+static const OBP_SECURITY_METHODS ExpSecurityMethods = {
+    .Query = SeQuerySecurityDescriptorInfo,
+    .Set = SeSetSecurityDescriptorInfoEx,
+};
 
 __attribute__((constructor)) VOID ExpInitializeLibrary(VOID)
 {
     VfInitializeFromEnvironment();
     SepInitializeTokenType();
+    ObpRegisterSecurityMethods(&ExpSecurityMethods);
     PspInitializeThreads();
     PspRegisterHostIdentityProvider(HostBuildProcessToken);
     NTSTATUS status = PspInitializeProcesses();

@@ -13,6 +13,13 @@
 #include "ob/obp.h"
 
 static pthread_mutex_t ObpSecurityLock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(const OBP_SECURITY_METHODS *) ObpSecurityMethods;
+
+/* ObpRegisterSecurityMethods - see obp.h. No references. */
+VOID ObpRegisterSecurityMethods(const OBP_SECURITY_METHODS *Methods)
+{
+    atomic_store_explicit(&ObpSecurityMethods, Methods, memory_order_release);
+}
 
 /* Generic rights of a type that names none (ObpProcessType, ObpThreadType, test types). */
 static const GENERIC_MAPPING ObpProcessMapping = { STANDARD_RIGHTS_READ | SYNCHRONIZE,
@@ -68,6 +75,10 @@ NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInfor
 {
     if (LengthNeeded == NULL)
         return STATUS_INVALID_PARAMETER;
+    const OBP_SECURITY_METHODS *methods =
+        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    if (methods == NULL)
+        return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
     PVOID object;
     NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
     if (!NT_SUCCESS(status))
@@ -75,7 +86,7 @@ NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInfor
     BOOLEAN shared;
     PSECURITY_DESCRIPTOR sd = ObpGetObjectSecurity(object, &shared);
     ULONG length = SecurityDescriptor != NULL ? Length : 0;
-    status = SeQuerySecurityDescriptorInfo(&SecurityInformation, SecurityDescriptor, &length, &sd);
+    status = methods->Query(&SecurityInformation, SecurityDescriptor, &length, &sd);
     *LengthNeeded = length;
     BOOLEAN underflow;
     if (shared)
@@ -90,6 +101,10 @@ NTSTATUS ZwSetSecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInforma
 {
     if (SecurityDescriptor == NULL)
         return STATUS_INVALID_PARAMETER;
+    const OBP_SECURITY_METHODS *methods =
+        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    if (methods == NULL)
+        return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
     PVOID object;
     NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
     if (!NT_SUCCESS(status))
@@ -99,9 +114,8 @@ NTSTATUS ZwSetSecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInforma
     pthread_mutex_lock(&ObpSecurityLock);
     PSECURITY_DESCRIPTOR *slot = ObpSecuritySlot(object);
     PSECURITY_DESCRIPTOR old = *slot, built = old;
-    status = SeSetSecurityDescriptorInfoEx(object, &SecurityInformation, SecurityDescriptor, &built,
-                                           0, PagedPool,
-                                           (PGENERIC_MAPPING)ObpMappingOf(object));
+    status = methods->Set(object, &SecurityInformation, SecurityDescriptor, &built, 0, PagedPool,
+                          (PGENERIC_MAPPING)ObpMappingOf(object));
     PSECURITY_DESCRIPTOR logged = NULL;
     if (NT_SUCCESS(status)) {
         status = ObLogSecurityDescriptor(built, &logged, 1);

@@ -181,6 +181,25 @@ BOOLEAN ObpReleaseSecurityDescriptor(PSECURITY_DESCRIPTOR SecurityDescriptor, UL
 LONG_PTR ObpSecurityDescriptorReferences(PSECURITY_DESCRIPTOR SecurityDescriptor);
 /* Object security (src/ob/objsec.c): releases the object's shared descriptor at deletion. */
 VOID ObpDeleteObjectSecurity(POBJECT_HEADER Header);
+/*
+ * The security method ZwQuerySecurityObject / ZwSetSecurityObject build descriptors with
+ * (NT's OBJECT_TYPE_INITIALIZER.SecurityProcedure, SeDefaultObjectMethod): se's
+ * SeQuerySecurityDescriptorInfo and SeSetSecurityDescriptorInfoEx, registered by the init
+ * sequence (src/ex/init.c), so ob does not call up into se (docs/layers.md). Until one is
+ * registered (a call from another constructor, before the library's) both
+ * routines return STATUS_INTERNAL_ERROR. ObpRegisterSecurityMethods keeps
+ * the pointer (static storage); a reader loads it once per use.
+ */
+typedef struct _OBP_SECURITY_METHODS {
+    NTSTATUS (*Query)(PSECURITY_INFORMATION SecurityInformation,
+                      PSECURITY_DESCRIPTOR SecurityDescriptor, PULONG Length,
+                      PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor);
+    NTSTATUS (*Set)(PVOID Object, PSECURITY_INFORMATION SecurityInformation,
+                    PSECURITY_DESCRIPTOR ModificationDescriptor,
+                    PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor, ULONG AutoInheritFlags,
+                    POOL_TYPE PoolType, PGENERIC_MAPPING GenericMapping);
+} OBP_SECURITY_METHODS;
+VOID ObpRegisterSecurityMethods(const OBP_SECURITY_METHODS *Methods);
 
 /* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
 VOID ObpCloseAllHandles(VOID);
