@@ -87,8 +87,10 @@ VOID RtlpCondFormatName(RTLP_TEXT *Text, const UCHAR *Data, ULONG Length, BOOLEA
  */
 static VOID RtlpCondFormatInteger(RTLP_TEXT *Text, const RTLP_COND_TOKEN *T, BOOLEAN Strict)
 {
-    BOOLEAN negative = T->Int < 0 || (T->Sign == RTLP_COND_SIGN_MINUS && T->Int == 0);
-    ULONG64 mag = T->Int < 0 ? (ULONG64)0 - (ULONG64)T->Int : (ULONG64)T->Int;
+    /* an unsigned hex literal above 2^63-1 (0xffffffffffffffff) prints as its bit pattern */
+    BOOLEAN pattern = T->Int < 0 && T->Sign == RTLP_COND_SIGN_NONE && T->Base == RTLP_COND_BASE_HEX;
+    BOOLEAN negative = !pattern && (T->Int < 0 || (T->Sign == RTLP_COND_SIGN_MINUS && T->Int == 0));
+    ULONG64 mag = T->Int < 0 && !pattern ? (ULONG64)0 - (ULONG64)T->Int : (ULONG64)T->Int;
     PCSTR sign = negative ? "-" : T->Sign == RTLP_COND_SIGN_PLUS ? "+" : "";
     if (Strict && (T->Code != RTLP_COND_INT64 || (T->Sign == RTLP_COND_SIGN_MINUS) != negative))
         RtlpCondRefuse(Text, "an integer in an encoding the SDDL compiler does not produce");

@@ -308,6 +308,12 @@ static BOOLEAN RtlpCondInteger(RTLP_COND_COMPILER *C)
         radix = 16;
         base = RTLP_COND_BASE_HEX;
         p += 2;
+        /* an unsigned hex literal may use all 64 bits: Windows takes 0xffffffffffffffff and
+         * refuses 0x10000000000000000 (Samba libcli/security/tests/data/
+         * conditional_aces_windows_only.txt, conditional_aces_should_fail.txt); it is the
+         * int64 with that bit pattern */
+        if (sign == RTLP_COND_SIGN_NONE)
+            limit = ~0ull;
     } else if (p[0] == '0' && p[1] >= '0' && p[1] <= '9') {
         radix = 8;
         base = RTLP_COND_BASE_OCTAL;
@@ -384,27 +390,29 @@ NTSTATUS RtlpCondCompileUtf16(PCSTR *Text, BOOLEAN String, PUCHAR Out, ULONG Out
     return c.Status;
 }
 
-/* '#' and an even number of hex digits, '#' standing for '0' (Windows). */
+/*
+ * '#' and hex digits, '#' standing for '0'; an odd number of digits has an implied leading
+ * '0' - Windows prints "#1#2#3##" as #01020300 (Samba libcli/security/tests/data/
+ * conditional_aces_windows_only.txt).
+ */
 static BOOLEAN RtlpCondOctets(RTLP_COND_COMPILER *C)
 {
-    PCSTR at = C->P;
     ULONG length_at, n = 0;
-    int high = 0;
     if (!RtlpCondOpen(C, RTLP_COND_OCTETS, &length_at))
         return FALSE;
-    for (C->P++;; C->P++, n++) {
+    C->P++;
+    while ((C->P[n] == '#' ? 0 : RtlpHexValue(C->P[n])) >= 0)
+        n++;
+    int high = 0;
+    for (ULONG i = n & 1; i < n + (n & 1); i++, C->P++) {
         int d = *C->P == '#' ? 0 : RtlpHexValue(*C->P);
-        if (d < 0)
-            break;
-        if (n & 1) {
+        if (i & 1) {
             if (!RtlpCondEmitByte(C, (UCHAR)(high * 16 + d)))
                 return FALSE;
         } else {
             high = d;
         }
     }
-    if (n & 1)
-        return RtlpCondFail(C, at, "odd number of digits in an octet string");
     RtlpCondClose(C, length_at);
     return TRUE;
 }
@@ -528,8 +536,15 @@ static BOOLEAN RtlpCondRelational(RTLP_COND_COMPILER *C, RTLP_COND_KIND *Kind)
     if (*C->P == '{' || RtlpCondAtLiteral(C->P)) {
         if (!RtlpCondValue(C))
             return FALSE;
-    } else if (!RtlpCondAttribute(C)) {
-        return FALSE;
+    } else {
+        /* MS-DTYP 2.5.1.1: the right-hand attribute is attr-name2, "@user.", "@device." or
+         * "@resource." and a name - never a local attribute (Samba libcli/security/tests/
+         * data/conditional_aces_should_fail.txt: "(a == a)" fails) */
+        ULONG prefix = 0;
+        if (RtlpCondPrefix(C->P, &prefix) == 0 && RtlpCondWordLength(C->P) > 0)
+            return RtlpCondFail(C, C->P, "a local attribute cannot be the right-hand side");
+        if (!RtlpCondAttribute(C))
+            return FALSE;
     }
     *Kind = RtlpCondKindCondition;
     return RtlpCondEmitByte(C, op);
@@ -558,19 +573,27 @@ static BOOLEAN RtlpCondGroup(RTLP_COND_COMPILER *C, RTLP_COND_KIND *Kind)
 }
 
 /* The operand of a Member_of-family operator: a literal, a composite, or one in parentheses. */
+/*
+ * The operand of Member_of and its kin: a SID literal or a composite, inside any number of
+ * parentheses - Windows takes "(member_of((sid(s-1-1-0))))" as (Member_of SID(WD)) (Samba
+ * libcli/security/tests/data/conditional_aces_windows_only.txt). Counted, not recursive.
+ */
 static BOOLEAN RtlpCondMemberOperand(RTLP_COND_COMPILER *C)
 {
+    ULONG open = 0;
     RtlpCondSkip(C);
-    if (*C->P != '(')
-        return RtlpCondValue(C);
-    C->P++;
-    RtlpCondSkip(C);
+    while (*C->P == '(') {
+        C->P++, open++;
+        RtlpCondSkip(C);
+    }
     if (!RtlpCondValue(C))
         return FALSE;
-    RtlpCondSkip(C);
-    if (*C->P != ')')
-        return RtlpCondFail(C, C->P, "expected ')'");
-    C->P++;
+    for (; open > 0; open--) {
+        RtlpCondSkip(C);
+        if (*C->P != ')')
+            return RtlpCondFail(C, C->P, "expected ')'");
+        C->P++;
+    }
     return TRUE;
 }
 

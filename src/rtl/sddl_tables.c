@@ -103,11 +103,27 @@ const RTLP_SDDL_NAME RtlpSddlLabelRightBits[] = {
     { NULL, 0, NULL },
 };
 
-/* RtlpSddlLookup - the entry whose name is exactly Text[0..Length), or NULL (case-sensitive). */
+static BOOLEAN RtlpSddlSameLetters(PCSTR A, PCSTR B, SIZE_T Length)
+{
+    for (SIZE_T i = 0; i < Length; i++) {
+        char a = A[i] >= 'a' && A[i] <= 'z' ? (char)(A[i] - 32) : A[i];
+        char b = B[i] >= 'a' && B[i] <= 'z' ? (char)(B[i] - 32) : B[i];
+        if (a != b)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * RtlpSddlLookup - the entry whose name is Text[0..Length) in either case (ASCII), or NULL.
+ * Windows reads ACE types, flags and rights in either case: "(a;;GA;;;LG)" and "(A;;ga;;;LG)"
+ * are (A;;GA;;;LG), "(xa;;;;;wd;...)" is XA (Samba libcli/security/tests/windows/
+ * windows_is_less_fussy.txt and data/conditional_aces_windows_only.txt, Windows' output).
+ */
 const RTLP_SDDL_NAME *RtlpSddlLookup(const RTLP_SDDL_NAME *Table, PCSTR Text, SIZE_T Length)
 {
     for (; Table->Name != NULL; Table++)
-        if (strlen(Table->Name) == Length && memcmp(Table->Name, Text, Length) == 0)
+        if (strlen(Table->Name) == Length && RtlpSddlSameLetters(Table->Name, Text, Length))
             return Table;
     return NULL;
 }

@@ -112,10 +112,12 @@ static void test_windows_bytes_round_trip(void **state)
     free(json);
 }
 
-static void test_samba_canonical_text(void **state)
+/* Each "SDDL -> canonical" line of Name (a line without "->" is its own canonical form)
+ * parses, prints exactly the canonical text and parses back to the same bytes; returns the
+ * number of lines. */
+static ULONG CanonicalFile(PCSTR Name)
 {
-    (void)state;
-    char *data = ReadData("samba_conditional_aces.txt");
+    char *data = ReadData(Name);
     ULONG rows = 0;
     for (char *line = strtok(data, "\n"); line != NULL; line = strtok(NULL, "\n")) {
         if (line[0] == '#' || line[0] == '\0')
@@ -129,20 +131,65 @@ static void test_samba_canonical_text(void **state)
         PSECURITY_DESCRIPTOR sd = NULL;
         ULONG length = 0;
         if (NtsecSddlToSecurityDescriptor(line, &sd, &length) != STATUS_SUCCESS)
-            fail_msg("%s: %s", line, NtsecLastErrorText());
+            fail_msg("%s: %s: %s", Name, line, NtsecLastErrorText());
         PSTR text = PrintAndReparse(line, sd, length);
         if (strcmp(text, want) != 0)
-            fail_msg("%s: printed %s, want %s", line, text, want);
+            fail_msg("%s: %s: printed %s, want %s", Name, line, text, want);
         NtsecFree(text);
         NtsecFree(sd);
         rows++;
     }
-    assert_int_equal(rows, 73);
+    free(data);
+    return rows;
+}
+
+static void test_samba_canonical_text(void **state)
+{
+    (void)state;
+    assert_int_equal(CanonicalFile("samba_conditional_aces.txt"), 73);
+}
+
+/*
+ * data/samba_conditional_aces_windows_only.txt (Samba libcli/security/tests/data/
+ * conditional_aces_windows_only.txt): what Windows accepts and Samba does not - lower-case
+ * ACE types, SIDs and keywords, spaces inside ACE fields, an odd-length octet string - with
+ * the text Windows prints for it. data/samba_conditional_aces_case_insensitive.txt
+ * (conditional_aces_case_insensitive.txt): lower-case octet-string digits stay lower case.
+ */
+static void test_samba_windows_only_and_case_insensitive(void **state)
+{
+    (void)state;
+    assert_int_equal(CanonicalFile("samba_conditional_aces_windows_only.txt"), 11);
+    assert_int_equal(CanonicalFile("samba_conditional_aces_case_insensitive.txt"), 1);
+}
+
+/* data/samba_conditional_aces_should_fail.txt (conditional_aces_should_fail.txt): the SDDL
+ * before "->" (or the whole line) must not parse. */
+static void test_samba_should_fail(void **state)
+{
+    (void)state;
+    char *data = ReadData("samba_conditional_aces_should_fail.txt");
+    ULONG rows = 0;
+    for (char *line = strtok(data, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *arrow = strstr(line, " -> ");
+        if (arrow != NULL)
+            *arrow = '\0';
+        PSECURITY_DESCRIPTOR sd = NULL;
+        ULONG length = 0;
+        NTSTATUS st = NtsecSddlToSecurityDescriptor(line, &sd, &length);
+        if (st == STATUS_SUCCESS) {
+            PSTR text = NULL;
+            (void)NtsecSecurityDescriptorToSddl(sd, 0xF, &text);
+            fail_msg("%s parsed (printed %s); Samba's data says it must fail", line, text ? text : "?");
+        }
+        rows++;
+    }
+    assert_int_equal(rows, 11);
     free(data);
 }
 
-/* Expressions Samba's test_a_number_of_invalid_strings says Windows refuses: each, as the
- * condition of an XA ACE, is STATUS_INVALID_PARAMETER with an offset. */
 static void test_invalid_conditions_fail_with_offset(void **state)
 {
     (void)state;
@@ -352,6 +399,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_windows_bytes_round_trip),
         cmocka_unit_test(test_samba_canonical_text),
+        cmocka_unit_test(test_samba_windows_only_and_case_insensitive),
+        cmocka_unit_test(test_samba_should_fail),
         cmocka_unit_test(test_invalid_conditions_fail_with_offset),
         cmocka_unit_test(test_valid_conditions_round_trip),
         cmocka_unit_test(test_windows_ra_descriptor),
