@@ -3,8 +3,10 @@
  * client verifies it, both contexts deleted) through ntsec's SSPI vs the same GSSAPI calls
  * made directly, in alternating bursts in one run. The ntsec side also builds the client's
  * NT token (id-map principal line) as every AcceptSecurityContext does.
- * Needs a realm: run under tests/fixtures/kdc.sh (docs/BENCHMARKS.md has the command).
- * NTSEC_BENCH_SECONDS per burst (default 0.3), NTSEC_BENCH_ROUNDS bursts per side (15).
+ * Needs a realm: run under tests/fixtures/kdc.sh (bench/report/kerberos.sh starts one).
+ * NTSEC_BENCH_SECONDS per burst (default 0.3), NTSEC_BENCH_ROUNDS rounds (default 10).
+ * --once ntsec|gss N: only N exchanges of one side after the first (the password logon and
+ * the service ticket), for callgrind (bench/report.sh: instructions per exchange).
  */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -73,7 +75,17 @@ static void ViaGss(void *Context, uint64_t n)
     }
 }
 
-int main(void)
+/* The calling thread's CPU time of one burst of 100 exchanges, as ns per exchange. */
+static double CpuBurst(BENCH_FN Fn, BENCH_KRB *B)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    Fn(B, 100);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    return ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 100.0;
+}
+
+int main(int argc, char **argv)
 {
     const char *dir = getenv("NTSEC_KRB5_DIR"), *realm = getenv("NTSEC_KRB5_REALM");
     if (dir == NULL || realm == NULL) {
@@ -120,41 +132,46 @@ int main(void)
     }
     ViaNtsec(&b, 1); /* first use: the password logon and the service ticket */
     ViaGss(&b, 1);
-    BenchHeader("Kerberos Initialize+Accept+Initialize round trip (mutual auth, AES256), alternating bursts");
-    double best[2] = {1e30, 1e30};
-    int rounds = getenv("NTSEC_BENCH_ROUNDS") ? atoi(getenv("NTSEC_BENCH_ROUNDS")) : 15;
-    if (rounds < 1 || rounds > 1000)
-        rounds = 15;
-    for (int round = 0; round < rounds; round++) { /* alternating bursts; the best of each side */
-        double a = BenchMeasure(ViaNtsec, &b, BenchSeconds(), 1);
-        double g = BenchMeasure(ViaGss, &b, BenchSeconds(), 1);
-        if (a < best[0])
-            best[0] = a;
-        if (g < best[1])
-            best[1] = g;
+    if (argc == 4 && strcmp(argv[1], "--once") == 0) {
+        uint64_t n = strtoull(argv[3], NULL, 10);
+        if (n > 0)
+            n--; /* the first exchange was made above */
+        if (strcmp(argv[2], "ntsec") == 0)
+            ViaNtsec(&b, n);
+        else if (strcmp(argv[2], "gss") == 0)
+            ViaGss(&b, n);
+        else
+            return 2;
+        return b.Failed;
     }
+    int rounds = BenchRounds();
+    BENCH_ALT r;
+    BenchAltHeader("Kerberos Initialize+Accept+Initialize round trip (mutual auth, AES256), alternating bursts");
+    BenchAlternate(ViaNtsec, &b, ViaGss, &b, BenchSeconds(), rounds, &r);
+    BenchAltRow("SSPI (ntsec, incl. token build), wall", "GSSAPI direct, wall", &r);
+    /* The same on the thread's CPU clock: in steady state every step is CPU work in this
+     * thread (the service ticket is cached), so this is robust against a loaded machine.
+     * Alternating bursts of 100 exchanges, GSSAPI first in each round. */
+    double *op = calloc((size_t)rounds, sizeof(double)), *base = calloc((size_t)rounds, sizeof(double)),
+           *ratio = calloc((size_t)rounds, sizeof(double));
+    if (op == NULL || base == NULL || ratio == NULL)
+        return 1;
+    for (int round = 0; round < rounds; round++) {
+        base[round] = CpuBurst(ViaGss, &b);
+        op[round] = CpuBurst(ViaNtsec, &b);
+        ratio[round] = op[round] / base[round];
+    }
+    BenchStats(op, rounds, r.Op);
+    BenchStats(base, rounds, r.Base);
+    BenchStats(ratio, rounds, r.Ratio);
+    free(op);
+    free(base);
+    free(ratio);
+    BenchAltRow("SSPI, thread CPU time", "GSSAPI direct, thread CPU time", &r);
     if (b.Failed) {
         fprintf(stderr, "bench_kerberos: an exchange failed\n");
         return 1;
     }
-    BenchRow("SSPI (ntsec, incl. token build)", best[0], "GSSAPI direct", best[1]);
-    printf("overhead (wall time): %+.1f %%\n", (best[0] / best[1] - 1.0) * 100.0);
-    /* The same on the thread's CPU clock: in steady state every step is CPU work in this
-     * thread (the service ticket is cached), so this is robust against a loaded machine. */
-    double cpu[2] = {1e30, 1e30};
-    for (int round = 0; round < rounds; round++) {
-        for (int side = 0; side < 2; side++) {
-            struct timespec t0, t1;
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-            (side ? ViaGss : ViaNtsec)(&b, 100);
-            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-            double ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 100.0;
-            if (ns < cpu[side])
-                cpu[side] = ns;
-        }
-    }
-    BenchRow("SSPI, thread CPU time", cpu[0], "GSSAPI direct, thread CPU time", cpu[1]);
-    printf("overhead (CPU time): %+.1f %%\n", (cpu[0] / cpu[1] - 1.0) * 100.0);
     FreeCredentialsHandle(&b.Client);
     FreeCredentialsHandle(&b.Server);
     gss_release_cred(&minor, &b.GssClient);

@@ -8,10 +8,14 @@
  *   - EncryptMessage + DecryptMessage of 64 and 4096 bytes (AES-256-GCM, libcrypto)
  *   - memory per live server context (heap, from mallinfo2, over 1000 live contexts) and
  *     one pidfd per context.
- * Run: build/bench_ksec_local   (NTSEC_BENCH_SECONDS=0.3 per measurement by default)
+ * Every row in alternating bursts against the kernel's part (bench/harness.c BenchAlternate).
+ * Run: build/bench_ksec_local   (NTSEC_BENCH_SECONDS per burst, default 0.3; NTSEC_BENCH_ROUNDS)
+ * --once accept|init|seal64|seal4k|facts N: only N of one operation, for callgrind
+ * (bench/report.sh: instructions per operation).
  */
 #include <malloc.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -114,7 +118,7 @@ static void SealLoop(void *Context, uint64_t n)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     double sec = BenchSeconds();
     BENCH_LOCAL b;
@@ -128,19 +132,36 @@ int main(void)
         fprintf(stderr, "bench_ksec_local: setup failed\n");
         return 1;
     }
-    BenchHeader("ntsec-local (SSPI)");
-    double facts = BenchMeasure(KernelFacts, &b, sec, 3);
-    double accept = BenchMeasure(AcceptLoop, &b, sec, 3);
-    BenchRow("AcceptSecurityContext+DeleteSecurityContext", accept, "3 getsockopt + close(pidfd)", facts);
-    printf("  accepts per second on one core: %.0f (goal >= 50000); accept %.2f us (goal <= 20)\n", 1e9 / accept,
-           accept / 1000.0);
-    double init = BenchMeasure(InitializeLoop, &b, sec, 3);
-    BenchRow("InitializeSecurityContextW+DeleteSecurityContext", init, "3 getsockopt + close(pidfd)", facts);
     BENCH_SEAL s64 = {&b, 64}, s4k = {&b, 4096};
-    double seal64 = BenchMeasure(SealLoop, &s64, sec, 3);
-    double seal4k = BenchMeasure(SealLoop, &s4k, sec, 3);
-    BenchRow("EncryptMessage+DecryptMessage 64 B", seal64, "3 getsockopt + close(pidfd)", facts);
-    BenchRow("EncryptMessage+DecryptMessage 4096 B", seal4k, "3 getsockopt + close(pidfd)", facts);
+    if (argc == 4 && strcmp(argv[1], "--once") == 0) {
+        uint64_t n = strtoull(argv[3], NULL, 10);
+        if (strcmp(argv[2], "accept") == 0)
+            AcceptLoop(&b, n);
+        else if (strcmp(argv[2], "init") == 0)
+            InitializeLoop(&b, n);
+        else if (strcmp(argv[2], "seal64") == 0)
+            SealLoop(&s64, n);
+        else if (strcmp(argv[2], "seal4k") == 0)
+            SealLoop(&s4k, n);
+        else if (strcmp(argv[2], "facts") == 0)
+            KernelFacts(&b, n);
+        else
+            return 2;
+        return 0;
+    }
+    int rounds = BenchRounds();
+    BENCH_ALT r;
+    BenchAltHeader("ntsec-local (SSPI), alternating bursts against the kernel's part");
+    BenchAlternate(AcceptLoop, &b, KernelFacts, &b, sec, rounds, &r);
+    BenchAltRow("AcceptSecurityContext+DeleteSecurityContext", "3 getsockopt + close(pidfd)", &r);
+    printf("  accepts per second on one core (median): %.0f (goal >= 50000); accept median %.2f us (goal <= 20)\n",
+           1e9 / r.Op[1], r.Op[1] / 1000.0);
+    BenchAlternate(InitializeLoop, &b, KernelFacts, &b, sec, rounds, &r);
+    BenchAltRow("InitializeSecurityContextW+DeleteSecurityContext", "3 getsockopt + close(pidfd)", &r);
+    BenchAlternate(SealLoop, &s64, KernelFacts, &b, sec, rounds, &r);
+    BenchAltRow("EncryptMessage+DecryptMessage 64 B", "3 getsockopt + close(pidfd)", &r);
+    BenchAlternate(SealLoop, &s4k, KernelFacts, &b, sec, rounds, &r);
+    BenchAltRow("EncryptMessage+DecryptMessage 4096 B", "3 getsockopt + close(pidfd)", &r);
 
     /* memory per live server context */
     enum { N = 1000 };
