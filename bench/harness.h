@@ -26,8 +26,6 @@ void BenchAlternate(BENCH_FN Op, void *OpContext, BENCH_FN Baseline, void *BaseC
 /* Prints one alternating-bursts row: name, op min/median/max, baseline, ratio. */
 void BenchAltRow(const char *Name, const char *BaselineName, const BENCH_ALT *Result);
 void BenchAltHeader(const char *Title);
-/* Min / median / max of v[0..n) into out (sorts v); for alternating rounds measured by hand. */
-void BenchStats(double *v, int n, double out[3]);
 /* Rounds: NTSEC_BENCH_ROUNDS in the environment, default 10. */
 int BenchRounds(void);
 
