@@ -155,6 +155,12 @@ static void test_case56_anonymous_logon_tokens(void **state)
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowSystemAnonymous);
     ExpectOutcome(tA, F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionDenyForgedAnonymous);
+    /* spec 3.2: step 3 comes before step 4, so SeImpersonatePrivilege does not make a forged
+     * anonymous token acceptable. The first impersonation allocates the thread's state, so
+     * the second goes through PsImpersonateClient's inline fast path, which must agree. */
+    ExpectOutcome(TrThread(F->tSvc), F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
+    ExpectOutcome(TrThread(F->tSvc), F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
+    assert_int_equal(NtsecLastImpersonationDecision(TrThread(F->tSvc)), NtsecDecisionDenyForgedAnonymous);
 }
 
 /* case 58 [D SDK "XP SP1 and earlier"; KB821546]: legacy policy has no rule */

@@ -37,12 +37,57 @@ static void test_explain_names_deny_ace(void **state)
     NtsecFree(t);
 }
 
+/* MS-DTYP 2.5.3.2: a bit is decided by the first ACE that names it; a later deny ACE for a
+ * granted bit changes nothing (and the trace says so, not that it denies). */
+static void test_explain_later_deny_changes_nothing(void **state)
+{
+    PSTR t = Explain(BASE "integrity=medium", "O:" O "G:" O "D:(A;;0x1;;;WD)(D;;0x1;;;AU)", 0x1,
+                     STATUS_SUCCESS);
+    assert_non_null(strstr(t, "normal pass: ACE[0] allow S-1-1-0 (WD) grants"));
+    assert_non_null(strstr(t, "normal pass: ACE[1] deny S-1-5-11 (AU) changes nothing: its bits were decided"));
+    assert_null(strstr(t, "(AU) denies"));
+    NtsecFree(t);
+}
+
 static void test_explain_names_restricted_pass(void **state)
 {
     PSTR t = Explain(BASE "restricted=" R " integrity=medium", "O:" O "G:" O "D:(A;;FA;;;WD)", 0x1,
                      STATUS_ACCESS_DENIED);
     assert_non_null(strstr(t, "restricted pass: restricted SIDs do not grant"));
     NtsecFree(t);
+}
+
+/* A write-restricted token's restricting SIDs limit only the write bits: GenericWrite minus
+ * what GenericRead/GenericExecute also hold (the file mapping's FILE_GENERIC_WRITE holds
+ * READ_CONTROL and SYNCHRONIZE, which are not write bits; NtApiDotNet GenericMapping.HasWrite,
+ * docs/access-check.md). READ_CONTROL and SYNCHRONIZE stay granted when the restricting SID is
+ * not in the DACL; FILE_WRITE_DATA does not. */
+static void test_write_restricted_limits_only_write_bits(void **state)
+{
+    PSTR t = Explain(BASE "restricted=" R " write-restricted integrity=medium", "O:" O "G:" O "D:(A;;FA;;;WD)",
+                     READ_CONTROL | SYNCHRONIZE | FILE_READ_DATA, STATUS_SUCCESS);
+    assert_non_null(strstr(t, "write-restricted token"));
+    NtsecFree(t);
+    t = Explain(BASE "restricted=" R " write-restricted integrity=medium", "O:" O "G:" O "D:(A;;FA;;;WD)",
+                READ_CONTROL | FILE_WRITE_DATA, STATUS_ACCESS_DENIED);
+    NtsecFree(t);
+    /* A mapping whose GenericWrite shares READ_CONTROL with GenericRead only (not with
+     * GenericExecute): READ_CONTROL is still no write bit. */
+    GENERIC_MAPPING m = { READ_CONTROL | 0x1, READ_CONTROL | 0x2, 0x4, STANDARD_RIGHTS_REQUIRED | 0x7 };
+    PACCESS_TOKEN tok = AtToken(BASE "restricted=" R " write-restricted integrity=medium");
+    PSECURITY_DESCRIPTOR sd = AtSd("O:" O "G:" O "D:(A;;0xF0007;;;WD)");
+    ACCESS_MASK g = 0;
+    NTSTATUS s = 0;
+    assert_status(NtsecAccessCheckExplain(sd, tok, READ_CONTROL | 0x1, &m, 0, &g, &s, &t), STATUS_SUCCESS);
+    assert_status(s, STATUS_SUCCESS);
+    assert_int_equal(g, READ_CONTROL | 0x1);
+    NtsecFree(t);
+    t = NULL;
+    assert_status(NtsecAccessCheckExplain(sd, tok, 0x2, &m, 0, &g, &s, &t), STATUS_SUCCESS);
+    assert_status(s, STATUS_ACCESS_DENIED);
+    NtsecFree(t);
+    NtsecFree(sd);
+    ObDereferenceObject(tok);
 }
 
 static void test_explain_names_integrity_pass(void **state)
@@ -52,6 +97,29 @@ static void test_explain_names_integrity_pass(void **state)
     assert_non_null(strstr(t, "NO_WRITE_UP"));
     assert_non_null(strstr(t, "result: integrity pass denies"));
     NtsecFree(t);
+}
+
+/* docs/access-check.md (integrity): the label limits a lower token only when the token's
+ * mandatory policy has NO_WRITE_UP; with the policy off a low token writes a medium object. */
+static void test_explain_integrity_policy_off(void **state)
+{
+    PACCESS_TOKEN t = AtToken(BASE "integrity=low");
+    PTOKEN tok = t;
+    SepAcquireTokenLockExclusive(tok);
+    tok->MandatoryPolicy = TOKEN_MANDATORY_POLICY_OFF;
+    SepReleaseTokenLock(tok);
+    PSECURITY_DESCRIPTOR sd = AtSd("O:" O "G:" O "D:(A;;FA;;;WD)");
+    GENERIC_MAPPING m = SepFileMapping;
+    ACCESS_MASK g = 0;
+    NTSTATUS s = 0;
+    PSTR trace = NULL;
+    assert_status(NtsecAccessCheckExplain(sd, t, FILE_WRITE_DATA, &m, 0, &g, &s, &trace), STATUS_SUCCESS);
+    assert_status(s, STATUS_SUCCESS);
+    assert_int_equal(g, FILE_WRITE_DATA);
+    assert_non_null(strstr(trace, "token mandatory policy is OFF"));
+    NtsecFree(trace);
+    NtsecFree(sd);
+    ObDereferenceObject(t);
 }
 
 static void test_explain_names_privilege(void **state)
@@ -184,8 +252,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_explain_names_deny_ace),
+        cmocka_unit_test(test_explain_later_deny_changes_nothing),
         cmocka_unit_test(test_explain_names_restricted_pass),
+        cmocka_unit_test(test_write_restricted_limits_only_write_bits),
         cmocka_unit_test(test_explain_names_integrity_pass),
+        cmocka_unit_test(test_explain_integrity_policy_off),
         cmocka_unit_test(test_explain_names_privilege),
         cmocka_unit_test(test_explain_level_gate),
         cmocka_unit_test(test_seaccesscheck_kernelmode_precedes_null_sd),

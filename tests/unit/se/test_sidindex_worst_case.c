@@ -12,23 +12,16 @@
 #include <string.h>
 #include "ntsec_test.h"
 #include "se/accesschk.h"
+#include "testsid.h"
 
 #define GROUPS 1000
 #define WORST_PROBE_BOUND 10 /* SEP_INDEX_MAX_DISPLACEMENT + 2 */
 
-typedef struct {
-    UCHAR Bytes[8 + 4 * 6];
-} TSID;
-
 /* S-1-5-21-A-B-C-D-E */
 static void MakeSid(TSID *s, ULONG A, ULONG B, ULONG C, ULONG D, ULONG E)
 {
-    memset(s, 0, sizeof(*s));
-    s->Bytes[0] = 1;
-    s->Bytes[1] = 6;
-    s->Bytes[7] = 5;
     ULONG sub[6] = { 21, A, B, C, D, E };
-    memcpy(&s->Bytes[8], sub, sizeof(sub));
+    TestSidMake(s, 5, 6, sub);
 }
 
 typedef enum { SET_TYPICAL, SET_MIDDLE, SET_DUPLICATES } SID_SET;
