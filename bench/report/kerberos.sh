@@ -46,7 +46,7 @@ EOF2
         r=$(alt_field "$out" "$row" 5)
         printf '| %s | %s | %s | %s | %s | %s |\n' "$row" "$(alt_field "$out" "$row" 2)" \
             "$(alt_field "$out" "$row" 3)" "$(alt_field "$out" "$row" 4)" "$r" \
-            "$(goal_le "$(median_of "$r" | tr -d x)" 1.05 ×)"
+            "$(goal_le "$(median_of "$r" | tr -d x)" 1.05 ×)$([[ $row == *wall ]] && echo ' (wall time under load: indicative only)')"
     done
     echo "| instructions per exchange (callgrind, user space) | $(thousands "$in") | GSSAPI direct | $(thousands "$ig") | $(ratio "$in" "$ig" 3)× | $(goal_le "$(ratio "$in" "$ig" 3)" 1.05 ×) |"
     cat <<EOF2
@@ -56,7 +56,8 @@ calling thread's CPU time (\`CLOCK_THREAD_CPUTIME_ID\`) over alternating bursts 
 exchanges each: in steady state every step is CPU work in that thread, so it is steadier
 than wall time on a loaded machine. Instructions: \`$BUILD/bench_kerberos --once ntsec|gss N\`
 under callgrind, N = 1 and 1 + $CALLS (the first exchange, with the password logon and the
-service ticket, cancels out); the KDC is not involved in steady state.
+service ticket, cancels out); the KDC is not involved in steady state. The goal is judged
+by the instructions (exact) and the CPU row; the wall row moves with the load on both sides.
 
 EOF2
     kerberos_profile
