@@ -32,6 +32,10 @@ mkdir -p "$work"
 mkdir -p "$src"
 (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 -r ls -d 2>/dev/null | tar -cf - -T -) |
     tar -xf - -C "$src" || { echo "copying the tree failed" >&2; exit 2; }
+# ...and nothing the tree no longer has (a moved test would be registered twice).
+comm -23 <(cd "$src" && find . -type f | sed 's|^\./||' | LC_ALL=C sort) \
+    <(cd "$root" && git ls-files -co --exclude-standard | LC_ALL=C sort) |
+    while IFS= read -r gone; do rm -f "$src/$gone"; done
 python3 "$py" check "$list" "$src" || exit 2
 
 if [ ! -f "$bld/build.ninja" ]; then
