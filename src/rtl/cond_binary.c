@@ -10,31 +10,47 @@
 #include <string.h>
 #include "rtlp_cond.h"
 
-RTLP_COND_CLASS RtlpCondClassOf(UCHAR Code)
-{
-    switch (Code) {
-    case RTLP_COND_PADDING:
-        return RtlpCondClassPadding;
-    case RTLP_COND_INT8: case RTLP_COND_INT16: case RTLP_COND_INT32: case RTLP_COND_INT64:
-    case RTLP_COND_STRING: case RTLP_COND_OCTETS: case RTLP_COND_COMPOSITE: case RTLP_COND_SID:
-        return RtlpCondClassLiteral;
-    case RTLP_COND_LOCAL_ATTR: case RTLP_COND_USER_ATTR: case RTLP_COND_RESOURCE_ATTR:
-    case RTLP_COND_DEVICE_ATTR:
-        return RtlpCondClassAttribute;
-    case RTLP_COND_EXISTS: case RTLP_COND_NOT_EXISTS: case RTLP_COND_NOT:
-    case RTLP_COND_MEMBER_OF: case RTLP_COND_DEVICE_MEMBER_OF: case RTLP_COND_MEMBER_OF_ANY:
-    case RTLP_COND_DEVICE_MEMBER_OF_ANY: case RTLP_COND_NOT_MEMBER_OF:
-    case RTLP_COND_NOT_DEVICE_MEMBER_OF: case RTLP_COND_NOT_MEMBER_OF_ANY:
-    case RTLP_COND_NOT_DEVICE_MEMBER_OF_ANY:
-        return RtlpCondClassUnary;
-    case RTLP_COND_EQ: case RTLP_COND_NE: case RTLP_COND_LT: case RTLP_COND_LE: case RTLP_COND_GT:
-    case RTLP_COND_GE: case RTLP_COND_CONTAINS: case RTLP_COND_ANY_OF: case RTLP_COND_NOT_CONTAINS:
-    case RTLP_COND_NOT_ANY_OF: case RTLP_COND_AND: case RTLP_COND_OR:
-        return RtlpCondClassBinary;
-    default:
-        return RtlpCondClassInvalid;
-    }
-}
+/* The class of every byte code, indexed by the code (RtlpCondClassOf, rtlp_cond.h): one
+ * load per token instead of a switch, since every token of every condition is classed. */
+#define RTLP_COND_CLASSES(C, K) [C] = K
+const UCHAR RtlpCondClassTable[256] = {
+    RTLP_COND_CLASSES(RTLP_COND_PADDING, RtlpCondClassPadding),
+    RTLP_COND_CLASSES(RTLP_COND_INT8, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_INT16, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_INT32, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_INT64, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_STRING, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_OCTETS, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_COMPOSITE, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_SID, RtlpCondClassLiteral),
+    RTLP_COND_CLASSES(RTLP_COND_LOCAL_ATTR, RtlpCondClassAttribute),
+    RTLP_COND_CLASSES(RTLP_COND_USER_ATTR, RtlpCondClassAttribute),
+    RTLP_COND_CLASSES(RTLP_COND_RESOURCE_ATTR, RtlpCondClassAttribute),
+    RTLP_COND_CLASSES(RTLP_COND_DEVICE_ATTR, RtlpCondClassAttribute),
+    RTLP_COND_CLASSES(RTLP_COND_EXISTS, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_EXISTS, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_MEMBER_OF, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_DEVICE_MEMBER_OF, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_MEMBER_OF_ANY, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_DEVICE_MEMBER_OF_ANY, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_MEMBER_OF, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_DEVICE_MEMBER_OF, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_MEMBER_OF_ANY, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_DEVICE_MEMBER_OF_ANY, RtlpCondClassUnary),
+    RTLP_COND_CLASSES(RTLP_COND_EQ, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_NE, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_LT, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_LE, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_GT, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_GE, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_CONTAINS, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_ANY_OF, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_CONTAINS, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_NOT_ANY_OF, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_AND, RtlpCondClassBinary),
+    RTLP_COND_CLASSES(RTLP_COND_OR, RtlpCondClassBinary),
+};
 
 PCSTR RtlpCondOperatorName(UCHAR Code)
 {

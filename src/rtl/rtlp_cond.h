@@ -81,7 +81,12 @@ typedef enum _RTLP_COND_CLASS {
     RtlpCondClassPadding,
 } RTLP_COND_CLASS;
 
-RTLP_COND_CLASS RtlpCondClassOf(UCHAR Code);
+/* RtlpCondClassOf - the class of a byte code (RtlpCondClassInvalid for an unknown one). */
+extern const UCHAR RtlpCondClassTable[256];
+static inline RTLP_COND_CLASS RtlpCondClassOf(UCHAR Code)
+{
+    return (RTLP_COND_CLASS)RtlpCondClassTable[Code];
+}
 /* The SDDL spelling Windows prints for an operator or attribute prefix ("==", "Member_of",
  * "Member_of_any", "@USER."; "" for a local attribute), or NULL. */
 PCSTR RtlpCondOperatorName(UCHAR Code);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "se/cond.h"
 #include "se/accesschk.h"
+#include "se/sidindex.h"
 
 typedef enum _SEP_COND_KIND {
     SepCondKindResult = 0,  /* the TRUE/FALSE/UNKNOWN result of an operator */
@@ -184,6 +185,10 @@ static BOOLEAN SepCondCompareScalars(const SEP_COND_ELEMENT *EA, const SEP_COND_
     switch (A->Code) {
     case SEP_COND_STRING: {
         ULONG na = A->DataLength / 2, nb = B->DataLength / 2;
+        if (na == nb && memcmp(A->Data, B->Data, 2 * (SIZE_T)na) == 0) {
+            *Cmp = 0; /* the same code units: equal folded or not */
+            return TRUE;
+        }
         for (ULONG i = 0; i < na && i < nb; i++) {
             USHORT ca = (USHORT)(A->Data[2 * i] | (A->Data[2 * i + 1] << 8));
             USHORT cb = (USHORT)(B->Data[2 * i] | (B->Data[2 * i + 1] << 8));
@@ -274,6 +279,23 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
     switch (Op) {
     case SEP_COND_EQ:
     case SEP_COND_NE:
+        if (!multi) {
+            /* Two sets of one: equal iff the one comparison says so (it is symmetric in
+             * its verdict and in its type errors), so compare once, not both ways. */
+            SEP_COND_ITER ia, ib;
+            SEP_COND_ELEMENT ea, eb;
+            SepCondIterInit(&ia, a);
+            SepCondIterInit(&ib, b);
+            if (SepCondIterNext(&ia, &ea) && SepCondIterNext(&ib, &eb)) {
+                int cmp;
+                BOOLEAN ordered;
+                if (!SepCondCompareScalars(&ea, &eb, &cmp, &ordered)) {
+                    State->Error = "operands of different types";
+                    return SepCondUnknown;
+                }
+                return (cmp == 0) == (Op == SEP_COND_EQ) ? SepCondTrue : SepCondFalse;
+            }
+        }
         v = SepCondSubset(State, a, b, TRUE);
         if (v == SepCondTrue && !State->Error)
             v = SepCondSubset(State, b, a, TRUE);
@@ -354,7 +376,7 @@ static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP
             SEP_COND_SID_BUFFER sid;
             PSID s = SepCondSidCopy(&sid, e.T.Data, e.T.DataLength);
             ULONG match = device ? SepTokenDeviceSidMatch(ctx->Token, s)
-                                 : SepTokenSidMatch(ctx->Token, s, ctx->Restricted);
+                                 : SepTokenSidMatchInline(ctx->Token, s, ctx->Restricted);
             in = (match & ctx->MatchBit) != 0;
         }
         if (in)
@@ -447,6 +469,16 @@ static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSE
     }
 }
 
+/* An expression that does not validate: UNKNOWN, and why. */
+static SEP_COND_VALUE SepCondInvalid(const UCHAR *Data, ULONG Length, PCSTR *Reason)
+{
+    if (Reason)
+        *Reason = (Data != NULL && Length >= 4 && memcmp(Data, "artx", 4) == 0)
+                      ? "malformed conditional expression"
+                      : "no conditional expression (application data without \"artx\")";
+    return SepCondUnknown;
+}
+
 /*
  * SepCondEvaluate - see cond.h. @remarks EvaluateAceCondition (MS-DTYP 2.5.3.1.5): literals
  * and attributes are pushed; each operator pops its operands and pushes its result; the
@@ -458,22 +490,36 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
 {
     if (Reason)
         *Reason = NULL;
-    if (SepCondValidate(Data, Length, NULL) != STATUS_SUCCESS) {
-        if (Reason)
-            *Reason = (Length >= 4 && memcmp(Data, "artx", 4) == 0)
-                          ? "malformed conditional expression"
-                          : "no conditional expression (application data without \"artx\")";
-        return SepCondUnknown;
-    }
+    if (Data == NULL || Length < 4 || memcmp(Data, "artx", 4) != 0)
+        return SepCondInvalid(Data, Length, Reason);
     SEP_COND_OPERAND stack[SEP_COND_MAX_STACK];
     ULONG depth = 0, off = 4;
-    SEP_COND_STATE state = {.Context = Context, .Error = NULL};
+    BOOLEAN malformed = FALSE;
+    SEP_COND_STATE state; /* Scratch[] is written before it is read: not cleared */
+    state.Context = Context;
+    state.Error = NULL;
+    state.ScratchCount = 0;
     while (off < Length && state.Error == NULL) {
+        /* Decoded and validated here, in the one pass (RtlpCondValidate's rules: every
+         * token decodes, operators find their operands, at most SEP_COND_MAX_STACK operands,
+         * only zeros after the first padding byte, one value at the end). */
         SEP_COND_TOKEN t;
-        (void)SepCondReadToken(Data, Length, off, FALSE, &t); /* validated above */
+        if (SepCondReadToken(Data, Length, off, FALSE, &t) != STATUS_SUCCESS) {
+            malformed = TRUE;
+            break;
+        }
         off += t.Length;
-        switch (SepCondClassOf(t.Code)) {
+        SEP_COND_CLASS cls = SepCondClassOf(t.Code);
+        if ((cls == SepCondClassUnary && depth < 1) || (cls == SepCondClassBinary && depth < 2) ||
+            ((cls == SepCondClassLiteral || cls == SepCondClassAttribute) &&
+             depth >= SEP_COND_MAX_STACK)) {
+            malformed = TRUE;
+            break;
+        }
+        switch (cls) {
         case SepCondClassPadding:
+            for (ULONG i = off - 1; i < Length; i++)
+                malformed |= Data[i] != 0;
             off = Length;
             break;
         case SepCondClassLiteral:
@@ -533,6 +579,11 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
             break;
         }
     }
+    if (malformed || (state.Error == NULL && depth != 1)) {
+        for (ULONG i = 0; i < state.ScratchCount; i++)
+            ExFreePoolWithTag(state.Scratch[i], SEP_COND_TAG);
+        return SepCondInvalid(Data, Length, Reason);
+    }
     SEP_COND_VALUE final = SepCondUnknown;
     if (state.Error == NULL && depth == 1) {
         if (stack[0].Kind == SepCondKindResult)
@@ -544,9 +595,13 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
     }
     for (ULONG i = 0; i < state.ScratchCount; i++)
         ExFreePoolWithTag(state.Scratch[i], SEP_COND_TAG);
-    if (state.Error != NULL || depth != 1) {
+    if (state.Error != NULL) {
+        /* The evaluation stopped at an error: an expression malformed further on is
+         * reported as malformed, as a validation before the evaluation would have. */
+        if (SepCondValidate(Data, Length, NULL) != STATUS_SUCCESS)
+            return SepCondInvalid(Data, Length, Reason);
         if (Reason)
-            *Reason = state.Error ? state.Error : "malformed conditional expression";
+            *Reason = state.Error;
         return SepCondUnknown;
     }
     return final;
