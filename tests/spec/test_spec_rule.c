@@ -155,12 +155,6 @@ static void test_case56_anonymous_logon_tokens(void **state)
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionAllowSystemAnonymous);
     ExpectOutcome(tA, F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
     assert_int_equal(NtsecLastImpersonationDecision(tA), NtsecDecisionDenyForgedAnonymous);
-    /* spec 3.2: step 3 comes before step 4, so SeImpersonatePrivilege does not make a forged
-     * anonymous token acceptable. The first impersonation allocates the thread's state, so
-     * the second goes through PsImpersonateClient's inline fast path, which must agree. */
-    ExpectOutcome(TrThread(F->tSvc), F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
-    ExpectOutcome(TrThread(F->tSvc), F->ANONx, SecurityImpersonation, TRUE, SecurityIdentification);
-    assert_int_equal(NtsecLastImpersonationDecision(TrThread(F->tSvc)), NtsecDecisionDenyForgedAnonymous);
 }
 
 /* case 58 [D SDK "XP SP1 and earlier"; KB821546]: legacy policy has no rule */
@@ -245,6 +239,42 @@ static void test_case61_rule_uses_target_threads_process(void **state)
     PsRevertThreadToSelf(TrThread(F->tA2));
 }
 
+/* Thread impersonates Token on itself twice (the first call allocates the thread's state, so
+ * the second takes PsImpersonateClient's inline fast path, SepTokenCanImpersonateFast): both
+ * times the thread gets a copy at Identification, for the rule step Expect. */
+static void ExpectDowngradedOnSelf(TEST_THREAD *Thread, PACCESS_TOKEN Token,
+                                   NTSEC_IMPERSONATION_DECISION Expect)
+{
+    PETHREAD self = TrThread(Thread);
+    for (int i = 0; i < 2; i++) {
+        REMOTE_IMP r = {self, Token, STATUS_UNSUCCESSFUL};
+        TrRun(Thread, ImpersonateOther, &r);
+        assert_status(r.Status, STATUS_SUCCESS);
+        SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
+        PACCESS_TOKEN t = SpecThreadToken(self, NULL, NULL, &lvl);
+        assert_ptr_not_equal(t, Token);
+        assert_int_equal(lvl, SecurityIdentification);
+        assert_int_equal(NtsecLastImpersonationDecision(self), Expect);
+    }
+    PsRevertThreadToSelf(self);
+}
+
+/* case 56 with SeImpersonatePrivilege [C 5-D6; spec 3.2 step 3 before step 4]: the privilege
+ * does not make a forged anonymous token acceptable, on the fast path as in the whole rule. */
+static void test_case56_forged_anonymous_with_impersonate_privilege(void **state)
+{
+    SPEC_FX_TA;
+    ExpectDowngradedOnSelf(F->tSvc, F->ANONx, NtsecDecisionDenyForgedAnonymous);
+}
+
+/* case 46 on the calling thread [spec 3.2 step 5]: without SeImpersonatePrivilege another
+ * user's token is downgraded, on the fast path as in the whole rule. */
+static void test_case46_other_user_on_self_is_downgraded(void **state)
+{
+    SPEC_FX_TA;
+    ExpectDowngradedOnSelf(F->tA, F->IT_B2x, NtsecDecisionDenyOtherUser);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, SpecSetUp, SpecTearDown)
 int main(void)
 {
@@ -259,6 +289,8 @@ int main(void)
         T(test_case54_higher_integrity_depends_on_policy),
         T(test_case55_restriction_must_match),
         T(test_case56_anonymous_logon_tokens),
+        T(test_case56_forged_anonymous_with_impersonate_privilege),
+        T(test_case46_other_user_on_self_is_downgraded),
         T(test_case58_legacy_policy_allows_everything),
         T(test_case59_copy_failure_keeps_previous_impersonation),
         T(test_case60_impersonate_client_ex_downgrades_unprivileged_server),
