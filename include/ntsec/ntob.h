@@ -21,7 +21,7 @@ NTSEC_EXTERN_C_BEGIN
 #define OBJ_INHERIT       0x00000002L
 #define OBJ_CASE_INSENSITIVE 0x00000040L
 #define OBJ_KERNEL_HANDLE 0x00000200L
-#define OBJ_FORCE_ACCESS_CHECK 0x00000400L /* ObOpenObjectByPointer: STATUS_NOT_IMPLEMENTED */
+#define OBJ_FORCE_ACCESS_CHECK 0x00000400L /* ObOpenObjectByPointer checks the open as UserMode */
 
 typedef struct _OBJECT_ATTRIBUTES {
     ULONG Length;
@@ -61,6 +61,15 @@ NTKERNELAPI NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK Desire
                                                POBJECT_TYPE ObjectType,
                                                KPROCESSOR_MODE AccessMode, PVOID *Object,
                                                POBJECT_HANDLE_INFORMATION HandleInformation);
+/*
+ * ObOpenObjectByPointer - a kernel handle to Object that owns a new reference (ZwClose
+ * releases it); the caller's reference and PassedAccessState stay the caller's. A UserMode
+ * open, or one with OBJ_FORCE_ACCESS_CHECK, is checked with SeAccessCheck against the
+ * object's descriptor for the caller's subject context (or PassedAccessState's, whose
+ * remaining access is the access asked); an object without a descriptor is unprotected.
+ * A refusal returns SeAccessCheck's status and creates no handle. The handle records the
+ * granted access, generic bits mapped and MAXIMUM_ALLOWED resolved.
+ */
 NTKERNELAPI NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
                                            PACCESS_STATE PassedAccessState,
                                            ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,

@@ -9,6 +9,7 @@
  *   1. VfInitializeFromEnvironment  verifier flags first, so objects created at load are tracked
  *   2. SepInitializeTokenType       the token type's delete procedure;
  *      ObpRegisterSecurityMethods   se's descriptor routines for Zw{Query,Set}SecurityObject
+ *                                   and the access check of UserMode opens
  *   3. PspInitializeThreads         the thread type and the TLS key of thread teardown
  *   4. PspRegisterHostIdentityProvider, PspInitializeProcesses
  *                                   the System process and the host process, whose token
@@ -35,6 +36,7 @@ VOID ExpInitializeLibrary(VOID);
 static const OBP_SECURITY_METHODS ExpSecurityMethods = {
     .Query = SeQuerySecurityDescriptorInfo,
     .Set = SeSetSecurityDescriptorInfoEx,
+    .CheckOpen = SepCheckObjectOpen,
 };
 
 __attribute__((constructor)) VOID ExpInitializeLibrary(VOID)

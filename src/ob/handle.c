@@ -32,11 +32,14 @@ static ULONG_PTR ObpHandleToIndex(HANDLE Handle)
 
 /*
  * ObOpenObjectByPointer - creates a kernel handle for Object. On success the handle owns
- * a new reference (the caller's own reference is untouched); close it with ZwClose.
- * @remarks OBJ_FORCE_ACCESS_CHECK asks for the access check against the object's
- * descriptor that Windows makes for UserMode callers; this table makes no such check, so a
- * handle opened with it would grant more than Windows does: STATUS_NOT_IMPLEMENTED (fail
- * closed; README's not-implemented table).
+ * a new reference (the caller's own reference is untouched); close it with ZwClose. A
+ * PassedAccessState stays the caller's (its subject context's references too); without one
+ * a UserMode open captures the caller's subject context for the check and releases it.
+ * @remarks As Windows opens a handle (ObCheckObjectAccess): a UserMode open, or any open
+ * with OBJ_FORCE_ACCESS_CHECK, is checked with SeAccessCheck against the object's
+ * descriptor (an object without one is unprotected); a refusal creates no handle and
+ * returns SeAccessCheck's status. KernelMode opens are granted what they ask. The handle
+ * records the granted access with generic bits mapped and MAXIMUM_ALLOWED resolved.
  */
 NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PACCESS_STATE PassedAccessState,
                                ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
@@ -48,7 +51,11 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PACCESS_STA
     if (ObjectType != NULL && !ObpCheckType(Object, ObjectType, "ObOpenObjectByPointer"))
         return STATUS_OBJECT_TYPE_MISMATCH;
     if (HandleAttributes & OBJ_FORCE_ACCESS_CHECK)
-        return NTSEC_NOT_IMPLEMENTED();
+        AccessMode = UserMode;
+    ACCESS_MASK granted = 0;
+    NTSTATUS st = ObpCheckOpenAccess(Object, PassedAccessState, DesiredAccess, AccessMode, &granted);
+    if (!NT_SUCCESS(st))
+        return st;
 
     pthread_mutex_lock(&ObpHandleLock);
     ULONG i;
@@ -73,7 +80,7 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes, PACCESS_STA
     }
     ObfReferenceObject(Object);
     ObpHandles[i].Object = Object;
-    ObpHandles[i].GrantedAccess = DesiredAccess;
+    ObpHandles[i].GrantedAccess = granted;
     ObpHandles[i].Attributes = HandleAttributes;
     pthread_mutex_unlock(&ObpHandleLock);
     *Handle = (HANDLE)(ULONG_PTR)((i + 1) * 4);

@@ -1,6 +1,6 @@
 /*
- * objsec.c - the security descriptors of objects: ZwQuerySecurityObject, ZwSetSecurityObject
- * and release at object deletion.
+ * objsec.c - the security descriptors of objects: ZwQuerySecurityObject, ZwSetSecurityObject,
+ * release at object deletion, and the check a UserMode open makes against it.
  *
  * An object's descriptor is a shared descriptor (sdcache.c) with one reference held by the
  * object, kept in its header - or where the type says (OBJECT_TYPE.SecurityDescriptorOffset:
@@ -66,6 +66,56 @@ static PSECURITY_DESCRIPTOR ObpGetObjectSecurity(PVOID Object, PBOOLEAN Shared)
         ObReferenceSecurityDescriptor(sd, 1);
     pthread_mutex_unlock(&ObpSecurityLock);
     return sd;
+}
+
+/* The mask a KernelMode open is granted: DesiredAccess with its generic bits mapped,
+ * MAXIMUM_ALLOWED standing for GenericAll (SeAccessCheck's KernelMode rule, spec 2.20 (1)). */
+static ACCESS_MASK ObpKernelGrant(ACCESS_MASK Desired, const GENERIC_MAPPING *Mapping)
+{
+    RtlMapGenericMask(&Desired, Mapping);
+    if (Desired & MAXIMUM_ALLOWED)
+        Desired = (Desired & ~MAXIMUM_ALLOWED) | Mapping->GenericAll;
+    return Desired;
+}
+
+/* An open granted without a look at a descriptor: the access state's remaining access
+ * (mapped) joins what it was granted before, and nothing remains. */
+static ACCESS_MASK ObpGrantAll(PACCESS_STATE AccessState, const GENERIC_MAPPING *Mapping)
+{
+    AccessState->PreviouslyGrantedAccess |= ObpKernelGrant(AccessState->RemainingDesiredAccess, Mapping);
+    AccessState->RemainingDesiredAccess = 0;
+    return AccessState->PreviouslyGrantedAccess;
+}
+
+/*
+ * ObpCheckOpenAccess - see obp.h. References: takes and releases its own on the object's
+ * shared descriptor; PassedAccessState and its subject context stay the caller's.
+ */
+NTSTATUS ObpCheckOpenAccess(PVOID Object, PACCESS_STATE PassedAccessState, ACCESS_MASK DesiredAccess,
+                            KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess)
+{
+    const GENERIC_MAPPING *mapping = ObpMappingOf(Object);
+    *GrantedAccess = 0;
+    BOOLEAN shared = FALSE;
+    PSECURITY_DESCRIPTOR sd = AccessMode == KernelMode ? NULL : ObpGetObjectSecurity(Object, &shared);
+    if (sd == NULL) {
+        /* KernelMode, or an object without a descriptor: it is unprotected, Windows'
+         * ObCheckObjectAccess grants the open (as ReactOS ntoskrnl/ob/obsecure.c does). */
+        *GrantedAccess = PassedAccessState != NULL ? ObpGrantAll(PassedAccessState, mapping)
+                                                   : ObpKernelGrant(DesiredAccess, mapping);
+        return STATUS_SUCCESS;
+    }
+    const OBP_SECURITY_METHODS *methods =
+        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    NTSTATUS status = methods == NULL || methods->CheckOpen == NULL
+                          ? STATUS_INTERNAL_ERROR /* before the init sequence: fail closed */
+                          : methods->CheckOpen(sd, PassedAccessState, DesiredAccess,
+                                               (PGENERIC_MAPPING)mapping, GrantedAccess);
+    if (shared) {
+        BOOLEAN underflow;
+        (void)ObpReleaseSecurityDescriptor(sd, 1, &underflow);
+    }
+    return status;
 }
 
 /* ZwQuerySecurityObject - see ntob.h. */

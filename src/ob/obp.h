@@ -184,7 +184,8 @@ VOID ObpDeleteObjectSecurity(POBJECT_HEADER Header);
 /*
  * The security method ZwQuerySecurityObject / ZwSetSecurityObject build descriptors with
  * (NT's OBJECT_TYPE_INITIALIZER.SecurityProcedure, SeDefaultObjectMethod): se's
- * SeQuerySecurityDescriptorInfo and SeSetSecurityDescriptorInfoEx, registered by the init
+ * SeQuerySecurityDescriptorInfo and SeSetSecurityDescriptorInfoEx, and the check
+ * ObOpenObjectByPointer makes for UserMode opens, registered by the init
  * sequence (src/ex/init.c), so ob does not call up into se (docs/layers.md). Until one is
  * registered (a call from another constructor, before the library's) both
  * routines return STATUS_INTERNAL_ERROR. ObpRegisterSecurityMethods keeps
@@ -198,8 +199,23 @@ typedef struct _OBP_SECURITY_METHODS {
                     PSECURITY_DESCRIPTOR ModificationDescriptor,
                     PSECURITY_DESCRIPTOR *ObjectsSecurityDescriptor, ULONG AutoInheritFlags,
                     POOL_TYPE PoolType, PGENERIC_MAPPING GenericMapping);
+    /* The UserMode check of an open of an object whose descriptor is SecurityDescriptor
+     * (se's SepCheckObjectOpen, src/se/objectopen.c; contract in sep.h). */
+    NTSTATUS (*CheckOpen)(PSECURITY_DESCRIPTOR SecurityDescriptor, PACCESS_STATE PassedAccessState,
+                          ACCESS_MASK DesiredAccess, PGENERIC_MAPPING GenericMapping,
+                          PACCESS_MASK GrantedAccess);
 } OBP_SECURITY_METHODS;
 VOID ObpRegisterSecurityMethods(const OBP_SECURITY_METHODS *Methods);
+/* ObpCheckOpenAccess (src/ob/objsec.c) - the access an open of Object is granted, in
+ * *GrantedAccess (the handle's access). The access asked is PassedAccessState's remaining
+ * access, or DesiredAccess without one. KernelMode, or an object without a descriptor:
+ * granted as asked (generic bits mapped, MAXIMUM_ALLOWED as GenericAll). UserMode:
+ * the security method's CheckOpen (SeAccessCheck against the object's descriptor
+ * for the access state's subject: the caller's, captured, when none is passed); a refusal
+ * returns its status, and STATUS_INTERNAL_ERROR before the init sequence registered it. Granted bits move
+ * from RemainingDesiredAccess to PreviouslyGrantedAccess of a passed access state. */
+NTSTATUS ObpCheckOpenAccess(PVOID Object, PACCESS_STATE PassedAccessState, ACCESS_MASK DesiredAccess,
+                            KPROCESSOR_MODE AccessMode, PACCESS_MASK GrantedAccess);
 
 /* Handle table (src/ob/handle.c): closes every kernel handle (NtsecShutdown). */
 VOID ObpCloseAllHandles(VOID);

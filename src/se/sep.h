@@ -253,6 +253,19 @@ VOID SepLuaFilter(PSEP_TOKEN_TEMPLATE Template, PSID_AND_ATTRIBUTES Groups, PLUI
 BOOLEAN SepTokenIsElevated(struct _TOKEN *Token);
 PVOID SepQueryUacLocked(struct _TOKEN *Token, TOKEN_INFORMATION_CLASS Class, NTSTATUS *Status);
 
+/*
+ * SepCheckObjectOpen (src/se/objectopen.c) - ob's CheckOpen security method (obp.h): the
+ * UserMode check of an open of an object with descriptor SecurityDescriptor, as Windows'
+ * ObCheckObjectAccess makes it. SeAccessCheck for PassedAccessState's subject and remaining
+ * access (or, without one, the caller's captured subject context and DesiredAccess); on
+ * success *GrantedAccess is the access state's previously granted access, the granted bits
+ * moved there from its remaining access, and the privileges used appended to it; on refusal
+ * SeAccessCheck's status (STATUS_ACCESS_DENIED, STATUS_BAD_IMPERSONATION_LEVEL, ...).
+ */
+NTSTATUS SepCheckObjectOpen(PSECURITY_DESCRIPTOR SecurityDescriptor, PACCESS_STATE PassedAccessState,
+                            ACCESS_MASK DesiredAccess, PGENERIC_MAPPING GenericMapping,
+                            PACCESS_MASK GrantedAccess);
+
 /* Token type check used at every public entry point; reports to the verifier. */
 #define SepIsToken(Object, Routine) ObpCheckType((Object), &ObpTokenType, (Routine))
 
