@@ -90,8 +90,10 @@ static void FuzzRun(PSECURITY_DESCRIPTOR Sd)
                 abort();
             SeFreePrivileges(privileges);
         }
-        /* The by-type check on a fixed tree (GUIDs 1..4; 2 and 3 under 1, 4 under 3):
-         * every node that fails grants 0; the single answer is the root's. */
+        /* The by-type check on a fixed tree (GUIDs 1..4; 2 and 3 under 1, 4 under 3): a
+         * denied node reports at most the desired bits (its partial grant), a node that fails
+         * otherwise grants 0; the single answer is the root's status, 0 when denied; the
+         * explain form gives the list's answers. */
         static GUID guids[5] = {{0}, {1, 0, 0, {0}}, {2, 0, 0, {0}}, {3, 0, 0, {0}}, {4, 0, 0, {0}}};
         OBJECT_TYPE_LIST tree[4] = {{0, 0, &guids[1]}, {1, 0, &guids[2]}, {1, 0, &guids[3]}, {2, 0, &guids[4]}};
         SECURITY_SUBJECT_CONTEXT tctx;
@@ -107,10 +109,20 @@ static void FuzzRun(PSECURITY_DESCRIPTOR Sd)
                 abort();
             BOOLEAN ok = SeAccessCheckByType(Sd, NULL, &tctx, FALSE, desired[d], 0, tree, 4, NULL, &m, UserMode,
                                              &one, &st);
-            if (ok != (st == STATUS_SUCCESS) || st != statuses[0] || one != list[0])
+            if (ok != (st == STATUS_SUCCESS) || st != statuses[0] || one != (ok ? list[0] : 0))
                 abort();
+            ACCESS_MASK xlist[4];
+            NTSTATUS xstatuses[4];
+            PSTR xtrace = NULL;
+            if (NtsecAccessCheckByTypeExplain(Sd, NULL, FuzzTokens[t], desired[d], tree, 4, &m, xlist, xstatuses,
+                                              &xtrace) != STATUS_SUCCESS ||
+                memcmp(xlist, list, sizeof(list)) != 0 || memcmp(xstatuses, statuses, sizeof(statuses)) != 0)
+                abort();
+            NtsecFree(xtrace);
             for (int i = 0; i < 4; i++)
-                if ((statuses[i] != STATUS_SUCCESS && list[i] != 0) ||
+                if ((statuses[i] != STATUS_SUCCESS && statuses[i] != STATUS_ACCESS_DENIED && list[i] != 0) ||
+                    (statuses[i] == STATUS_ACCESS_DENIED && !(desired[d] & MAXIMUM_ALLOWED) &&
+                     (list[i] & ~desired[d]) != 0) ||
                     (statuses[i] == STATUS_SUCCESS && !(desired[d] & MAXIMUM_ALLOWED) && list[i] != desired[d]))
                     abort();
         }

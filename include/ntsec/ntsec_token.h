@@ -120,6 +120,21 @@ NTSEC_API NTSTATUS NtsecAccessCheckExplain(PSECURITY_DESCRIPTOR SecurityDescript
                                            PGENERIC_MAPPING GenericMapping, ULONG Flags,
                                            PACCESS_MASK GrantedAccess, PNTSTATUS AccessStatus,
                                            PSTR *Trace);
+/*
+ * NtsecAccessCheckByTypeExplain - NtsecAccessCheckByTypeResultList (UserMode rules, nothing
+ * previously granted, no privilege set returned) for a subject whose effective token is
+ * Token, with a readable trace: for each ACE that applied, the node its object type named
+ * (or every node) and the bits it decided on each node; each node's answer. The lists get
+ * ObjectTypeListLength entries. Returns STATUS_SUCCESS when the answers were written (the
+ * access result is in the lists); STATUS_INVALID_PARAMETER for a NULL or empty list or a
+ * NULL argument but PrincipalSelfSid (optional: PRINCIPAL_SELF then matches nothing). *Trace (set whenever it could be built) is freed with NtsecFree. Token is
+ * borrowed.
+ */
+NTSEC_API NTSTATUS NtsecAccessCheckByTypeExplain(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
+                                                 PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                                 POBJECT_TYPE_LIST ObjectTypeList, ULONG ObjectTypeListLength,
+                                                 PGENERIC_MAPPING GenericMapping, PACCESS_MASK GrantedAccessList,
+                                                 PNTSTATUS AccessStatusList, PSTR *Trace);
 
 NTSEC_EXTERN_C_END
 

@@ -691,11 +691,7 @@ NTSTATUS SepSubjectCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MA
     if (!SepIsToken(Token, "NtsecAccessCheckExplain"))
         return STATUS_OBJECT_TYPE_MISMATCH;
     PTOKEN token = Token;
-    if (token->TokenType == TokenImpersonation && token->ImpersonationLevel < SecurityImpersonation) {
-        if (Trace)
-            SepTrace(Trace, "level gate: impersonation at %s level: every user-mode check fails: "
-                            "STATUS_BAD_IMPERSONATION_LEVEL (spec 2.20 step 3)\n",
-                     token->ImpersonationLevel == SecurityAnonymous ? "Anonymous" : "Identification");
+    if (SepExplainLevelGate(token, Trace)) {
         *AccessStatus = STATUS_BAD_IMPERSONATION_LEVEL;
         return STATUS_SUCCESS;
     }

@@ -206,6 +206,15 @@ NTSTATUS SepExplicitCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_M
 NTSTATUS SepSubjectCheck(PSECURITY_DESCRIPTOR Sd, PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
                          PGENERIC_MAPPING Mapping, PACCESS_MASK GrantedAccess,
                          PNTSTATUS AccessStatus, PSEP_TRACE Trace);
+/*
+ * SepByTypeExplain - NtsecAccessCheckByTypeResultList (UserMode, nothing previously granted)
+ * for a subject whose effective token is Token, writing Trace (accesschk_bytype.c): which ACE
+ * decided which bits on which node of List. STATUS_SUCCESS when the answers were written;
+ * borrowed Token, no references.
+ */
+NTSTATUS SepByTypeExplain(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PACCESS_TOKEN Token, ACCESS_MASK Desired,
+                          POBJECT_TYPE_LIST List, ULONG Count, PGENERIC_MAPPING Mapping, PACCESS_MASK Granted,
+                          PNTSTATUS Status, PSEP_TRACE Trace);
 
 /* Integrity (accesschk_integrity.c): bits the mandatory policy denies (0 when none). */
 ACCESS_MASK SepMandatoryDeniedAccess(const SEP_ACCESS_REQUEST *Request);
@@ -242,6 +251,23 @@ SepSubjectCheckToken(PSECURITY_SUBJECT_CONTEXT Subject, PCSTR Routine, PTOKEN *T
         return STATUS_OBJECT_TYPE_MISMATCH;
     *Token = token;
     return STATUS_SUCCESS;
+}
+
+/*
+ * SepExplainLevelGate - TRUE (and the trace line) when Token is an impersonation token below
+ * Impersonation level, which fails every user-mode check with STATUS_BAD_IMPERSONATION_LEVEL
+ * (spec 2.20 step 3); the explain routines answer it themselves, so the verifier does not
+ * report it as a caller's bug. Trace may be NULL. No references.
+ */
+static inline BOOLEAN SepExplainLevelGate(PTOKEN Token, PSEP_TRACE Trace)
+{
+    if (Token->TokenType != TokenImpersonation || Token->ImpersonationLevel >= SecurityImpersonation)
+        return FALSE;
+    if (Trace)
+        SepTrace(Trace, "level gate: impersonation at %s level: every user-mode check fails: "
+                        "STATUS_BAD_IMPERSONATION_LEVEL (spec 2.20 step 3)\n",
+                 Token->ImpersonationLevel == SecurityAnonymous ? "Anonymous" : "Identification");
+    return TRUE;
 }
 
 #endif /* NTSEC_ACCESSCHK_H */

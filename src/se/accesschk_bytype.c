@@ -124,12 +124,53 @@ static PSID SepSelfSubstitute(PSID Sid, PSID PrincipalSelf)
     return Sid;
 }
 
+/* The GUID of node N as the trace prints it: {xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}. */
+static VOID SepTraceNode(PSEP_TRACE Trace, const SEP_TYPE_TREE *Tree, ULONG N)
+{
+    const GUID *g = Tree->List[N].ObjectType;
+    SepTrace(Trace, "node %u {%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", (unsigned)N, (unsigned)g->Data1,
+             g->Data2, g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5],
+             g->Data4[6], g->Data4[7]);
+}
+
+/*
+ * SepTraceTreeStep - one line for ACE[Index] of a pass: which node its object type named
+ * (or every node) and, for each node, the bits this ACE decided there (Before holds every
+ * node's Granted then Denied from before the ACE).
+ */
+static VOID SepTraceTreeStep(PSEP_TRACE Trace, const SEP_TYPE_TREE *Tree, BOOLEAN Restricted, ULONG Index,
+                             BOOLEAN Allow, PSID Sid, ULONG Node, const ACCESS_MASK *Before)
+{
+    SepTrace(Trace, "%s pass: ACE[%u] %s ", Restricted ? "restricted" : "normal", (unsigned)Index,
+             Allow ? "allow" : "deny");
+    SepTraceSid(Trace, Sid);
+    if (Node == (ULONG)-1) {
+        SepTrace(Trace, " (every node)");
+    } else {
+        SepTrace(Trace, " for ");
+        SepTraceNode(Trace, Tree, Node);
+    }
+    BOOLEAN any = FALSE;
+    for (ULONG n = 0; n < Tree->Count; n++) {
+        ACCESS_MASK got = Allow ? Tree->Nodes[n].Granted & ~Before[n] : Tree->Nodes[n].Denied & ~Before[Tree->Count + n];
+        if (got == 0)
+            continue;
+        SepTrace(Trace, "%s", any ? ";" : ":");
+        SepTrace(Trace, " ");
+        SepTraceNode(Trace, Tree, n);
+        SepTrace(Trace, " %s", Allow ? "grants" : "denies");
+        SepTraceMask(Trace, got);
+        any = TRUE;
+    }
+    SepTrace(Trace, "%s\n", any ? "" : " changes nothing: no bit it holds is still undecided on a node it reaches");
+}
+
 /*
  * SepEvaluateTree - one pass (normal or restricted) over the DACL for every node. PreGranted
  * bits (previously granted, privileges, owner rights) start granted on every node.
  */
 static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, BOOLEAN Restricted,
-                            ACCESS_MASK PreGranted, PSID PrincipalSelf)
+                            ACCESS_MASK PreGranted, PSID PrincipalSelf, ACCESS_MASK *Before)
 {
     const SEP_SD_VIEW *sd = Req->Sd;
     PTOKEN token = Req->Token;
@@ -139,6 +180,9 @@ static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, 
         ACCESS_MASK all = (Req->DesiredAccess & MAXIMUM_ALLOWED) ? Req->Mapping->GenericAll | Req->DesiredAccess
                                                                  : Tree->Want;
         SepGrantRange(Tree, 0, Tree->Count, all);
+        if (Req->Trace)
+            SepTrace(Req->Trace, "%s pass: NULL DACL grants every requested right on every node\n",
+                     Restricted ? "restricted" : "normal");
         return;
     }
     PACL dacl = sd->Dacl;
@@ -150,8 +194,14 @@ static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, 
             (ace->AceType == ACCESS_ALLOWED_ACE_TYPE || ace->AceType == ACCESS_DENIED_ACE_TYPE) &&
             SepSidIsOwnerRights(SepAceSid(ace)))
             ownerRightsAce = TRUE;
-    if (isOwner && !ownerRightsAce)
+    if (isOwner && !ownerRightsAce) {
         SepGrantRange(Tree, 0, Tree->Count, READ_CONTROL | WRITE_DAC);
+        if (Req->Trace) {
+            SepTrace(Req->Trace, "%s pass: owner ", Restricted ? "restricted" : "normal");
+            SepTraceSid(Req->Trace, sd->Owner);
+            SepTrace(Req->Trace, " is in the token: implicit READ_CONTROL|WRITE_DAC on every node\n");
+        }
+    }
 
     ace = SepFirstAce(dacl);
     for (ULONG i = 0; i < dacl->AceCount; i++, ace = SepNextAce(ace)) {
@@ -185,6 +235,9 @@ static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, 
         if (conditional && !SepCallbackAceApplies(Req, Restricted, ace, i, allow))
             continue;
         ACCESS_MASK mask = SepAceMask(ace);
+        if (Before)
+            for (ULONG n = 0; n < Tree->Count; n++)
+                Before[n] = Tree->Nodes[n].Granted, Before[Tree->Count + n] = Tree->Nodes[n].Denied;
         ULONG first = node == (ULONG)-1 ? 0 : node;
         ULONG end = node == (ULONG)-1 ? Tree->Count : Tree->Nodes[node].End;
         if (allow) {
@@ -196,6 +249,8 @@ static VOID SepEvaluateTree(const SEP_ACCESS_REQUEST *Req, PSEP_TYPE_TREE Tree, 
             if (node != (ULONG)-1)
                 SepPropagateDenyUp(Tree, node, mask);
         }
+        if (Before)
+            SepTraceTreeStep(Req->Trace, Tree, Restricted, i, allow, sid, node, Before);
     }
 }
 
@@ -227,6 +282,14 @@ static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_T
     PSEP_TYPE_NODE nodes = ExAllocatePoolWithTag(PagedPool, 2 * Count * sizeof(SEP_TYPE_NODE), SEP_BYTYPE_TAG);
     if (nodes == NULL)
         return STATUS_NO_MEMORY;
+    ACCESS_MASK *before = NULL; /* the explain trace's per-ACE snapshot of every node */
+    if (Req->Trace) {
+        before = ExAllocatePoolWithTag(PagedPool, 2 * Count * sizeof(ACCESS_MASK), SEP_BYTYPE_TAG);
+        if (before == NULL) {
+            ExFreePoolWithTag(nodes, SEP_BYTYPE_TAG);
+            return STATUS_NO_MEMORY;
+        }
+    }
     SEP_TYPE_TREE tree = { List, Count, nodes, 0 };
     tree.Want = maximum ? ~(ACCESS_MASK)(MAXIMUM_ALLOWED | ACCESS_SYSTEM_SECURITY | SEP_GENERIC_BITS) |
                               (desired & ACCESS_SYSTEM_SECURITY)
@@ -239,16 +302,18 @@ static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_T
     if (privStatus != STATUS_SUCCESS) {
         for (ULONG i = 0; i < Count; i++)
             Status[i] = privStatus;
+        if (before)
+            ExFreePoolWithTag(before, SEP_BYTYPE_TAG);
         ExFreePoolWithTag(nodes, SEP_BYTYPE_TAG);
         return STATUS_SUCCESS;
     }
-    SepEvaluateTree(Req, &tree, FALSE, prev | byPrivilege, PrincipalSelf);
+    SepEvaluateTree(Req, &tree, FALSE, prev | byPrivilege, PrincipalSelf, before);
     PTOKEN token = Req->Token;
     if (SepTokenIsRestricted(token) && token->RestrictedSidCount != 0) {
         SEP_TYPE_TREE restricted = tree;
         restricted.Nodes = nodes + Count;
         SepBuildTree(&restricted);
-        SepEvaluateTree(Req, &restricted, TRUE, prev | byPrivilege, PrincipalSelf);
+        SepEvaluateTree(Req, &restricted, TRUE, prev | byPrivilege, PrincipalSelf, before);
         ACCESS_MASK extra = 0;
         if (atomic_load_explicit(&token->TokenFlags, memory_order_relaxed) & TOKEN_WRITE_RESTRICTED)
             extra = ~(Req->Mapping->GenericWrite & ~Req->Mapping->GenericRead & ~Req->Mapping->GenericExecute);
@@ -265,7 +330,16 @@ static NTSTATUS SepAccessCheckTree(const SEP_ACCESS_REQUEST *Req, const OBJECT_T
         }
         if (Status[i] != STATUS_SUCCESS)
             Granted[i] = maximum ? g : g & (desired | prev);
+        if (Req->Trace) {
+            SepTrace(Req->Trace, "result: ");
+            SepTraceNode(Req->Trace, &tree, i);
+            SepTrace(Req->Trace, " granted");
+            SepTraceMask(Req->Trace, Granted[i]);
+            SepTrace(Req->Trace, ", %s\n", Status[i] == STATUS_SUCCESS ? "STATUS_SUCCESS" : "STATUS_ACCESS_DENIED");
+        }
     }
+    if (before)
+        ExFreePoolWithTag(before, SEP_BYTYPE_TAG);
     ExFreePoolWithTag(nodes, SEP_BYTYPE_TAG);
     return STATUS_SUCCESS;
 }
@@ -283,7 +357,7 @@ static VOID SepByTypeEntry(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PSECURIT
                            BOOLEAN Locked, ACCESS_MASK Desired, ACCESS_MASK Previous,
                            POBJECT_TYPE_LIST List, ULONG Count, PPRIVILEGE_SET *Privileges,
                            PGENERIC_MAPPING Mapping, KPROCESSOR_MODE Mode, PACCESS_MASK Granted,
-                           PNTSTATUS Status, ULONG Results, BOOLEAN ResultList)
+                           PNTSTATUS Status, ULONG Results, BOOLEAN ResultList, PSEP_TRACE Trace)
 {
     static GUID none;
     OBJECT_TYPE_LIST single = { ACCESS_OBJECT_GUID, 0, &none };
@@ -317,7 +391,7 @@ static VOID SepByTypeEntry(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PSECURIT
         return;
     }
     SEP_ACCESS_REQUEST req = { .Sd = &view, .Token = token, .DesiredAccess = desired,
-                               .PreviouslyGrantedAccess = Previous, .Mapping = Mapping, .Trace = NULL };
+                               .PreviouslyGrantedAccess = Previous, .Mapping = Mapping, .Trace = Trace };
     PACCESS_MASK g = Granted;
     PNTSTATUS s = Status;
     ACCESS_MASK one;
@@ -378,7 +452,7 @@ BOOLEAN SeAccessCheckByType(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID Princi
         return FALSE;
     SepByTypeEntry(SecurityDescriptor, PrincipalSelfSid, SubjectSecurityContext, SubjectContextLocked,
                    DesiredAccess, PreviouslyGrantedAccess, ObjectTypeList, ObjectTypeListLength, Privileges,
-                   GenericMapping, AccessMode, GrantedAccess, AccessStatus, 1, FALSE);
+                   GenericMapping, AccessMode, GrantedAccess, AccessStatus, 1, FALSE, NULL);
     return *AccessStatus == STATUS_SUCCESS;
 }
 
@@ -404,6 +478,37 @@ BOOLEAN NtsecAccessCheckByTypeResultList(PSECURITY_DESCRIPTOR SecurityDescriptor
         return FALSE;
     SepByTypeEntry(SecurityDescriptor, PrincipalSelfSid, SubjectSecurityContext, SubjectContextLocked,
                    DesiredAccess, PreviouslyGrantedAccess, ObjectTypeList, ObjectTypeListLength, Privileges,
-                   GenericMapping, AccessMode, GrantedAccessList, AccessStatusList, ObjectTypeListLength, TRUE);
+                   GenericMapping, AccessMode, GrantedAccessList, AccessStatusList, ObjectTypeListLength, TRUE, NULL);
     return AccessStatusList[0] == STATUS_SUCCESS;
+}
+
+/* SepByTypeExplain - see accesschk.h. */
+NTSTATUS SepByTypeExplain(PSECURITY_DESCRIPTOR Sd, PSID PrincipalSelf, PACCESS_TOKEN Token, ACCESS_MASK Desired,
+                          POBJECT_TYPE_LIST List, ULONG Count, PGENERIC_MAPPING Mapping, PACCESS_MASK Granted,
+                          PNTSTATUS Status, PSEP_TRACE Trace)
+{
+    if (Sd == NULL || Token == NULL || List == NULL || Count == 0 || Granted == NULL || Status == NULL ||
+        Mapping == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (!SepIsToken(Token, "NtsecAccessCheckByTypeExplain"))
+        return STATUS_OBJECT_TYPE_MISMATCH;
+    PTOKEN token = Token;
+    if (SepExplainLevelGate(token, Trace)) {
+        for (ULONG i = 0; i < Count; i++)
+            Granted[i] = 0, Status[i] = STATUS_BAD_IMPERSONATION_LEVEL;
+        return STATUS_SUCCESS;
+    }
+    SECURITY_SUBJECT_CONTEXT subject;
+    memset(&subject, 0, sizeof(subject));
+    subject.PrimaryToken = Token;
+    if (token->TokenType == TokenImpersonation) {
+        subject.ClientToken = Token;
+        subject.ImpersonationLevel = token->ImpersonationLevel;
+    }
+    SepTrace(Trace, "desired");
+    SepTraceMask(Trace, SepMapGeneric(Desired, Mapping));
+    SepTrace(Trace, ", object type list of %u node(s)\n", (unsigned)Count);
+    SepByTypeEntry(Sd, PrincipalSelf, &subject, FALSE, Desired, 0, List, Count, NULL, Mapping, UserMode, Granted,
+                   Status, Count, TRUE, Trace);
+    return STATUS_SUCCESS;
 }

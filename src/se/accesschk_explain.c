@@ -70,6 +70,46 @@ VOID SepTraceSid(PSEP_TRACE Trace, PSID Sid)
         SepTrace(Trace, "%s", text);
 }
 
+/* An empty trace naming rights as GenericMapping's object type does; FALSE: no memory. */
+static BOOLEAN SepTraceBegin(PSEP_TRACE Trace, PGENERIC_MAPPING GenericMapping)
+{
+    if (!SepTraceReserve(Trace, 0))
+        return FALSE;
+    Trace->Buffer[0] = '\0';
+    if (GenericMapping && memcmp(GenericMapping, &SepKeyMapping, sizeof(GENERIC_MAPPING)) == 0)
+        Trace->RightsKind = SepRightsKey;
+    else if (GenericMapping && memcmp(GenericMapping, &SepFileMapping, sizeof(GENERIC_MAPPING)) == 0)
+        Trace->RightsKind = SepRightsFile;
+    return TRUE;
+}
+
+/*
+ * NtsecAccessCheckByTypeExplain - see ntsec_token.h. Token is borrowed (no reference taken);
+ * *Trace is the caller's (NtsecFree).
+ */
+NTSTATUS NtsecAccessCheckByTypeExplain(PSECURITY_DESCRIPTOR SecurityDescriptor, PSID PrincipalSelfSid,
+                                       PACCESS_TOKEN Token, ACCESS_MASK DesiredAccess,
+                                       POBJECT_TYPE_LIST ObjectTypeList, ULONG ObjectTypeListLength,
+                                       PGENERIC_MAPPING GenericMapping, PACCESS_MASK GrantedAccessList,
+                                       PNTSTATUS AccessStatusList, PSTR *Trace)
+{
+    if (Trace == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *Trace = NULL;
+    SEP_TRACE trace = {0};
+    if (!SepTraceBegin(&trace, GenericMapping))
+        return STATUS_NO_MEMORY;
+    NTSTATUS status = SepByTypeExplain(SecurityDescriptor, PrincipalSelfSid, Token, DesiredAccess, ObjectTypeList,
+                                       ObjectTypeListLength, GenericMapping, GrantedAccessList, AccessStatusList,
+                                       &trace);
+    if (trace.Failed) {
+        ExFreePool(trace.Buffer);
+        return STATUS_NO_MEMORY;
+    }
+    *Trace = trace.Buffer;
+    return status;
+}
+
 /*
  * NtsecAccessCheckExplain - runs the check and returns its trace. Token is borrowed (no
  * reference). Flags: NTSEC_CHECK_EXPLICIT_TOKEN applies NtAccessCheck's rules (see
@@ -88,13 +128,8 @@ NTSTATUS NtsecAccessCheckExplain(PSECURITY_DESCRIPTOR SecurityDescriptor, PACCES
     if (Flags & ~(ULONG)NTSEC_CHECK_EXPLICIT_TOKEN)
         return STATUS_INVALID_PARAMETER;
     SEP_TRACE trace = {0};
-    if (!SepTraceReserve(&trace, 0))
+    if (!SepTraceBegin(&trace, GenericMapping))
         return STATUS_NO_MEMORY;
-    trace.Buffer[0] = '\0';
-    if (GenericMapping && memcmp(GenericMapping, &SepKeyMapping, sizeof(GENERIC_MAPPING)) == 0)
-        trace.RightsKind = SepRightsKey;
-    else if (GenericMapping && memcmp(GenericMapping, &SepFileMapping, sizeof(GENERIC_MAPPING)) == 0)
-        trace.RightsKind = SepRightsFile;
     NTSTATUS status;
     if (Flags & NTSEC_CHECK_EXPLICIT_TOKEN)
         status = SepExplicitCheck(SecurityDescriptor, Token, DesiredAccess, GenericMapping,
