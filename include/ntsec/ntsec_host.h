@@ -32,6 +32,12 @@ NTSEC_API NTSTATUS NtsecEnableHostCredentials(NTSEC_HOST_MODE Mode);
  * NULL Path: unload. STATUS_INVALID_PARAMETER with NtsecIdMapErrorText() naming the line. */
 NTSEC_API NTSTATUS NtsecLoadIdMap(PCSTR Path);
 NTSEC_API PCSTR NtsecIdMapErrorText(VOID);
+/* NtsecUnixIdToSid - the SID the host backend maps a uid (Group FALSE) or gid (Group TRUE)
+ * to (mapping-file entries first, then ranges, then S-1-22-1-N / S-1-22-2-N; docs/host.md
+ * "Mapping"), written into the caller's Sid buffer of SidLength bytes. STATUS_BUFFER_TOO_SMALL
+ * when SidLength < SECURITY_MAX_SID_SIZE, STATUS_INVALID_PARAMETER for a NULL Sid. No
+ * references; the host backend need not be on. (ntsec-fsd derives a file's owner from it.) */
+NTSEC_API NTSTATUS NtsecUnixIdToSid(ULONG Id, BOOLEAN Group, PSID Sid, ULONG SidLength);
 /* The identity used for Identification/Anonymous-level impersonation (default nobody/nogroup). */
 NTSEC_API NTSTATUS NtsecSetHostUnprivilegedIdentity(ULONG Uid, ULONG Gid);
 /* Brings the calling thread's Linux credentials in line with its effective token. */

@@ -35,6 +35,21 @@ static VOID HostpGroupUse(PTOKEN Token, ULONG Index, NTSEC_HOST_GROUP *Group)
         Group->Use = NtsecHostGroupGranted;
 }
 
+/* NtsecUnixIdToSid - see ntsec_host.h: HostUidToSid / HostGidToSid for clients of the
+ * public API. Writes only the caller's buffer; no references. */
+NTSTATUS NtsecUnixIdToSid(ULONG Id, BOOLEAN Group, PSID Sid, ULONG SidLength)
+{
+    if (Sid == NULL)
+        return STATUS_INVALID_PARAMETER;
+    if (SidLength < SECURITY_MAX_SID_SIZE)
+        return STATUS_BUFFER_TOO_SMALL;
+    if (Group)
+        HostGidToSid((gid_t)Id, Sid);
+    else
+        HostUidToSid((uid_t)Id, Sid);
+    return STATUS_SUCCESS;
+}
+
 /*
  * NtsecQueryHostIdentity - see ntsec.h. *Identity is one pool block the caller frees with
  * NtsecFree. Token is borrowed; HostComputeTargetEx reads it under its own shared lock, the

@@ -84,9 +84,9 @@ static int FsdpAclExplain(const char *Path, const char *User, const char *Desire
         return 1;
     }
     ACCESS_MASK desired;
-    char bad[64];
-    if (!NT_SUCCESS(SepRightsParse(Desired, &desired, bad, sizeof bad))) {
-        fprintf(stderr, "ntsec-fsd acl: unknown right %s\n", bad);
+    ULONG badOff = 0, badLen = 0;
+    if (!NT_SUCCESS(NtsecParseRights(Desired, &desired, &badOff, &badLen))) {
+        fprintf(stderr, "ntsec-fsd acl: unknown right %.*s\n", (int)badLen, Desired + badOff);
         ObDereferenceObject(token);
         return 2;
     }
@@ -104,7 +104,7 @@ static int FsdpAclExplain(const char *Path, const char *User, const char *Desire
     ACCESS_MASK granted = 0;
     NTSTATUS ast = 0;
     PSTR trace = NULL;
-    st = NtsecAccessCheckExplain(sd, token, desired, (PGENERIC_MAPPING)&SepFileMapping, 0, &granted, &ast, &trace);
+    st = NtsecAccessCheckExplain(sd, token, desired, (PGENERIC_MAPPING)&FsdFileMapping, 0, &granted, &ast, &trace);
     printf("token: %s\ndescriptor: %s\n%s\nresult: %s (0x%08X)\n", text,
            stored ? "stored" : "derived from owner and mode", trace ? trace : "",
            NT_SUCCESS(st) && NT_SUCCESS(ast) ? "granted" : "denied", (unsigned)ast);

@@ -25,7 +25,6 @@
 #include "ntifs.h"
 #include "ntsec.h"
 #include "sspi.h"
-#include "se/rights.h"
 #include "neg_legs.h"
 
 #define FSD_MAX_BODY       (1024 * 1024)   /* XML request bodies */
@@ -62,6 +61,13 @@ typedef struct _FSD_CONFIG {
 } FSD_CONFIG;
 
 extern FSD_CONFIG FsdConfig;
+
+/* The generic mapping of files and directories (IoFileObjectType's, from the public FILE_*
+ * definitions of ntio.h; ntacl.c). */
+extern const GENERIC_MAPPING FsdFileMapping;
+/* FsdFormatRights - Mask's bits by name with the file rights' names (NtsecFormatRights) into
+ * Buffer, always NUL-terminated (truncated if Size is short; "?" if naming failed). */
+void FsdFormatRights(ACCESS_MASK Mask, char *Buffer, size_t Size);
 
 /* One connection: the client's context, captured once when it connected (static tracking). */
 typedef struct _FSD_CONN {

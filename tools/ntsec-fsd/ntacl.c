@@ -17,10 +17,34 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "fsd.h"
-#include "host/host.h"
-#include "rtl/rtlp.h"
 
 #define FSD_SD_MAX 65536
+
+const GENERIC_MAPPING FsdFileMapping = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
+                                        FILE_ALL_ACCESS};
+
+void FsdFormatRights(ACCESS_MASK Mask, char *Buffer, size_t Size)
+{
+    PSTR text = NULL;
+    if (Size == 0)
+        return;
+    snprintf(Buffer, Size, "%s", NT_SUCCESS(NtsecFormatRights(Mask, NtsecObjectFile, &text)) ? text : "?");
+    if (text != NULL)
+        NtsecFree(text);
+}
+
+/* The SID text of a uid or gid as the host backend maps it (NtsecUnixIdToSid); FALSE on failure. */
+static BOOLEAN FsdpUnixIdText(ULONG Id, BOOLEAN Group, char *Buffer, size_t Size)
+{
+    UCHAR sid[SECURITY_MAX_SID_SIZE];
+    PSTR text = NULL;
+    if (!NT_SUCCESS(NtsecUnixIdToSid(Id, Group, (PSID)sid, sizeof sid)) ||
+        !NT_SUCCESS(NtsecSidToString((PSID)sid, &text)))
+        return FALSE;
+    int n = snprintf(Buffer, Size, "%s", text);
+    NtsecFree(text);
+    return n > 0 && (size_t)n < Size;
+}
 
 static ACCESS_MASK FsdpRights(unsigned Bits, BOOLEAN Dir)
 {
@@ -46,14 +70,11 @@ static ACCESS_MASK FsdpRights(unsigned Bits, BOOLEAN Dir)
 NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length)
 {
     char sddl[1024], user[192], group[192];
-    UCHAR ub[SECURITY_MAX_SID_SIZE], gb[SECURITY_MAX_SID_SIZE];
     BOOLEAN dir = S_ISDIR(St->st_mode);
     /* the SIDs the host backend maps these ids to (id-map file first, else S-1-22-x-N), so a
      * client whose token names the mapped SID is recognised as the owner */
-    HostUidToSid(St->st_uid, (PSID)ub);
-    HostGidToSid(St->st_gid, (PSID)gb);
-    if (!NT_SUCCESS(RtlpSidToString((PSID)ub, user, sizeof user)) ||
-        !NT_SUCCESS(RtlpSidToString((PSID)gb, group, sizeof group)))
+    if (!FsdpUnixIdText(St->st_uid, FALSE, user, sizeof user) ||
+        !FsdpUnixIdText(St->st_gid, TRUE, group, sizeof group))
         return STATUS_INVALID_SID;
     ACCESS_MASK owner = FsdpRights((St->st_mode >> 6) & 7, dir) | READ_CONTROL | WRITE_DAC |
                         WRITE_OWNER | DELETE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES | SYNCHRONIZE;
@@ -111,7 +132,7 @@ BOOLEAN FsdCheckSd(FSD_REQ *Req, PSECURITY_DESCRIPTOR Sd, ACCESS_MASK Desired)
     NTSTATUS st = STATUS_ACCESS_DENIED;
     PPRIVILEGE_SET privs = NULL;
     BOOLEAN ok = SeAccessCheck(Sd, &Req->Conn->Subject, FALSE, Desired, 0, &privs,
-                               (PGENERIC_MAPPING)&SepFileMapping, UserMode, &granted, &st);
+                               (PGENERIC_MAPPING)&FsdFileMapping, UserMode, &granted, &st);
     if (privs != NULL)
         SeFreePrivileges(privs);
     return ok && NT_SUCCESS(st);
@@ -133,7 +154,7 @@ BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, ch
     BOOLEAN ok = FsdCheckSd(Req, sd, Desired);
     if (!ok) {
         char rights[200];
-        SepRightsFormat(Desired, SepRightsFile, rights, sizeof rights);
+        FsdFormatRights(Desired, rights, sizeof rights);
         snprintf(Req->Note, sizeof Req->Note, "%s needs %s", What, rights);
         if (Explain) {
             /* The whole trace names ACEs of the descriptor: only for a requester allowed to
@@ -142,11 +163,11 @@ BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, ch
             NTSTATUS ast = 0;
             PSTR trace = NULL;
             BOOLEAN mayRead = FsdCheckSd(Req, sd, READ_CONTROL);
-            NtsecAccessCheckExplain(sd, Req->Conn->Token, Desired, (PGENERIC_MAPPING)&SepFileMapping,
+            NtsecAccessCheckExplain(sd, Req->Conn->Token, Desired, (PGENERIC_MAPPING)&FsdFileMapping,
                                     0, &granted, &ast, &trace);
             char buf[4096];
             char missing[200];
-            SepRightsFormat(Desired & ~granted, SepRightsFile, missing, sizeof missing);
+            FsdFormatRights(Desired & ~granted, missing, sizeof missing);
             int n = snprintf(buf, sizeof buf,
                              "access denied by the NT layer: %s\nrequester: %s\ndesired: %s\nmissing: %s\n",
                              What, Req->Conn->Identity, rights, missing);
@@ -214,7 +235,7 @@ NTSTATUS FsdInheritSd(FSD_REQ *Req, int ParentFd, int NewFd, BOOLEAN IsDir)
     }
     st = SeAssignSecurityEx(parent, NULL, &sd, NULL, IsDir,
                             SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT | SEF_AVOID_PRIVILEGE_CHECK,
-                            &Req->Conn->Subject, (PGENERIC_MAPPING)&SepFileMapping, PagedPool);
+                            &Req->Conn->Subject, (PGENERIC_MAPPING)&FsdFileMapping, PagedPool);
     NtsecFree(parent);
     if (!NT_SUCCESS(st))
         return st;

@@ -48,6 +48,30 @@ static const char GoodMap[] =
     "\n"
     "range S-1-5-21-7-8-9  100000 1000\n";
 
+/* The public NtsecUnixIdToSid (ntsec-fsd's owner SIDs) gives exactly the backend's mapping. */
+static void test_public_unix_id_to_sid_is_the_backend_mapping(void **state)
+{
+    (void)state;
+    SIDBUF b, h;
+    memset(&b, 0xAA, sizeof b);
+    assert_int_equal(NtsecUnixIdToSid(40001, FALSE, &b, sizeof b - 1), STATUS_BUFFER_TOO_SMALL);
+    assert_int_equal(((UCHAR *)&b)[0], 0xAA);                /* nothing written */
+    assert_int_equal(NtsecUnixIdToSid(40001, FALSE, NULL, sizeof b), STATUS_INVALID_PARAMETER);
+    assert_int_equal(NtsecUnixIdToSid(40001, FALSE, &b, sizeof b), STATUS_SUCCESS);
+    HostUidToSid(40001, &h);
+    assert_memory_equal(&b, &h, 8 + 4 * ((PISID)&h)->SubAuthorityCount);
+    uid_t uid;
+    assert_true(HostSidToUid(&b, &uid));
+    assert_int_equal(uid, 40001);
+    assert_int_equal(NtsecUnixIdToSid(77, TRUE, &b, sizeof b), STATUS_SUCCESS);
+    HostGidToSid(77, &h);
+    assert_memory_equal(&b, &h, 8 + 4 * ((PISID)&h)->SubAuthorityCount);
+    gid_t gid;
+    assert_true(HostSidToGid(&b, &gid));
+    assert_int_equal(gid, 77);
+    assert_false(HostSidToUid(&b, &uid));                     /* a group SID is no user */
+}
+
 static void test_map_file_explicit_entries_names_and_ranges(void **state)
 {
     PHOST_IDMAP map = NULL;
@@ -208,6 +232,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unix_sids_map_both_ways),
+        cmocka_unit_test(test_public_unix_id_to_sid_is_the_backend_mapping),
         cmocka_unit_test(test_map_file_explicit_entries_names_and_ranges),
         cmocka_unit_test(test_map_file_errors_name_the_line),
         cmocka_unit_test(test_map_file_refuses_root_builtin_sids_and_ambiguous_ids),
