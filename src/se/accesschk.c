@@ -212,13 +212,17 @@ SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Wa
             continue;
         }
         PSID sid = (PUCHAR)ace + sidOffset;
+        /* OWNER RIGHTS (S-1-3-4) stands for the owner and for no one else. Looked at only
+         * for the owner or once the filter lets a SID pass (a SID the filter refuses is in
+         * no set of the token, so it matches nothing either way). */
         ULONG match;
-        if (SepSidIsOwnerRights(sid))
-            match = isOwner ? (SEP_MATCH_ALLOW | SEP_MATCH_DENY) : 0;
+        if (__builtin_expect(isOwner, 0) && SepSidIsOwnerRights(sid))
+            match = SEP_MATCH_ALLOW | SEP_MATCH_DENY;
         else if (__builtin_expect(index != NULL, 1))
-            match = SepSidFilterMaybe(filter, sid) ? SepSidIndexProbe(index, token, sid, restricted) : 0;
+            match = !SepSidFilterMaybe(filter, sid) || SepSidIsOwnerRights(sid)
+                        ? 0 : SepSidIndexProbe(index, token, sid, restricted);
         else
-            match = SepTokenSidMatchLinear(token, sid, restricted);
+            match = SepSidIsOwnerRights(sid) ? 0 : SepTokenSidMatchLinear(token, sid, restricted);
         if (!(match & (allow ? SEP_MATCH_ALLOW : SEP_MATCH_DENY))) {
             if (trace && (match & SEP_MATCH_DENY) && allow) {
                 SepTrace(trace, "%s pass: ACE[%u] allow ", SepPassName(Pass), i);
