@@ -27,12 +27,11 @@ BUILD $CALLS\` prints the same rows):
 | 20 × 100, 5 conditional | \`bench_accesscheck --once 20x100c N\` | $(thousands "$cond") |
 
 Conditional vs the same DACL without conditions: $(ratio "$cond" "$twin")×, goal $(goal_le "$(ratio "$cond" "$twin")" 3 ×).
-Where the conditional cost goes (\`valgrind --tool=callgrind BUILD/bench_accesscheck --once
-20x100c 201\`, \`callgrind_annotate\`, when this section was written): each expression is
-decoded twice, once by \`RtlpCondValidate\` and again while \`SepCondEvaluate\` runs
-(\`RtlpCondReadToken\` and \`RtlpCondClassOf\` together about a quarter of the check), and \`==\`
-compares the two sets both ways; decoding once (validating while evaluating) is the first
-step towards the goal.
+Where the conditional cost goes: each expression is now decoded once per check
+(\`SepCondEvaluate\` validates while it evaluates; \`RtlpCondValidate\` runs only on the error
+path); what remains per condition (callgrind_annotate of \`--once 20x100c 1001\`) is the token
+decoding (\`RtlpCondReadToken\`), the operand stack, the claim lookup by name (\`SepFindClaim\`)
+and the full SID-index probe of \`Member_of\`.
 
 EOF
 }
