@@ -11,6 +11,7 @@
  */
 #include <pthread.h>
 #include "ob/obp.h"
+#include "rtl/rtlp.h"
 
 static pthread_mutex_t ObpSecurityLock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic(const OBP_SECURITY_METHODS *) ObpSecurityMethods;
@@ -19,6 +20,12 @@ static _Atomic(const OBP_SECURITY_METHODS *) ObpSecurityMethods;
 VOID ObpRegisterSecurityMethods(const OBP_SECURITY_METHODS *Methods)
 {
     atomic_store_explicit(&ObpSecurityMethods, Methods, memory_order_release);
+}
+
+/* The registered methods, loaded once per use (NULL before the init sequence). */
+static const OBP_SECURITY_METHODS *ObpLoadSecurityMethods(VOID)
+{
+    return atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
 }
 
 /* Generic rights of a type that names none (ObpProcessType, ObpThreadType, test types). */
@@ -68,14 +75,12 @@ static PSECURITY_DESCRIPTOR ObpGetObjectSecurity(PVOID Object, PBOOLEAN Shared)
     return sd;
 }
 
-/* The mask a KernelMode open is granted: DesiredAccess with its generic bits mapped,
- * MAXIMUM_ALLOWED standing for GenericAll (SeAccessCheck's KernelMode rule, spec 2.20 (1)). */
+/* The mask an open granted without a check gets: Desired with its generic bits mapped,
+ * MAXIMUM_ALLOWED as GenericAll (SeAccessCheck's KernelMode rule, spec 2.20 (1)). */
 static ACCESS_MASK ObpKernelGrant(ACCESS_MASK Desired, const GENERIC_MAPPING *Mapping)
 {
     RtlMapGenericMask(&Desired, Mapping);
-    if (Desired & MAXIMUM_ALLOWED)
-        Desired = (Desired & ~MAXIMUM_ALLOWED) | Mapping->GenericAll;
-    return Desired;
+    return RtlpGrantAsAsked(Desired, Mapping);
 }
 
 /* An open granted without a look at a descriptor: the access state's remaining access
@@ -105,8 +110,7 @@ NTSTATUS ObpCheckOpenAccess(PVOID Object, PACCESS_STATE PassedAccessState, ACCES
                                                    : ObpKernelGrant(DesiredAccess, mapping);
         return STATUS_SUCCESS;
     }
-    const OBP_SECURITY_METHODS *methods =
-        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    const OBP_SECURITY_METHODS *methods = ObpLoadSecurityMethods();
     NTSTATUS status = methods == NULL || methods->CheckOpen == NULL
                           ? STATUS_INTERNAL_ERROR /* before the init sequence: fail closed */
                           : methods->CheckOpen(sd, PassedAccessState, DesiredAccess,
@@ -125,8 +129,7 @@ NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInfor
 {
     if (LengthNeeded == NULL)
         return STATUS_INVALID_PARAMETER;
-    const OBP_SECURITY_METHODS *methods =
-        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    const OBP_SECURITY_METHODS *methods = ObpLoadSecurityMethods();
     if (methods == NULL)
         return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
     PVOID object;
@@ -151,8 +154,7 @@ NTSTATUS ZwSetSecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInforma
 {
     if (SecurityDescriptor == NULL)
         return STATUS_INVALID_PARAMETER;
-    const OBP_SECURITY_METHODS *methods =
-        atomic_load_explicit(&ObpSecurityMethods, memory_order_acquire);
+    const OBP_SECURITY_METHODS *methods = ObpLoadSecurityMethods();
     if (methods == NULL)
         return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
     PVOID object;

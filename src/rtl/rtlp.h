@@ -54,6 +54,16 @@ VOID RtlpSetLastErrorText(PCSTR Format, ...) __attribute__((format(printf, 1, 2)
 VOID RtlpClearLastErrorText(VOID);
 
 /*
+ * RtlpGrantAsAsked - the access granted without looking at a descriptor (a KernelMode check,
+ * spec 2.20 (1); an open of an object that has none): Mapped, whose generic bits the caller
+ * has mapped, with MAXIMUM_ALLOWED standing for Mapping's GenericAll.
+ */
+static inline ACCESS_MASK RtlpGrantAsAsked(ACCESS_MASK Mapped, const GENERIC_MAPPING *Mapping)
+{
+    return (Mapped & MAXIMUM_ALLOWED) ? (Mapped & ~MAXIMUM_ALLOWED) | Mapping->GenericAll : Mapped;
+}
+
+/*
  * RtlpValidSidBounded - RtlValidSid for a SID of which only Length bytes are readable
  * (hostile input): revision 1, at most 15 sub-authorities, and the whole SID inside Length.
  * Inline: the access check runs it for every ACE it validates.

@@ -537,11 +537,7 @@ BOOLEAN SeAccessCheck(PSECURITY_DESCRIPTOR SecurityDescriptor,
 
     /* (1) KernelMode shortcut, before the NULL-SD test (spec 2.20 step 1). */
     if (AccessMode == KernelMode) {
-        if (desired & MAXIMUM_ALLOWED)
-            *GrantedAccess = GenericMapping->GenericAll | (desired & ~MAXIMUM_ALLOWED) |
-                             PreviouslyGrantedAccess;
-        else
-            *GrantedAccess = desired | PreviouslyGrantedAccess;
+        *GrantedAccess = RtlpGrantAsAsked(desired, GenericMapping) | PreviouslyGrantedAccess;
         *AccessStatus = STATUS_SUCCESS;
         return TRUE;
     }
