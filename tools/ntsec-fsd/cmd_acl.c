@@ -104,7 +104,7 @@ static int FsdpAclExplain(const char *Path, const char *User, const char *Desire
     ACCESS_MASK granted = 0;
     NTSTATUS ast = 0;
     PSTR trace = NULL;
-    st = NtsecAccessCheckExplain(sd, token, desired, (PGENERIC_MAPPING)&FsdFileMapping, 0, &granted, &ast, &trace);
+    st = NtsecAccessCheckExplain(sd, token, desired, IoGetFileObjectGenericMapping(), 0, &granted, &ast, &trace);
     printf("token: %s\ndescriptor: %s\n%s\nresult: %s (0x%08X)\n", text,
            stored ? "stored" : "derived from owner and mode", trace ? trace : "",
            NT_SUCCESS(st) && NT_SUCCESS(ast) ? "granted" : "denied", (unsigned)ast);

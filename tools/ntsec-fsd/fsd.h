@@ -62,9 +62,6 @@ typedef struct _FSD_CONFIG {
 
 extern FSD_CONFIG FsdConfig;
 
-/* The generic mapping of files and directories (IoFileObjectType's, from the public FILE_*
- * definitions of ntio.h; ntacl.c). */
-extern const GENERIC_MAPPING FsdFileMapping;
 /* FsdFormatRights - Mask's bits by name with the file rights' names (NtsecFormatRights) into
  * Buffer, always NUL-terminated (truncated if Size is short; "?" if naming failed). */
 void FsdFormatRights(ACCESS_MASK Mask, char *Buffer, size_t Size);

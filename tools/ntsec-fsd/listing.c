@@ -92,7 +92,7 @@ static ACCESS_MASK FsdpEffective(FSD_REQ *Req, int DirFd, const char *Name, cons
         NTSTATUS st;
         PPRIVILEGE_SET privs = NULL;
         if (!SeAccessCheck(sd, &Req->Conn->Subject, FALSE, MAXIMUM_ALLOWED, 0, &privs,
-                           (PGENERIC_MAPPING)&FsdFileMapping, UserMode, &granted, &st))
+                           IoGetFileObjectGenericMapping(), UserMode, &granted, &st))
             granted = 0;
         if (privs)
             SeFreePrivileges(privs);

@@ -20,9 +20,6 @@
 
 #define FSD_SD_MAX 65536
 
-const GENERIC_MAPPING FsdFileMapping = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
-                                        FILE_ALL_ACCESS};
-
 void FsdFormatRights(ACCESS_MASK Mask, char *Buffer, size_t Size)
 {
     PSTR text = NULL;
@@ -132,7 +129,7 @@ BOOLEAN FsdCheckSd(FSD_REQ *Req, PSECURITY_DESCRIPTOR Sd, ACCESS_MASK Desired)
     NTSTATUS st = STATUS_ACCESS_DENIED;
     PPRIVILEGE_SET privs = NULL;
     BOOLEAN ok = SeAccessCheck(Sd, &Req->Conn->Subject, FALSE, Desired, 0, &privs,
-                               (PGENERIC_MAPPING)&FsdFileMapping, UserMode, &granted, &st);
+                               IoGetFileObjectGenericMapping(), UserMode, &granted, &st);
     if (privs != NULL)
         SeFreePrivileges(privs);
     return ok && NT_SUCCESS(st);
@@ -163,7 +160,7 @@ BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, ch
             NTSTATUS ast = 0;
             PSTR trace = NULL;
             BOOLEAN mayRead = FsdCheckSd(Req, sd, READ_CONTROL);
-            NtsecAccessCheckExplain(sd, Req->Conn->Token, Desired, (PGENERIC_MAPPING)&FsdFileMapping,
+            NtsecAccessCheckExplain(sd, Req->Conn->Token, Desired, IoGetFileObjectGenericMapping(),
                                     0, &granted, &ast, &trace);
             char buf[4096];
             char missing[200];
@@ -235,7 +232,7 @@ NTSTATUS FsdInheritSd(FSD_REQ *Req, int ParentFd, int NewFd, BOOLEAN IsDir)
     }
     st = SeAssignSecurityEx(parent, NULL, &sd, NULL, IsDir,
                             SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT | SEF_AVOID_PRIVILEGE_CHECK,
-                            &Req->Conn->Subject, (PGENERIC_MAPPING)&FsdFileMapping, PagedPool);
+                            &Req->Conn->Subject, IoGetFileObjectGenericMapping(), PagedPool);
     NtsecFree(parent);
     if (!NT_SUCCESS(st))
         return st;

@@ -172,7 +172,7 @@ static int FsdpSetSd(FSD_REQ *Req, int Sfd, const char *Sddl)
         return 500;
     }
     NTSTATUS st = SeSetSecurityDescriptorInfo(NULL, &info, sd, &merged, PagedPool,
-                                              (PGENERIC_MAPPING)&FsdFileMapping);
+                                              IoGetFileObjectGenericMapping());
     FsdBecomeServer(Req->Conn);
     NtsecFree(sd);
     NtsecFree(cur);
