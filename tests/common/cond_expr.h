@@ -1,7 +1,7 @@
 /*
  * cond_expr.h - a byte-code builder for conditional expressions (MS-DTYP 2.4.4.17.4) and a
- * one-callback-ACE DACL, shared by the tests of the binary form and of claims. Include after
- * access_table.h and se/cond.h.
+ * one-callback-ACE DACL, its evaluation and access check, shared by the tests of the binary
+ * form and of claims. Include after access_table.h and se/cond.h.
  */
 #ifndef NTSEC_TEST_COND_EXPR_H
 #define NTSEC_TEST_COND_EXPR_H
@@ -41,28 +41,40 @@ static inline VOID XSid(EXPR *E, PCSTR Text)
     E->N += len;
     NtsecFree(sd);
 }
-/* A composite of Count SIDs given as "O:..." strings. */
-static inline VOID XSids(EXPR *E, int Count, PCSTR *Sids)
+/* A composite of Count literals of one kind: Code SEP_COND_SID (Items: "O:..." strings),
+ * SEP_COND_INT64 (Items: LONGLONG, each as XI) or SEP_COND_STRING (Items: strings). */
+static inline VOID XSet(EXPR *E, UCHAR Code, int Count, const void *Items)
 {
     EXPR body;
     body.N = 0;
-    for (int i = 0; i < Count; i++)
-        XSid(&body, Sids[i]);
+    for (int i = 0; i < Count; i++) {
+        if (Code == SEP_COND_SID)
+            XSid(&body, ((const PCSTR *)Items)[i]);
+        else if (Code == SEP_COND_INT64)
+            XI(&body, ((const LONGLONG *)Items)[i]);
+        else
+            XStr(&body, Code, ((const PCSTR *)Items)[i]);
+    }
     XByte(E, SEP_COND_COMPOSITE);
     X32(E, body.N);
     memcpy(E->B + E->N, body.B, body.N);
     E->N += body.N;
 }
-static inline VOID XInts(EXPR *E, int Count, const LONGLONG *V)
+static inline VOID XSids(EXPR *E, int Count, PCSTR *Sids) { XSet(E, SEP_COND_SID, Count, Sids); }
+static inline VOID XInts(EXPR *E, int Count, const LONGLONG *V) { XSet(E, SEP_COND_INT64, Count, V); }
+static inline VOID XStrs(EXPR *E, int Count, const PCSTR *S) { XSet(E, SEP_COND_STRING, Count, S); }
+
+/* E evaluated for Token as the evaluator sees it inside an access check: under the token's
+ * shared lock, for an ACE of MatchBit (SEP_MATCH_ALLOW/DENY), in the restricted pass or not.
+ * Takes and releases no reference. */
+static inline SEP_COND_VALUE CondEval(PACCESS_TOKEN Token, const EXPR *E, ULONG MatchBit,
+                                      BOOLEAN Restricted, PCSTR *Reason)
 {
-    EXPR body;
-    body.N = 0;
-    for (int i = 0; i < Count; i++)
-        XI(&body, V[i]);
-    XByte(E, SEP_COND_COMPOSITE);
-    X32(E, body.N);
-    memcpy(E->B + E->N, body.B, body.N);
-    E->N += body.N;
+    SEP_COND_CONTEXT ctx = {.Token = Token, .Restricted = Restricted, .MatchBit = MatchBit};
+    SepAcquireTokenLockShared(Token);
+    SEP_COND_VALUE v = SepCondEvaluate(E->B, E->N, &ctx, Reason);
+    SepReleaseTokenLock(Token);
+    return v;
 }
 
 /* A DACL of one callback ACE (Type) for Sid with Mask and application data E (NULL: none). */
@@ -87,6 +99,46 @@ static inline PACL CallbackAcl(UCHAR Type, PCSTR Sid, ACCESS_MASK Mask, const EX
     if (E)
         memcpy(ace + 8 + sidLen, E->B, E->N);
     return acl;
+}
+
+/* The access check of Token asking Desired against the DACL of one callback ACE (Type) for
+ * WD with FILE_READ_DATA and application data E, followed by (A;;FA;;;WD) when AddAllow;
+ * owner and group SY, file mapping. Asserts the call succeeds and grants Desired on access,
+ * nothing on denial; returns the access status. With Trace, the check is
+ * NtsecAccessCheckExplain and *Trace its explanation (the caller frees it with NtsecFree);
+ * without, NtsecAccessCheckToken. Takes and releases no reference on Token. */
+static inline NTSTATUS CallbackCheck(PACCESS_TOKEN Token, UCHAR Type, const EXPR *E,
+                                     BOOLEAN AddAllow, ACCESS_MASK Desired, PSTR *Trace)
+{
+    static UCHAR buf[8192];
+    PSECURITY_DESCRIPTOR allow = AtSd("O:SYG:SYD:(A;;FA;;;WD)");
+    SEP_SD_VIEW v;
+    assert_status(SepCaptureSdView(allow, &v), STATUS_SUCCESS);
+    PACL acl = CallbackAcl(Type, "O:WD", FILE_READ_DATA, E, buf);
+    if (AddAllow) {
+        PACE_HEADER a = SepFirstAce(v.Dacl);
+        memcpy((PUCHAR)acl + acl->AclSize, a, a->AceSize);
+        acl->AclSize = (USHORT)(acl->AclSize + a->AceSize);
+        acl->AceCount = 2;
+    }
+    SECURITY_DESCRIPTOR sd;
+    memset(&sd, 0, sizeof(sd));
+    sd.Revision = SECURITY_DESCRIPTOR_REVISION;
+    sd.Control = SE_DACL_PRESENT;
+    sd.Owner = v.Owner;
+    sd.Group = v.Group;
+    sd.Dacl = acl;
+    GENERIC_MAPPING m = SepFileMapping;
+    ACCESS_MASK g = 0;
+    NTSTATUS s = 0;
+    if (Trace != NULL)
+        assert_status(NtsecAccessCheckExplain(&sd, Token, Desired, &m, 0, &g, &s, Trace),
+                      STATUS_SUCCESS);
+    else
+        assert_status(NtsecAccessCheckToken(&sd, Token, Desired, &m, &g, &s), STATUS_SUCCESS);
+    assert_int_equal(g, s == STATUS_SUCCESS ? Desired : 0);
+    NtsecFree(allow);
+    return s;
 }
 
 #endif /* NTSEC_TEST_COND_EXPR_H */

@@ -25,14 +25,7 @@ static PACCESS_TOKEN Subject(VOID)
                    " groups=WD,AU,BA,S-1-5-21-1-2-3-513:deny-only integrity=medium");
 }
 
-static SEP_COND_VALUE Eval(PACCESS_TOKEN Token, const EXPR *E, ULONG MatchBit, PCSTR *Reason)
-{
-    SEP_COND_CONTEXT ctx = {.Token = Token, .Restricted = FALSE, .MatchBit = MatchBit};
-    SepAcquireTokenLockShared(Token);
-    SEP_COND_VALUE v = SepCondEvaluate(E->B, E->N, &ctx, Reason);
-    SepReleaseTokenLock(Token);
-    return v;
-}
+#define Eval(T, E, MatchBit, Reason) CondEval((T), (E), (MatchBit), FALSE, (Reason))
 
 static PSTR Format(const EXPR *E)
 {
@@ -284,33 +277,15 @@ static void test_format_sddl_text(void **state)
 
 /* ---- the access check ---- */
 
+/* The check of Subject() asking Desired against (XA/XD cond), explained (NtsecAccessCheckExplain);
+ * *Trace, when asked for, the explanation (caller frees). */
 static NTSTATUS Check(UCHAR Type, const EXPR *E, ACCESS_MASK Desired, PSTR *Trace)
 {
-    static UCHAR buf[8192];
     PACCESS_TOKEN t = Subject();
-    PSECURITY_DESCRIPTOR owner = AtSd("O:SYG:SY");
-    SEP_SD_VIEW v;
-    assert_status(SepCaptureSdView(owner, &v), STATUS_SUCCESS);
-    PACL dacl = CallbackAcl(Type, "O:WD", FILE_READ_DATA, E, buf);
-    SECURITY_DESCRIPTOR sd;
-    memset(&sd, 0, sizeof(sd));
-    sd.Revision = SECURITY_DESCRIPTOR_REVISION;
-    sd.Control = SE_DACL_PRESENT;
-    sd.Owner = v.Owner;
-    sd.Group = v.Group;
-    sd.Dacl = dacl;
-    GENERIC_MAPPING m = SepFileMapping;
-    ACCESS_MASK g = 0;
-    NTSTATUS s = 0;
-    PSTR trace = NULL;
-    assert_status(NtsecAccessCheckExplain(&sd, t, Desired, &m, 0, &g, &s, &trace), STATUS_SUCCESS);
-    assert_true(s == STATUS_SUCCESS ? g == Desired : g == 0);
-    if (Trace)
-        *Trace = trace;
-    else
-        NtsecFree(trace);
+    PSTR unwanted = NULL;
+    NTSTATUS s = CallbackCheck(t, Type, E, FALSE, Desired, Trace != NULL ? Trace : &unwanted);
+    NtsecFree(unwanted);
     ObDereferenceObject(t);
-    NtsecFree(owner);
     return s;
 }
 
@@ -340,7 +315,6 @@ static void test_access_check_allow_callback_applies_only_when_true(void **state
 static void test_access_check_deny_callback_applies_on_true_or_unknown(void **state)
 {
     (void)state;
-    static UCHAR buf[8192];
     EXPR yes, no, unknown;
     XBegin(&yes); XSid(&yes, "O:BA"); XByte(&yes, SEP_COND_MEMBER_OF);
     XBegin(&no); XSid(&no, "O:SY"); XByte(&no, SEP_COND_MEMBER_OF);
@@ -352,30 +326,10 @@ static void test_access_check_deny_callback_applies_on_true_or_unknown(void **st
         {NULL, STATUS_ACCESS_DENIED},
     };
     PACCESS_TOKEN t = Subject();
-    PSECURITY_DESCRIPTOR allow = AtSd("O:SYG:SYD:(A;;FA;;;WD)");
-    SEP_SD_VIEW v;
-    assert_status(SepCaptureSdView(allow, &v), STATUS_SUCCESS);
-    PACE_HEADER allowAce = SepFirstAce(v.Dacl);
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        PACL acl = CallbackAcl(ACCESS_DENIED_CALLBACK_ACE_TYPE, "O:WD", FILE_READ_DATA, rows[i].E, buf);
-        memcpy((PUCHAR)acl + acl->AclSize, allowAce, allowAce->AceSize);
-        acl->AclSize = (USHORT)(acl->AclSize + allowAce->AceSize);
-        acl->AceCount = 2;
-        SECURITY_DESCRIPTOR sd;
-        memset(&sd, 0, sizeof(sd));
-        sd.Revision = SECURITY_DESCRIPTOR_REVISION;
-        sd.Control = SE_DACL_PRESENT;
-        sd.Owner = v.Owner;
-        sd.Group = v.Group;
-        sd.Dacl = acl;
-        GENERIC_MAPPING m = SepFileMapping;
-        ACCESS_MASK g = 0;
-        NTSTATUS s = 0;
-        assert_status(NtsecAccessCheckToken(&sd, t, FILE_READ_DATA, &m, &g, &s), STATUS_SUCCESS);
-        assert_status(s, rows[i].Expect);
-        assert_int_equal(g, rows[i].Expect == STATUS_SUCCESS ? FILE_READ_DATA : 0);
-    }
-    NtsecFree(allow);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+        assert_status(CallbackCheck(t, ACCESS_DENIED_CALLBACK_ACE_TYPE, rows[i].E, TRUE,
+                                    FILE_READ_DATA, NULL),
+                      rows[i].Expect);
     ObDereferenceObject(t);
 }
 

@@ -36,17 +36,8 @@ static PACCESS_TOKEN ClaimsToken(VOID)
     return AtToken("user=" U " groups=WD,AU type=impersonation level=impersonation" CLAIMS);
 }
 
-static SEP_COND_VALUE EvalAs(PACCESS_TOKEN Token, const EXPR *E, ULONG MatchBit, BOOLEAN Restricted,
-                             PCSTR *Reason)
-{
-    SEP_COND_CONTEXT ctx = {.Token = Token, .Restricted = Restricted, .MatchBit = MatchBit};
-    SepAcquireTokenLockShared(Token);
-    SEP_COND_VALUE v = SepCondEvaluate(E->B, E->N, &ctx, Reason);
-    SepReleaseTokenLock(Token);
-    return v;
-}
-#define ALLOW(T, E) EvalAs((T), (E), SEP_MATCH_ALLOW, FALSE, NULL)
-#define DENY(T, E) EvalAs((T), (E), SEP_MATCH_DENY, FALSE, NULL)
+#define ALLOW(T, E) CondEval((T), (E), SEP_MATCH_ALLOW, FALSE, NULL)
+#define DENY(T, E) CondEval((T), (E), SEP_MATCH_DENY, FALSE, NULL)
 
 /* Attribute (code A, name N) op string literal S. */
 static VOID AttrStr(EXPR *E, UCHAR A, PCSTR N, UCHAR Op, PCSTR S)
@@ -56,17 +47,6 @@ static VOID AttrStr(EXPR *E, UCHAR A, PCSTR N, UCHAR Op, PCSTR S)
 static VOID AttrInt(EXPR *E, UCHAR A, PCSTR N, UCHAR Op, LONGLONG V)
 {
     XBegin(E); XStr(E, A, N); XI(E, V); XByte(E, Op);
-}
-static VOID StrSet(EXPR *E, int Count, const PCSTR *S)
-{
-    EXPR body;
-    body.N = 0;
-    for (int i = 0; i < Count; i++)
-        XStr(&body, SEP_COND_STRING, S[i]);
-    XByte(E, SEP_COND_COMPOSITE);
-    X32(E, body.N);
-    memcpy(E->B + E->N, body.B, body.N);
-    E->N += body.N;
 }
 
 /* ---- text form ---- */
@@ -265,11 +245,11 @@ static void test_user_and_device_claims_compare(void **state)
     assert_int_equal(ALLOW(t, &e), SepCondTrue);
     /* set equality regardless of order; Contains needs every element */
     static const PCSTR bo[] = {"blue", "ORANGE"}, bor[] = {"orange", "blue", "red"};
-    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); StrSet(&e, 2, bo); XByte(&e, SEP_COND_EQ);
+    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); XStrs(&e, 2, bo); XByte(&e, SEP_COND_EQ);
     assert_int_equal(ALLOW(t, &e), SepCondTrue);
-    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); StrSet(&e, 3, bor); XByte(&e, SEP_COND_CONTAINS);
+    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); XStrs(&e, 3, bor); XByte(&e, SEP_COND_CONTAINS);
     assert_int_equal(ALLOW(t, &e), SepCondFalse);
-    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); StrSet(&e, 3, bor); XByte(&e, SEP_COND_ANY_OF);
+    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); XStrs(&e, 3, bor); XByte(&e, SEP_COND_ANY_OF);
     assert_int_equal(ALLOW(t, &e), SepCondTrue);
     XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "colour"); XStr(&e, SEP_COND_STRING, "blue");
     XByte(&e, SEP_COND_NOT_ANY_OF);
@@ -304,7 +284,7 @@ static void test_user_and_device_claims_compare(void **state)
     assert_int_equal(ALLOW(t, &e), SepCondTrue);
     PCSTR reason = NULL;
     AttrStr(&e, SEP_COND_USER_ATTR, "fq", SEP_COND_EQ, "O=Contoso");
-    assert_int_equal(EvalAs(t, &e, SEP_MATCH_ALLOW, FALSE, &reason), SepCondUnknown);
+    assert_int_equal(CondEval(t, &e, SEP_MATCH_ALLOW, FALSE, &reason), SepCondUnknown);
     assert_string_equal(reason, "operands of different types");
     ObDereferenceObject(t);
 }
@@ -326,7 +306,7 @@ static void test_claim_flags_and_logical_values(void **state)
     assert_int_equal(DENY(t, &e), SepCondTrue);
     /* the restricted pass sees no claims */
     AttrInt(&e, SEP_COND_USER_ATTR, "level", SEP_COND_EQ, 5);
-    assert_int_equal(EvalAs(t, &e, SEP_MATCH_ALLOW, TRUE, NULL), SepCondUnknown);
+    assert_int_equal(CondEval(t, &e, SEP_MATCH_ALLOW, TRUE, NULL), SepCondUnknown);
     /* attributes as logical operands (2.4.4.17.7) */
     struct { PCSTR Name; SEP_COND_VALUE Alone, Not; } rows[] = {
         {"ok", SepCondTrue, SepCondFalse},     {"zero", SepCondFalse, SepCondTrue},
@@ -377,7 +357,7 @@ static void test_device_member_of(void **state)
     assert_int_equal(ALLOW(t, &e), SepCondTrue);
     /* the restricted pass has no device groups: Device_Member_of fails closed */
     XBegin(&e); XSids(&e, 1, ba); XByte(&e, SEP_COND_DEVICE_MEMBER_OF);
-    assert_int_equal(EvalAs(t, &e, SEP_MATCH_ALLOW, TRUE, NULL), SepCondFalse);
+    assert_int_equal(CondEval(t, &e, SEP_MATCH_ALLOW, TRUE, NULL), SepCondFalse);
     /* a token without device groups */
     PACCESS_TOKEN plain = AtToken("user=" U " groups=BA");
     assert_int_equal(ALLOW(plain, &e), SepCondFalse);
@@ -385,35 +365,10 @@ static void test_device_member_of(void **state)
     ObDereferenceObject(t);
 }
 
-/* The access check: allow callback ACEs apply on TRUE only, deny ones on TRUE or UNKNOWN. */
-static NTSTATUS CheckDacl(PACCESS_TOKEN Token, UCHAR Type, const EXPR *E, BOOLEAN AddAllow)
-{
-    static UCHAR buf[8192];
-    PSECURITY_DESCRIPTOR allow = AtSd("O:SYG:SYD:(A;;FA;;;WD)");
-    SEP_SD_VIEW v;
-    assert_status(SepCaptureSdView(allow, &v), STATUS_SUCCESS);
-    PACL acl = CallbackAcl(Type, "O:WD", FILE_READ_DATA, E, buf);
-    if (AddAllow) {
-        PACE_HEADER a = SepFirstAce(v.Dacl);
-        memcpy((PUCHAR)acl + acl->AclSize, a, a->AceSize);
-        acl->AclSize = (USHORT)(acl->AclSize + a->AceSize);
-        acl->AceCount = 2;
-    }
-    SECURITY_DESCRIPTOR sd;
-    memset(&sd, 0, sizeof(sd));
-    sd.Revision = SECURITY_DESCRIPTOR_REVISION;
-    sd.Control = SE_DACL_PRESENT;
-    sd.Owner = v.Owner;
-    sd.Group = v.Group;
-    sd.Dacl = acl;
-    GENERIC_MAPPING m = SepFileMapping;
-    ACCESS_MASK g = 0;
-    NTSTATUS s = 0;
-    assert_status(NtsecAccessCheckToken(&sd, Token, FILE_READ_DATA, &m, &g, &s), STATUS_SUCCESS);
-    assert_int_equal(g, s == STATUS_SUCCESS ? FILE_READ_DATA : 0);
-    NtsecFree(allow);
-    return s;
-}
+/* The access check: allow callback ACEs apply on TRUE only, deny ones on TRUE or UNKNOWN.
+ * (XA/XD cond) for FILE_READ_DATA, followed by (A;;FA;;;WD) when AddAllow (cond_expr.h). */
+#define CheckDacl(T, Type, E, AddAllow) \
+    CallbackCheck((T), (Type), (E), (AddAllow), FILE_READ_DATA, NULL)
 
 static void test_access_check_uses_claims(void **state)
 {
