@@ -132,6 +132,13 @@ VOID SpecSnapshotRefs(SPEC_FIXTURE *F, SPEC_REFS *Refs)
         Refs->Count[i] = NtsecReferenceCount(*slot);
 }
 
+SPEC_REFS SpecRefs(SPEC_FIXTURE *F)
+{
+    SPEC_REFS refs;
+    SpecSnapshotRefs(F, &refs);
+    return refs;
+}
+
 VOID SpecAssertRefs(SPEC_FIXTURE *F, const SPEC_REFS *Refs)
 {
     const char *name;

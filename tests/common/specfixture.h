@@ -41,6 +41,12 @@ typedef struct _SPEC_FIXTURE {
     SPEC_FIXTURE *F = *state;                                                                \
     PETHREAD tA __attribute__((unused)) = TrThread(F->tA)
 
+/* Thread impersonates Token (PsImpersonateClient with these flags and level); the test fails
+ * unless it returns STATUS_SUCCESS (at the caller's line). The thread takes its own reference. */
+#define SPEC_IMPERSONATE(Thread, Token, CopyOnOpen, EffectiveOnly, Level)                      \
+    assert_status(PsImpersonateClient((Thread), (Token), (CopyOnOpen), (EffectiveOnly), (Level)), \
+                  STATUS_SUCCESS)
+
 /* cmocka group/test setup and teardown: *state becomes a SPEC_FIXTURE. */
 int SpecSetUp(void **state);
 int SpecTearDown(void **state);
@@ -51,6 +57,8 @@ typedef struct _SPEC_REFS {
     LONG_PTR Count[SPEC_TOKEN_COUNT];
 } SPEC_REFS;
 VOID SpecSnapshotRefs(SPEC_FIXTURE *F, SPEC_REFS *Refs);
+/* The same snapshot as a value: SPEC_REFS refs = SpecRefs(F); */
+SPEC_REFS SpecRefs(SPEC_FIXTURE *F);
 /* Fails the test naming the token whose count differs. */
 VOID SpecAssertRefs(SPEC_FIXTURE *F, const SPEC_REFS *Refs);
 
@@ -66,6 +74,18 @@ PSID SpecUserSid(char Which);
  * before returning: the pointer is only for identity comparisons. */
 PACCESS_TOKEN SpecThreadToken(PETHREAD Thread, BOOLEAN *CopyOnOpen, BOOLEAN *EffectiveOnly,
                               SECURITY_IMPERSONATION_LEVEL *Level);
+
+/* Asserts (at the caller's line) that Thread impersonates Token with the stored flags
+ * CopyOnOpen and EffectiveOnly (each compared as true/false) and Level (SpecThreadToken). */
+#define SPEC_ASSERT_IMPERSONATING(Thread, Token, CopyOnOpen, EffectiveOnly, Level)              \
+    do {                                                                                     \
+        BOOLEAN coo_, eo_;                                                                   \
+        SECURITY_IMPERSONATION_LEVEL lvl_;                                                   \
+        assert_ptr_equal(SpecThreadToken((Thread), &coo_, &eo_, &lvl_), (Token));            \
+        assert_int_equal(coo_ != FALSE, (CopyOnOpen) != FALSE);                              \
+        assert_int_equal(eo_ != FALSE, (EffectiveOnly) != FALSE);                            \
+        assert_int_equal(lvl_, (Level));                                                     \
+    } while (0)
 
 /* Token deletion watch: after SpecWatchDeletion(T), SpecDeleted() is TRUE once T's last
  * reference is gone (observed through the token type's delete procedure). */

@@ -121,21 +121,15 @@ static void test_delete_while_impersonating_keeps_thread_reference(void **state)
 static void test_case72_no_impersonation_package_and_incomplete_context(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
     /* tA impersonates IT_A1 beforehand: the failing calls must leave it in place. */
-    assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification), STATUS_SUCCESS);
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification);
+    SPEC_REFS refs = SpecRefs(F);
 
     CtxtHandle noimp = NewContext(F->IT_A2, SecurityImpersonation, NTSEC_SECCTX_NO_IMPERSONATION);
     assert_string_equal(NtsecSecurityContextPackage(&noimp), "ntsec-explicit-noimp");
     assert_int_equal(OnThread(F->tA, WorkImpersonate, &noimp), SEC_E_UNSUPPORTED_FUNCTION);
     assert_int_equal(OnThread(F->tA, WorkRevert, &noimp), SEC_E_UNSUPPORTED_FUNCTION);
-    BOOLEAN coo = FALSE, eo = FALSE;
-    SECURITY_IMPERSONATION_LEVEL level = SecurityDelegation;
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &level), F->IT_A1);
-    assert_true(coo);
-    assert_true(eo);
-    assert_int_equal(level, SecurityIdentification);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification);
     /* Such a context still has a token to query. */
     PVOID token = NULL;
     assert_int_equal(QuerySecurityContextToken(&noimp, &token), SEC_E_OK);
@@ -200,10 +194,9 @@ static void test_case73_privileged_server_impersonates_other_user(void **state)
 static void test_allocation_failure_maps_to_insufficient_memory_thread_unchanged(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
     CtxtHandle h = NewContext(F->IT_B2, SecurityImpersonation, 0); /* downgrade: copy allocates */
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     ULONG failures = 0;
     for (ULONG n = 1; n < 200; n++) {
         KS_CALL c = {&h, 0x7fffffff, n};
@@ -339,8 +332,7 @@ static void test_query_token_returns_new_reference(void **state)
 static void test_create_for_primary_token_duplicates_at_level(void **state)
 {
     SPEC_FIXTURE *F = *state;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     CtxtHandle h = NewContext(F->PT_A, SecurityDelegation, 0);
     SpecAssertRefs(F, &refs); /* the copy is the context's own */
     PVOID token = NULL;
@@ -367,8 +359,7 @@ static void test_create_for_primary_token_duplicates_at_level(void **state)
 static void test_create_for_token_rejects_bad_arguments(void **state)
 {
     SPEC_FIXTURE *F = *state;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     ULONG count = NtsecSecurityContextCount();
     CtxtHandle h = {1, 1};
     /* raising an impersonation token's level (spec 1.3: a level is never raised) */
@@ -398,8 +389,7 @@ static void test_create_for_token_rejects_bad_arguments(void **state)
 static void test_create_context_allocation_failure_is_clean(void **state)
 {
     SPEC_FIXTURE *F = *state;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     ULONG count = NtsecSecurityContextCount();
     for (ULONG n = 1; n < 100; n++) {
         CtxtHandle h;

@@ -45,19 +45,17 @@ static BOOLEAN Check(PSECURITY_DESCRIPTOR Desc, PSECURITY_SUBJECT_CONTEXT Ctx, A
  */
 static void test_case47_downgraded_thread_access_check_bad_level(void **state)
 {
-    SPEC_FIXTURE *F = *state;
-    PETHREAD tA = TrThread(F->tA);
+    SPEC_FX_TA;
     PSECURITY_DESCRIPTOR sd = Sd("O:" USER_B "G:" USER_B "D:(A;;FA;;;" USER_B ")");
     PSECURITY_DESCRIPTOR nullDacl = Sd("O:" USER_B "G:" USER_B "D:NO_ACCESS_CONTROL");
     LONG_PTR b2x = NtsecReferenceCount(F->IT_B2x);
 
-    assert_status(PsImpersonateClient(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation);
     SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
     PACCESS_TOKEN copy = SpecThreadToken(tA, NULL, NULL, &lvl);
     assert_ptr_not_equal(copy, F->IT_B2x);
     assert_int_equal(lvl, SecurityIdentification);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     LONG_PTR copyRefs = NtsecReferenceCount(copy);
 
     SECURITY_SUBJECT_CONTEXT ctx;
@@ -109,12 +107,11 @@ static void test_case47_downgraded_thread_access_check_bad_level(void **state)
  */
 static void test_case57_elevate_user_thread_to_system_is_identification_copy(void **state)
 {
-    SPEC_FIXTURE *F = *state;
-    PETHREAD tA = TrThread(F->tA);
+    SPEC_FX_TA;
     PSECURITY_DESCRIPTOR sd = Sd("O:SYG:SYD:(A;;FA;;;SY)");
     LONG_PTR ps = NtsecReferenceCount(F->PT_S);
 
-    assert_status(PsImpersonateClient(tA, F->PT_S, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->PT_S, FALSE, FALSE, SecurityImpersonation);
     SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
     PACCESS_TOKEN copy = SpecThreadToken(tA, NULL, NULL, &lvl);
     assert_non_null(copy);

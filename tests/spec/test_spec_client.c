@@ -86,16 +86,14 @@ typedef struct {
 static void ImpersonateOnC(SPEC_FIXTURE *F, PACCESS_TOKEN Token, SECURITY_IMPERSONATION_LEVEL Level,
                            BOOLEAN EffectiveOnly)
 {
-    assert_status(PsImpersonateClient(TrThread(F->tC), Token, FALSE, EffectiveOnly, Level),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(TrThread(F->tC), Token, FALSE, EffectiveOnly, Level);
     assert_ptr_equal(SpecThreadToken(TrThread(F->tC), NULL, NULL, NULL), Token);
 }
 
 static void ExpectBadLevel(SPEC_FIXTURE *F, PETHREAD Client, SECURITY_QUALITY_OF_SERVICE *q,
                            BOOLEAN Remote)
 {
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     SECURITY_CLIENT_CONTEXT cc;
     memset(&cc, 0xAA, sizeof cc);
     assert_status(SeCreateClientSecurity(Client, q, Remote, &cc), STATUS_BAD_IMPERSONATION_LEVEL);
@@ -200,8 +198,7 @@ static void test_case37_thread_effective_only_is_ored(void **state)
 static void test_case38_invalid_qos_level_and_bad_arguments(void **state)
 {
     FX;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     SECURITY_QUALITY_OF_SERVICE q = Qos((SECURITY_IMPERSONATION_LEVEL)4, FALSE, FALSE);
     SECURITY_CLIENT_CONTEXT cc;
     memset(&cc, 0xAA, sizeof cc);
@@ -407,10 +404,8 @@ static void test_case45_anonymous_qos_on_primary_token(void **state)
 static void test_impersonate_deleted_or_forged_context_changes_nothing(void **state)
 {
     FX;
-    assert_status(PsImpersonateClient(tSvc, F->IT_B2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tSvc, F->IT_B2, FALSE, FALSE, SecurityImpersonation);
+    SPEC_REFS refs = SpecRefs(F);
     SECURITY_QUALITY_OF_SERVICE q = Qos(SecurityImpersonation, SECURITY_DYNAMIC_TRACKING, FALSE);
     SECURITY_CLIENT_CONTEXT cc;
     assert_status(SeCreateClientSecurity(tC, &q, FALSE, &cc), STATUS_SUCCESS);

@@ -10,8 +10,7 @@
 static void test_case18_disable_moves_token_into_state(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
     LONG_PTR refs = NtsecReferenceCount(F->IT_A2);
     SE_IMPERSONATION_STATE st;
     memset(&st, 0xAA, sizeof st);
@@ -29,18 +28,12 @@ static void test_case18_disable_moves_token_into_state(void **state)
 static void test_case19_restore_reinstalls_saved_state(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
     LONG_PTR refs = NtsecReferenceCount(F->IT_A2);
     SE_IMPERSONATION_STATE st;
     assert_true(PsDisableImpersonation(tA, &st));
     PsRestoreImpersonation(tA, &st);
-    BOOLEAN coo, eo;
-    SECURITY_IMPERSONATION_LEVEL lvl;
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A2);
-    assert_true(coo);
-    assert_true(eo);
-    assert_int_equal(lvl, SecurityImpersonation);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), refs);
 }
 
@@ -48,8 +41,7 @@ static void test_case19_restore_reinstalls_saved_state(void **state)
 static void test_case20_disable_when_not_impersonating_returns_false(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     SE_IMPERSONATION_STATE st;
     memset(&st, 0xAA, sizeof st);
     assert_false(PsDisableImpersonation(tA, &st));
@@ -65,13 +57,11 @@ static void test_case21_restore_replaces_interim_impersonation(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     LONG_PTR a2 = NtsecReferenceCount(F->IT_A2);
     SE_IMPERSONATION_STATE st;
     assert_true(PsDisableImpersonation(tA, &st));
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
     assert_int_equal(NtsecReferenceCount(F->IT_A1), a1 + 1);
     PsRestoreImpersonation(tA, &st);
     SECURITY_IMPERSONATION_LEVEL lvl;
@@ -99,8 +89,7 @@ static VOID DisableAndCapture(PVOID Context)
 static void test_case22_capture_while_disabled_sees_primary_only(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     LONG_PTR a2 = NtsecReferenceCount(F->IT_A2), pa = NtsecReferenceCount(F->PT_A);
     DISABLE_CAPTURE dc;
     memset(&dc, 0, sizeof dc);
@@ -120,16 +109,14 @@ static void test_case22_capture_while_disabled_sees_primary_only(void **state)
 static void test_case23_restore_null_state_ends_impersonation(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     SE_IMPERSONATION_STATE st;
     memset(&st, 0, sizeof st);
     EXPECT_VERIFIER_FINDING(NtsecFindingRestoreWithoutDisable, PsRestoreImpersonation(tA, &st));
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
     /* and from an interim impersonation: its thread reference is released */
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
     EXPECT_VERIFIER_FINDING(NtsecFindingRestoreWithoutDisable, PsRestoreImpersonation(tA, &st));
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);

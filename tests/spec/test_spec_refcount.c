@@ -22,8 +22,7 @@ static void test_case01_reference_primary_token_adds_one_ref(void **state)
 static void test_case02_reference_impersonation_token_null_when_not_impersonating(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     BOOLEAN coo, eo;
     SECURITY_IMPERSONATION_LEVEL lvl;
     assert_null(PsReferenceImpersonationToken(tA, &coo, &eo, &lvl));
@@ -34,8 +33,7 @@ static void test_case02_reference_impersonation_token_null_when_not_impersonatin
 static void test_case03_dereference_impersonation_token_null_is_noop(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     PsDereferenceImpersonationToken(NULL);
     SpecAssertRefs(F, &refs);
 }
@@ -45,8 +43,7 @@ static void test_case04_impersonate_installs_same_token_with_flags(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base + 1); /* the thread's ref */
     BOOLEAN coo = TRUE, eo = TRUE;
     SECURITY_IMPERSONATION_LEVEL lvl = SecurityAnonymous;
@@ -66,8 +63,7 @@ static void test_case05_thread_ref_keeps_token_alive_until_revert(void **state)
     SPEC_FX_TA;
     PACCESS_TOKEN mine = SpecDuplicate(F->PT_A, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(mine), 1);
-    assert_status(PsImpersonateClient(tA, mine, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, mine, FALSE, FALSE, SecurityImpersonation);
     SpecWatchDeletion(mine);
     ObDereferenceObject(mine); /* the caller's own reference */
     assert_false(SpecDeleted());
@@ -83,16 +79,9 @@ static void test_case06_reimpersonate_replaces_token_and_flags(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR a2 = NtsecReferenceCount(F->IT_A2), a1 = NtsecReferenceCount(F->IT_A1);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification),
-                  STATUS_SUCCESS);
-    BOOLEAN coo, eo;
-    SECURITY_IMPERSONATION_LEVEL lvl;
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A1);
-    assert_true(coo);
-    assert_true(eo);
-    assert_int_equal(lvl, SecurityIdentification);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
+    SPEC_IMPERSONATE(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A1, TRUE, TRUE, SecurityIdentification);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), a2);
     assert_int_equal(NtsecReferenceCount(F->IT_A1), a1 + 1);
 }
@@ -102,10 +91,8 @@ static void test_case07_reimpersonate_same_token_keeps_one_ref(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, TRUE, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base + 1);
     BOOLEAN coo, eo;
     assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, NULL), F->IT_A2);
@@ -118,10 +105,8 @@ static void test_case08_impersonate_null_ends_impersonation(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    assert_status(PsImpersonateClient(tA, NULL, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
+    SPEC_IMPERSONATE(tA, NULL, FALSE, FALSE, SecurityImpersonation);
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base);
 }
@@ -130,9 +115,8 @@ static void test_case08_impersonate_null_ends_impersonation(void **state)
 static void test_case09_impersonate_null_when_not_impersonating_is_noop(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
-    assert_status(PsImpersonateClient(tA, NULL, TRUE, TRUE, SecurityDelegation), STATUS_SUCCESS);
+    SPEC_REFS refs = SpecRefs(F);
+    SPEC_IMPERSONATE(tA, NULL, TRUE, TRUE, SecurityDelegation);
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
 }
@@ -142,8 +126,7 @@ static void test_case10_revert_to_self_releases_and_repeats_safely(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     TrRun(F->tA, TrWorkRevertToSelf, NULL);
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base);
@@ -156,24 +139,16 @@ static void test_case10_revert_to_self_releases_and_repeats_safely(void **state)
 static void test_case11_save_impersonate_restore_round_trip(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
+    SPEC_REFS refs = SpecRefs(F);
     BOOLEAN c, e;
     SECURITY_IMPERSONATION_LEVEL l;
     PACCESS_TOKEN s = PsReferenceImpersonationToken(tA, &c, &e, &l);
     assert_ptr_equal(s, F->IT_A2);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
-    assert_status(PsImpersonateClient(tA, s, c, e, l), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
+    SPEC_IMPERSONATE(tA, s, c, e, l);
     PsDereferenceImpersonationToken(s);
-    BOOLEAN coo, eo;
-    SECURITY_IMPERSONATION_LEVEL lvl;
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A2);
-    assert_true(coo);
-    assert_true(eo);
-    assert_int_equal(lvl, SecurityImpersonation);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
     SpecAssertRefs(F, &refs);
 }
 
@@ -181,15 +156,13 @@ static void test_case11_save_impersonate_restore_round_trip(void **state)
 static void test_case12_save_restore_from_not_impersonating(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     BOOLEAN c = FALSE, e = FALSE;
     SECURITY_IMPERSONATION_LEVEL l = SecurityAnonymous;
     PACCESS_TOKEN s = PsReferenceImpersonationToken(tA, &c, &e, &l);
     assert_null(s);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
-    assert_status(PsImpersonateClient(tA, s, c, e, l), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
+    SPEC_IMPERSONATE(tA, s, c, e, l);
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
 }
@@ -199,8 +172,7 @@ static void test_case13_impersonate_primary_token_object(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->PT_A);
-    assert_status(PsImpersonateClient(tA, F->PT_A, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->PT_A, FALSE, FALSE, SecurityImpersonation);
     assert_ptr_equal(SpecThreadToken(tA, NULL, NULL, NULL), F->PT_A);
     assert_int_equal(NtsecReferenceCount(F->PT_A), base + 1);
     TOKEN_TYPE type = TokenPrimary;
@@ -236,8 +208,7 @@ static void test_case14_effective_token_is_primary_when_not_impersonating(void *
 static void test_case15_effective_token_reports_thread_flags(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, TRUE, SecurityImpersonation);
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     TOKEN_TYPE type = TokenPrimary;
     BOOLEAN eo = FALSE;
@@ -255,26 +226,19 @@ static void test_case15_effective_token_reports_thread_flags(void **state)
 static void test_case16_invalid_level_is_rejected_without_change(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE,
                                       (SECURITY_IMPERSONATION_LEVEL)7),
                   STATUS_INVALID_PARAMETER);
     assert_null(SpecThreadToken(tA, NULL, NULL, NULL));
     SpecAssertRefs(F, &refs);
 
-    assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification);
     SpecSnapshotRefs(F, &refs);
     assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE,
                                       (SECURITY_IMPERSONATION_LEVEL)7),
                   STATUS_INVALID_PARAMETER);
-    BOOLEAN coo, eo;
-    SECURITY_IMPERSONATION_LEVEL lvl;
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A1);
-    assert_true(coo);
-    assert_false(eo);
-    assert_int_equal(lvl, SecurityIdentification);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification);
     SpecAssertRefs(F, &refs);
 }
 
@@ -283,8 +247,7 @@ static void test_case17_level_above_token_is_clamped(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR base = NtsecReferenceCount(F->IT_A1);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityDelegation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityDelegation);
     SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
     assert_ptr_equal(SpecThreadToken(tA, NULL, NULL, &lvl), F->IT_A1);
     assert_int_equal(lvl, SecurityIdentification);
@@ -295,10 +258,8 @@ static void test_case17_level_above_token_is_clamped(void **state)
 static void test_wrong_object_type_token_is_type_mismatch(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
+    SPEC_REFS refs = SpecRefs(F);
     LONG_PTR procRefs = NtsecReferenceCount(F->ProcA);
     EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
         assert_status(PsImpersonateClient(tA, (PACCESS_TOKEN)F->ProcA, TRUE, TRUE,

@@ -15,7 +15,7 @@ static void ExpectOutcome(PETHREAD Thread, PACCESS_TOKEN Token, SECURITY_IMPERSO
                           BOOLEAN Copied, SECURITY_IMPERSONATION_LEVEL Expected)
 {
     LONG_PTR before = NtsecReferenceCount(Token);
-    assert_status(PsImpersonateClient(Thread, Token, FALSE, FALSE, Level), STATUS_SUCCESS);
+    SPEC_IMPERSONATE(Thread, Token, FALSE, FALSE, Level);
     SECURITY_IMPERSONATION_LEVEL lvl = (SECURITY_IMPERSONATION_LEVEL)-1;
     PACCESS_TOKEN t = SpecThreadToken(Thread, NULL, NULL, &lvl);
     assert_non_null(t);
@@ -43,8 +43,7 @@ static void test_case46_psimpersonate_downgrades_other_user(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR b2x = NtsecReferenceCount(F->IT_B2x);
-    assert_status(PsImpersonateClient(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation);
     BOOLEAN coo = TRUE, eo = TRUE;
     SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
     PACCESS_TOKEN t = SpecThreadToken(tA, &coo, &eo, &lvl);
@@ -69,10 +68,8 @@ static void test_case46_psimpersonate_downgrades_other_user(void **state)
 static void test_case48_downgraded_thread_cannot_create_client_security(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tA, F->IT_B2x, FALSE, FALSE, SecurityImpersonation);
+    SPEC_REFS refs = SpecRefs(F);
     PACCESS_TOKEN copy = SpecThreadToken(tA, NULL, NULL, NULL);
     SECURITY_QUALITY_OF_SERVICE q = {sizeof q, SecurityImpersonation, SECURITY_DYNAMIC_TRACKING,
                                      FALSE};
@@ -171,10 +168,8 @@ static void test_case58_legacy_policy_allows_everything(void **state)
 static void test_case59_copy_failure_keeps_previous_impersonation(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_IMPERSONATE(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification);
+    SPEC_REFS refs = SpecRefs(F);
     ULONG n;
     for (n = 1; n < 100; n++) {
         NtsecSetAllocationFailure(n);
@@ -183,12 +178,7 @@ static void test_case59_copy_failure_keeps_previous_impersonation(void **state)
         if (st == STATUS_SUCCESS)
             break;
         assert_status(st, STATUS_NO_MEMORY);
-        BOOLEAN coo, eo;
-        SECURITY_IMPERSONATION_LEVEL lvl;
-        assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A1);
-        assert_true(coo);
-        assert_false(eo);
-        assert_int_equal(lvl, SecurityIdentification);
+        SPEC_ASSERT_IMPERSONATING(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification);
         SpecAssertRefs(F, &refs);
     }
     assert_true(n > 1); /* at least the copy allocation failed once */

@@ -36,8 +36,7 @@ static void test_case24_capture_not_impersonating(void **state)
 static void test_case25_capture_impersonating_identification(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
     SECURITY_SUBJECT_CONTEXT ctx;
     TrRun(F->tA, TrWorkCapture, &ctx);
@@ -55,8 +54,7 @@ static void test_case26_capture_survives_revert(void **state)
 {
     SPEC_FX_TA;
     LONG_PTR a1 = NtsecReferenceCount(F->IT_A1);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
     SECURITY_SUBJECT_CONTEXT ctx;
     TrRun(F->tA, TrWorkCapture, &ctx);
     TrRun(F->tA, TrWorkRevertToSelf, NULL);
@@ -127,8 +125,7 @@ static VOID CaptureLockUnlockRelease(PVOID Context)
 static void test_case28_locked_subject_blocks_writers_not_readers(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     SECURITY_SUBJECT_CONTEXT ctx;
     TrRun(F->tA, TrWorkCapture, &ctx);
     SeLockSubjectContext(&ctx);
@@ -156,8 +153,7 @@ static void test_case28_locked_subject_blocks_writers_not_readers(void **state)
 static void test_capture_ex_wrong_types_gives_empty_context(void **state)
 {
     SPEC_FX_TA;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     SECURITY_SUBJECT_CONTEXT ctx;
     memset(&ctx, 0xAA, sizeof ctx);
     EXPECT_VERIFIER_FINDING(NtsecFindingWrongObjectType,
@@ -171,8 +167,7 @@ static void test_capture_ex_wrong_types_gives_empty_context(void **state)
     assert_null(ctx.PrimaryToken);
     SpecAssertRefs(F, &refs);
     /* a NULL thread captures the process only (spec 2.10 step 2) */
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     SeCaptureSubjectContextEx(NULL, F->ProcA, &ctx);
     assert_null(ctx.ClientToken);
     assert_ptr_equal(ctx.PrimaryToken, F->PT_A);

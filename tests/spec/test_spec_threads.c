@@ -36,8 +36,7 @@ static void test_case79_thread_ending_while_impersonating_releases_ref(void **st
     FX;
     LONG_PTR base = NtsecReferenceCount(F->IT_A2);
     TEST_THREAD *r = TrStart(F->ProcA);
-    assert_status(PsImpersonateClient(TrThread(r), F->IT_A2, FALSE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(TrThread(r), F->IT_A2, FALSE, FALSE, SecurityImpersonation);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base + 1);
     /* ends while impersonating on purpose: the finding arrives on the ending thread */
     EXPECT_VERIFIER_FINDING(NtsecFindingThreadExitImpersonating, TrStop(r));
@@ -95,8 +94,7 @@ static void *Reader(void *Arg)
 static void test_case80_concurrent_impersonation_on_one_thread(void **state)
 {
     FX;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     _Atomic int stop = 0;
     HAMMER a = {F, TrThread(F->tA), F->IT_A2, &stop, 0};
     HAMMER b = {F, TrThread(F->tA), F->IT_A3, &stop, 0};

@@ -62,8 +62,7 @@ static VOID Stress(PVOID Arg)
 static void test_stress_impersonation_refcounts_balance(void **state)
 {
     SPEC_FIXTURE *F = *state;
-    SPEC_REFS refs;
-    SpecSnapshotRefs(F, &refs);
+    SPEC_REFS refs = SpecRefs(F);
     const char *env = getenv("NTSEC_STRESS_ITERS");
     int iters = env ? atoi(env) : 10000;
     enum { N = 6 };

@@ -48,10 +48,8 @@ static void AssertSame(SPEC_FIXTURE *F, const SNAP *a)
 /* PsImpersonateClient with a downgrade copy (spec 2.6 B.4, case 59) */
 static void test_fault_psimpersonate_downgrade(void **state)
 {
-    SPEC_FIXTURE *F = *state;
-    PETHREAD tA = TrThread(F->tA);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_FX_TA;
+    SPEC_IMPERSONATE(tA, F->IT_A1, TRUE, FALSE, SecurityIdentification);
     SNAP s;
     Snap(F, &s);
     ULONG n, failures = 0;
@@ -183,8 +181,7 @@ static void test_fault_client_dynamic(void **state) { SweepClient(*state, Create
 static void test_fault_client_remote(void **state)
 {
     SPEC_FIXTURE *F = *state;
-    assert_status(PsImpersonateClient(TrThread(F->tC), F->IT_B3, FALSE, FALSE, SecurityDelegation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(TrThread(F->tC), F->IT_B3, FALSE, FALSE, SecurityDelegation);
     SweepClient(F, CreateRemote, TRUE);
 }
 
@@ -197,10 +194,8 @@ static void test_fault_client_from_locked_subject(void **state)
  * failure armed and leave references balanced. */
 static void test_fault_non_allocating_routines(void **state)
 {
-    SPEC_FIXTURE *F = *state;
-    PETHREAD tA = TrThread(F->tA);
-    assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_FX_TA;
+    SPEC_IMPERSONATE(tA, F->IT_A2, TRUE, TRUE, SecurityImpersonation);
     SNAP s;
     Snap(F, &s);
     NtsecSetAllocationFailure(1);
@@ -214,10 +209,9 @@ static void test_fault_non_allocating_routines(void **state)
     assert_true(PsDisableImpersonation(tA, &st));
     PsRestoreImpersonation(tA, &st);
     PACCESS_TOKEN t = PsReferenceImpersonationToken(tA, &st.CopyOnOpen, &st.EffectiveOnly, &st.Level);
-    assert_status(PsImpersonateClient(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS); /* same user, info block exists: no allocation */
-    assert_status(PsImpersonateClient(tA, t, st.CopyOnOpen, st.EffectiveOnly, st.Level),
-                  STATUS_SUCCESS);
+    /* same user, info block exists: no allocation */
+    SPEC_IMPERSONATE(tA, F->IT_A1, FALSE, FALSE, SecurityIdentification);
+    SPEC_IMPERSONATE(tA, t, st.CopyOnOpen, st.EffectiveOnly, st.Level);
     PsDereferenceImpersonationToken(t);
     NtsecSetAllocationFailure(0);
     AssertSame(F, &s);

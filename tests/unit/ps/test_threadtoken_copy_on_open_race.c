@@ -32,8 +32,7 @@ static void *Open(void *Arg)
 static void test_copy_on_open_does_not_swap_after_reimpersonation_of_same_token(void **state)
 {
     SPEC_FX_TA;
-    assert_status(PsImpersonateClient(tA, F->IT_A2, TRUE, FALSE, SecurityImpersonation),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, TRUE, FALSE, SecurityImpersonation);
     LONG_PTR base = NtsecReferenceCount(F->IT_A2); /* includes the thread's reference */
     OPENER o = {NULL, NULL, STATUS_PENDING};
     assert_status(ObOpenObjectByPointer(tA, OBJ_KERNEL_HANDLE, NULL, THREAD_ALL_ACCESS, *PsThreadType,
@@ -46,19 +45,13 @@ static void test_copy_on_open_does_not_swap_after_reimpersonation_of_same_token(
     while (NtsecReferenceCount(F->IT_A2) != base + 1) /* opener read the state, took its ref */
         sched_yield();
     /* same token, same user: no rule lock, no copy; the thread's state changes */
-    assert_status(PsImpersonateClient(tA, F->IT_A2, FALSE, FALSE, SecurityIdentification),
-                  STATUS_SUCCESS);
+    SPEC_IMPERSONATE(tA, F->IT_A2, FALSE, FALSE, SecurityIdentification);
     SepReleaseTokenLock((PTOKEN)F->IT_A2);
     pthread_join(opener, NULL);
 
     assert_status(o.Status, STATUS_SUCCESS); /* a duplicate made for the state it read */
-    BOOLEAN coo = TRUE, eo = TRUE;
-    SECURITY_IMPERSONATION_LEVEL lvl = SecurityDelegation;
     /* the thread keeps the token it was last given, with the state it was given */
-    assert_ptr_equal(SpecThreadToken(tA, &coo, &eo, &lvl), F->IT_A2);
-    assert_false(coo);
-    assert_false(eo);
-    assert_int_equal(lvl, SecurityIdentification);
+    SPEC_ASSERT_IMPERSONATING(tA, F->IT_A2, FALSE, FALSE, SecurityIdentification);
     assert_int_equal(NtsecReferenceCount(F->IT_A2), base);
     assert_status(ZwClose(o.Token), STATUS_SUCCESS);
     assert_status(ZwClose(o.Thread), STATUS_SUCCESS);
