@@ -48,10 +48,15 @@ typedef struct _TOKEN {
     PTOKEN_GROUPS DeviceGroups;
 
     /* UAC (se/tokenlua.c): TokenElevationTypeDefault unless SeFilterToken(LUA_TOKEN) made the
-     * token (Limited) or its linked full token (Full). LinkedToken: the full token of a
-     * Limited one, a reference the token owns (released by SepDeleteToken), else NULL. */
+     * token (Limited) or it descends from the pair's full token (Full). A token of a pair
+     * holds the pair as SeFilterToken made it, two tokens never handed out and never changed
+     * (Windows keeps them in the logon sessions): LinkedToken, the other elevation type's
+     * token, which TokenLinkedToken copies; LinkedOrigin, this type's own, which that copy
+     * links back to. Both references the token owns (released by SepDeleteToken), or both
+     * NULL; the pair's two tokens link nowhere, so no cycle exists. */
     TOKEN_ELEVATION_TYPE ElevationType;
     struct _TOKEN *LinkedToken;
+    struct _TOKEN *LinkedOrigin;
 
     PVOID SidIndex;                /* access-check index over the SIDs (se/sidindex.c), or NULL */
     _Atomic(PVOID) HostTarget;     /* host backend's cached Linux target (host/target.c): pool
@@ -97,7 +102,9 @@ typedef struct _SEP_TOKEN_TEMPLATE {
     ULONG DeviceGroupCount;
     PSID_AND_ATTRIBUTES DeviceGroups;
     TOKEN_ELEVATION_TYPE ElevationType; /* 0: TokenElevationTypeDefault */
-    struct _TOKEN *LinkedToken;         /* borrowed; SepCreateToken takes its own reference */
+    struct _TOKEN *LinkedToken;         /* borrowed; SepCreateToken takes its own references */
+    struct _TOKEN *LinkedOrigin;        /* borrowed; NULL with LinkedToken only while SeFilterToken
+                                         * builds a pair (it adds the origin to the new token) */
 } SEP_TOKEN_TEMPLATE, *PSEP_TOKEN_TEMPLATE;
 
 /*
@@ -113,10 +120,19 @@ VOID SepInitializeTokenType(VOID);
 /*
  * SepTemplateFromToken - zeroes Template and fills the fields a rebuild of Source keeps
  * unchanged (type, level, user, integrity, primary group, default DACL, logon ids, source,
- * session, mandatory policy, claims, device groups); the caller adds groups, privileges, restricted SIDs, owner
- * and extra flags. Call under Source's lock; pointers alias Source. Takes no references.
+ * session, mandatory policy, claims, device groups, elevation type and UAC links); the
+ * caller adds groups, privileges, restricted SIDs, owner and extra flags. Call under
+ * Source's lock; pointers alias Source. Takes no references.
  */
 VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source);
+
+/*
+ * SepSetTokenLinks - sets Token's UAC pair links (TOKEN.LinkedToken / LinkedOrigin) to
+ * Linked and Origin (either may be NULL): takes a reference on each, releases the links
+ * Token had. Only for a token no one else can see yet (SeFilterToken, TokenLinkedToken's
+ * copy) and for deletion; no lock is taken.
+ */
+VOID SepSetTokenLinks(PTOKEN Token, PTOKEN Linked, PTOKEN Origin);
 
 /*
  * SepDuplicateToken - a new token of TokenType at Level copied from Source (spec 1.3):

@@ -28,8 +28,7 @@ static VOID SepDeleteToken(PVOID Object)
     PTOKEN token = Object;
     SepSidIndexFree(token);
     SepFreeTokenClaims(token);
-    if (token->LinkedToken != NULL)
-        ObfDereferenceObject(token->LinkedToken);
+    SepSetTokenLinks(token, NULL, NULL);
     /* The host target cache (host/target.c): a chain linked through each block's first word. */
     for (PVOID p = atomic_exchange(&token->HostTarget, NULL), next; p != NULL; p = next) {
         next = *(PVOID *)p;
@@ -38,6 +37,22 @@ static VOID SepDeleteToken(PVOID Object)
     pthread_rwlock_destroy(&token->Lock);
     if (token->Variable != NULL)
         ExFreePoolWithTag(token->Variable, SEP_TOKEN_TAG);
+}
+
+/* SepSetTokenLinks - see sep.h. References taken before the old ones go, so a link may be
+ * set to what it was. */
+VOID SepSetTokenLinks(PTOKEN Token, PTOKEN Linked, PTOKEN Origin)
+{
+    if (Linked != NULL)
+        ObfReferenceObject(Linked);
+    if (Origin != NULL)
+        ObfReferenceObject(Origin);
+    if (Token->LinkedToken != NULL)
+        ObfDereferenceObject(Token->LinkedToken);
+    if (Token->LinkedOrigin != NULL)
+        ObfDereferenceObject(Token->LinkedOrigin);
+    Token->LinkedToken = Linked;
+    Token->LinkedOrigin = Origin;
 }
 
 /* SepInitializeTokenType - init step 2 (src/ex/init.c): tokens are deleted by SepDeleteToken. */
@@ -317,10 +332,7 @@ NTSTATUS SepCreateToken(const SEP_TOKEN_TEMPLATE *T, PCSTR CreatorTag, PTOKEN *T
     if (NT_SUCCESS(st) && T->DeviceGroupCount != 0)
         st = SepGroupsCopy(T->DeviceGroupCount, T->DeviceGroups, &token->DeviceGroups);
     token->ElevationType = T->ElevationType ? T->ElevationType : TokenElevationTypeDefault;
-    if (T->LinkedToken != NULL) {
-        ObfReferenceObject(T->LinkedToken);
-        token->LinkedToken = T->LinkedToken;
-    }
+    SepSetTokenLinks(token, T->LinkedToken, T->LinkedOrigin);
     if (NT_SUCCESS(st))
         st = SepSidIndexBuild(token);
     if (!NT_SUCCESS(st)) {
@@ -384,10 +396,7 @@ static NTSTATUS SepCloneToken(PTOKEN Source, PCSTR CreatorTag, PTOKEN *NewToken)
     if (NT_SUCCESS(st))
         st = SepCopyTokenClaims(Source, token);
     token->ElevationType = Source->ElevationType;
-    if (Source->LinkedToken != NULL) {
-        ObfReferenceObject(Source->LinkedToken);
-        token->LinkedToken = Source->LinkedToken;
-    }
+    SepSetTokenLinks(token, Source->LinkedToken, Source->LinkedOrigin);
     SepReleaseTokenLock(Source);
     if (!NT_SUCCESS(st)) {
         ObfDereferenceObject(token);
@@ -424,6 +433,7 @@ VOID SepTemplateFromToken(PSEP_TOKEN_TEMPLATE Template, PTOKEN Source)
     Template->MandatoryPolicy = Source->MandatoryPolicy;
     Template->ElevationType = Source->ElevationType;
     Template->LinkedToken = Source->LinkedToken;
+    Template->LinkedOrigin = Source->LinkedOrigin;
     Template->UserClaims = Source->UserClaims;
     Template->DeviceClaims = Source->DeviceClaims;
     if (Source->DeviceGroups != NULL) {

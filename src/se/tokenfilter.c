@@ -50,6 +50,24 @@ static ULONG SepDenyOnly(ULONG Attributes)
 }
 
 /*
+ * The pair's limited token as made (TOKEN.LinkedOrigin of the filtered token): an unchanging
+ * copy of Token, not visible to anyone else yet, which links nowhere. Token's link to Full
+ * stays; Token takes the copy's single reference. STATUS_SUCCESS or the copy's failure.
+ */
+static NTSTATUS SepLinkLimitedOrigin(PTOKEN Token, PTOKEN Full)
+{
+    PTOKEN origin = NULL;
+    NTSTATUS st = SepDuplicateToken(Token, Token->TokenType, Token->ImpersonationLevel, FALSE,
+                                    "token (SeFilterToken limited origin)", &origin);
+    if (!NT_SUCCESS(st))
+        return st;
+    SepSetTokenLinks(origin, NULL, NULL);
+    SepSetTokenLinks(Token, Full, origin);
+    ObfDereferenceObject(origin); /* Token holds it now */
+    return STATUS_SUCCESS;
+}
+
+/*
  * SeFilterToken - a new token derived from ExistingToken with SIDs made deny-only,
  * privileges deleted and restricting SIDs added. On success *FilteredToken holds the new
  * token's single reference, owned by the caller; the caller's reference on ExistingToken is
@@ -71,7 +89,8 @@ static ULONG SepDenyOnly(ULONG Attributes)
  *  - LUA_TOKEN makes UAC's filtered token (tokenlua.c SepLuaFilter: administrative groups
  *    deny-only, privileges cut to a standard user's, integrity at most Medium, the user as
  *    owner when the owner group became deny-only), TokenElevationTypeLimited, linked to a new
- *    full copy of the source (TokenElevationTypeFull) that TokenLinkedToken returns.
+ *    full copy of the source (TokenElevationTypeFull) and to an unchanging copy of itself:
+ *    the pair as made, whose other side TokenLinkedToken of either side copies.
  *  - The new token has a fresh TokenId and ModifiedId, the source's AuthenticationId,
  *    type, level, origin, source, session, owner, primary group and default DACL,
  *    ParentTokenId = the source's TokenId, and TOKEN_IS_FILTERED.
@@ -164,11 +183,9 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
             return fst == STATUS_INSUFFICIENT_RESOURCES ? STATUS_NO_MEMORY : fst;
         }
         full->ElevationType = TokenElevationTypeFull; /* not yet visible to anyone else */
-        if (full->LinkedToken != NULL) {                /* a Limited source: no chains */
-            ObfDereferenceObject(full->LinkedToken);
-            full->LinkedToken = NULL;
-        }
+        SepSetTokenLinks(full, NULL, NULL);             /* a source of a pair: no chains */
         t.LinkedToken = full;
+        t.LinkedOrigin = NULL;                          /* added below, from the new token */
     }
     t.ExtraFlags = (atomic_load(&source->TokenFlags) &
                     (TOKEN_WRITE_RESTRICTED | TOKEN_SANDBOX_INERT | TOKEN_UIACCESS | TOKEN_NOT_LOW)) |
@@ -183,11 +200,18 @@ NTSTATUS SeFilterToken(PACCESS_TOKEN ExistingToken, ULONG Flags, PTOKEN_GROUPS S
     NTSTATUS st = SepCreateToken(&t, "token (SeFilterToken)", &token);
     SepReleaseTokenLock(source);
     ExFreePoolWithTag(scratch, SEP_FILTER_TAG);
+    if (NT_SUCCESS(st)) {
+        token->ParentTokenId = parent; /* not yet visible to anyone else */
+        if (full != NULL)
+            st = SepLinkLimitedOrigin(token, full);
+    }
     if (full != NULL)
-        ObfDereferenceObject(full); /* the new token holds its own reference */
-    if (!NT_SUCCESS(st))
+        ObfDereferenceObject(full); /* the new token holds its own */
+    if (!NT_SUCCESS(st)) {
+        if (token != NULL)
+            ObfDereferenceObject(token);
         return st == STATUS_INSUFFICIENT_RESOURCES ? STATUS_NO_MEMORY : st;
-    token->ParentTokenId = parent; /* not yet visible to anyone else */
+    }
     *FilteredToken = token;
     return STATUS_SUCCESS;
 }

@@ -100,15 +100,18 @@ static PVOID SepQueryLogonSid(PTOKEN Token)
 }
 
 /*
- * TokenLinkedToken: a kernel handle (ZwClose it) to an Identification-level impersonation copy
- * of the linked token, as Windows gives callers without SeTcbPrivilege. A token with no linked
- * token: STATUS_NO_SUCH_LOGON_SESSION (Wine advapi32 security.c test_elevation accepts
- * ERROR_NO_SUCH_LOGON_SESSION, as Windows Server 2008 answers; newer Windows answers from the
- * logon session, which ntsec does not have: README's not-implemented table).
+ * TokenLinkedToken: a kernel handle (ZwClose it) granting TOKEN_ALL_ACCESS to a new
+ * Identification-level impersonation copy of the other token of Token's UAC pair, as
+ * SeFilterToken(LUA_TOKEN) made it (not as anyone changed it since), as Windows gives
+ * callers without SeTcbPrivilege. The copy is in the same pair: its own TokenLinkedToken is
+ * a new copy of Token's side (Wine advapi32 security.c test_elevation, both branches). A
+ * token of no pair: STATUS_NO_SUCH_LOGON_SESSION (test_elevation accepts
+ * ERROR_NO_SUCH_LOGON_SESSION, as Windows Server 2008 answers). Takes a reference on each
+ * pair token for the copy; the handle holds the copy's only reference.
  */
 static PVOID SepQueryLinkedToken(PTOKEN Token, NTSTATUS *Status)
 {
-    if (Token->LinkedToken == NULL) {
+    if (Token->LinkedToken == NULL || Token->LinkedOrigin == NULL) {
         *Status = STATUS_NO_SUCH_LOGON_SESSION;
         return NULL;
     }
@@ -119,6 +122,7 @@ static PVOID SepQueryLinkedToken(PTOKEN Token, NTSTATUS *Status)
     NTSTATUS st = SepDuplicateToken(Token->LinkedToken, TokenImpersonation, SecurityIdentification, FALSE,
                                     "token (TokenLinkedToken)", &copy);
     if (NT_SUCCESS(st)) {
+        SepSetTokenLinks(copy, Token->LinkedOrigin, Token->LinkedToken); /* not yet visible */
         st = ObOpenObjectByPointer(copy, OBJ_KERNEL_HANDLE, NULL, TOKEN_ALL_ACCESS, *SeTokenObjectType,
                                    KernelMode, &l->LinkedToken);
         ObDereferenceObject(copy); /* the handle holds the copy now, or it is gone */

@@ -73,7 +73,7 @@ static void test_lua_filter_of_an_admin_token(void **state)
     assert_true(SeTokenIsAdmin(full));
     assert_int_equal(NtsecReferenceCount(full), 1); /* ours: the handle is closed */
     ObDereferenceObject(full);
-    /* the full token itself has no link back, nor does a token never split */
+    /* a token never split has no link */
     PVOID p = NULL;
     assert_status(SeQueryInformationToken(admin, TokenLinkedToken, &p), STATUS_NO_SUCH_LOGON_SESSION);
     assert_null(p);
