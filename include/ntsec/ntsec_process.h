@@ -16,6 +16,10 @@ NTSEC_API NTSTATUS NtsecCreateThread(PEPROCESS Process, PKSTART_ROUTINE Start, P
                                      PETHREAD *Thread);
 NTSEC_API NTSTATUS NtsecJoinThread(PETHREAD Thread);
 NTSEC_API LONG_PTR NtsecReferenceCount(PVOID Object);
+/* NtsecEndImpersonationAtThreadExit - the calling adopted thread may end impersonating; its
+ * teardown reverts without a verifier finding (src/ps/thread.c). STATUS_NOT_SUPPORTED on a
+ * thread ntsec created. */
+NTSEC_API NTSTATUS NtsecEndImpersonationAtThreadExit(VOID);
 
 /* ---- Bug checks ---- */
 typedef VOID (*NTSEC_BUGCHECK_HANDLER)(ULONG Code, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,

@@ -32,6 +32,7 @@ typedef struct _PS_IMPERSONATION_INFORMATION {
 #define PSP_SYSTEM_THREAD        0x4
 #define PSP_ADOPTED              0x8
 #define PSP_HOST_DIRTY           0x10  /* effective token changed; host credentials must follow */
+#define PSP_REVERT_AT_EXIT       0x20  /* adopted thread may end impersonating (NtsecEndImpersonationAtThreadExit) */
 
 typedef struct _ETHREAD {
     PEPROCESS Process;             /* one reference owned by the thread */

@@ -48,15 +48,16 @@ static VOID PspDeleteThread(PVOID Object)
 /*
  * PspThreadTeardown - runs on the ending pthread (key destructor): marks the thread
  * terminating, ends its impersonation (T4; a verifier finding if it was still
- * impersonating), lets the host backend drop its per-thread state, and releases the
+ * impersonating, unless the thread declared NtsecEndImpersonationAtThreadExit), lets the host backend drop its per-thread state, and releases the
  * thread's reference on its own ETHREAD.
  */
 static void PspThreadTeardown(void *Value)
 {
     PETHREAD thread = Value;
-    atomic_fetch_or(&thread->CrossThreadFlags, PSP_TERMINATED);
+    ULONG flags = atomic_fetch_or(&thread->CrossThreadFlags, PSP_TERMINATED);
     if (PspIsImpersonating(thread)) {
-        VfThreadExitingImpersonating(thread);
+        if (!(flags & PSP_REVERT_AT_EXIT))
+            VfThreadExitingImpersonating(thread);
         PspRevertThread(thread);
     }
     PSP_HOST_HOOKS *hooks = PspLoadHostHooks();
@@ -140,6 +141,27 @@ static PETHREAD PspAdoptCurrentThread(VOID)
     thread->PthreadId = pthread_self();
     PspBindCurrent(thread);
     return thread;
+}
+
+/*
+ * NtsecEndImpersonationAtThreadExit - declares that the calling thread, a foreign pthread
+ * ntsec adopted (one a host library created and ends, such as libmicrohttpd's thread per
+ * connection), may end while impersonating: its teardown then reverts the impersonation and
+ * releases the token reference as always (spec 1.5 T4), without the verifier's "thread ended
+ * while impersonating" finding. Lasts for the thread's life. STATUS_NOT_SUPPORTED for a thread
+ * ntsec created (NtsecCreateThread, PsCreateSystemThread, system workers): its start routine
+ * returns to ntsec, so it reverts first, and a worker keeps IMPERSONATING_WORKER_THREAD.
+ * STATUS_NO_MEMORY if the thread could not be adopted. Takes and releases no reference.
+ */
+NTSTATUS NtsecEndImpersonationAtThreadExit(VOID)
+{
+    PETHREAD thread = PspCurrentThreadNoSync();
+    if (thread == NULL)
+        return STATUS_NO_MEMORY;
+    if (!(atomic_load(&thread->CrossThreadFlags) & PSP_ADOPTED))
+        return STATUS_NOT_SUPPORTED;
+    atomic_fetch_or(&thread->CrossThreadFlags, PSP_REVERT_AT_EXIT);
+    return STATUS_SUCCESS;
 }
 
 PETHREAD PspCurrentThreadIfBound(VOID)

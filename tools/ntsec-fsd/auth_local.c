@@ -157,8 +157,14 @@ VOID FsdReleaseConnection(FSD_CONN *Conn)
     Conn->Authenticated = FALSE;
 }
 
+/* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
+ * or NULL. Per thread: libmicrohttpd serves each connection on a thread of its own. */
+static __thread FSD_CONN *FsdpKept;
+static __thread BOOLEAN FsdpDeclaredExit;
+
 /* FsdBecomeClient - the calling thread impersonates the connection's client (the host
  * backend switches its Linux credentials, verified). No reference is kept by the caller.
+ * A thread that keeps Conn's client already (FsdKeepClient) is left as it is.
  * In the benchmark mode --bench-no-impersonation (main.c, refused without FSD_BENCH_ENV)
  * nothing is switched: the thread stays the server, so the Linux layer checks nothing for
  * the client; it exists only to measure what impersonation costs (docs/fsd.md). */
@@ -166,12 +172,54 @@ BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
 {
     if (FsdConfig.BenchNoImpersonation)
         return Conn->Authenticated;
+    if (FsdpKept == Conn && Conn->Authenticated)
+        return TRUE;
+    FsdpKept = NULL;   /* impersonating another client ends keeping the first */
     return Conn->Authenticated && ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK;
 }
 
-/* FsdBecomeServer - back to the server's own identity (nothing to do in the benchmark mode). */
+/* FsdBecomeServer - back to the server's own identity (nothing to do in the benchmark mode);
+ * this also ends keeping the client. */
 VOID FsdBecomeServer(FSD_CONN *Conn)
 {
-    if (!FsdConfig.BenchNoImpersonation)
-        RevertSecurityContext(&Conn->Context);
+    if (FsdConfig.BenchNoImpersonation)
+        return;
+    FsdpKept = NULL;
+    RevertSecurityContext(&Conn->Context);
+}
+
+/*
+ * FsdKeepClient - FsdBecomeClient, and the thread stays the client after the request, for
+ * the connection's next request on it (static tracking across keep-alive requests, as the
+ * seed's "impersonate once and keep it": no credential switch per request; docs/fsd.md
+ * "Keeping the client"). Ended by FsdBecomeServer / FsdStopKeeping, or by the thread's end:
+ * libmicrohttpd ends a connection's thread itself, so the thread declares
+ * NtsecEndImpersonationAtThreadExit once and ntsec's teardown reverts it. FALSE: could not
+ * impersonate (the thread is the server).
+ */
+BOOLEAN FsdKeepClient(FSD_CONN *Conn)
+{
+    if (!FsdBecomeClient(Conn))
+        return FALSE;
+    if (FsdConfig.BenchNoImpersonation || FsdpKept == Conn)
+        return TRUE;
+    if (!FsdpDeclaredExit) {
+        if (!NT_SUCCESS(NtsecEndImpersonationAtThreadExit())) {
+            FsdBecomeServer(Conn);   /* not a thread that may end impersonating: no keeping */
+            return FALSE;
+        }
+        FsdpDeclaredExit = TRUE;
+    }
+    FsdpKept = Conn;
+    return TRUE;
+}
+
+/* FsdStopKeeping - a thread that kept a client (FsdKeepClient) becomes the server again;
+ * nothing otherwise. Dereferences no connection (the kept one may be gone). */
+VOID FsdStopKeeping(VOID)
+{
+    if (FsdpKept == NULL)
+        return;
+    FsdpKept = NULL;
+    PsRevertToSelf();
 }

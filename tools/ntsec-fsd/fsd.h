@@ -5,12 +5,12 @@
  * Files: main.c (command line, daemons, signals), auth_local.c (who a connection is:
  * ntsec-local peer credentials, guest token), http.c (libmicrohttpd glue, dispatch, log),
  * path.c (URL -> path beneath the root, openat2), ntacl.c (NT descriptors in xattrs and the
- * access checks), ops_file.c (GET/HEAD/PUT/DELETE/MKCOL/OPTIONS), conditional.c (ETags,
+ * access checks), ops_get.c (GET/HEAD), ops_file.c (PUT/DELETE/MKCOL/OPTIONS), conditional.c (ETags,
  * conditional headers), listing.c (collection listings), ops_copy.c (COPY/MOVE),
  * propfind.c (PROPFIND), props.c (live properties, PROPPATCH), propvalue.c (dead properties' stored form), locks.c
  * (LOCK/UNLOCK, If header), auth_negotiate.c + neg_legs.c (HTTP Negotiate, partial contexts
  * kept per connection between legs),
- * sameobj.c (both layers act on the checked inode), xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
+ * sameobj.c (both layers act on the checked inode), sdcache.c (descriptors kept by inode), xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
  * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
  */
 #ifndef NTSEC_FSD_H
@@ -32,6 +32,7 @@
 #define FSD_MAX_DEPTH_ENTRIES 2000         /* PROPFIND Depth: infinity limit */
 #define FSD_TEMP_PREFIX    ".ntsec-fsd-put."
 #define FSD_SD_XATTR       "trusted.ntsec.sd"
+#define FSD_SD_POOL_TAG    0x6473664EU     /* 'Nfsd': descriptors FsdGetSd hands out */
 #define FSD_PROP_XATTR_PREFIX "user.ntsec.dav."
 
 /* --bench-no-impersonation: what X-Ntsec-Served-As says (not a SID: nobody was impersonated) */
@@ -120,6 +121,7 @@ typedef struct _FSD_REQ {
     struct timespec Start;
     int Status;
     const char *Layer;
+    BOOLEAN Kept;              /* GET/HEAD served the kept way (ops_get.c): logged way=kept */
     char Note[256];
     char *AuthReply;           /* base64 Negotiate token for WWW-Authenticate, or NULL */
 } FSD_REQ;
@@ -147,6 +149,10 @@ VOID FsdNegotiateConnectionGone(FSD_CONN *Conn);
 /* Switch the calling thread to the client / back. FALSE: could not impersonate. */
 BOOLEAN FsdBecomeClient(FSD_CONN *Conn);
 VOID FsdBecomeServer(FSD_CONN *Conn);
+/* FsdBecomeClient, and the thread stays the client for the connection's next request. */
+BOOLEAN FsdKeepClient(FSD_CONN *Conn);
+/* Ends FsdKeepClient on the calling thread (nothing if it keeps no client). */
+VOID FsdStopKeeping(VOID);
 
 /* ---- path.c ---- */
 /* Decodes and validates a URL path: 0 or the HTTP status (400, 414). *Out: malloc'd. */
@@ -156,6 +162,8 @@ int FsdDestinationPath(FSD_REQ *Req, const char *Dest, char **Out);
 /* openat2 beneath the root; flags O_PATH etc. Returns fd or -errno. */
 int FsdOpen(const char *Path, int Flags, mode_t Mode);
 int FsdOpenAt(int DirFd, const char *Path, int Flags, mode_t Mode);
+/* O_PATH | Flags open of Path as the server: 0 or the HTTP status (path.c). */
+int FsdServerOpen(FSD_REQ *Req, const char *Path, int Flags, int *Fd);
 /* The directory the calling thread just made with mkdirat (its owner, empty), or -errno. */
 int FsdOpenNewDir(int DirFd, const char *Name);
 /* Splits "a/b/c" into parent "a/b" and name "c" (both malloc'd); root has no parent. */
@@ -176,9 +184,18 @@ char *FsdHref(const char *Path, BOOLEAN Collection);
 
 /* ---- ntacl.c ---- */
 /* The descriptor of an object (O_PATH fd): stored one, else derived from owner and mode.
- * *Stored says which. Free with NtsecFree. */
+ * *Stored says which. Free with NtsecFree. Only on a thread that does not impersonate
+ * (STATUS_ACCESS_DENIED otherwise: a client cannot see the trusted namespace). */
 NTSTATUS FsdGetSd(int Fd, PSECURITY_DESCRIPTOR *Sd, PULONG Length, BOOLEAN *Stored);
 NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length);
+
+/* ---- sdcache.c ---- */
+typedef struct _FSD_SDC_ENTRY FSD_SDC_ENTRY;
+FSD_SDC_ENTRY *FsdSdCacheFind(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Length, BOOLEAN *Stored);
+VOID FsdSdCacheRelease(FSD_SDC_ENTRY *Entry);
+time_t FsdSdCacheClock(void);
+VOID FsdSdCacheAdd(const struct stat *St, time_t Before, PSECURITY_DESCRIPTOR Sd, ULONG Length, BOOLEAN Stored);
+VOID FsdSdCacheForget(const struct stat *St);
 /* SeAccessCheck for the connection's subject. TRUE: granted. On denial fills Req's note
  * and (if Explain) the explanation text (malloc'd, or NULL). */
 BOOLEAN FsdCheck(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What, char **Explain);
@@ -200,9 +217,11 @@ const char *FsdHeader(FSD_REQ *Req, const char *Name);
 /* Depth header: 0, 1, or -1 (infinity); Default when absent; -2 invalid. */
 int FsdDepth(FSD_REQ *Req, int Default);
 
+/* ---- ops_get.c ---- */
+int FsdGet(FSD_REQ *Req, BOOLEAN Head);
+
 /* ---- ops_file.c ---- */
 int FsdOptions(FSD_REQ *Req);
-int FsdGet(FSD_REQ *Req, BOOLEAN Head);
 int FsdPutBegin(FSD_REQ *Req);
 int FsdPutData(FSD_REQ *Req, const char *Data, size_t Size);
 int FsdPutEnd(FSD_REQ *Req);

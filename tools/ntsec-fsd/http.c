@@ -152,6 +152,10 @@ enum MHD_Result FsdHandler(void *Cls, struct MHD_Connection *Connection, const c
         clock_gettime(CLOCK_MONOTONIC, &req->Start);
         req->Mhd = Connection;
         req->Conn = FsdpConnOf(Connection);
+        /* the thread may still keep this connection's client from a GET (FsdKeepClient,
+         * ops_get.c): every other request starts as the server */
+        if (strcmp(Method, "GET") != 0 && strcmp(Method, "HEAD") != 0)
+            FsdStopKeeping();
         req->Method = Method;
         req->Url = strdup(Url);
         req->PutFd = req->PutDirFd = -1;
@@ -241,10 +245,11 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     if (Toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->Status == 0)
         snprintf(req->Note, sizeof req->Note, "connection ended before a response (%d)", (int)Toe);
     pthread_mutex_lock(&FsdpLogLock);
-    fprintf(stderr, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s\n",
+    fprintf(stderr, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s%s\n",
             req->Conn && req->Conn->Authenticated ? req->Conn->Principal : "-",
             req->Conn ? req->Conn->PeerUid : -1L, req->Method, req->Path ? req->Path : "?",
-            req->Status, req->Layer ? req->Layer : "-", us, req->Note[0] ? " note=\"" : "", req->Note,
+            req->Status, req->Layer ? req->Layer : "-", us, req->Kept ? " way=kept" : "",
+            req->Note[0] ? " note=\"" : "", req->Note,
             req->Note[0] ? "\"" : "");
     pthread_mutex_unlock(&FsdpLogLock);
     FsdAudit(req);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "fsd.h"
@@ -82,45 +83,101 @@ NTSTATUS FsdDeriveSd(const struct stat *St, PSECURITY_DESCRIPTOR *Sd, PULONG Len
     return NtsecSddlToSecurityDescriptor(sddl, Sd, Length);
 }
 
-/* FsdGetSd - the stored descriptor of the O_PATH fd, or the derived one. */
+/* A copy of Sd in pool memory (NtsecFree releases it), or NULL. */
+static PSECURITY_DESCRIPTOR FsdpPoolCopy(const void *Sd, ULONG Length)
+{
+    PSECURITY_DESCRIPTOR copy = ExAllocatePoolWithTag(PagedPool, Length, FSD_SD_POOL_TAG);
+    if (copy != NULL)
+        memcpy(copy, Sd, Length);
+    return copy;
+}
+
+/* TRUE if the calling thread impersonates anyone. */
+static BOOLEAN FsdpImpersonating(void)
+{
+    BOOLEAN copy, effective;
+    SECURITY_IMPERSONATION_LEVEL level;
+    PACCESS_TOKEN t = PsReferenceImpersonationToken(PsGetCurrentThread(), &copy, &effective, &level);
+    if (t == NULL)
+        return FALSE;
+    PsDereferenceImpersonationToken(t);
+    return TRUE;
+}
+
+/*
+ * The object's trusted.ntsec.sd into *Buffer (malloc'd; Small when it fits): its length, 0 if
+ * there is none, or -errno. Tries the 4 KiB buffer first (a 64 KiB one costs the kernel an
+ * allocation and clearing on every read), then the exact size.
+ */
+static ssize_t FsdpReadSdXattr(const char *Proc, unsigned char *Small, size_t SmallSize, unsigned char **Buffer)
+{
+    *Buffer = Small;
+    ssize_t n = getxattr(Proc, FSD_SD_XATTR, Small, SmallSize);
+    if (n >= 0)
+        return n;
+    if (errno == ENODATA || errno == ENOTSUP)
+        return 0;
+    if (errno != ERANGE)
+        return -errno;
+    n = getxattr(Proc, FSD_SD_XATTR, NULL, 0);
+    if (n < 0)
+        return -errno;
+    if (n > FSD_SD_MAX)
+        return -E2BIG;
+    if ((*Buffer = malloc((size_t)n)) == NULL)
+        return -ENOMEM;
+    n = getxattr(Proc, FSD_SD_XATTR, *Buffer, (size_t)n);
+    return n < 0 ? -errno : n;   /* ERANGE if it grew meanwhile: the caller refuses */
+}
+
+/*
+ * FsdGetSd - the stored descriptor of the O_PATH fd, or the derived one, from the descriptor
+ * cache (sdcache.c) when it knows the object as fstat sees it now. Must run as the server: a
+ * thread that impersonates is refused, since the trusted namespace would look empty to it and
+ * the derived descriptor would stand in for the stored one.
+ */
 NTSTATUS FsdGetSd(int Fd, PSECURITY_DESCRIPTOR *Sd, PULONG Length, BOOLEAN *Stored)
 {
     char proc[64];
     struct stat st;
     *Sd = NULL;
     *Stored = FALSE;
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", Fd);
-    unsigned char *buf = malloc(FSD_SD_MAX);
-    if (buf == NULL)
-        return STATUS_NO_MEMORY;
-    ssize_t n = getxattr(proc, FSD_SD_XATTR, buf, FSD_SD_MAX);
-    if (n > 0) {
-        if (!RtlValidRelativeSecurityDescriptor(buf, (ULONG)n, 0)) {
-            free(buf);
-            return STATUS_INVALID_SECURITY_DESCR;   /* fail closed: a damaged descriptor denies */
-        }
-        /* Hand back memory NtsecFree can release: a copy through SDDL would lose nothing
-         * but costs; instead reuse the SDDL round trip only for derived ones. */
-        PSTR text = NULL;
-        NTSTATUS st = NtsecSecurityDescriptorToSddl(buf, OWNER_SECURITY_INFORMATION |
-                                                    GROUP_SECURITY_INFORMATION |
-                                                    DACL_SECURITY_INFORMATION |
-                                                    SACL_SECURITY_INFORMATION |
-                                                    LABEL_SECURITY_INFORMATION, &text);
-        free(buf);
-        if (!NT_SUCCESS(st))
-            return st;
-        st = NtsecSddlToSecurityDescriptor(text, Sd, Length);
-        NtsecFree(text);
-        *Stored = NT_SUCCESS(st);
-        return st;
-    }
-    free(buf);
-    if (n < 0 && errno != ENODATA && errno != ENOTSUP)
+    if (!FsdConfig.BenchNoImpersonation && FsdpImpersonating())
         return STATUS_ACCESS_DENIED;
+    time_t before = FsdSdCacheClock();
     if (fstat(Fd, &st) != 0)
         return STATUS_OBJECT_NAME_NOT_FOUND;
-    return FsdDeriveSd(&st, Sd, Length);
+    PSECURITY_DESCRIPTOR cached;
+    ULONG cachedLength;
+    FSD_SDC_ENTRY *e = FsdSdCacheFind(&st, &cached, &cachedLength, Stored);
+    if (e != NULL) {
+        *Sd = FsdpPoolCopy(cached, cachedLength);
+        *Length = cachedLength;
+        FsdSdCacheRelease(e);
+        return *Sd != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    }
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", Fd);
+    unsigned char small[4096], *buf;
+    ssize_t n = FsdpReadSdXattr(proc, small, sizeof small, &buf);
+    NTSTATUS status;
+    if (n > 0) {
+        /* fail closed: a damaged descriptor denies */
+        if (!RtlValidRelativeSecurityDescriptor(buf, (ULONG)n, 0))
+            status = STATUS_INVALID_SECURITY_DESCR;
+        else if ((*Sd = FsdpPoolCopy(buf, (ULONG)n)) == NULL)
+            status = STATUS_NO_MEMORY;
+        else
+            status = STATUS_SUCCESS, *Length = (ULONG)n, *Stored = TRUE;
+    } else if (n < 0) {
+        status = STATUS_ACCESS_DENIED;
+    } else {
+        status = FsdDeriveSd(&st, Sd, Length);
+    }
+    if (buf != small)
+        free(buf);
+    if (NT_SUCCESS(status))
+        FsdSdCacheAdd(&st, before, *Sd, *Length, *Stored);
+    return status;
 }
 
 BOOLEAN FsdCheckSd(FSD_REQ *Req, PSECURITY_DESCRIPTOR Sd, ACCESS_MASK Desired)
@@ -212,8 +269,11 @@ static VOID FsdpWriteSdRoutine(PVOID Parameter)
 NTSTATUS FsdWriteSd(int Fd, PSECURITY_DESCRIPTOR Sd, ULONG Length)
 {
     FSD_SD_WRITE w = {Fd, Sd, Length, 0};
+    struct stat st;
     if (!RtlValidRelativeSecurityDescriptor(Sd, Length, 0))
         return STATUS_INVALID_SECURITY_DESCR;
+    if (fstat(Fd, &st) == 0)
+        FsdSdCacheForget(&st);   /* the write moves the change time too; this is at once */
     FsdRunOnWorker(FsdpWriteSdRoutine, &w);
     return w.Error == 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
 }

@@ -1,6 +1,5 @@
 /*
- * ops_file.c - OPTIONS, GET/HEAD (ranges, conditional requests, collection listings),
- * PUT (temp file + rename), DELETE and MKCOL.
+ * ops_file.c - OPTIONS, PUT (temp file + rename), DELETE and MKCOL (GET/HEAD: ops_get.c).
  *
  * Every operation has two gates: the NT layer (SeAccessCheck on the stored or derived
  * descriptor, read on the request thread as the server) and the Linux layer (the operation
@@ -30,123 +29,6 @@ int FsdOptions(FSD_REQ *Req)
     return FsdRespondResponse(Req, 200, r);
 }
 
-/* Opens Path as the server (O_PATH) to read its descriptor; status on failure. */
-static int FsdpServerOpen(FSD_REQ *Req, const char *Path, int Flags, int *Fd)
-{
-    *Fd = FsdOpen(Path, O_PATH | Flags, 0);
-    if (*Fd >= 0)
-        return 0;
-    int e = -*Fd;
-    if (e == EXDEV || e == ELOOP) {
-        Req->Layer = FSD_LAYER_PATH;
-        snprintf(Req->Note, sizeof Req->Note, "path leaves the served tree");
-        return 403;
-    }
-    return FsdErrnoStatus(e);
-}
-
-int FsdGet(FSD_REQ *Req, BOOLEAN Head)
-{
-    int sfd, status;
-    struct stat st, cst;
-    if ((status = FsdpServerOpen(Req, Req->Path, 0, &sfd)) != 0)
-        return FsdRespondError(Req, (unsigned)status, Req->Layer ? Req->Layer : FSD_LAYER_HTTP, "cannot open");
-    fstat(sfd, &st);
-    if (S_ISDIR(st.st_mode)) {
-        int r = FsdDenyNt(Req, sfd, FILE_LIST_DIRECTORY, "list the collection");
-        if (r == 0)
-            r = FsdListing(Req, sfd, Head);
-        close(sfd);
-        return r;
-    }
-    int r = FsdDenyNt(Req, sfd, FILE_READ_DATA, "read the file");
-    if (r != 0) {
-        close(sfd);
-        return r;
-    }
-    if ((status = FsdConditional(Req, &st, TRUE, TRUE)) != 0) {
-        close(sfd);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        char etag[80];
-        FsdEtag(&st, etag, sizeof etag);
-        MHD_add_response_header(resp, "ETag", etag);
-        return FsdRespondResponse(Req, (unsigned)status, resp);
-    }
-    if (!FsdBecomeClient(Req->Conn)) {
-        close(sfd);
-        return FsdRespondError(Req, 500, FSD_LAYER_AUTH, "cannot impersonate");
-    }
-    int cfd = FsdOpen(Req->Path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-    FsdBecomeServer(Req->Conn);
-    if (cfd < 0) {
-        close(sfd);
-        return FsdRespondError(Req, (unsigned)FsdErrnoStatus(-cfd), FSD_LAYER_LINUX, strerror(-cfd));
-    }
-    fstat(cfd, &cst);
-    close(sfd);
-    if (cst.st_ino != st.st_ino || cst.st_dev != st.st_dev) {
-        close(cfd);
-        return FsdRespondError(Req, 409, FSD_LAYER_PATH, "file replaced during the request");
-    }
-    unsigned long long off = 0, len = (unsigned long long)cst.st_size;
-    unsigned code = 200;
-    char crange[96] = "";
-    const char *range = FsdHeader(Req, "Range");
-    const char *ifr = FsdHeader(Req, "If-Range");
-    char etag[80];
-    FsdEtag(&cst, etag, sizeof etag);
-    if (range != NULL && ifr != NULL && strcmp(ifr, etag) != 0)
-        range = NULL;
-    if (range != NULL && strncmp(range, "bytes=", 6) == 0 && strchr(range, ',') == NULL) {
-        const char *p = range + 6;
-        char *e;
-        unsigned long long a, b, size = (unsigned long long)cst.st_size;
-        int ok = 1;
-        if (*p == '-') {
-            b = strtoull(p + 1, &e, 10);
-            if (e == p + 1 || *e) ok = 0;
-            else { if (b > size) b = size; a = size - b; b = size ? size - 1 : 0; if (size == 0) ok = 2; }
-        } else {
-            a = strtoull(p, &e, 10);
-            if (e == p || *e != '-') ok = 0;
-            else {
-                const char *q = e + 1;
-                if (*q == 0) b = size ? size - 1 : 0;
-                else { b = strtoull(q, &e, 10); if (*e || b < a) ok = 0; }
-                if (ok && a >= size) ok = 2;
-                if (ok == 1 && b >= size) b = size - 1;
-            }
-        }
-        if (ok == 2) {
-            close(cfd);
-            struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-            snprintf(crange, sizeof crange, "bytes */%llu", size);
-            MHD_add_response_header(resp, "Content-Range", crange);
-            return FsdRespondResponse(Req, 416, resp);
-        }
-        if (ok == 1) {
-            off = a;
-            len = b - a + 1;
-            code = 206;
-            snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", a, b, size);
-        }
-    }
-    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, cfd, off);
-    if (resp == NULL) {
-        close(cfd);
-        return MHD_NO;
-    }
-    char date[64];
-    FsdHttpDate(cst.st_mtime, date, sizeof date);
-    MHD_add_response_header(resp, "ETag", etag);
-    MHD_add_response_header(resp, "Last-Modified", date);
-    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
-    MHD_add_response_header(resp, "Content-Type", FsdContentType(Req->Path));
-    if (code == 206)
-        MHD_add_response_header(resp, "Content-Range", crange);
-    return FsdRespondResponse(Req, code, resp);
-}
-
 /* ---- PUT ---- */
 
 static void FsdpTempName(char *Buf, size_t Size, const char *Prefix)
@@ -164,7 +46,7 @@ int FsdPutBegin(FSD_REQ *Req)
     struct stat est;
     if (FsdSplit(Req->Path, &parent, &Req->PutName) != 0)
         return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "cannot PUT the root");
-    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &Req->PutDirFd);
+    status = FsdServerOpen(Req, parent, O_DIRECTORY, &Req->PutDirFd);
     free(parent);
     if (status != 0) {
         Req->PutDirFd = -1;
@@ -465,7 +347,7 @@ int FsdDelete(FSD_REQ *Req)
     int pfd, status;
     if (FsdSplit(Req->Path, &parent, &name) != 0)
         return FsdRespondError(Req, 403, FSD_LAYER_HTTP, "cannot delete the root");
-    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &pfd);
+    status = FsdServerOpen(Req, parent, O_DIRECTORY, &pfd);
     free(parent);
     if (status != 0) {
         free(name);
@@ -523,7 +405,7 @@ int FsdMkcol(FSD_REQ *Req)
         return FsdRespondError(Req, 415, FSD_LAYER_HTTP, "MKCOL with a body");
     if (FsdSplit(Req->Path, &parent, &name) != 0)
         return FsdRespondError(Req, 405, FSD_LAYER_HTTP, "the root exists");
-    status = FsdpServerOpen(Req, parent, O_DIRECTORY, &pfd);
+    status = FsdServerOpen(Req, parent, O_DIRECTORY, &pfd);
     free(parent);
     if (status != 0) {
         free(name);

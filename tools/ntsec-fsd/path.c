@@ -146,6 +146,23 @@ int FsdOpen(const char *Path, int Flags, mode_t Mode)
     return FsdOpenAt(FsdConfig.RootFd, Path, Flags, Mode);
 }
 
+/* FsdServerOpen - opens Path as the calling thread (the server, to read the descriptor)
+ * with O_PATH | Flags into *Fd: 0, or the HTTP status (403 with the path layer noted for a
+ * path that leaves the tree). */
+int FsdServerOpen(FSD_REQ *Req, const char *Path, int Flags, int *Fd)
+{
+    *Fd = FsdOpen(Path, O_PATH | Flags, 0);
+    if (*Fd >= 0)
+        return 0;
+    int e = -*Fd;
+    if (e == EXDEV || e == ELOOP) {
+        Req->Layer = FSD_LAYER_PATH;
+        snprintf(Req->Note, sizeof Req->Note, "path leaves the served tree");
+        return 403;
+    }
+    return FsdErrnoStatus(e);
+}
+
 int FsdSplit(const char *Path, char **Parent, char **Name)
 {
     const char *slash = strrchr(Path, '/');

@@ -1,0 +1,30 @@
+# keepclient.py SOCKET - one keep-alive connection to the server's Unix socket, kept for the
+# whole run: reads "METHOD PATH" lines from stdin, sends each on the same connection and
+# prints "STATUS SERVED-AS" per request (flushed), so a test can change the served tree
+# between two requests of one connection. Bounded: 60 s socket timeout, at most 1,000 lines.
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(60)
+s.connect(sys.argv[1])
+f = s.makefile("rb")
+for n, line in enumerate(sys.stdin):
+    if n >= 1000:
+        break
+    method, path = line.split()
+    body = b'<?xml version="1.0"?><propfind xmlns="DAV:"><prop><getetag/></prop></propfind>' \
+        if method == "PROPFIND" else b""
+    extra = f"Depth: 0\r\nContent-Type: application/xml\r\n" if method == "PROPFIND" else ""
+    s.sendall(f"{method} {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode()
+              + body)
+    status = f.readline().split()
+    headers = {}
+    while True:
+        h = f.readline()
+        if h in (b"\r\n", b""):
+            break
+        k, _, v = h.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
+    length = int(headers.get("content-length", "0"))
+    if method != "HEAD" and length:
+        f.read(length)
+    print(status[1].decode() if len(status) > 1 else "none", headers.get("x-ntsec-served-as", "-"), flush=True)
