@@ -118,6 +118,12 @@ VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp)
         snprintf(Conn->AuthError, sizeof Conn->AuthError, "context not usable");
 }
 
+/* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
+ * or NULL. Every impersonation and revert of the server is in this file and keeps it true:
+ * FsdpKept != NULL exactly when the thread impersonates that connection's client. */
+static __thread FSD_CONN *FsdpKept;
+static __thread BOOLEAN FsdpDeclaredExit;
+
 /*
  * FsdAdoptContext - Conn takes over the completed context *Context (deleted here on
  * failure): a token reference (QuerySecurityContextToken) and the subject captured once
@@ -130,6 +136,7 @@ NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
         DeleteSecurityContext(&Conn->Context);
         return STATUS_NO_TOKEN;
     }
+    FsdpKept = NULL;   /* the impersonation below replaces what the thread kept */
     if (ImpersonateSecurityContext(&Conn->Context) != SEC_E_OK) {
         ObDereferenceObject(Conn->Token);
         DeleteSecurityContext(&Conn->Context);
@@ -156,11 +163,6 @@ VOID FsdReleaseConnection(FSD_CONN *Conn)
     DeleteSecurityContext(&Conn->Context);
     Conn->Authenticated = FALSE;
 }
-
-/* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
- * or NULL. Per thread: libmicrohttpd serves each connection on a thread of its own. */
-static __thread FSD_CONN *FsdpKept;
-static __thread BOOLEAN FsdpDeclaredExit;
 
 /* FsdBecomeClient - the calling thread impersonates the connection's client (the host
  * backend switches its Linux credentials, verified). No reference is kept by the caller.

@@ -145,6 +145,10 @@ enum MHD_Result FsdHandler(void *Cls, struct MHD_Connection *Connection, const c
                            size_t *UploadSize, void **ConCls)
 {
     FSD_REQ *req = *ConCls;
+    /* The thread may still keep a client from a GET (FsdKeepClient, ops_get.c): every call
+     * for any other method starts as the server; a GET or HEAD chooses in FsdGet. */
+    if (strcmp(Method, "GET") != 0 && strcmp(Method, "HEAD") != 0)
+        FsdStopKeeping();
     if (req == NULL) {
         req = calloc(1, sizeof *req);
         if (req == NULL)
@@ -152,10 +156,6 @@ enum MHD_Result FsdHandler(void *Cls, struct MHD_Connection *Connection, const c
         clock_gettime(CLOCK_MONOTONIC, &req->Start);
         req->Mhd = Connection;
         req->Conn = FsdpConnOf(Connection);
-        /* the thread may still keep this connection's client from a GET (FsdKeepClient,
-         * ops_get.c): every other request starts as the server */
-        if (strcmp(Method, "GET") != 0 && strcmp(Method, "HEAD") != 0)
-            FsdStopKeeping();
         req->Method = Method;
         req->Url = strdup(Url);
         req->PutFd = req->PutDirFd = -1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "fsd.h"
 #include "listing.h"
@@ -33,29 +34,29 @@ static int FsdpNotModified(FSD_REQ *Req, const struct stat *St, int Status)
 /*
  * FsdpOpenKept - the kept way: as the client (kept), Req->Path must be a regular file whose
  * descriptor the cache holds for its inode as it is now, the NT layer must grant
- * FILE_READ_DATA, and the client's own O_RDONLY open (the Linux layer) must succeed on the
- * same, unchanged inode. TRUE: *Cfd is that open (the caller's), *St its fstat. FALSE:
- * nothing is held, take the checked way (the thread may still keep the client).
+ * FILE_READ_DATA, and the client's own O_RDONLY open (the Linux layer, beneath the root)
+ * must succeed on that same, unchanged inode. The first look is a plain fstatat of the path
+ * (it resolves like any lookup, so it decides nothing by itself: only the openat2 beneath the
+ * root opens, and only an open of the very inode that was checked is served). TRUE: *Cfd is
+ * that open (the caller's), *St its fstat. FALSE: nothing is held, take the checked way (the
+ * thread may still keep the client).
  */
 static BOOLEAN FsdpOpenKept(FSD_REQ *Req, int *Cfd, struct stat *St)
 {
     struct stat pst;
     PSECURITY_DESCRIPTOR sd;
-    if (!FsdKeepClient(Req->Conn))
+    if (Req->Path[0] == 0 || !FsdKeepClient(Req->Conn))
         return FALSE;
-    int pfd = FsdOpen(Req->Path, O_PATH, 0);
-    if (pfd < 0)
+    if (fstatat(FsdConfig.RootFd, Req->Path, &pst, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(pst.st_mode))
         return FALSE;
-    BOOLEAN ok = fstat(pfd, &pst) == 0 && S_ISREG(pst.st_mode);
-    close(pfd);
-    FSD_SDC_ENTRY *e = ok ? FsdSdCacheFind(&pst, &sd, NULL, NULL) : NULL;
+    FSD_SDC_ENTRY *e = FsdSdCacheFind(&pst, &sd, NULL, NULL);
     if (e == NULL)
         return FALSE;
-    ok = FsdCheckSd(Req, sd, FILE_READ_DATA);
+    BOOLEAN ok = FsdCheckSd(Req, sd, FILE_READ_DATA);
     FsdSdCacheRelease(e);
     if (!ok)
         return FALSE;
-    int cfd = FsdOpen(Req->Path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+    int cfd = FsdOpen(Req->Path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW, 0);
     if (cfd < 0)
         return FALSE;
     if (fstat(cfd, St) != 0 || !FsdSameInode(St, &pst) || St->st_ctim.tv_sec != pst.st_ctim.tv_sec ||
