@@ -59,6 +59,8 @@ done
 fives=$(grep -c ' status=5[0-9][0-9] ' $W/server.err || true)
 echo "$total responses in $(python3 -c "print('%.1f' % ($end - $start))") s on $((PER * 4)) connections from 4 users ($(python3 -c "print(int($total / ($end - $start)))") req/s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "5xx in the server log: $fives"
+kept=$(grep -c 'method=GET path=/fsds[1-4][0-9]*/mine.txt status=200 .*way=kept' $W/server.err || true)
+echo "GETs served the kept way (docs/fsd.md \"Keeping the client\"): $kept"
 echo "server fds: $fd0 before, $fd1 after; RSS: $rss0 KiB before, $rss1 KiB after ($((rss1 - rss0)) KiB)"
 [ "$bad" = 0 ] || fail "wrong-identity, non-200 or failed responses"
 [ "$fives" = 0 ] || fail "5xx responses"

@@ -164,6 +164,16 @@ VOID FsdReleaseConnection(FSD_CONN *Conn)
     Conn->Authenticated = FALSE;
 }
 
+/* FsdStopKeeping - a thread that kept a client (FsdKeepClient) becomes the server again;
+ * nothing otherwise. Dereferences no connection (the kept one may be gone). */
+VOID FsdStopKeeping(VOID)
+{
+    if (FsdpKept == NULL)
+        return;
+    FsdpKept = NULL;
+    PsRevertToSelf();
+}
+
 /* FsdBecomeClient - the calling thread impersonates the connection's client (the host
  * backend switches its Linux credentials, verified). No reference is kept by the caller.
  * A thread that keeps Conn's client already (FsdKeepClient) is left as it is.
@@ -176,7 +186,7 @@ BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
         return Conn->Authenticated;
     if (FsdpKept == Conn && Conn->Authenticated)
         return TRUE;
-    FsdpKept = NULL;   /* impersonating another client ends keeping the first */
+    FsdStopKeeping();  /* another client kept: the server first, so a failure leaves the server */
     return Conn->Authenticated && ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK;
 }
 
@@ -214,14 +224,4 @@ BOOLEAN FsdKeepClient(FSD_CONN *Conn)
     }
     FsdpKept = Conn;
     return TRUE;
-}
-
-/* FsdStopKeeping - a thread that kept a client (FsdKeepClient) becomes the server again;
- * nothing otherwise. Dereferences no connection (the kept one may be gone). */
-VOID FsdStopKeeping(VOID)
-{
-    if (FsdpKept == NULL)
-        return;
-    FsdpKept = NULL;
-    PsRevertToSelf();
 }
