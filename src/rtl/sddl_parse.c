@@ -152,9 +152,10 @@ static NTSTATUS RtlpParseRightsNumber(RTLP_SDDL_PARSER *Parser, PCSTR *Cursor, P
  * mix, ORed together.
  * @remarks Windows takes "020000000000" as GENERIC_READ and accepts "GR0xFFFFFFFF",
  * "0xFFFFFFFFGR" and "0xFFFFFGR" (Windows-run expectations in Wine's
- * test_ConvertStringSecurityDescriptor). Blanks between tokens are accepted
- * ("RP LCLO  RC" is LCRPLORC), a blank after the last one is not ("GA ;"): Samba
- * python/samba/tests/sddl.py, SddlNonCanonical and SddlShouldFail, checked on Windows.
+ * test_ConvertStringSecurityDescriptor). Spaces between tokens are accepted
+ * ("RP LCLO  RC" is LCRPLORC), a blank after the last one is not ("GA ;"), nor a tab
+ * between two ("RP LC<tab>LORC"): Samba python/samba/tests/sddl.py, SddlNonCanonical and
+ * SddlShouldFail ("tabs in flags"), checked on Windows.
  */
 static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End, ACCESS_MASK *Mask)
 {
@@ -163,10 +164,12 @@ static NTSTATUS RtlpParseRights(RTLP_SDDL_PARSER *Parser, PCSTR Text, PCSTR End,
     while (p < End) {
         const RTLP_SDDL_NAME *entry = NULL;
         if (p > Text && RtlpIsBlank(*p)) {
-            /* Blanks between two tokens, not after the last one. */
+            /* Spaces between two tokens, not after the last one; no tabs (or other blanks). */
             PCSTR q = p;
-            while (q < End && RtlpIsBlank(*q))
+            while (q < End && *q == ' ')
                 q++;
+            if (q < End && RtlpIsBlank(*q))
+                return RtlpFail(Parser, q, STATUS_INVALID_PARAMETER, "tab or line break between rights");
             if (q == End)
                 return RtlpFail(Parser, p, STATUS_INVALID_PARAMETER, "blank after the last right");
             p = q;
@@ -417,6 +420,22 @@ NTSTATUS RtlpSddlAceFromText(PCSTR Text, PUCHAR Out, ULONG OutSize, PULONG Lengt
 }
 
 /*
+ * RtlpIsAuditAce - whether Acl's last ACE is a system-audit ACE (AU, OU, XU and the callback
+ * object form). Windows' SDDL compiler refuses "D:(A;;RP;;;WD)(AU;SA;CR;;;BA)" (Samba
+ * python/samba/tests/sddl.py SddlWindowsIsFussy, libcli/security/tests/windows/
+ * windows_is_fussy.txt, run on Windows by windows-sddl-tests.py); the object and callback
+ * audit forms are refused by the same rule ((C) choice: the test names AU only).
+ */
+static BOOLEAN RtlpIsAuditAce(PACL Acl)
+{
+    PACE_HEADER ace = NULL;
+    if (Acl->AceCount == 0 || !NT_SUCCESS(RtlGetAce(Acl, Acl->AceCount - 1u, (PVOID *)&ace)))
+        return FALSE;
+    return ace->AceType == SYSTEM_AUDIT_ACE_TYPE || ace->AceType == SYSTEM_AUDIT_OBJECT_ACE_TYPE ||
+           ace->AceType == SYSTEM_AUDIT_CALLBACK_ACE_TYPE || ace->AceType == SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE;
+}
+
+/*
  * RtlpParseAcl - control flags ("P", "AI", "AR", "NO_ACCESS_CONTROL") then ACEs, for "D:"
  * or "S:". *Acl receives a pool ACL (NULL for NO_ACCESS_CONTROL) the caller frees.
  */
@@ -426,6 +445,7 @@ static NTSTATUS RtlpParseAcl(RTLP_SDDL_PARSER *Parser, BOOLEAN Dacl, PACL *Acl, 
     PACL acl;
     ULONG used;
     *Acl = NULL;
+    RtlpSkipSpaces(Parser); /* "D: AI(...)" is "D:AI(...)" (Samba sddl.py SddlWindowsIsLessFussy) */
     for (;;) {
         PCSTR p = Parser->P;
         if (p[0] == '\0' || p[0] == '(' || p[0] == ' ' ||
@@ -461,7 +481,10 @@ static NTSTATUS RtlpParseAcl(RTLP_SDDL_PARSER *Parser, BOOLEAN Dacl, PACL *Acl, 
         return STATUS_INSUFFICIENT_RESOURCES;
     RtlCreateAcl(acl, RTLP_MAX_ACL, ACL_REVISION);
     while (*Parser->P == '(') {
+        PCSTR start = Parser->P;
         NTSTATUS status = RtlpParseAce(Parser, acl);
+        if (NT_SUCCESS(status) && Dacl && RtlpIsAuditAce(acl))
+            status = RtlpFail(Parser, start, STATUS_INVALID_PARAMETER, "audit ACE in a DACL");
         if (!NT_SUCCESS(status)) {
             ExFreePool(acl);
             return status;

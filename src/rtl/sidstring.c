@@ -62,6 +62,17 @@ static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, int MaxHexDigits, U
     return TRUE;
 }
 
+static BOOLEAN RtlpIsHexPrefix(PCSTR P)
+{
+    return P[0] == '0' && (P[1] == 'x' || P[1] == 'X');
+}
+
+/* A number at P without "0x" whose hex reading differs from its decimal one (two digits or more). */
+static BOOLEAN RtlpReadsOtherwiseAsHex(PCSTR P)
+{
+    return !RtlpIsHexPrefix(P) && P[0] >= '0' && P[0] <= '9' && P[1] >= '0' && P[1] <= '9';
+}
+
 /*
  * RtlpStringToSid - see rtlp.h. Accepts "S-1-" + authority (decimal, or "0x" + hex up to
  * 2^48-1) + one to fifteen "-<ULONG>" sub-authorities, or a two-letter alias.
@@ -69,7 +80,11 @@ static BOOLEAN RtlpParseNumber(PCSTR *Cursor, ULONGLONG Max, int MaxHexDigits, U
  * overflows its field, a SID with no sub-authority ("S-1-5") and more than 15
  * sub-authorities; so do we (STATUS_INVALID_SID). It takes "s-" and aliases in either case
  * ("wD") and "0x"/"0X" hex in every number ("S-0x1-0XC-0x1a" is S-1-12-26): Windows-run
- * expectations in Wine's test_ConvertStringSidToSid.
+ * expectations in Wine's test_ConvertStringSidToSid. After a hex revision Windows' SDDL
+ * compiler reads every later number as hex even without "0x" ("S-0x1-0-0-579" is
+ * S-1-0-0-1401, "S-0x1-20-0-579" S-1-32-0-1401: Samba python/samba/tests/sddl.py
+ * SddlWindowsIsWeird); such a number (one of two digits or more) is refused here rather than
+ * read either way, so no string means one SID on Windows and another here.
  */
 NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
 {
@@ -95,15 +110,20 @@ NTSTATUS RtlpStringToSid(PCSTR Text, PCSTR *End, PSID Sid, ULONG BufferSize)
         return status;
     }
     p += 2;
+    BOOLEAN hex_revision = RtlpIsHexPrefix(p);
     if (!RtlpParseNumber(&p, 0xFF, 2, &value) || value != SID_REVISION)
         return STATUS_INVALID_SID;
     if (*p != '-')
         return STATUS_INVALID_SID;
     p++;
+    if (hex_revision && RtlpReadsOtherwiseAsHex(p))
+        return STATUS_INVALID_SID;
     if (!RtlpParseNumber(&p, 0xFFFFFFFFFFFFull, 12, &authority))
         return STATUS_INVALID_SID;
     while (*p == '-') {
         PCSTR q = p + 1;
+        if (hex_revision && RtlpReadsOtherwiseAsHex(q))
+            return STATUS_INVALID_SID;
         if (!RtlpParseNumber(&q, 0xFFFFFFFFull, 8, &value))
             return STATUS_INVALID_SID; /* "S-1-5-" or "S-1-5-x" or overflow */
         if (count == SID_MAX_SUB_AUTHORITIES)

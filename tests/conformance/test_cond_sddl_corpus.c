@@ -12,6 +12,8 @@
  *    without "->" is its own canonical form): the text Windows prints for those
  *    descriptors (upper-case prefixes, "Member_of_any", parenthesised attributes, RA flags
  *    in hex). Each must print exactly so.
+ *  - data/samba_windows_*.txt and the SddlWindowsIsLessFussy / SddlWindowsIsWeird strings:
+ *    Samba's ordinary-SDDL lists run through Windows (test_samba_windows_lists below).
  *  - the expectations of libcli/security/tests/test_sddl_conditional_ace.c (commit
  *    0ef50512489fed57322cb5df7fcb3c8a2e7880c4) that concern Windows behaviour: strings that
  *    must fail, strings that must parse, the Windows-annotated RA descriptor.
@@ -112,10 +114,39 @@ static void test_windows_bytes_round_trip(void **state)
     free(json);
 }
 
-/* Each "SDDL -> canonical" line of Name (a line without "->" is its own canonical form)
- * parses, prints exactly the canonical text and parses back to the same bytes; returns the
- * number of lines. */
-static ULONG CanonicalFile(PCSTR Name)
+/* In parses, prints exactly Want and parses back to the same bytes (What names the source). */
+static void CheckCanonical(PCSTR What, PCSTR In, PCSTR Want)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    ULONG length = 0;
+    if (NtsecSddlToSecurityDescriptor(In, &sd, &length) != STATUS_SUCCESS)
+        fail_msg("%s: %s: %s", What, In, NtsecLastErrorText());
+    PSTR text = PrintAndReparse(In, sd, length);
+    if (strcmp(text, Want) != 0)
+        fail_msg("%s: %s: printed %s, want %s", What, In, text, Want);
+    NtsecFree(text);
+    NtsecFree(sd);
+}
+
+/* In does not parse: STATUS_INVALID_PARAMETER and no descriptor. */
+static void CheckRefused(PCSTR What, PCSTR In)
+{
+    PSECURITY_DESCRIPTOR sd = NULL;
+    ULONG length = 0;
+    NTSTATUS st = NtsecSddlToSecurityDescriptor(In, &sd, &length);
+    if (st == STATUS_SUCCESS) {
+        PSTR text = NULL;
+        (void)NtsecSecurityDescriptorToSddl(sd, 0xF, &text);
+        fail_msg("%s: %s parsed (printed %s); Windows refuses it", What, In, text ? text : "?");
+    }
+    assert_int_equal(st, STATUS_INVALID_PARAMETER);
+    assert_null(sd);
+}
+
+/* Each "SDDL -> result" line of Name (without "->" the result is the SDDL itself; '#' lines
+ * and empty ones skipped) checked: printed as the result (Refused FALSE) or refused (TRUE).
+ * Returns the number of lines checked. */
+static ULONG CheckFile(PCSTR Name, BOOLEAN Refused)
 {
     char *data = ReadData(Name);
     ULONG rows = 0;
@@ -128,19 +159,24 @@ static ULONG CanonicalFile(PCSTR Name)
             *arrow = '\0';
             want = arrow + 4;
         }
-        PSECURITY_DESCRIPTOR sd = NULL;
-        ULONG length = 0;
-        if (NtsecSddlToSecurityDescriptor(line, &sd, &length) != STATUS_SUCCESS)
-            fail_msg("%s: %s: %s", Name, line, NtsecLastErrorText());
-        PSTR text = PrintAndReparse(line, sd, length);
-        if (strcmp(text, want) != 0)
-            fail_msg("%s: %s: printed %s, want %s", Name, line, text, want);
-        NtsecFree(text);
-        NtsecFree(sd);
+        if (Refused)
+            CheckRefused(Name, line);
+        else
+            CheckCanonical(Name, line, want);
         rows++;
     }
     free(data);
     return rows;
+}
+
+static ULONG CanonicalFile(PCSTR Name)
+{
+    return CheckFile(Name, FALSE);
+}
+
+static ULONG ShouldFailFile(PCSTR Name)
+{
+    return CheckFile(Name, TRUE);
 }
 
 static void test_samba_canonical_text(void **state)
@@ -168,26 +204,87 @@ static void test_samba_windows_only_and_case_insensitive(void **state)
 static void test_samba_should_fail(void **state)
 {
     (void)state;
-    char *data = ReadData("samba_conditional_aces_should_fail.txt");
-    ULONG rows = 0;
-    for (char *line = strtok(data, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        char *arrow = strstr(line, " -> ");
-        if (arrow != NULL)
-            *arrow = '\0';
-        PSECURITY_DESCRIPTOR sd = NULL;
-        ULONG length = 0;
-        NTSTATUS st = NtsecSddlToSecurityDescriptor(line, &sd, &length);
-        if (st == STATUS_SUCCESS) {
-            PSTR text = NULL;
-            (void)NtsecSecurityDescriptorToSddl(sd, 0xF, &text);
-            fail_msg("%s parsed (printed %s); Samba's data says it must fail", line, text ? text : "?");
-        }
-        rows++;
-    }
-    assert_int_equal(rows, 11);
-    free(data);
+    assert_int_equal(ShouldFailFile("samba_conditional_aces_should_fail.txt"), 11);
+}
+
+/*
+ * Samba's libcli/security/tests/windows/ lists (commit 848bce06), the strings of
+ * python/samba/tests/sddl.py that windows-sddl-tests.py runs through Windows'
+ * ConvertStringSecurityDescriptorToSecurityDescriptor and back: data/samba_windows_canonical.txt
+ * (canonical.txt: Windows prints them as given), data/samba_windows_should_fail.txt
+ * (should_fail.txt: Windows refuses them; among them a tab between two rights) and
+ * data/samba_windows_is_fussy.txt (windows_is_fussy.txt, SddlWindowsIsFussy: "Windows won't
+ * accept these strings", an audit ACE in a DACL). The domain aliases (LG, DU) need a domain
+ * SID; one is set for the test and cleared after it.
+ */
+static void test_samba_windows_lists(void **state)
+{
+    (void)state;
+    UCHAR buffer[SECURITY_MAX_SID_SIZE];
+    PSID domain = (PSID)buffer;
+    PCSTR end = NULL;
+    assert_status(RtlpStringToSid("S-1-5-21-9-9-9", &end, domain, sizeof(buffer)), STATUS_SUCCESS);
+    assert_status(NtsecSetDomainSid(domain), STATUS_SUCCESS);
+    assert_int_equal(CanonicalFile("samba_windows_canonical.txt"), 19);
+    assert_int_equal(ShouldFailFile("samba_windows_should_fail.txt"), 42);
+    assert_int_equal(ShouldFailFile("samba_windows_is_fussy.txt"), 1);
+    assert_status(NtsecSetDomainSid(NULL), STATUS_SUCCESS);
+}
+
+/*
+ * Samba python/samba/tests/sddl.py (the source of the lists above) SddlWindowsIsLessFussy:
+ * "Windows will accept these seemingly malformed strings", with the text Windows returns.
+ * (Its copy libcli/security/tests/windows/windows_is_less_fussy.txt has "D:AI (A;;GA;;;LG)"
+ * on the right of its own line; the Python list, which the file is exported from, has
+ * "D:AI(A;;GA;;;LG)".) One is not followed: "O:S- 1- 2-3" (blanks inside a SID string) is
+ * refused, as SID strings are everywhere else. SddlWindowsIsWeird ("Windows will accept
+ * some very misleading SDDL strings": overflowing or negative rights, a hex revision that
+ * makes the rest of the SID hex, overflowing sub-authorities) is refused on purpose: each
+ * would give a descriptor other than the one written (docs/sddl.md).
+ */
+static void test_samba_windows_less_fussy_and_weird(void **state)
+{
+    (void)state;
+    static const struct { PCSTR In, Want; } less_fussy[] = {
+        { "D:(A;;GA;;; LG)", "D:(A;;GA;;;LG)" },
+        { "D: (A;;GA;;;LG)", "D:(A;;GA;;;LG)" },
+        { "D: AI(A;;GA;;;LG)", "D:AI(A;;GA;;;LG)" },
+        { "D:(a;;GA;;;LG)", "D:(A;;GA;;;LG)" },
+        { "D:(A;;GA;;;lg)", "D:(A;;GA;;;LG)" },
+        { "D:(A;;ga;;;LG)", "D:(A;;GA;;;LG)" },
+        { "D: S:", "D:S:" },
+        { "D: P(A;;GA;;;LG)", "D:P(A;;GA;;;LG)" },
+        { "D:P (A;;GA;;;LG)", "D:P(A;;GA;;;LG)" },
+        { "D:P(A;;GA;;;LG) (A;;GX;;;AA)", "D:P(A;;GA;;;LG)(A;;GX;;;AA)" },
+        { "D:(A; ;GA;;;LG)", "D:(A;;GA;;;LG)" },
+        { "D:AI (A;;GA;;;LG)", "D:AI(A;;GA;;;LG)" },
+        { "D:(A;;GA;;; WD)", "D:(A;;GA;;;WD)" },
+        { "D:(A;;GA;;;WD )", "D:(A;;GA;;;WD)" },
+        { "D:(A;;GA;;; S-1-3-4)", "D:(A;;GA;;;OW)" },
+        { "D:(A;;GA;; ;S-1-3-4)", "D:(A;;GA;;;OW)" },
+        { "D:(A;;GA; ;;S-1-3-4)", "D:(A;;GA;;;OW)" },
+        { "D:(A;;GA;;; S-1-333-4)", "D:(A;;GA;;;S-1-333-4)" },
+        { "D:(A;;GA; ;;S-1-333-4)", "D:(A;;GA;;;S-1-333-4)" },
+        { " O:AA", "O:AA" },
+        { "  O:AA  ", "O:AA" },
+        { "  O:AA G:WD ", "O:AAG:WD" },
+    };
+    static PCSTR refused[] = {
+        "O:S- 1- 2-3",
+        "D:(A;;0x123456789;;;LG)", "D:(A;;CC;;;S-0x1-0-0-579)", "O:S-0x1-20-0-579",
+        "D:(A;;GA;;;S-1-3-4294967296-3-4)", "D:(A;;GA;;;S-1-3-0x100000000-3-4)",
+        "D:(A;;GA;;;S-1-5-21-0x1313131313131-513)", "D:(A;;-99;;;LG)", "D:(A;;-0xffffff55;;;LG)",
+        "D:(A;;-9876543210;;;LG)", "D:(A;;100000000000000000000000;;;LG)",
+    };
+    UCHAR buffer[SECURITY_MAX_SID_SIZE];
+    PCSTR end = NULL;
+    assert_status(RtlpStringToSid("S-1-5-21-9-9-9", &end, (PSID)buffer, sizeof(buffer)), STATUS_SUCCESS);
+    assert_status(NtsecSetDomainSid((PSID)buffer), STATUS_SUCCESS);
+    for (ULONG i = 0; i < sizeof(less_fussy) / sizeof(less_fussy[0]); i++)
+        CheckCanonical("SddlWindowsIsLessFussy", less_fussy[i].In, less_fussy[i].Want);
+    for (ULONG i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        CheckRefused("sddl.py (refused here)", refused[i]);
+    assert_status(NtsecSetDomainSid(NULL), STATUS_SUCCESS);
 }
 
 static void test_invalid_conditions_fail_with_offset(void **state)
@@ -401,6 +498,8 @@ int main(void)
         cmocka_unit_test(test_samba_canonical_text),
         cmocka_unit_test(test_samba_windows_only_and_case_insensitive),
         cmocka_unit_test(test_samba_should_fail),
+        cmocka_unit_test(test_samba_windows_lists),
+        cmocka_unit_test(test_samba_windows_less_fussy_and_weird),
         cmocka_unit_test(test_invalid_conditions_fail_with_offset),
         cmocka_unit_test(test_valid_conditions_round_trip),
         cmocka_unit_test(test_windows_ra_descriptor),
