@@ -27,11 +27,13 @@ BUILD $CALLS\` prints the same rows):
 | 20 × 100, 5 conditional | \`bench_accesscheck --once 20x100c N\` | $(thousands "$cond") |
 
 Conditional vs the same DACL without conditions: $(ratio "$cond" "$twin")×, goal $(goal_le "$(ratio "$cond" "$twin")" 3 ×).
-Where the conditional cost goes: each expression is now decoded once per check
-(\`SepCondEvaluate\` validates while it evaluates; \`RtlpCondValidate\` runs only on the error
-path); what remains per condition (callgrind_annotate of \`--once 20x100c 1001\`) is the token
-decoding (\`RtlpCondReadToken\`), the operand stack, the claim lookup by name (\`SepFindClaim\`)
-and the full SID-index probe of \`Member_of\`.
+Where the conditional cost goes: each expression is decoded once per check, by the inline
+decoder, while it is evaluated (\`SepCondEvaluate\`; \`RtlpCondValidate\` runs only on the
+error path); operators skip the decoder, operands are 32-byte records on the C stack, and
+\`@User.x == "v"\` with a one-valued string claim is decided without measuring the claim
+(docs/conditions.md "Cost of an evaluation"). What remains per condition (callgrind_annotate
+of \`--once 20x100c 1001\`) is mostly the full SID-index probe of \`Member_of\`, the claim
+lookup by name (\`SepFindClaim\`), decoding the three operands and the loop itself.
 
 EOF
 }

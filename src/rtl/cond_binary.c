@@ -1,6 +1,8 @@
 /*
  * cond_binary.c - decoding and validation of the binary form of conditional expressions
- * (MS-DTYP 2.4.4.17.4-2.4.4.17.7), the application data of callback ACEs.
+ * (MS-DTYP 2.4.4.17.4-2.4.4.17.7), the application data of callback ACEs. The token decoder
+ * itself is RtlpCondDecode, inline in rtlp_cond.h so that the evaluator's loop
+ * (src/se/cond_eval.c) runs it without a call; RtlpCondReadToken is it out of line.
  *
  * Every byte is hostile: each length is checked against what is left of the expression
  * before anything it covers is read, composites do not nest (so decoding never recurses),
@@ -86,111 +88,27 @@ PCSTR RtlpCondOperatorName(UCHAR Code)
     }
 }
 
-static ULONG RtlpCondRead32(const UCHAR *P)
+/* RtlpCondCompositeValid - see rtlp_cond.h: elements decoded with InComposite, so none is a
+ * composite and decoding never recurses. */
+BOOLEAN RtlpCondCompositeValid(const UCHAR *Body, ULONG Length)
 {
-    return (ULONG)P[0] | ((ULONG)P[1] << 8) | ((ULONG)P[2] << 16) | ((ULONG)P[3] << 24);
-}
-
-/* Validates an integer literal's value against its width and its sign and base bytes. */
-static BOOLEAN RtlpCondIntegerValid(UCHAR Code, LONGLONG Value, UCHAR Sign, UCHAR Base)
-{
-    if (Sign < RTLP_COND_SIGN_PLUS || Sign > RTLP_COND_SIGN_NONE)
-        return FALSE;
-    if (Base < RTLP_COND_BASE_OCTAL || Base > RTLP_COND_BASE_HEX)
-        return FALSE;
-    switch (Code) {
-    case RTLP_COND_INT8:
-        return Value >= -128 && Value <= 127;
-    case RTLP_COND_INT16:
-        return Value >= -32768 && Value <= 32767;
-    case RTLP_COND_INT32:
-        return Value >= -2147483648LL && Value <= 2147483647LL;
-    default:
-        return TRUE;
+    ULONG off = 0, count = 0;
+    while (off < Length) {
+        RTLP_COND_TOKEN element;
+        if (++count > RTLP_COND_MAX_COMPOSITE)
+            return FALSE;
+        if (RtlpCondDecode(Body, Length, off, TRUE, &element) != STATUS_SUCCESS)
+            return FALSE;
+        off += element.Length;
     }
+    return TRUE;
 }
 
-/*
- * RtlpCondReadToken - see cond.h. @remarks Layouts (MS-DTYP 2.4.4.17.4/.5): integers are the
- * code, an 8-byte little-endian two's-complement value, a sign byte and a base byte; strings,
- * octet strings, SIDs, composites and attribute names are the code, a 4-byte little-endian
- * byte length and that many bytes; operators are the code alone.
- */
+/* RtlpCondReadToken - see rtlp_cond.h (RtlpCondDecode, out of line). */
 NTSTATUS RtlpCondReadToken(const UCHAR *Expr, ULONG ExprLength, ULONG Offset, BOOLEAN InComposite,
                           PRTLP_COND_TOKEN Token)
 {
-    memset(Token, 0, sizeof(*Token));
-    if (Offset >= ExprLength)
-        return STATUS_INVALID_ACE_CONDITION;
-    const UCHAR *p = Expr + Offset;
-    ULONG left = ExprLength - Offset - 1; /* bytes after the code */
-    UCHAR code = p[0];
-    RTLP_COND_CLASS cls = RtlpCondClassOf(code);
-    Token->Code = code;
-    Token->Offset = Offset;
-    Token->Length = 1;
-    if (cls == RtlpCondClassInvalid)
-        return STATUS_INVALID_ACE_CONDITION;
-    if (InComposite && (cls != RtlpCondClassLiteral || code == RTLP_COND_COMPOSITE))
-        return STATUS_INVALID_ACE_CONDITION;
-    if (cls == RtlpCondClassUnary || cls == RtlpCondClassBinary || cls == RtlpCondClassPadding)
-        return STATUS_SUCCESS;
-    if (code >= RTLP_COND_INT8 && code <= RTLP_COND_INT64) {
-        if (left < 10)
-            return STATUS_INVALID_ACE_CONDITION;
-        ULONGLONG v = 0;
-        for (int i = 7; i >= 0; i--)
-            v = (v << 8) | p[1 + i];
-        Token->Int = (LONGLONG)v;
-        Token->Sign = p[9];
-        Token->Base = p[10];
-        Token->Length = 11;
-        if (!RtlpCondIntegerValid(code, Token->Int, Token->Sign, Token->Base))
-            return STATUS_INVALID_ACE_CONDITION;
-        return STATUS_SUCCESS;
-    }
-    if (left < 4)
-        return STATUS_INVALID_ACE_CONDITION;
-    ULONG len = RtlpCondRead32(p + 1);
-    if (len > left - 4)
-        return STATUS_INVALID_ACE_CONDITION;
-    Token->Data = p + 5;
-    Token->DataLength = len;
-    Token->Length = 5 + len;
-    switch (code) {
-    case RTLP_COND_STRING:
-        if (len & 1)
-            return STATUS_INVALID_ACE_CONDITION;
-        break;
-    case RTLP_COND_LOCAL_ATTR: case RTLP_COND_USER_ATTR: case RTLP_COND_RESOURCE_ATTR:
-    case RTLP_COND_DEVICE_ATTR:
-        if (len == 0 || (len & 1))
-            return STATUS_INVALID_ACE_CONDITION;
-        break;
-    case RTLP_COND_SID:
-        /* Read as bytes: a SID inside an expression is not aligned (callers copy it to an
-         * aligned RTLP_COND_SID_BUFFER before using it as a SID). */
-        if (len < 8 || Token->Data[0] != SID_REVISION ||
-            Token->Data[1] > SID_MAX_SUB_AUTHORITIES || len != 8 + 4 * (ULONG)Token->Data[1])
-            return STATUS_INVALID_ACE_CONDITION;
-        break;
-    case RTLP_COND_COMPOSITE: {
-        /* Elements are literals other than composites, exactly filling the body. */
-        ULONG off = 0, count = 0;
-        while (off < len) {
-            RTLP_COND_TOKEN element;
-            if (++count > RTLP_COND_MAX_COMPOSITE)
-                return STATUS_INVALID_ACE_CONDITION;
-            if (RtlpCondReadToken(Token->Data, len, off, TRUE, &element) != STATUS_SUCCESS)
-                return STATUS_INVALID_ACE_CONDITION;
-            off += element.Length;
-        }
-        break;
-    }
-    default: /* octet string: any bytes */
-        break;
-    }
-    return STATUS_SUCCESS;
+    return RtlpCondDecode(Expr, ExprLength, Offset, InComposite, Token);
 }
 
 /*

@@ -121,9 +121,134 @@ typedef struct _RTLP_COND_TOKEN {
  * STATUS_INVALID_ACE_CONDITION for an unknown byte code, a length leaving the expression, an
  * odd string length, an empty attribute name, an integer outside its width or with a bad
  * sign/base byte, a SID that is not exactly its length, a bad composite element.
+ * RtlpCondDecode is the same decoder inline, for the evaluator's loop (src/se/cond_eval.c),
+ * which decodes every token of every condition of an access check.
  */
 NTSTATUS RtlpCondReadToken(const UCHAR *Expr, ULONG ExprLength, ULONG Offset, BOOLEAN InComposite,
                           PRTLP_COND_TOKEN Token);
+
+/* RtlpCondCompositeValid - the body of a composite (Length bytes): literals other than
+ * composites, at most RTLP_COND_MAX_COMPOSITE of them, exactly filling it. */
+BOOLEAN RtlpCondCompositeValid(const UCHAR *Body, ULONG Length);
+
+/* The UTF-16LE code unit at P (not aligned): one load on a little-endian host. */
+static inline USHORT RtlpCondRead16(const UCHAR *P)
+{
+    USHORT u;
+    memcpy(&u, P, sizeof(u));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    u = __builtin_bswap16(u);
+#endif
+    return u;
+}
+
+static inline ULONG RtlpCondRead32(const UCHAR *P)
+{
+    return (ULONG)P[0] | ((ULONG)P[1] << 8) | ((ULONG)P[2] << 16) | ((ULONG)P[3] << 24);
+}
+
+/* Validates an integer literal's value against its width and its sign and base bytes. */
+static inline BOOLEAN RtlpCondIntegerValid(UCHAR Code, LONGLONG Value, UCHAR Sign, UCHAR Base)
+{
+    if (Sign < RTLP_COND_SIGN_PLUS || Sign > RTLP_COND_SIGN_NONE)
+        return FALSE;
+    if (Base < RTLP_COND_BASE_OCTAL || Base > RTLP_COND_BASE_HEX)
+        return FALSE;
+    switch (Code) {
+    case RTLP_COND_INT8:
+        return Value >= -128 && Value <= 127;
+    case RTLP_COND_INT16:
+        return Value >= -32768 && Value <= 32767;
+    case RTLP_COND_INT32:
+        return Value >= -2147483648LL && Value <= 2147483647LL;
+    default:
+        return TRUE;
+    }
+}
+
+/*
+ * RtlpCondDecode - RtlpCondReadToken (see above). @remarks Layouts (MS-DTYP
+ * 2.4.4.17.4/.5): integers are the code, an 8-byte little-endian two's-complement value, a
+ * sign byte and a base byte; strings, octet strings, SIDs, composites and attribute names
+ * are the code, a 4-byte little-endian byte length and that many bytes; operators are the
+ * code alone. Every length is checked against what is left before anything it covers is
+ * read; a composite's body is checked by RtlpCondCompositeValid, which does not recurse
+ * (its elements may not be composites).
+ */
+static inline __attribute__((always_inline)) NTSTATUS
+RtlpCondDecode(const UCHAR *Expr, ULONG ExprLength, ULONG Offset, BOOLEAN InComposite,
+               PRTLP_COND_TOKEN Token)
+{
+    /* Every field written (not a memset): inlined, the stores to fields a caller never
+     * reads go away. */
+    Token->Code = 0;
+    Token->Offset = Offset;
+    Token->Length = 1;
+    Token->Int = 0;
+    Token->Sign = Token->Base = 0;
+    Token->Data = NULL;
+    Token->DataLength = 0;
+    if (Offset >= ExprLength)
+        return STATUS_INVALID_ACE_CONDITION;
+    const UCHAR *p = Expr + Offset;
+    ULONG left = ExprLength - Offset - 1; /* bytes after the code */
+    UCHAR code = p[0];
+    RTLP_COND_CLASS cls = RtlpCondClassOf(code);
+    Token->Code = code;
+    if (cls == RtlpCondClassInvalid)
+        return STATUS_INVALID_ACE_CONDITION;
+    if (InComposite && (cls != RtlpCondClassLiteral || code == RTLP_COND_COMPOSITE))
+        return STATUS_INVALID_ACE_CONDITION;
+    if (cls == RtlpCondClassUnary || cls == RtlpCondClassBinary || cls == RtlpCondClassPadding)
+        return STATUS_SUCCESS;
+    if (code >= RTLP_COND_INT8 && code <= RTLP_COND_INT64) {
+        if (left < 10)
+            return STATUS_INVALID_ACE_CONDITION;
+        ULONGLONG v = 0;
+        for (int i = 7; i >= 0; i--)
+            v = (v << 8) | p[1 + i];
+        Token->Int = (LONGLONG)v;
+        Token->Sign = p[9];
+        Token->Base = p[10];
+        Token->Length = 11;
+        if (!RtlpCondIntegerValid(code, Token->Int, Token->Sign, Token->Base))
+            return STATUS_INVALID_ACE_CONDITION;
+        return STATUS_SUCCESS;
+    }
+    if (left < 4)
+        return STATUS_INVALID_ACE_CONDITION;
+    ULONG len = RtlpCondRead32(p + 1);
+    if (len > left - 4)
+        return STATUS_INVALID_ACE_CONDITION;
+    Token->Data = p + 5;
+    Token->DataLength = len;
+    Token->Length = 5 + len;
+    switch (code) {
+    case RTLP_COND_STRING:
+        if (len & 1)
+            return STATUS_INVALID_ACE_CONDITION;
+        break;
+    case RTLP_COND_LOCAL_ATTR: case RTLP_COND_USER_ATTR: case RTLP_COND_RESOURCE_ATTR:
+    case RTLP_COND_DEVICE_ATTR:
+        if (len == 0 || (len & 1))
+            return STATUS_INVALID_ACE_CONDITION;
+        break;
+    case RTLP_COND_SID:
+        /* Read as bytes: a SID inside an expression is not aligned (callers copy it to an
+         * aligned RTLP_COND_SID_BUFFER before using it as a SID). */
+        if (len < 8 || Token->Data[0] != SID_REVISION ||
+            Token->Data[1] > SID_MAX_SUB_AUTHORITIES || len != 8 + 4 * (ULONG)Token->Data[1])
+            return STATUS_INVALID_ACE_CONDITION;
+        break;
+    case RTLP_COND_COMPOSITE:
+        if (!RtlpCondCompositeValid(Token->Data, len))
+            return STATUS_INVALID_ACE_CONDITION;
+        break;
+    default: /* octet string: any bytes */
+        break;
+    }
+    return STATUS_SUCCESS;
+}
 
 /*
  * RtlpCondValidate - validates a whole application-data block: the signature, every token,

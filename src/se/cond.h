@@ -12,6 +12,7 @@
 #include <string.h>
 #include "se/sep.h"
 #include "se/accesschk.h" /* SEP_TRACE */
+#include "se/aclwalk.h"    /* SepAceSidOffset */
 #include "rtl/rtlp_cond.h"
 
 /* se spells the byte code of src/rtl/rtlp_cond.h (which owns the format) with its own
@@ -77,6 +78,7 @@ typedef RTLP_COND_TOKEN SEP_COND_TOKEN, *PSEP_COND_TOKEN;
 #define SepCondOperatorName RtlpCondOperatorName
 #define SepCondSidCopy RtlpCondSidCopy
 #define SepCondReadToken RtlpCondReadToken
+#define SepCondDecode RtlpCondDecode
 #define SepCondValidate RtlpCondValidate
 
 /* SepCondValue - three-valued results. */
@@ -111,8 +113,22 @@ NTSTATUS SepCondResourceAttribute(PACL Sacl, const UCHAR *Name, ULONG NameLength
 SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_CONTEXT *Context,
                                PCSTR *Reason);
 
-/* The application data of a (validated) callback ACE: the bytes after its SID, to AceSize. */
-VOID SepCondAceData(PACE_HEADER Ace, const UCHAR **Data, PULONG Length);
+/* The application data of a (validated) callback ACE: the bytes after its SID, to AceSize
+ * (*Data NULL and *Length 0 when there are none). Inline: the access check asks it for
+ * every callback ACE whose SID matches. */
+static inline VOID SepCondAceData(PACE_HEADER Ace, const UCHAR **Data, PULONG Length)
+{
+    *Data = NULL;
+    *Length = 0;
+    ULONG off = SepAceSidOffset(Ace); /* SepAceSid, inline */
+    if (off == 0)
+        return;
+    ULONG end = off + SepSidLength((PSID)((PUCHAR)Ace + off));
+    if (end >= Ace->AceSize)
+        return;
+    *Data = (const UCHAR *)Ace + end;
+    *Length = Ace->AceSize - end;
+}
 
 /* SepCondFormat - appends the SDDL text of the expression (cond_format.c); nothing is
  * appended and STATUS_INVALID_ACE_CONDITION returned when it does not validate. */

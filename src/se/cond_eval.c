@@ -2,10 +2,14 @@
  * cond_eval.c - evaluation of binary conditional expressions (MS-DTYP 2.4.4.17.6/.7 and the
  * EvaluateAceCondition stack machine of 2.5.3.1.5) with three-valued logic.
  *
- * The expression is read in place, once, left to right; operands live on a fixed stack of
- * SEP_COND_MAX_STACK entries (the expression is validated first, so the stack cannot
- * overflow). Composites are flat: iterating one never recurses. No references change; the
- * token is read under the caller's shared lock.
+ * The expression is read in place, once, left to right, decoded by the inline decoder of
+ * rtlp_cond.h (RtlpCondDecode, the rules of RtlpCondReadToken) while it is evaluated;
+ * operands are 32-byte records (a byte code, a pointer into the expression, a length, an
+ * integer or a claim) on a fixed stack of SEP_COND_MAX_STACK entries on the C stack, never
+ * cleared: a pushed literal or attribute is written whole, an operator's result in the
+ * fields read of a result; the depth is checked before every push and pop.
+ * Composites are flat: iterating one never recurses. No references change; the token is
+ * read under the caller's shared lock.
  */
 #include <string.h>
 #include "se/cond.h"
@@ -19,18 +23,24 @@ typedef enum _SEP_COND_KIND {
 } SEP_COND_KIND;
 
 typedef struct _SEP_COND_OPERAND {
-    SEP_COND_KIND Kind;
-    SEP_COND_VALUE Result;
+    UCHAR Kind;             /* SEP_COND_KIND */
+    UCHAR Result;           /* SEP_COND_VALUE of a SepCondKindResult */
     BOOLEAN IsAttribute;
-    SEP_COND_TOKEN Token;   /* a literal; for a claim, Code only (COMPOSITE when multivalued) */
-    const CLAIM_SECURITY_ATTRIBUTE_V1 *Claim; /* the token's claim an attribute names, or NULL */
+    UCHAR Code;             /* a literal's byte code; an attribute's, COMPOSITE when its claim is multivalued */
+    ULONG DataLength;
+    const UCHAR *Data;      /* a literal's bytes (string, octets, SID, composite body) or an attribute's name */
+    LONGLONG Int;           /* an integer literal */
+    const CLAIM_SECURITY_ATTRIBUTE_V1 *Claim; /* the claim an attribute names, or NULL */
 } SEP_COND_OPERAND, *PSEP_COND_OPERAND;
 
-/* One scalar value: a literal token, or a claim value seen as one. */
+/* One scalar value: a literal, or a claim value seen as one. */
 typedef struct _SEP_COND_ELEMENT {
-    SEP_COND_TOKEN T;
-    BOOLEAN Unsigned;       /* a UINT64 or BOOLEAN claim value: T.Int holds the bits */
+    UCHAR Code;             /* a literal byte code (INT64 for every claim integer), 0 for none */
+    BOOLEAN Unsigned;       /* a UINT64 or BOOLEAN claim value: Int holds the bits */
     BOOLEAN CaseSensitive;  /* CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE */
+    ULONG DataLength;
+    const UCHAR *Data;
+    LONGLONG Int;
 } SEP_COND_ELEMENT, *PSEP_COND_ELEMENT;
 
 /* Error of a processing rule: the whole expression is UNKNOWN (MS-DTYP 2.4.4.17.6). */
@@ -71,38 +81,54 @@ static VOID SepCondIterInit(SEP_COND_ITER *It, const SEP_COND_OPERAND *Set)
  * bytes. FQBN values have no literal form in MS-DTYP 2.4.4.17.4: Code 0, which no operator
  * accepts (a type error, so UNKNOWN).
  */
-static VOID SepCondClaimValue(const CLAIM_SECURITY_ATTRIBUTE_V1 *C, ULONG Index, PSEP_COND_ELEMENT E)
+static inline VOID SepCondClaimValue(const CLAIM_SECURITY_ATTRIBUTE_V1 *C, ULONG Index, PSEP_COND_ELEMENT E)
 {
-    memset(E, 0, sizeof(*E));
+    E->Code = 0;
+    E->Unsigned = FALSE;
     E->CaseSensitive = (C->Flags & CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE) != 0;
+    E->Data = NULL;
+    E->DataLength = 0;
+    E->Int = 0;
     switch (C->ValueType) {
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64:
-        E->T.Code = SEP_COND_INT64;
-        E->T.Int = C->Values.pInt64[Index];
+        E->Code = SEP_COND_INT64;
+        E->Int = C->Values.pInt64[Index];
         break;
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_UINT64:
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN:
-        E->T.Code = SEP_COND_INT64;
-        E->T.Int = (LONGLONG)C->Values.pUint64[Index];
+        E->Code = SEP_COND_INT64;
+        E->Int = (LONGLONG)C->Values.pUint64[Index];
         E->Unsigned = TRUE;
         break;
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING:
-        E->T.Code = SEP_COND_STRING;
-        E->T.Data = (const UCHAR *)C->Values.ppString[Index];
-        E->T.DataLength = SepWideLength(C->Values.ppString[Index]) * (ULONG)sizeof(WCHAR);
+        E->Code = SEP_COND_STRING;
+        E->Data = (const UCHAR *)C->Values.ppString[Index];
+        E->DataLength = SepWideLength(C->Values.ppString[Index]) * (ULONG)sizeof(WCHAR);
         break;
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_SID:
     case CLAIM_SECURITY_ATTRIBUTE_TYPE_OCTET_STRING:
-        E->T.Code = C->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_SID ? SEP_COND_SID : SEP_COND_OCTETS;
-        E->T.Data = C->Values.pOctetString[Index].pValue;
-        E->T.DataLength = C->Values.pOctetString[Index].ValueLength;
+        E->Code = C->ValueType == CLAIM_SECURITY_ATTRIBUTE_TYPE_SID ? SEP_COND_SID : SEP_COND_OCTETS;
+        E->Data = C->Values.pOctetString[Index].pValue;
+        E->DataLength = C->Values.pOctetString[Index].ValueLength;
         break;
     default:
         break;
     }
 }
 
-static BOOLEAN SepCondIterNext(SEP_COND_ITER *It, PSEP_COND_ELEMENT Element)
+/* A literal token as an element. */
+static inline VOID SepCondLiteralElement(UCHAR Code, const UCHAR *Data, ULONG DataLength, LONGLONG Int,
+                                         PSEP_COND_ELEMENT E)
+{
+    E->Code = Code;
+    E->Unsigned = FALSE;
+    E->CaseSensitive = FALSE;
+    E->Data = Data;
+    E->DataLength = DataLength;
+    E->Int = Int;
+}
+
+static inline BOOLEAN SepCondIterNext(SEP_COND_ITER *It, PSEP_COND_ELEMENT Element)
 {
     if (It->Done)
         return FALSE;
@@ -115,26 +141,41 @@ static BOOLEAN SepCondIterNext(SEP_COND_ITER *It, PSEP_COND_ELEMENT Element)
         SepCondClaimValue(set->Claim, It->Index++, Element);
         return TRUE;
     }
-    memset(Element, 0, sizeof(*Element));
-    if (set->Token.Code != SEP_COND_COMPOSITE) {
-        Element->T = set->Token;
+    if (set->Code != SEP_COND_COMPOSITE) {
+        SepCondLiteralElement(set->Code, set->Data, set->DataLength, set->Int, Element);
         It->Done = TRUE;
         return TRUE;
     }
-    if (It->Offset >= set->Token.DataLength ||
-        SepCondReadToken(set->Token.Data, set->Token.DataLength, It->Offset, TRUE, &Element->T) !=
-            STATUS_SUCCESS) {
+    SEP_COND_TOKEN t;
+    if (It->Offset >= set->DataLength ||
+        SepCondDecode(set->Data, set->DataLength, It->Offset, TRUE, &t) != STATUS_SUCCESS) {
         It->Done = TRUE;
         return FALSE;
     }
-    It->Offset += Element->T.Length;
+    It->Offset += t.Length;
+    SepCondLiteralElement(t.Code, t.Data, t.DataLength, t.Int, Element);
+    return TRUE;
+}
+
+/* The one element of an operand that is not multivalued (SepCondIsMulti FALSE): a literal
+ * other than a composite, or a claim's value; FALSE for a claim without values. */
+static inline __attribute__((always_inline)) BOOLEAN SepCondScalar(const SEP_COND_OPERAND *X,
+                                                                   PSEP_COND_ELEMENT E)
+{
+    if (X->Claim != NULL) {
+        if (X->Claim->ValueCount == 0)
+            return FALSE;
+        SepCondClaimValue(X->Claim, 0, E);
+        return TRUE;
+    }
+    SepCondLiteralElement(X->Code, X->Data, X->DataLength, X->Int, E);
     return TRUE;
 }
 
 /* A composite literal or a multivalued claim. */
 static BOOLEAN SepCondIsMulti(const SEP_COND_OPERAND *X)
 {
-    return X->Claim != NULL ? X->Claim->ValueCount > 1 : X->Token.Code == SEP_COND_COMPOSITE;
+    return X->Claim != NULL ? X->Claim->ValueCount > 1 : X->Code == SEP_COND_COMPOSITE;
 }
 
 static BOOLEAN SepCondIsInteger(UCHAR Code)
@@ -152,13 +193,13 @@ static int SepCondCompareIntegers(const SEP_COND_ELEMENT *A, const SEP_COND_ELEM
 {
     if (A->Unsigned == B->Unsigned) {
         if (A->Unsigned) {
-            ULONGLONG a = (ULONGLONG)A->T.Int, b = (ULONGLONG)B->T.Int;
+            ULONGLONG a = (ULONGLONG)A->Int, b = (ULONGLONG)B->Int;
             return (a > b) - (a < b);
         }
-        return (A->T.Int > B->T.Int) - (A->T.Int < B->T.Int);
+        return (A->Int > B->Int) - (A->Int < B->Int);
     }
     if (A->Unsigned)
-        return B->T.Int < 0 ? 1 : ((ULONGLONG)A->T.Int > (ULONGLONG)B->T.Int) - ((ULONGLONG)A->T.Int < (ULONGLONG)B->T.Int);
+        return B->Int < 0 ? 1 : ((ULONGLONG)A->Int > (ULONGLONG)B->Int) - ((ULONGLONG)A->Int < (ULONGLONG)B->Int);
     return -SepCondCompareIntegers(B, A);
 }
 
@@ -173,7 +214,7 @@ static int SepCondCompareIntegers(const SEP_COND_ELEMENT *A, const SEP_COND_ELEM
 static BOOLEAN SepCondCompareScalars(const SEP_COND_ELEMENT *EA, const SEP_COND_ELEMENT *EB, int *Cmp,
                                      BOOLEAN *Ordered)
 {
-    const SEP_COND_TOKEN *A = &EA->T, *B = &EB->T;
+    const SEP_COND_ELEMENT *A = EA, *B = EB;
     *Ordered = TRUE;
     if (SepCondIsInteger(A->Code) && SepCondIsInteger(B->Code)) {
         *Cmp = SepCondCompareIntegers(EA, EB);
@@ -257,6 +298,28 @@ static SEP_COND_VALUE SepCondSubset(SEP_COND_STATE *State, const SEP_COND_OPERAN
 }
 
 /*
+ * SepCondSameClaimString - Claim is an attribute with one string value and Lit a string
+ * literal holding the very same code units: equal whatever the case flag (what
+ * SepCondCompareScalars says of them), found without measuring the claim's string first.
+ * FALSE says nothing (the full comparison decides).
+ */
+static inline BOOLEAN SepCondSameClaimString(const SEP_COND_OPERAND *Claim, const SEP_COND_OPERAND *Lit)
+{
+    const CLAIM_SECURITY_ATTRIBUTE_V1 *c = Claim->Claim;
+    if (c == NULL || c->ValueCount != 1 || c->ValueType != CLAIM_SECURITY_ATTRIBUTE_TYPE_STRING ||
+        Lit->Claim != NULL || Lit->Code != SEP_COND_STRING)
+        return FALSE;
+    const WCHAR *v = c->Values.ppString[0];
+    ULONG n = Lit->DataLength / 2;
+    for (ULONG k = 0; k < n; k++) {
+        WCHAR u = RtlpCondRead16(Lit->Data + 2 * k);
+        if (v[k] != u || u == 0) /* v's NUL ends the walk */
+            return FALSE;
+    }
+    return v[n] == 0;
+}
+
+/*
  * SepCondRelational - the binary relational operators (MS-DTYP 2.4.4.17.6). An absent
  * attribute on either side is UNKNOWN; a result (TRUE/FALSE) as an operand is an error.
  * ==/!= compare sets (a scalar is a set of one; two sets are equal when each holds every
@@ -282,11 +345,10 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
         if (!multi) {
             /* Two sets of one: equal iff the one comparison says so (it is symmetric in
              * its verdict and in its type errors), so compare once, not both ways. */
-            SEP_COND_ITER ia, ib;
+            if (SepCondSameClaimString(a, b) || SepCondSameClaimString(b, a))
+                return Op == SEP_COND_EQ ? SepCondTrue : SepCondFalse;
             SEP_COND_ELEMENT ea, eb;
-            SepCondIterInit(&ia, a);
-            SepCondIterInit(&ib, b);
-            if (SepCondIterNext(&ia, &ea) && SepCondIterNext(&ib, &eb)) {
+            if (SepCondScalar(a, &ea) && SepCondScalar(b, &eb)) {
                 int cmp;
                 BOOLEAN ordered;
                 if (!SepCondCompareScalars(&ea, &eb, &cmp, &ordered)) {
@@ -319,11 +381,8 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
             return SepCondUnknown; /* MS-DTYP 2.4.4.17.6: multivalued operands fail as UNKNOWN */
         int cmp;
         BOOLEAN ordered;
-        SEP_COND_ITER ia, ib;
         SEP_COND_ELEMENT ea, eb;
-        SepCondIterInit(&ia, a);
-        SepCondIterInit(&ib, b);
-        if (!SepCondIterNext(&ia, &ea) || !SepCondIterNext(&ib, &eb) ||
+        if (!SepCondScalar(a, &ea) || !SepCondScalar(b, &eb) ||
             !SepCondCompareScalars(&ea, &eb, &cmp, &ordered)) {
             State->Error = "operands of different types";
             return SepCondUnknown;
@@ -352,7 +411,7 @@ static SEP_COND_VALUE SepCondRelational(SEP_COND_STATE *State, UCHAR Op, const S
 static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP_COND_OPERAND *X)
 {
     if (X->Kind != SepCondKindLiteral || X->IsAttribute ||
-        (X->Token.Code != SEP_COND_SID && X->Token.Code != SEP_COND_COMPOSITE)) {
+        (X->Code != SEP_COND_SID && X->Code != SEP_COND_COMPOSITE)) {
         State->Error = "Member_of needs a SID or a composite of SIDs";
         return SepCondUnknown;
     }
@@ -362,19 +421,30 @@ static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP
                   Op == SEP_COND_NOT_MEMBER_OF_ANY || Op == SEP_COND_NOT_DEVICE_MEMBER_OF_ANY;
     BOOLEAN negate = Op >= SEP_COND_NOT_MEMBER_OF;
     const SEP_COND_CONTEXT *ctx = State->Context;
-    SEP_COND_ITER it;
-    SEP_COND_ELEMENT e;
+    BOOLEAN look = ctx->Token != NULL && !(device && ctx->Restricted);
     BOOLEAN all = TRUE, some = FALSE;
-    SepCondIterInit(&it, X);
-    while (SepCondIterNext(&it, &e)) {
-        if (e.T.Code != SEP_COND_SID) {
-            State->Error = "Member_of needs a SID or a composite of SIDs";
-            return SepCondUnknown;
+    /* The SIDs: the literal itself, or the elements of the composite (validated when it
+     * was decoded, so each decodes again; a non-SID element is the error). */
+    const UCHAR *sidData = X->Data;
+    ULONG sidLength = X->DataLength, off = 0;
+    for (;;) {
+        if (X->Code == SEP_COND_COMPOSITE) {
+            SEP_COND_TOKEN e;
+            if (off >= X->DataLength ||
+                SepCondDecode(X->Data, X->DataLength, off, TRUE, &e) != STATUS_SUCCESS)
+                break;
+            off += e.Length;
+            if (e.Code != SEP_COND_SID) {
+                State->Error = "Member_of needs a SID or a composite of SIDs";
+                return SepCondUnknown;
+            }
+            sidData = e.Data;
+            sidLength = e.DataLength;
         }
         BOOLEAN in = FALSE;
-        if (ctx->Token != NULL && !(device && ctx->Restricted)) {
+        if (look) {
             SEP_COND_SID_BUFFER sid;
-            PSID s = SepCondSidCopy(&sid, e.T.Data, e.T.DataLength);
+            PSID s = SepCondSidCopy(&sid, sidData, sidLength);
             ULONG match = device ? SepTokenDeviceSidMatch(ctx->Token, s)
                                  : SepTokenSidMatchInline(ctx->Token, s, ctx->Restricted);
             in = (match & ctx->MatchBit) != 0;
@@ -383,6 +453,8 @@ static SEP_COND_VALUE SepCondMemberOf(SEP_COND_STATE *State, UCHAR Op, const SEP
             some = TRUE;
         else
             all = FALSE;
+        if (X->Code != SEP_COND_COMPOSITE)
+            break;
     }
     SEP_COND_VALUE v = (any ? some : all) ? SepCondTrue : SepCondFalse;
     return negate ? SepCondNot(v) : v;
@@ -403,10 +475,10 @@ static SEP_COND_VALUE SepCondTruth(SEP_COND_STATE *State, const SEP_COND_OPERAND
     if (X->IsAttribute && X->Claim != NULL && X->Claim->ValueCount == 1) {
         SEP_COND_ELEMENT e;
         SepCondClaimValue(X->Claim, 0, &e);
-        if (SepCondIsInteger(e.T.Code))
-            return e.T.Int != 0 ? SepCondTrue : SepCondFalse;
-        if (e.T.Code == SEP_COND_STRING)
-            return e.T.DataLength != 0 ? SepCondTrue : SepCondFalse;
+        if (SepCondIsInteger(e.Code))
+            return e.Int != 0 ? SepCondTrue : SepCondFalse;
+        if (e.Code == SEP_COND_STRING)
+            return e.DataLength != 0 ? SepCondTrue : SepCondFalse;
     }
     State->Error = X->IsAttribute ? "a logical operator applied to an attribute that is not one integer or string"
                                   : "a logical operator applied to a literal";
@@ -444,10 +516,14 @@ static const CLAIM_SECURITY_ATTRIBUTE_V1 *SepCondTokenClaim(const SEP_COND_CONTE
  */
 static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSEP_COND_OPERAND Out)
 {
-    memset(Out, 0, sizeof(*Out));
     Out->Kind = SepCondKindNull;
+    Out->Result = SepCondFalse;
     Out->IsAttribute = TRUE;
-    Out->Token = *T;
+    Out->Code = T->Code;
+    Out->Data = T->Data;
+    Out->DataLength = T->DataLength;
+    Out->Int = 0;
+    Out->Claim = NULL;
     const CLAIM_SECURITY_ATTRIBUTE_V1 *c = SepCondTokenClaim(State->Context, T);
     if (T->Code == SEP_COND_RESOURCE_ATTR && State->Context->Sacl != NULL) {
         PVOID scratch = NULL;
@@ -465,8 +541,19 @@ static VOID SepCondAttribute(SEP_COND_STATE *State, const SEP_COND_TOKEN *T, PSE
     if (c != NULL) {
         Out->Kind = SepCondKindLiteral;
         Out->Claim = c;
-        Out->Token.Code = c->ValueCount > 1 ? SEP_COND_COMPOSITE : T->Code;
+        Out->Code = c->ValueCount > 1 ? SEP_COND_COMPOSITE : T->Code;
     }
+}
+
+/* X becomes the result V of the operator that consumed it: a result is read for its Kind,
+ * Result and IsAttribute only (every consumer tests Kind or IsAttribute first). */
+static inline VOID SepCondSetResult(PSEP_COND_OPERAND X, SEP_COND_VALUE V)
+{
+    X->Kind = SepCondKindResult;
+    X->Result = (UCHAR)V;
+    X->IsAttribute = FALSE;
+    X->Code = 0;
+    X->Claim = NULL;
 }
 
 /* An expression that does not validate: UNKNOWN, and why. */
@@ -502,81 +589,79 @@ SEP_COND_VALUE SepCondEvaluate(const UCHAR *Data, ULONG Length, const SEP_COND_C
     while (off < Length && state.Error == NULL) {
         /* Decoded and validated here, in the one pass (RtlpCondValidate's rules: every
          * token decodes, operators find their operands, at most SEP_COND_MAX_STACK operands,
-         * only zeros after the first padding byte, one value at the end). */
-        SEP_COND_TOKEN t;
-        if (SepCondReadToken(Data, Length, off, FALSE, &t) != STATUS_SUCCESS) {
+         * only zeros after the first padding byte, one value at the end). An operator or
+         * padding is its byte code alone (what RtlpCondDecode would say of it), so only
+         * literals and attributes go through the decoder. */
+        UCHAR code = Data[off];
+        SEP_COND_CLASS cls = SepCondClassOf(code);
+        if (cls == SepCondClassLiteral || cls == SepCondClassAttribute) {
+            SEP_COND_TOKEN t;
+            if (depth >= SEP_COND_MAX_STACK ||
+                SepCondDecode(Data, Length, off, FALSE, &t) != STATUS_SUCCESS) {
+                malformed = TRUE;
+                break;
+            }
+            off += t.Length;
+            if (cls == SepCondClassLiteral)
+                stack[depth] = (SEP_COND_OPERAND){
+                    .Kind = SepCondKindLiteral, .Code = t.Code, .DataLength = t.DataLength,
+                    .Data = t.Data, .Int = t.Int,
+                };
+            else
+                SepCondAttribute(&state, &t, &stack[depth]);
+            depth++;
+            continue;
+        }
+        if (cls == SepCondClassInvalid || (cls == SepCondClassUnary && depth < 1) ||
+            (cls == SepCondClassBinary && depth < 2)) {
             malformed = TRUE;
             break;
         }
-        off += t.Length;
-        SEP_COND_CLASS cls = SepCondClassOf(t.Code);
-        if ((cls == SepCondClassUnary && depth < 1) || (cls == SepCondClassBinary && depth < 2) ||
-            ((cls == SepCondClassLiteral || cls == SepCondClassAttribute) &&
-             depth >= SEP_COND_MAX_STACK)) {
-            malformed = TRUE;
-            break;
-        }
+        off++;
         switch (cls) {
         case SepCondClassPadding:
             for (ULONG i = off - 1; i < Length; i++)
                 malformed |= Data[i] != 0;
             off = Length;
             break;
-        case SepCondClassLiteral:
-            memset(&stack[depth], 0, sizeof(stack[depth]));
-            stack[depth].Kind = SepCondKindLiteral;
-            stack[depth].Token = t;
-            depth++;
-            break;
-        case SepCondClassAttribute:
-            SepCondAttribute(&state, &t, &stack[depth]);
-            depth++;
-            break;
         case SepCondClassUnary: {
             PSEP_COND_OPERAND x = &stack[depth - 1];
             SEP_COND_VALUE v;
-            if (t.Code == SEP_COND_NOT) {
+            if (code == SEP_COND_NOT) {
                 v = SepCondNot(SepCondTruth(&state, x));
-            } else if (t.Code == SEP_COND_EXISTS || t.Code == SEP_COND_NOT_EXISTS) {
+            } else if (code == SEP_COND_EXISTS || code == SEP_COND_NOT_EXISTS) {
                 if (!x->IsAttribute) {
                     state.Error = "Exists needs an attribute";
                     v = SepCondUnknown;
                 } else {
                     v = x->Kind == SepCondKindNull ? SepCondFalse : SepCondTrue;
-                    if (t.Code == SEP_COND_NOT_EXISTS)
+                    if (code == SEP_COND_NOT_EXISTS)
                         v = SepCondNot(v);
                 }
             } else {
-                v = SepCondMemberOf(&state, t.Code, x);
+                v = SepCondMemberOf(&state, code, x);
             }
-            memset(x, 0, sizeof(*x));
-            x->Kind = SepCondKindResult;
-            x->Result = v;
+            SepCondSetResult(x, v);
             break;
         }
-        case SepCondClassBinary: {
+        default: { /* SepCondClassBinary */
             PSEP_COND_OPERAND l = &stack[depth - 2], r = &stack[depth - 1];
             SEP_COND_VALUE v;
-            if (t.Code == SEP_COND_AND || t.Code == SEP_COND_OR) {
+            if (code == SEP_COND_AND || code == SEP_COND_OR) {
                 SEP_COND_VALUE a = SepCondTruth(&state, l), b = SepCondTruth(&state, r);
-                if (t.Code == SEP_COND_AND)
+                if (code == SEP_COND_AND)
                     v = (a == SepCondFalse || b == SepCondFalse) ? SepCondFalse
                         : (a == SepCondTrue && b == SepCondTrue) ? SepCondTrue : SepCondUnknown;
                 else
                     v = (a == SepCondTrue || b == SepCondTrue) ? SepCondTrue
                         : (a == SepCondFalse && b == SepCondFalse) ? SepCondFalse : SepCondUnknown;
             } else {
-                v = SepCondRelational(&state, t.Code, l, r);
+                v = SepCondRelational(&state, code, l, r);
             }
             depth--;
-            memset(l, 0, sizeof(*l));
-            l->Kind = SepCondKindResult;
-            l->Result = v;
+            SepCondSetResult(l, v);
             break;
         }
-        default:
-            state.Error = "invalid byte code";
-            break;
         }
     }
     if (malformed || (state.Error == NULL && depth != 1)) {

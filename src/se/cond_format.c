@@ -2,7 +2,8 @@
  * cond_format.c - a condition's SDDL text in the explain trace, and where a callback ACE
  * keeps its condition. The text is RtlpCondFormat's (src/rtl/cond_format.c), the one
  * printer SDDL output also uses, in its lenient form: every expression that validates
- * prints, whether or not SDDL could parse it back. No references change.
+ * prints, whether or not SDDL could parse it back (SepCondAceData, where a callback ACE
+ * keeps its condition, is inline in cond.h). No references change.
  */
 #include "se/cond.h"
 #include "se/accesschk.h"
@@ -34,19 +35,4 @@ VOID SepTraceCondition(PSEP_TRACE Trace, const UCHAR *Data, ULONG Length)
     }
     if (SepCondFormat(Data, Length, Trace) != STATUS_SUCCESS)
         SepTrace(Trace, "<invalid, %u bytes>", (unsigned)Length);
-}
-
-/* SepCondAceData - see cond.h. */
-VOID SepCondAceData(PACE_HEADER Ace, const UCHAR **Data, PULONG Length)
-{
-    *Data = NULL;
-    *Length = 0;
-    PSID sid = SepAceSid(Ace);
-    if (sid == NULL)
-        return;
-    ULONG end = (ULONG)((PUCHAR)sid - (PUCHAR)Ace) + SepSidLength(sid);
-    if (end >= Ace->AceSize)
-        return;
-    *Data = (const UCHAR *)Ace + end;
-    *Length = Ace->AceSize - end;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "se/sep.h"
 #include "ex/pooltags.h"
+#include "rtl/rtlp_cond.h" /* RtlpCondRead16: names come from condition byte code */
 
 
 ULONG SepWideLength(const WCHAR *String)
@@ -306,9 +307,13 @@ const CLAIM_SECURITY_ATTRIBUTE_V1 *SepFindClaim(const CLAIM_SECURITY_ATTRIBUTES_
     for (ULONG i = 0; i < Claims->AttributeCount; i++) {
         const WCHAR *c = Claims->Attribute.pAttributeV1[i].Name;
         ULONG k = 0;
-        for (; k < n && c[k] != 0; k++)
-            if (SepWideFold(c[k]) != SepWideFold((WCHAR)(Name[2 * k] | (Name[2 * k + 1] << 8))))
+        /* Folded only where the code units differ (the spelling usually matches); the
+         * claim's NUL ends the walk before anything past it is read. */
+        for (; k < n; k++) {
+            WCHAR a = c[k], b = RtlpCondRead16(Name + 2 * k);
+            if (a == 0 || (a != b && SepWideFold(a) != SepWideFold(b)))
                 break;
+        }
         if (k == n && c[k] == 0)
             return &Claims->Attribute.pAttributeV1[i];
     }

@@ -289,6 +289,74 @@ static void test_user_and_device_claims_compare(void **state)
     ObDereferenceObject(t);
 }
 
+/* A UTF-16LE string token (Code) of N ASCII characters that may include NULs. */
+static VOID XRaw(EXPR *E, UCHAR Code, const char *S, ULONG N)
+{
+    XByte(E, Code);
+    X32(E, 2 * N);
+    for (ULONG i = 0; i < N; i++) { XByte(E, (UCHAR)S[i]); XByte(E, 0); }
+}
+
+/* == and != against a one-valued string claim, where the evaluator first tries the same code
+ * units (SepCondSameClaimString) and otherwise compares in full; and the claim lookup by
+ * name (SepFindClaim), which folds only where the code units differ. */
+static void test_one_valued_string_claim_edges(void **state)
+{
+    (void)state;
+    PACCESS_TOKEN t = ClaimsToken();
+    EXPR e;
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_EQ, "sales");   /* the same units */
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_NE, "sales");
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_EQ, "SaLeS");   /* folded */
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_NE, "SALES");
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_EQ, "sale");    /* a prefix of the claim */
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_EQ, "salesx");  /* the claim a prefix */
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_NE, "salesx");
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "dept"); XRaw(&e, SEP_COND_STRING, "sales\0", 6);
+    XByte(&e, SEP_COND_EQ);                                             /* a NUL past the claim's end */
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    XBegin(&e); XStr(&e, SEP_COND_DEVICE_ATTR, "dept"); XRaw(&e, SEP_COND_STRING, "sa\0es", 5);
+    XByte(&e, SEP_COND_EQ);
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    XBegin(&e); XStr(&e, SEP_COND_STRING, "sales"); XStr(&e, SEP_COND_DEVICE_ATTR, "dept");
+    XByte(&e, SEP_COND_EQ);                                             /* the literal on the left */
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_USER_ATTR, "empty", SEP_COND_EQ, "");
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_USER_ATTR, "empty", SEP_COND_EQ, "a");
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_USER_ATTR, "cs", SEP_COND_EQ, "Blue");         /* case-sensitive claim */
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_USER_ATTR, "cs", SEP_COND_EQ, "BLUE");
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrStr(&e, SEP_COND_USER_ATTR, "cs", SEP_COND_NE, "BLUE");
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    AttrStr(&e, SEP_COND_USER_ATTR, "cs", SEP_COND_EQ, "Blu");
+    assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    AttrInt(&e, SEP_COND_DEVICE_ATTR, "dept", SEP_COND_EQ, 1);           /* a string against an integer */
+    PCSTR reason = NULL;
+    assert_int_equal(CondEval(t, &e, SEP_MATCH_ALLOW, FALSE, &reason), SepCondUnknown);
+    assert_string_equal(reason, "operands of different types");
+    /* names: folded, but neither a prefix nor a longer name nor one with a NUL matches */
+    AttrStr(&e, SEP_COND_DEVICE_ATTR, "DePt", SEP_COND_EQ, "sales");
+    assert_int_equal(ALLOW(t, &e), SepCondTrue);
+    static const char *const absent[] = {"dep", "depts", "dept\0", "d\0pt"};
+    static const ULONG absentLength[] = {3, 5, 5, 4};
+    for (int i = 0; i < 4; i++) {
+        XBegin(&e); XRaw(&e, SEP_COND_DEVICE_ATTR, absent[i], absentLength[i]);
+        XByte(&e, SEP_COND_EXISTS);
+        assert_int_equal(ALLOW(t, &e), SepCondFalse);
+    }
+    ObDereferenceObject(t);
+}
+
 static void test_claim_flags_and_logical_values(void **state)
 {
     (void)state;
@@ -406,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_zw_query_claims_buffer),
         cmocka_unit_test(test_claims_survive_duplicate_and_filter),
         cmocka_unit_test(test_user_and_device_claims_compare),
+        cmocka_unit_test(test_one_valued_string_claim_edges),
         cmocka_unit_test(test_claim_flags_and_logical_values),
         cmocka_unit_test(test_device_member_of),
         cmocka_unit_test(test_access_check_uses_claims),
