@@ -56,6 +56,7 @@ for u in "${users[@]}"; do
     ok=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' <<<"$r"); total=$((total + ok))
     grep -q ' wrong=0 bad=0 errors=0' <<<"$r" || { bad=1; cat $W/soak.$u.err; }
 done
+sleep 0.3   # the request log is written in batches every 50 ms (tools/ntsec-fsd/log.c)
 fives=$(grep -c ' status=5[0-9][0-9] ' $W/server.err || true)
 echo "$total responses in $(python3 -c "print('%.1f' % ($end - $start))") s on $((PER * 4)) connections from 4 users ($(python3 -c "print(int($total / ($end - $start)))") req/s); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "5xx in the server log: $fives"

@@ -29,7 +29,7 @@ unshare -n bash $W/inner.sh
 grep -q 'Index of /' $W/dom.html || fail "DOM has no listing"
 grep -q 'hello.txt' $W/dom.html || fail "DOM lacks hello.txt"
 grep -q '<td>read write delete' $W/dom.html || fail "DOM lacks the effective rights"
-grep -q 'method=GET path=/ status=200' $W/server.err || fail "server did not serve the listing"
+in_log $W/server.err 'method=GET path=/ status=200' || fail "server did not serve the listing"
 info=$(/usr/bin/python3 "$S/tests/fsd/lib/pngcheck.py" $W/shot.png)
 echo "screenshot: $info"
 read -r size dark <<<"$info"

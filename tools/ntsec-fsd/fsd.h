@@ -11,7 +11,7 @@
  * (LOCK/UNLOCK, If header), auth_negotiate.c + neg_legs.c (HTTP Negotiate, partial contexts
  * kept per connection between legs),
  * sameobj.c (both layers act on the checked inode), sdcache.c (descriptors kept by inode), xml.c (libxml2 with network, DTDs and entities off), workers.c (audit, quota, xattr
- * writes on system worker threads), cmd_acl.c (`ntsec-fsd acl`).
+ * writes on system worker threads), log.c (the request log, batched), cmd_acl.c (`ntsec-fsd acl`).
  */
 #ifndef NTSEC_FSD_H
 #define NTSEC_FSD_H
@@ -207,6 +207,11 @@ NTSTATUS FsdInheritSd(FSD_REQ *Req, int ParentFd, int NewFd, BOOLEAN IsDir);
 NTSTATUS FsdWriteSd(int Fd, PSECURITY_DESCRIPTOR Sd, ULONG Length);
 /* Refusal with the explain trace (403 body). */
 int FsdDenyNt(FSD_REQ *Req, int Fd, ACCESS_MASK Desired, const char *What);
+
+/* ---- log.c ---- */
+VOID FsdLogStart(VOID);
+VOID FsdLogLine(const char *Line, size_t Length);
+VOID FsdLogFlush(VOID);
 
 /* ---- http.c ---- */
 int FsdRespond(FSD_REQ *Req, unsigned Status, const char *Layer, const char *ContentType,

@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include "fsd.h"
 
-static pthread_mutex_t FsdpLogLock = PTHREAD_MUTEX_INITIALIZER;
 volatile long FsdInFlight; /* requests begun and not completed (shutdown waits for 0) */
 
 const char *FsdHeader(FSD_REQ *Req, const char *Name)
@@ -244,14 +243,20 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     long long us = (now.tv_sec - req->Start.tv_sec) * 1000000LL + (now.tv_nsec - req->Start.tv_nsec) / 1000;
     if (Toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->Status == 0)
         snprintf(req->Note, sizeof req->Note, "connection ended before a response (%d)", (int)Toe);
-    pthread_mutex_lock(&FsdpLogLock);
-    fprintf(stderr, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s%s\n",
+    char line[FSD_MAX_PATH + 2048];   /* the path, the principal, the note and the rest */
+    int n = snprintf(line, sizeof line, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s%s\n",
             req->Conn && req->Conn->Authenticated ? req->Conn->Principal : "-",
             req->Conn ? req->Conn->PeerUid : -1L, req->Method, req->Path ? req->Path : "?",
             req->Status, req->Layer ? req->Layer : "-", us, req->Kept ? " way=kept" : "",
             req->Note[0] ? " note=\"" : "", req->Note,
             req->Note[0] ? "\"" : "");
-    pthread_mutex_unlock(&FsdpLogLock);
+    if (n > 0) {
+        if ((size_t)n >= sizeof line) {   /* cut: still one line */
+            n = sizeof line - 1;
+            line[n - 1] = '\n';
+        }
+        FsdLogLine(line, (size_t)n);
+    }
     FsdAudit(req);
     free(req->Body);
     free(req->Path);

@@ -273,6 +273,7 @@ static int FsdServe(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     struct MHD_Daemon *unixd = NULL, *tcpd = NULL;
     int port = 0;
+    FsdLogStart();
     if (FsdConfig.Socket) {
         int fd = FsdpUnixSocket(FsdConfig.Socket);
         if (fd < 0 || (unixd = FsdpStart(fd, FALSE)) == NULL) {
@@ -308,6 +309,7 @@ static int FsdServe(int argc, char **argv)
         usleep(10000);
     if (unixd) MHD_stop_daemon(unixd);
     if (tcpd) MHD_stop_daemon(tcpd);
+    FsdLogFlush();
     if (FsdConfig.Socket)
         unlink(FsdConfig.Socket);
     FsdReleaseGuest();
