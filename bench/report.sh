@@ -64,8 +64,8 @@ ir() {
 }
 
 # instr BIN ARG...: instructions per call of a benchmark's --once style mode whose last
-# argument is the number of calls: (Ir(1 + CALLS) - Ir(1)) / CALLS, so set-up, any
-# agreement check and process exit cancel out.
+# argument is the number of calls: (Ir(1 + CALLS) - Ir(1)) / CALLS, rounded to the nearest
+# instruction (idiv), so set-up, any agreement check and process exit cancel out.
 instr() {
     command -v valgrind >/dev/null || { echo "n/a (no valgrind)"; return; }
     local bin=$1; shift
@@ -78,7 +78,7 @@ instr() {
         echo "n/a"
         return
     fi
-    echo $(((many - one) / CALLS))
+    idiv $((many - one)) "$CALLS"
 }
 
 # run_bench FILE BIN ARG...: runs a benchmark, its output to FILE (rows read by alt_field).
@@ -114,6 +114,11 @@ goal_ge() {
         echo "≥ $2$3: **not met** ($1$3)"
     fi
 }
+
+# idiv A B: A / B rounded to the nearest integer (half away from zero), for the per-operation
+# quotients: shell arithmetic truncates, which printed 97 for an exact 98.0 whenever the
+# one-call run's start-up took a few instructions more than the long run's.
+idiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a !~ /^-?[0-9]+$/) { print "n/a"; exit } x = a / b; printf "%d\n", x < 0 ? -int(-x + 0.5) : int(x + 0.5) }'; }
 
 # ratio A B [DIGITS]: A / B
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.*f\n", d, a / b }'; }

@@ -68,7 +68,7 @@ EOF
     ir2=$(instr bench_host --once root)
     cat <<EOF
 
-User-space instructions (callgrind; the kernel's part is not counted): $(thousands "$((iu / 2))") per
+User-space instructions (callgrind; the kernel's part is not counted): $(thousands "$(idiv "$iu" 2)") per
 user→user switch (\`bench_host --once user N\`: a pair is two switches), $(thousands "$ir2") per
 impersonate-from-root + revert pair (\`--once root N\`), against a handful for the bare
 \`syscall()\` sequence: the per-thread cache, the token's cached Linux target and the rule.

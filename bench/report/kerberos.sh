@@ -83,7 +83,7 @@ kerberos_profile() {
             awk -v fn="$2" '{ for (i = 2; i <= NF; i++) if ($i ~ ":" fn "$") { gsub(",", "", $1); print $1; exit } }')
         b=$(callgrind_annotate --auto=no --inclusive=yes --threshold=100 "$TMP/krb.$1.1" 2>/dev/null |
             awk -v fn="$2" '{ for (i = 2; i <= NF; i++) if ($i ~ ":" fn "$") { gsub(",", "", $1); print $1; exit } }')
-        echo $(((${a:-0} - ${b:-0}) / CALLS))
+        idiv $((${a:-0} - ${b:-0})) "$CALLS"
     }
     cat <<'EOF2'
 

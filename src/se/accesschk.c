@@ -161,6 +161,14 @@ SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Wa
                 goto Malformed;
             break;
         }
+        ULONG found = 0; /* the SID's match when the scan below looked it up */
+        if (trace == NULL && index != NULL) {
+            /* ACEs that change nothing, in a tight loop; the walk goes on from the first
+             * one that may (aclwalk.h). */
+            i = SepSkipUnmatchedAces(&ace, end, i, count, filter, index, token, restricted, &found);
+            if (i == count)
+                break;
+        }
         if (check && !SepAceWellFormed(ace, (SIZE_T)(end - (const UCHAR *)ace)))
             goto Malformed;
         if (ace->AceFlags & INHERIT_ONLY_ACE) {
@@ -216,7 +224,9 @@ SepEvaluateDaclBody(const SEP_ACCESS_REQUEST *Req, SEP_PASS Pass, ACCESS_MASK Wa
          * for the owner or once the filter lets a SID pass (a SID the filter refuses is in
          * no set of the token, so it matches nothing either way). */
         ULONG match;
-        if (__builtin_expect(isOwner, 0) && SepSidIsOwnerRights(sid))
+        if (found != 0)
+            match = found;
+        else if (__builtin_expect(isOwner, 0) && SepSidIsOwnerRights(sid))
             match = SEP_MATCH_ALLOW | SEP_MATCH_DENY;
         else if (__builtin_expect(index != NULL, 1))
             match = !SepSidFilterMaybe(filter, sid) || SepSidIsOwnerRights(sid)

@@ -8,6 +8,7 @@
 #define NTSEC_SE_ACLWALK_H
 
 #include "se/accesschk.h"
+#include "se/sidindex.h"
 #include "rtl/rtlp.h"
 
 /* Offset of the SID inside an ACE, or 0 when the type carries none we understand. The
@@ -67,6 +68,56 @@ static inline __attribute__((always_inline)) BOOLEAN SepAceWellFormed(const ACE_
     ULONG head = sid[0] | (ULONG)sid[1] << 8;
     _Static_assert(SID_REVISION == 1 && SID_MAX_SUB_AUTHORITIES == 15, "one-compare SID head test");
     return (head & 0xF0FF) == SID_REVISION && sidOff + 8 + 4 * (ULONG)sid[1] <= size;
+}
+
+/*
+ * SepSkipUnmatchedAces - the untraced DACL walk's fast path (issue 15 §3). From the Index-th
+ * ACE (*Ace, inside the ACL that ends at End) skips every ACE that changes nothing and moves
+ * *Ace to the first one that may: returns its index (Count when every ACE was skipped). An
+ * ACE is skipped when it is a plain ACCESS_ALLOWED or ACCESS_DENIED ACE (type 0 or 1), not
+ * inherit-only, well formed by SepAceWellFormed's rules for these types (the same
+ * conditions, tested on the header and the SID head loaded as words), its SID is not OWNER
+ * RIGHTS (S-1-3-4 stands for the owner, whatever the token holds: any SID with its 8-byte
+ * head stops here) and Filter, the filter of the token the walk checks, proves the SID in
+ * none of the token's sets: the full walk would match nothing and go on. Every other ACE
+ * stops the scan and is checked and decided by the walk as before (a SID the filter lets
+ * through by chance costs one full step of the walk). Reads nothing past End; no references.
+ */
+static inline __attribute__((always_inline)) ULONG
+SepSkipUnmatchedAces(PACE_HEADER *Ace, const UCHAR *End, ULONG Index, ULONG Count,
+                     SEP_SID_FILTER Filter, PSEP_SID_INDEX SidIndex, PTOKEN Token, BOOLEAN Restricted,
+                     PULONG Match)
+{
+    _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ACE header and SID head read as words");
+    const ULONG64 ownerRightsHead = (ULONG64)SID_REVISION | 1ull << 8 | 3ull << 56; /* S-1-3, 1 sub */
+    const UCHAR *ace = (const UCHAR *)*Ace;
+    for (; Index < Count; Index++) {
+        SIZE_T room = (SIZE_T)(End - ace);
+        if (room < 16) /* a header, a mask and a SID head */
+            break;
+        ULONG header; /* AceType, AceFlags, AceSize */
+        memcpy(&header, ace, sizeof(header));
+        ULONG size = header >> 16;
+        /* 16 <= size <= room in one compare (room >= 16) */
+        if ((header & (0xFEu | (ULONG)INHERIT_ONLY_ACE << 8 | 3u << 16)) != 0 ||
+            (SIZE_T)size - 16 > room - 16)
+            break;
+        ULONG64 head; /* the SID's revision, count and authority */
+        memcpy(&head, ace + 8, sizeof(head));
+        ULONG subs = (ULONG)(head >> 8) & 0xFF;
+        if ((head & 0xF0FF) != SID_REVISION || 16 + 4 * subs > size || head == ownerRightsHead)
+            break;
+        if (SepSidFilterMaybeLast(Filter, ace + 8 + 4 * subs)) {
+            ULONG match = SepSidIndexProbe(SidIndex, Token, (PSID)(ace + 8), Restricted);
+            if (match != 0) {
+                *Match = match;
+                break;
+            }
+        }
+        ace += size;
+    }
+    *Ace = (PACE_HEADER)ace;
+    return Index;
 }
 
 /* SepValidateAclTail - SepAceWellFormed for the ACEs of Acl from the Index-th (at Ace,

@@ -67,11 +67,15 @@ static inline ULONG SepSidHash(PSID Sid, ULONG Seed)
  * to set every bit (or one sharing the ACL's last sub-authorities) costs at most this test
  * more than no filter. The filter has at least 32 bits per SID (4 bytes; the table has 16 per SID).
  */
-static inline ULONG64 SepSidFilterBit(const UCHAR *Sid, ULONG64 Seed, ULONG Shift)
+static inline ULONG64 SepSidFilterBitLast(const UCHAR *Last8, ULONG64 Seed, ULONG Shift)
 {
     ULONG64 w;
-    memcpy(&w, Sid + 4 * (ULONG)Sid[1], sizeof(w)); /* the last 8 bytes of the 8 + 4n */
+    memcpy(&w, Last8, sizeof(w));
     return ((w ^ Seed) * SEP_HASH_MULTIPLIER) >> Shift;
+}
+static inline ULONG64 SepSidFilterBit(const UCHAR *Sid, ULONG64 Seed, ULONG Shift)
+{
+    return SepSidFilterBitLast(Sid + 4 * (ULONG)Sid[1], Seed, Shift); /* the last 8 of the 8 + 4n bytes */
 }
 
 /* The filter's words, key and shift, which a walk over many ACEs keeps in registers. */
@@ -88,11 +92,16 @@ static inline SEP_SID_FILTER SepSidIndexFilter(PSEP_SID_INDEX Index)
     return f;
 }
 
-/* FALSE: Sid is in none of the token's sets. TRUE: it may be (look it up). */
+/* FALSE: the SID whose last 8 bytes are at Last8 is in none of the token's sets. TRUE: it
+ * may be (look it up). */
+static inline BOOLEAN SepSidFilterMaybeLast(SEP_SID_FILTER Filter, const UCHAR *Last8)
+{
+    ULONG64 bit = SepSidFilterBitLast(Last8, Filter.Seed, Filter.Shift);
+    return (Filter.Words[bit >> 6] >> (bit & 63)) & 1;
+}
 static inline BOOLEAN SepSidFilterMaybe(SEP_SID_FILTER Filter, PSID Sid)
 {
-    ULONG64 bit = SepSidFilterBit((const UCHAR *)Sid, Filter.Seed, Filter.Shift);
-    return (Filter.Words[bit >> 6] >> (bit & 63)) & 1;
+    return SepSidFilterMaybeLast(Filter, (const UCHAR *)Sid + 4 * (ULONG)((const UCHAR *)Sid)[1]);
 }
 
 static inline ULONG *SepIndexNext(PSEP_SID_INDEX Index)

@@ -291,6 +291,81 @@ static void test_malformed_ace_fails_every_subject_check(void **state)
     ObDereferenceObject(t);
 }
 
+/* SeAccessCheck(UserMode) of FILE_READ_DATA | Extra on a DACL of Size bytes (guarded: its
+ * last byte is the last one before a PROT_NONE page), with the owner outside the token. */
+static NTSTATUS GuardedSubjectCheck(const UCHAR *Acl, USHORT Size, ACCESS_MASK Extra)
+{
+    PACCESS_TOKEN t = AtToken("type=impersonation level=impersonation user=" U
+                              " groups=WD,AU integrity=medium");
+    PSECURITY_DESCRIPTOR owner = AtSd("O:S-1-5-21-9-9-9-500G:" U "D:");
+    SEP_SD_VIEW ov;
+    assert_status(SepCaptureSdView(owner, &ov), STATUS_SUCCESS);
+    SECURITY_SUBJECT_CONTEXT ctx;
+    AtSubject(t, &ctx);
+    GUARDED g;
+    GuardedAcl(&g, Acl, Size);
+    SECURITY_DESCRIPTOR sd;
+    AbsoluteSd(&sd, ov.Owner, g.Acl, NULL);
+    GENERIC_MAPPING m = SepFileMapping;
+    ACCESS_MASK granted = 0xDEAD;
+    NTSTATUS status = 0;
+    BOOLEAN ok = SeAccessCheck(&sd, &ctx, FALSE, FILE_READ_DATA | Extra, 0, NULL, &m, UserMode,
+                               &granted, &status);
+    assert_int_equal(ok, status == STATUS_SUCCESS);
+    GuardedFree(&g);
+    NtsecFree(owner);
+    ObDereferenceObject(t);
+    return status;
+}
+
+/*
+ * The untraced walk skips plain ACEs whose SID the token lacks in a fast scan of its own
+ * (SepSkipUnmatchedAces, aclwalk.h) that checks each ACE it skips: an absent SID's ACE that
+ * breaks a rule of MS-DTYP 2.4.4.1 / RtlValidAcl still voids the check. Each ACL comes with
+ * its well-formed twin, which the check evaluates (so each assertion can fail).
+ */
+static void test_malformed_ace_of_an_absent_sid_fails_the_check(void **state)
+{
+    (void)state;
+    /* AceSize 30, not a multiple of 4: the next ACE (allow WD FILE_READ_DATA) would be at 38.
+     * Twin: AceSize 28 and the next ACE at 36. */
+    UCHAR misaligned[8 + 30 + 20] = {ACL_REVISION, 0, sizeof(misaligned), 0, 2, 0, 0, 0,
+                                     ACCESS_ALLOWED_ACE_TYPE, 0, 30, 0, 2, 0, 0, 0,
+                                     1, 3, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 9, 0, 0, 0, 77, 0, 0, 0, 0, 0,
+                                     ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 1, 0, 0, 0,
+                                     1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    assert_status(GuardedSubjectCheck(misaligned, sizeof(misaligned), 0), STATUS_INVALID_ACL);
+    UCHAR aligned[8 + 28 + 20];
+    memcpy(aligned, misaligned, 8 + 28);
+    memcpy(aligned + 36, misaligned + 38, 20);
+    aligned[2] = sizeof(aligned);
+    aligned[10] = 28;
+    assert_status(GuardedSubjectCheck(aligned, sizeof(aligned), 0), STATUS_SUCCESS);
+
+    /* A SID of 5 sub-authorities (28 bytes) in an ACE of 20: it leaves the ACE. Twin: one
+     * sub-authority (S-1-5-21, not in the token), a whole SID. */
+    UCHAR longSid[8 + 20 + 20] = {ACL_REVISION, 0, sizeof(longSid), 0, 2, 0, 0, 0,
+                                  ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 2, 0, 0, 0,
+                                  1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0,
+                                  ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 1, 0, 0, 0,
+                                  1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+    assert_status(GuardedSubjectCheck(longSid, sizeof(longSid), 0), STATUS_INVALID_ACL);
+    longSid[17] = 1;
+    assert_status(GuardedSubjectCheck(longSid, sizeof(longSid), 0), STATUS_SUCCESS);
+
+    /* The second ACE (S-1-5-21-9-77, AceSize 28) has 20 bytes of the ACL left; FILE_WRITE_DATA
+     * is asked too, so the walk goes past the first ACE. Twin: the whole ACE inside the ACL,
+     * which grants nothing more (the SID is not in the token). */
+    UCHAR pastAcl[8 + 20 + 28] = {ACL_REVISION, 0, 8 + 20 + 20, 0, 2, 0, 0, 0,
+                                  ACCESS_ALLOWED_ACE_TYPE, 0, 20, 0, 1, 0, 0, 0,
+                                  1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+                                  ACCESS_ALLOWED_ACE_TYPE, 0, 28, 0, 2, 0, 0, 0,
+                                  1, 3, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 9, 0, 0, 0, 77, 0, 0, 0};
+    assert_status(GuardedSubjectCheck(pastAcl, 8 + 20 + 20, FILE_WRITE_DATA), STATUS_INVALID_ACL);
+    pastAcl[2] = sizeof(pastAcl);
+    assert_status(GuardedSubjectCheck(pastAcl, sizeof(pastAcl), FILE_WRITE_DATA), STATUS_ACCESS_DENIED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_ace_size_not_multiple_of_4_is_invalid_acl),
         cmocka_unit_test(test_bare_header_ace_of_unknown_type_is_assigned_without_a_mask),
         cmocka_unit_test(test_malformed_ace_fails_every_subject_check),
+        cmocka_unit_test(test_malformed_ace_of_an_absent_sid_fails_the_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
