@@ -48,6 +48,11 @@ VOID ExpNullArgument(PCSTR Routine, ULONG Argument, PCSTR Name);
  */
 PVOID ExpAllocatePoolLines(SIZE_T NumberOfBytes, ULONG Tag);
 
+/* ExpCopyString - a paged-pool copy of the NUL-terminated Text under Tag (a name from
+ * ex/pooltags.h), owned by the caller (ExFreePool, or NtsecFree when handed out); NULL when
+ * out of memory. */
+PSTR ExpCopyString(PCSTR Text, ULONG Tag);
+
 /* ExpPoolBlockSize - the size P (a live pool block) was allocated with; 0 if it is none. */
 SIZE_T ExpPoolBlockSize(PVOID P);
 

@@ -108,6 +108,16 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
  * ExpAllocatePoolLines - see exp.h: whole cache lines no other block shares, the pool header
  * inside the first of them.
  */
+/* ExpCopyString - see exp.h. */
+PSTR ExpCopyString(PCSTR Text, ULONG Tag)
+{
+    SIZE_T n = strlen(Text) + 1;
+    PSTR copy = ExAllocatePoolWithTag(PagedPool, n, Tag);
+    if (copy != NULL)
+        memcpy(copy, Text, n);
+    return copy;
+}
+
 PVOID ExpAllocatePoolLines(SIZE_T NumberOfBytes, ULONG Tag)
 {
     if (ExpInjectedFailure())

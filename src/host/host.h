@@ -52,6 +52,14 @@ NTSTATUS HostBuildUnixSids(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Grou
 VOID HostFreeUnixSids(PHOST_UNIX_SIDS Sids);
 
 /*
+ * HostUnixSidsTemplate - *Template zeroed, then what Sids holds for a token: user, groups,
+ * primary group, owner (Admins; NULL: the user), the logon session as AuthenticationId, and
+ * an integrity label (the caller sets IntegrityRid, and type, privileges, policy, source).
+ * Template points into Sids, which must outlive its use. No references.
+ */
+VOID HostUnixSidsTemplate(const HOST_UNIX_SIDS *Sids, PSEP_TOKEN_TEMPLATE Template);
+
+/*
  * A Kerberos principal's token SIDs from the id-map file ("principal" lines, docs/host.md):
  * user, primary group and up to HOST_MAX_PRINCIPAL_GROUPS further groups.
  */

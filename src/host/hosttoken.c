@@ -97,19 +97,12 @@ NTSTATUS HostBuildProcessToken(PTOKEN *Token)
         privileges[privilegeCount++] = (LUID_AND_ATTRIBUTES){{SE_CHANGE_NOTIFY_PRIVILEGE, 0}, enabled};
 
     SEP_TOKEN_TEMPLATE t;
-    memset(&t, 0, sizeof(t));
+    HostUnixSidsTemplate(&sids, &t);
     t.TokenType = TokenPrimary;
-    t.User = sids.User;
-    t.Groups = sids.Groups;
-    t.GroupCount = sids.GroupCount;
-    t.PrimaryGroup = sids.PrimaryGroup;
-    t.Owner = sids.Admins;
-    t.HasIntegrity = TRUE;
     t.IntegrityRid = (e == 0 || HostpHasCap(effective, CAP_SYS_ADMIN)) ? SECURITY_MANDATORY_HIGH_RID
                                                                          : SECURITY_MANDATORY_MEDIUM_RID;
     t.Privileges = privileges;
     t.PrivilegeCount = privilegeCount;
-    t.AuthenticationId = sids.Logon;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP | TOKEN_MANDATORY_POLICY_NEW_PROCESS_MIN;
     memcpy(t.TokenSource.SourceName, "ntsechst", 8);
     st = SepCreateToken(&t, "token (host process)", Token);

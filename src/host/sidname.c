@@ -10,6 +10,7 @@
 #include <string.h>
 #include "host/hostp.h"
 #include "rtl/rtlp.h"
+#include "ex/exp.h"
 #include "ex/pooltags.h"
 
 static ULONG HostpSidUse(PISID Sid)
@@ -74,11 +75,9 @@ NTSTATUS NtsecSidAccountName(PSID Sid, PSTR *Name, PULONG Use)
     } else {
         return STATUS_NONE_MAPPED;
     }
-    SIZE_T n = strlen(text) + 1;
-    PSTR copy = ExAllocatePoolWithTag(PagedPool, n, HOSTP_NAME_TAG);
+    PSTR copy = ExpCopyString(text, HOSTP_NAME_TAG);
     if (copy == NULL)
         return STATUS_NO_MEMORY;
-    memcpy(copy, text, n);
     *Name = copy;
     *Use = HostpSidUse(sid);
     return STATUS_SUCCESS;

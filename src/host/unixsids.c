@@ -6,27 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "host/hostp.h"
+#include "rtl/rtlp.h"
 #include "ex/pooltags.h"
 
 static int HostpCompareGid(const void *a, const void *b)
 {
     gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
     return x < y ? -1 : x > y;
-}
-
-static PSID HostpWellKnown(PUCHAR Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
-{
-    PISID sid = (PISID)Buffer;
-    memset(sid, 0, SECURITY_MAX_SID_SIZE);
-    sid->Revision = SID_REVISION;
-    sid->SubAuthorityCount = Count;
-    sid->IdentifierAuthority.Value[5] = Authority;
-    sid->SubAuthority[0] = A;
-    if (Count > 1)
-        sid->SubAuthority[1] = B;
-    if (Count > 2)
-        sid->SubAuthority[2] = C;
-    return sid;
 }
 
 /*
@@ -75,22 +61,22 @@ NTSTATUS HostBuildUnixSids(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Grou
         HostGidToSid(sorted[i], sid);
         Out->Groups[n++] = (SID_AND_ATTRIBUTES){sid, on};
     }
-    Out->Groups[n++] = (SID_AND_ATTRIBUTES){HostpWellKnown(HOSTP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0, 0), on};
+    Out->Groups[n++] = (SID_AND_ATTRIBUTES){RtlpWellKnownSid(HOSTP_NEXT_SID(), 1, 1, SECURITY_WORLD_RID, 0, 0), on};
     if (Kind == HostLogonInteractive) {
-        Out->Groups[n++] = (SID_AND_ATTRIBUTES){HostpWellKnown(HOSTP_NEXT_SID(), 2, 1, SECURITY_LOCAL_RID, 0, 0), on};
+        Out->Groups[n++] = (SID_AND_ATTRIBUTES){RtlpWellKnownSid(HOSTP_NEXT_SID(), 2, 1, SECURITY_LOCAL_RID, 0, 0), on};
         Out->Groups[n++] =
-            (SID_AND_ATTRIBUTES){HostpWellKnown(HOSTP_NEXT_SID(), 5, 1, SECURITY_INTERACTIVE_RID, 0, 0), on};
+            (SID_AND_ATTRIBUTES){RtlpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_INTERACTIVE_RID, 0, 0), on};
     } else {
-        Out->Groups[n++] = (SID_AND_ATTRIBUTES){HostpWellKnown(HOSTP_NEXT_SID(), 5, 1, SECURITY_NETWORK_RID, 0, 0), on};
+        Out->Groups[n++] = (SID_AND_ATTRIBUTES){RtlpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_NETWORK_RID, 0, 0), on};
     }
     Out->Groups[n++] =
-        (SID_AND_ATTRIBUTES){HostpWellKnown(HOSTP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0), on};
+        (SID_AND_ATTRIBUTES){RtlpWellKnownSid(HOSTP_NEXT_SID(), 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0), on};
     Out->Logon = SepAllocateLuid();
     Out->Groups[n++] = (SID_AND_ATTRIBUTES){
-        HostpWellKnown(HOSTP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)Out->Logon.HighPart, Out->Logon.LowPart),
+        RtlpWellKnownSid(HOSTP_NEXT_SID(), 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)Out->Logon.HighPart, Out->Logon.LowPart),
         on | SE_GROUP_LOGON_ID};
     if (Root) {
-        Out->Admins = HostpWellKnown(HOSTP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
+        Out->Admins = RtlpWellKnownSid(HOSTP_NEXT_SID(), 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
         Out->Groups[n++] = (SID_AND_ATTRIBUTES){Out->Admins, on | SE_GROUP_OWNER};
     }
 #undef HOSTP_NEXT_SID
@@ -107,4 +93,17 @@ VOID HostFreeUnixSids(PHOST_UNIX_SIDS Sids)
     if (Sids->Groups != NULL)
         ExFreePool(Sids->Groups);
     memset(Sids, 0, sizeof(*Sids));
+}
+
+/* HostUnixSidsTemplate - see host.h. */
+VOID HostUnixSidsTemplate(const HOST_UNIX_SIDS *Sids, PSEP_TOKEN_TEMPLATE Template)
+{
+    memset(Template, 0, sizeof(*Template));
+    Template->User = Sids->User;
+    Template->Groups = Sids->Groups;
+    Template->GroupCount = Sids->GroupCount;
+    Template->PrimaryGroup = Sids->PrimaryGroup;
+    Template->Owner = Sids->Admins;
+    Template->HasIntegrity = TRUE;
+    Template->AuthenticationId = Sids->Logon;
 }

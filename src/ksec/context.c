@@ -16,6 +16,16 @@ TimeStamp KsecpNow(VOID)
     return t;
 }
 
+/* Zeroes a new object of Size bytes whose first member is Header, and sets the header: Kind,
+ * Destroy and one reference, the caller's. */
+static VOID KsecpInitObject(PKSEC_OBJECT Header, SIZE_T Size, ULONG Kind, VOID (*Destroy)(PKSEC_OBJECT Object))
+{
+    memset(Header, 0, Size);
+    atomic_init(&Header->RefCount, 1);
+    Header->Kind = Kind;
+    Header->Destroy = Destroy;
+}
+
 /* Destroy of a context: the package's state, the token's and the credential's references
  * are released (no lock held: the last reference is gone). */
 static VOID KsecpDestroyContext(PKSEC_OBJECT Object)
@@ -38,10 +48,7 @@ PKSEC_CONTEXT KsecpCreateContext(const KSEC_PACKAGE *Package, PKSEC_CREDENTIAL C
     PKSEC_CONTEXT context = ExAllocatePoolWithTag(PagedPool, sizeof(*context), KSECP_CONTEXT_TAG);
     if (context == NULL)
         return NULL;
-    memset(context, 0, sizeof(*context));
-    atomic_init(&context->Header.RefCount, 1);
-    context->Header.Kind = KSEC_KIND_CONTEXT;
-    context->Header.Destroy = KsecpDestroyContext;
+    KsecpInitObject(&context->Header, sizeof(*context), KSEC_KIND_CONTEXT, KsecpDestroyContext);
     context->Package = Package;
     context->Server = Server;
     pthread_mutex_init(&context->OpLock, NULL);
@@ -70,10 +77,7 @@ PKSEC_CREDENTIAL KsecpCreateCredential(const KSEC_PACKAGE *Package, ULONG Use, P
     PKSEC_CREDENTIAL credential = ExAllocatePoolWithTag(PagedPool, sizeof(*credential), KSECP_CRED_TAG);
     if (credential == NULL)
         return NULL;
-    memset(credential, 0, sizeof(*credential));
-    atomic_init(&credential->Header.RefCount, 1);
-    credential->Header.Kind = KSEC_KIND_CREDENTIAL;
-    credential->Header.Destroy = KsecpDestroyCredential;
+    KsecpInitObject(&credential->Header, sizeof(*credential), KSEC_KIND_CREDENTIAL, KsecpDestroyCredential);
     credential->Package = Package;
     credential->Use = Use;
     credential->PackageCredential = PackageCredential;

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "ksec/local.h"
+#include "ex/exp.h"
 #include "ex/pooltags.h"
 
 /* Attributes every ntsec-local context has: messages are always integrity protected,
@@ -168,12 +169,8 @@ static SECURITY_STATUS KsecpLocalInitialize(PVOID *Context, PKSEC_STEP Step)
         context->Uid = geteuid();
         context->Gid = getegid();
         context->Pid = getpid();
-        if (Step->TargetName != NULL) {
-            SIZE_T n = strlen(Step->TargetName) + 1;
-            context->TargetName = ExAllocatePoolWithTag(PagedPool, n, KSECP_LOCAL_TAG);
-            if (context->TargetName != NULL)
-                memcpy(context->TargetName, Step->TargetName, n);
-        }
+        if (Step->TargetName != NULL)
+            context->TargetName = ExpCopyString(Step->TargetName, KSECP_LOCAL_TAG);
         Step->ContextAttr |= KSECP_LOCAL_RET |
                              (request.Qos.ImpersonationLevel <= SecurityIdentification ? ISC_RET_IDENTIFY : 0);
     }

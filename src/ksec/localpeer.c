@@ -58,19 +58,12 @@ NTSTATUS KsecBuildPeerToken(uid_t Uid, gid_t Gid, const gid_t *Groups, ULONG Gro
     LUID_AND_ATTRIBUTES privilege = {{SE_CHANGE_NOTIFY_PRIVILEGE, 0},
                                      SE_PRIVILEGE_ENABLED_BY_DEFAULT | SE_PRIVILEGE_ENABLED};
     SEP_TOKEN_TEMPLATE t;
-    memset(&t, 0, sizeof(t));
+    HostUnixSidsTemplate(&sids, &t);
     t.TokenType = TokenImpersonation;
     t.ImpersonationLevel = Level;
-    t.User = sids.User;
-    t.Groups = sids.Groups;
-    t.GroupCount = sids.GroupCount;
-    t.PrimaryGroup = sids.PrimaryGroup;
-    t.Owner = sids.Admins;
-    t.HasIntegrity = TRUE;
     t.IntegrityRid = Uid == 0 ? SECURITY_MANDATORY_HIGH_RID : SECURITY_MANDATORY_MEDIUM_RID;
     t.Privileges = &privilege;
     t.PrivilegeCount = 1;
-    t.AuthenticationId = sids.Logon;
     t.MandatoryPolicy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP;
     memcpy(t.TokenSource.SourceName, "NtsecLcl", 8);
     status = SepCreateToken(&t, "token (ntsec-local peer)", Token);

@@ -6,20 +6,8 @@
  */
 #include <string.h>
 #include "ksec/netlogon.h"
+#include "rtl/rtlp.h"
 #include "ex/pooltags.h"
-
-static VOID KsecpWellKnownSid(PISID Sid, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
-{
-    memset(Sid, 0, SECURITY_MAX_SID_SIZE);
-    Sid->Revision = SID_REVISION;
-    Sid->SubAuthorityCount = Count;
-    Sid->IdentifierAuthority.Value[5] = Authority;
-    Sid->SubAuthority[0] = A;
-    if (Count > 1)
-        Sid->SubAuthority[1] = B;
-    if (Count > 2)
-        Sid->SubAuthority[2] = C;
-}
 
 static BOOLEAN KsecpSidValid(PSID Sid)
 {
@@ -74,12 +62,12 @@ NTSTATUS KsecpBuildNetworkLogonToken(const KSECP_LOGON_IDENTITY *Identity, SECUR
     PISID everyone = (PISID)wellKnown, network = (PISID)(wellKnown + SECURITY_MAX_SID_SIZE),
           authenticated = (PISID)(wellKnown + 2 * SECURITY_MAX_SID_SIZE),
           logon = (PISID)(wellKnown + 3 * SECURITY_MAX_SID_SIZE), admins = (PISID)(wellKnown + 4 * SECURITY_MAX_SID_SIZE);
-    KsecpWellKnownSid(everyone, 1, 1, SECURITY_WORLD_RID, 0, 0);
-    KsecpWellKnownSid(network, 5, 1, SECURITY_NETWORK_RID, 0, 0);
-    KsecpWellKnownSid(authenticated, 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0);
-    KsecpWellKnownSid(admins, 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
+    RtlpWellKnownSid(everyone, 1, 1, SECURITY_WORLD_RID, 0, 0);
+    RtlpWellKnownSid(network, 5, 1, SECURITY_NETWORK_RID, 0, 0);
+    RtlpWellKnownSid(authenticated, 5, 1, SECURITY_AUTHENTICATED_USER_RID, 0, 0);
+    RtlpWellKnownSid(admins, 5, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0);
     LUID session = SepAllocateLuid();
-    KsecpWellKnownSid(logon, 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)session.HighPart, session.LowPart);
+    RtlpWellKnownSid(logon, 5, 3, SECURITY_LOGON_IDS_RID, (ULONG)session.HighPart, session.LowPart);
 
     ULONG n = 0;
     BOOLEAN isAdmin = FALSE;

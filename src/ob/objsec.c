@@ -122,6 +122,19 @@ NTSTATUS ObpCheckOpenAccess(PVOID Object, PACCESS_STATE PassedAccessState, ACCES
     return status;
 }
 
+/* The registered methods and the object Handle names, for ZwQuery/ZwSetSecurityObject. On
+ * success *Object holds a reference the caller releases with ObDereferenceObject.
+ * STATUS_INTERNAL_ERROR before the init sequence (nothing to build with), else the status of
+ * ObReferenceObjectByHandle. */
+static NTSTATUS ObpReferenceSecurityTarget(HANDLE Handle, const OBP_SECURITY_METHODS **Methods,
+                                           PVOID *Object)
+{
+    *Methods = ObpLoadSecurityMethods();
+    if (*Methods == NULL)
+        return STATUS_INTERNAL_ERROR;
+    return ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, Object, NULL);
+}
+
 /* ZwQuerySecurityObject - see ntob.h. */
 NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInformation,
                                PSECURITY_DESCRIPTOR SecurityDescriptor, ULONG Length,
@@ -129,11 +142,9 @@ NTSTATUS ZwQuerySecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInfor
 {
     if (LengthNeeded == NULL)
         return STATUS_INVALID_PARAMETER;
-    const OBP_SECURITY_METHODS *methods = ObpLoadSecurityMethods();
-    if (methods == NULL)
-        return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
+    const OBP_SECURITY_METHODS *methods;
     PVOID object;
-    NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
+    NTSTATUS status = ObpReferenceSecurityTarget(Handle, &methods, &object);
     if (!NT_SUCCESS(status))
         return status;
     BOOLEAN shared;
@@ -154,11 +165,9 @@ NTSTATUS ZwSetSecurityObject(HANDLE Handle, SECURITY_INFORMATION SecurityInforma
 {
     if (SecurityDescriptor == NULL)
         return STATUS_INVALID_PARAMETER;
-    const OBP_SECURITY_METHODS *methods = ObpLoadSecurityMethods();
-    if (methods == NULL)
-        return STATUS_INTERNAL_ERROR; /* before the init sequence: nothing to build with */
+    const OBP_SECURITY_METHODS *methods;
     PVOID object;
-    NTSTATUS status = ObReferenceObjectByHandle(Handle, 0, NULL, KernelMode, &object, NULL);
+    NTSTATUS status = ObpReferenceSecurityTarget(Handle, &methods, &object);
     if (!NT_SUCCESS(status))
         return status;
     /* Build from the current descriptor and swap under the lock, so two setters of

@@ -106,6 +106,11 @@ static inline BOOLEAN RtlpIsObjectAceType(UCHAR AceType)
     }
 }
 
+/* RtlpWellKnownSid - the SID S-1-Authority-A[-B[-C]] with Count (1 to 3) sub-authorities,
+ * built at Buffer (SECURITY_MAX_SID_SIZE bytes, zeroed first); returns Buffer. For the
+ * well-known groups a logon adds (Everyone, NETWORK, Authenticated Users, the logon SID). */
+PSID RtlpWellKnownSid(PVOID Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C);
+
 /* RtlpSdParts - owner/group/dacl/sacl pointers of an absolute or self-relative SD (trusted memory). */
 VOID RtlpSdParts(PSECURITY_DESCRIPTOR Sd, PSID *Owner, PSID *Group, PACL *Dacl, PACL *Sacl);
 

@@ -7,18 +7,14 @@
 #include <string.h>
 #include "rtlp.h"
 #include "ntsec.h"
+#include "ex/exp.h"
 #include "ex/pooltags.h"
 
-/* RtlpCopyText - a pool copy of Text in *Out (the caller's, NtsecFree). */
+/* RtlpCopyText - a pool copy of Text in *Out (the caller's, NtsecFree; NULL on failure). */
 static NTSTATUS RtlpCopyText(PCSTR Text, PSTR *Out)
 {
-    SIZE_T n = strlen(Text) + 1;
-    PSTR copy = ExAllocatePoolWithTag(PagedPool, n, RTLP_NAMES_TAG);
-    if (copy == NULL)
-        return STATUS_NO_MEMORY;
-    memcpy(copy, Text, n);
-    *Out = copy;
-    return STATUS_SUCCESS;
+    *Out = ExpCopyString(Text, RTLP_NAMES_TAG);
+    return *Out != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
 /* NtsecSidToString - see ntsec.h. *Text is the caller's (one pool block). */

@@ -255,6 +255,22 @@ NTSTATUS RtlpAliasToSid(PCSTR Alias, PSID Sid, ULONG BufferSize)
     return status;
 }
 
+/* RtlpWellKnownSid - see rtlp.h. No references. */
+PSID RtlpWellKnownSid(PVOID Buffer, UCHAR Authority, UCHAR Count, ULONG A, ULONG B, ULONG C)
+{
+    PISID sid = Buffer;
+    memset(sid, 0, SECURITY_MAX_SID_SIZE);
+    sid->Revision = SID_REVISION;
+    sid->SubAuthorityCount = Count;
+    sid->IdentifierAuthority.Value[5] = Authority;
+    sid->SubAuthority[0] = A;
+    if (Count > 1)
+        sid->SubAuthority[1] = B;
+    if (Count > 2)
+        sid->SubAuthority[2] = C;
+    return sid;
+}
+
 /* RtlpDomainSid - see rtlp.h. Points at static storage that a later NtsecSetDomainSid rewrites. */
 PSID RtlpDomainSid(VOID)
 {

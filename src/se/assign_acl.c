@@ -97,19 +97,8 @@ static BOOLEAN SepAceBelongsTo(PACE_HEADER Ace, BOOLEAN IsDacl)
  * this object (it still propagates). */
 static BOOLEAN SepAceAppliesToType(PACE_HEADER Ace, const GUID *ObjectType)
 {
-    switch (Ace->AceType) {
-    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_OBJECT_ACE_TYPE:
-    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE:
-    case SYSTEM_ALARM_CALLBACK_OBJECT_ACE_TYPE:
-        break;
-    default:
+    if (!RtlpIsObjectAceType(Ace->AceType))
         return TRUE;
-    }
     PACCESS_ALLOWED_OBJECT_ACE o = (PACCESS_ALLOWED_OBJECT_ACE)Ace;
     if (!(o->Flags & ACE_INHERITED_OBJECT_TYPE_PRESENT))
         return TRUE;

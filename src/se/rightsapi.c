@@ -8,6 +8,7 @@
 #include "se/privnames.h"
 #include "se/rights.h"
 #include "ntsec.h"
+#include "ex/exp.h"
 #include "ex/pooltags.h"
 
 static BOOLEAN SepValidKind(NTSEC_OBJECT_KIND Kind)
@@ -44,13 +45,8 @@ NTSTATUS NtsecFormatRights(ACCESS_MASK Mask, NTSEC_OBJECT_KIND Kind, PSTR *Text)
     if (!SepValidKind(Kind))
         return STATUS_INVALID_PARAMETER;
     SepRightsFormat(Mask, (SEP_RIGHTS_KIND)Kind, buffer, sizeof(buffer));
-    SIZE_T n = strlen(buffer) + 1;
-    PSTR copy = ExAllocatePoolWithTag(PagedPool, n, SEP_RIGHTS_API_TAG);
-    if (copy == NULL)
-        return STATUS_NO_MEMORY;
-    memcpy(copy, buffer, n);
-    *Text = copy;
-    return STATUS_SUCCESS;
+    *Text = ExpCopyString(buffer, SEP_RIGHTS_API_TAG);
+    return *Text != NULL ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
 /* NtsecObjectGenericMapping - see ntsec.h. */

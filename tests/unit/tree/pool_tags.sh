@@ -19,7 +19,7 @@ for f in sorted(glob.glob("src/**/*.c", recursive=True)):
     if f == "src/ex/pool.c":
         continue
     s = open(f).read()
-    for m in re.finditer(r"\b(ExAllocatePoolWithTag|ExAllocatePoolWithQuotaTag|ExFreePoolWithTag)\s*\(", s):
+    for m in re.finditer(r"\b(ExAllocatePoolWithTag|ExAllocatePoolWithQuotaTag|ExFreePoolWithTag|ExpCopyString)\s*\(", s):
         i = j = m.end(); depth = 1
         while depth:
             depth += (s[j] == "(") - (s[j] == ")"); j += 1
