@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"
+#include "subjects.h"
 #include "ntsec.h"
 
 /* ---- baseline: what impersonate+revert must at least do ---- */
@@ -70,34 +71,6 @@ static void StaticCopy(void *Context, uint64_t n)
             return;
         SeDeleteClientSecurity(&cc);
     }
-}
-
-/* An idle thread of a process with Groups groups, to be captured by SeCreateClientSecurity. */
-static pthread_mutex_t IdleLock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t IdleCond = PTHREAD_COND_INITIALIZER;
-static int IdleQuit;
-
-static VOID Idle(PVOID Context)
-{
-    pthread_mutex_lock(&IdleLock);
-    while (!IdleQuit)
-        pthread_cond_wait(&IdleCond, &IdleLock);
-    pthread_mutex_unlock(&IdleLock);
-}
-
-static PACCESS_TOKEN TokenWithGroups(int Groups, const char *Extra)
-{
-    char text[8192];
-    int len = snprintf(text, sizeof text, "user=S-1-5-21-7-7-7-1001 groups=");
-    for (int g = 0; g < Groups; g++)
-        len += snprintf(text + len, sizeof text - len, "%sS-1-5-21-7-7-7-%d", g ? "," : "", 5000 + g);
-    snprintf(text + len, sizeof text - len, " integrity=ME %s", Extra);
-    PACCESS_TOKEN t = NULL;
-    if (NtsecCreateTokenFromText(text, &t) != 0) {
-        fprintf(stderr, "token text: %s\n", NtsecLastErrorText());
-        return NULL;
-    }
-    return t;
 }
 
 /* ---- scaling ---- */
@@ -184,22 +157,20 @@ int main(int argc, char **argv)
 
     int groups[2] = {10, 100};
     for (int g = 0; g < 2; g++) {
-        PACCESS_TOKEN tok = TokenWithGroups(groups[g], "");
+        /* an idle thread of a process with groups[g] groups, captured by SeCreateClientSecurity */
+        PACCESS_TOKEN tok = BenchTokenWithGroups("S-1-5-21-7-7-7-1001", groups[g], "");
         PEPROCESS p;
         PETHREAD t;
-        if (tok == NULL || NtsecCreateProcess(tok, &p) != 0 || NtsecCreateThread(p, Idle, NULL, &t) != 0)
+        if (NtsecCreateProcess(tok, &p) != 0 || NtsecCreateThread(p, BenchIdle, NULL, &t) != 0)
             return 1;
         STATIC_CTX s = {t};
         BenchAlternate(StaticCopy, &s, Baseline, dup[1], sec / 3, rounds, &r);
         char name[96];
         snprintf(name, sizeof name, "SeCreateClientSecurity static, %d groups", groups[g]);
         BenchAltRow(name, "TLS swap+atomic inc/dec", &r);
-        pthread_mutex_lock(&IdleLock);
-        IdleQuit = 1;
-        pthread_cond_broadcast(&IdleCond);
-        pthread_mutex_unlock(&IdleLock);
+        BenchIdleRelease();
         NtsecJoinThread(t);
-        IdleQuit = 0;
+        BenchIdleRearm();
         ObDereferenceObject(t);
         ObDereferenceObject(p);
         ObDereferenceObject(tok);

@@ -11,11 +11,11 @@
  * Prints one markdown row per figure. Run: build/bench_memory [COUNT]   (default 1000)
  */
 #include <malloc.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "ps/psp.h"
 #include "ex/exp.h"
+#include "subjects.h"
 
 static size_t HeapInUse(void)
 {
@@ -23,19 +23,12 @@ static size_t HeapInUse(void)
     return m.uordblks + m.hblkhd;
 }
 
+/* A 10- or 100-group impersonation token; Serial makes the user SID (and so the token) distinct. */
 static PACCESS_TOKEN TokenWithGroups(int Groups, int Serial)
 {
-    char text[8192];
-    int len = snprintf(text, sizeof text, "user=S-1-5-21-7-7-%d-1001 groups=", Serial);
-    for (int g = 0; g < Groups; g++)
-        len += snprintf(text + len, sizeof text - len, "%sS-1-5-21-7-7-7-%d", g ? "," : "", 5000 + g);
-    snprintf(text + len, sizeof text - len, " integrity=ME type=impersonation level=impersonation");
-    PACCESS_TOKEN t = NULL;
-    if (NtsecCreateTokenFromText(text, &t) != 0) {
-        fprintf(stderr, "token text: %s\n", NtsecLastErrorText());
-        exit(1);
-    }
-    return t;
+    char user[64];
+    snprintf(user, sizeof user, "S-1-5-21-7-7-%d-1001", Serial);
+    return BenchTokenWithGroups(user, Groups, "type=impersonation level=impersonation");
 }
 
 static void TokenRow(int Groups, int Count)
@@ -81,23 +74,12 @@ static void ClientRow(BOOLEAN Static, int Count)
     ObDereferenceObject(tok);
 }
 
-static pthread_mutex_t IdleLock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t IdleCond = PTHREAD_COND_INITIALIZER;
-static int IdleQuit;
-static VOID Idle(PVOID Context)
-{
-    pthread_mutex_lock(&IdleLock);
-    while (!IdleQuit)
-        pthread_cond_wait(&IdleCond, &IdleLock);
-    pthread_mutex_unlock(&IdleLock);
-}
-
 static void ThreadRow(int Count)
 {
     PETHREAD *t = calloc(Count, sizeof *t);
     PACCESS_TOKEN tok = TokenWithGroups(10, 0);
     for (int i = 0; i < Count; i++)
-        if (NtsecCreateThread(PsGetCurrentProcess(), Idle, NULL, &t[i]) != 0)
+        if (NtsecCreateThread(PsGetCurrentProcess(), BenchIdle, NULL, &t[i]) != 0)
             exit(1);
     size_t before = HeapInUse();
     for (int i = 0; i < Count; i++)
@@ -108,10 +90,7 @@ static void ThreadRow(int Count)
            (double)(after - before) / Count / sizeof(PS_IMPERSONATION_INFORMATION));
     for (int i = 0; i < Count; i++)
         PsRevertThreadToSelf(t[i]);
-    pthread_mutex_lock(&IdleLock);
-    IdleQuit = 1;
-    pthread_cond_broadcast(&IdleCond);
-    pthread_mutex_unlock(&IdleLock);
+    BenchIdleRelease();
     for (int i = 0; i < Count; i++) {
         NtsecJoinThread(t[i]);
         ObDereferenceObject(t[i]);
