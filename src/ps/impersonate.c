@@ -44,6 +44,25 @@ static inline VOID PspHostPublished(PETHREAD Thread)
         atomic_fetch_or_explicit(&Thread->CrossThreadFlags, PSP_HOST_DIRTY, memory_order_release);
 }
 
+/* Under the thread lock: the token the thread impersonates (NULL if none), and the store of
+ * Token with its flags and level as the impersonation in force. Neither moves a reference:
+ * the callers account for the thread's references on the old and the new token. */
+static inline PTOKEN PspTokenInForceLocked(PETHREAD Thread, PPS_IMPERSONATION_INFORMATION Info)
+{
+    return atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? Info->Token : NULL;
+}
+
+static inline VOID PspStoreLocked(PETHREAD Thread, PPS_IMPERSONATION_INFORMATION Info, PTOKEN Token,
+                                  BOOLEAN CopyOnOpen, BOOLEAN EffectiveOnly,
+                                  SECURITY_IMPERSONATION_LEVEL Level)
+{
+    Info->Token = Token;
+    Info->ImpersonationLevel = Level;
+    Info->CopyOnOpen = CopyOnOpen;
+    Info->EffectiveOnly = EffectiveOnly;
+    atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
+}
+
 /*
  * PspInstall - under the thread lock, makes Token (whose reference is transferred to the
  * thread) the impersonation token with the given flags; returns the previously
@@ -54,12 +73,8 @@ static PTOKEN PspInstall(PETHREAD Thread, PPS_IMPERSONATION_INFORMATION Info, PT
                          BOOLEAN CopyOnOpen, BOOLEAN EffectiveOnly, SECURITY_IMPERSONATION_LEVEL Level)
 {
     PspLockThreadSecurity(Thread);
-    PTOKEN old = atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? Info->Token : NULL;
-    Info->Token = Token;
-    Info->ImpersonationLevel = Level;
-    Info->CopyOnOpen = CopyOnOpen;
-    Info->EffectiveOnly = EffectiveOnly;
-    atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
+    PTOKEN old = PspTokenInForceLocked(Thread, Info);
+    PspStoreLocked(Thread, Info, Token, CopyOnOpen, EffectiveOnly, Level);
     PspUnlockThreadSecurity(Thread);
     PspHostPublished(Thread);
     return old;
@@ -229,14 +244,10 @@ NTSTATUS PsImpersonateClient(PETHREAD Thread, PACCESS_TOKEN Token, BOOLEAN CopyO
      * thread's impersonation too (docs/impersonation-fastpath.md "Locking"). */
     if (__builtin_expect(!PspTryLockThreadSecurity(Thread), 0))
         return PSP_GENERAL();
-    PTOKEN old = atomic_load_explicit(&Thread->ActiveImpersonation, memory_order_relaxed) ? info->Token : NULL;
+    PTOKEN old = PspTokenInForceLocked(Thread, info);
     if (old != token)
         ObpIncrementPointerCount(token);
-    info->Token = token;
-    info->ImpersonationLevel = level;
-    info->CopyOnOpen = CopyOnOpen;
-    info->EffectiveOnly = EffectiveOnly;
-    atomic_store_explicit(&Thread->ActiveImpersonation, TRUE, memory_order_release);
+    PspStoreLocked(Thread, info, token, CopyOnOpen, EffectiveOnly, level);
     PspUnlockThreadSecurity(Thread);
     __atomic_store_n(&Thread->LastDecision, decision, __ATOMIC_RELAXED);
     /* the calling thread: no host marking (PspHostPublished marks only other threads) */
