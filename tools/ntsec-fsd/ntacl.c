@@ -11,10 +11,13 @@
  * from the client.
  */
 #include <errno.h>
+#include <linux/capability.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "fsd.h"
@@ -104,6 +107,38 @@ static BOOLEAN FsdpImpersonating(void)
     return TRUE;
 }
 
+/* Set once: the process is in the initial user namespace (its uid_map maps all of it). */
+static BOOLEAN FsdpInitialUserNs;
+static pthread_once_t FsdpUserNsOnce = PTHREAD_ONCE_INIT;
+
+static void FsdpReadUserNs(void)
+{
+    FILE *f = fopen("/proc/self/uid_map", "re");
+    unsigned long inside, outside, count;
+    char extra[8];
+    if (f == NULL)
+        return;
+    FsdpInitialUserNs = fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+                        outside == 0 && count == 4294967295UL && fscanf(f, "%7s", extra) != 1;
+    fclose(f);
+}
+
+/*
+ * TRUE when the calling thread can see the trusted namespace, so that ENODATA means the object
+ * has no trusted.ntsec.sd: the kernel answers a thread without CAP_SYS_ADMIN in the initial
+ * user namespace ENODATA too (xattr_permission), which must never become "no descriptor" (a
+ * root server in a container without CAP_SYS_ADMIN, a user running `ntsec-fsd acl`).
+ */
+static BOOLEAN FsdpSeesTrusted(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+    if (syscall(SYS_capget, &h, d) != 0 || !(d[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32))))
+        return FALSE;
+    pthread_once(&FsdpUserNsOnce, FsdpReadUserNs);
+    return FsdpInitialUserNs;
+}
+
 /*
  * The object's trusted.ntsec.sd into *Buffer (malloc'd; Small when it fits): its length, 0 if
  * there is none, or -errno. Tries the 4 KiB buffer first (a 64 KiB one costs the kernel an
@@ -115,8 +150,10 @@ static ssize_t FsdpReadSdXattr(const char *Proc, unsigned char *Small, size_t Sm
     ssize_t n = getxattr(Proc, FSD_SD_XATTR, Small, SmallSize);
     if (n >= 0)
         return n;
-    if (errno == ENODATA || errno == ENOTSUP)
+    if (errno == ENOTSUP || (errno == ENODATA && FsdpSeesTrusted()))
         return 0;
+    if (errno == ENODATA)
+        return -EPERM;   /* invisible, not absent: the caller refuses */
     if (errno != ERANGE)
         return -errno;
     n = getxattr(Proc, FSD_SD_XATTR, NULL, 0);
