@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # cli_host.sh - `ntsec whoami` and `ntsec run-as` as documented in docs/host.md.
 set -uo pipefail
-NTSEC="${NTSEC_BUILD_DIR:-.}/ntsec"
-fail=0
-check() { # check NAME EXPECTED-RC COMMAND... ; output in $out
-    local name=$1 want=$2; shift 2
-    out=$("$@" 2>&1); local rc=$?
-    if [ "$rc" != "$want" ]; then echo "FAIL $name: rc=$rc want $want"; echo "$out"; fail=1; else echo "ok   $name"; fi
-}
-contains() { if ! grep -qF -- "$2" <<<"$out"; then echo "FAIL $1: missing '$2'"; echo "$out"; fail=1; fi; }
+# shellcheck source=host_lib.bash
+source "$(dirname "$0")/host_lib.bash"
 
 check whoami 0 "$NTSEC" whoami
 contains whoami "S-1-22-1-$(id -u)"

@@ -3,15 +3,8 @@
 # a setuid-root program linked with ntsec never reads (docs/host.md "Command line",
 # "Mapping"). Needs root (CI runs as root); skips otherwise.
 set -uo pipefail
-NTSEC="${NTSEC_BUILD_DIR:-.}/ntsec"
-fail=0
-check() { # check NAME EXPECTED-RC COMMAND... ; output in $out
-    local name=$1 want=$2; shift 2
-    out=$("$@" 2>&1); local rc=$?
-    if [ "$rc" != "$want" ]; then echo "FAIL $name: rc=$rc want $want"; echo "$out"; fail=1; else echo "ok   $name"; fi
-}
-contains() { if ! grep -qF -- "$2" <<<"$out"; then echo "FAIL $1: missing '$2'"; echo "$out"; fail=1; fi; }
-lacks() { if grep -qF -- "$2" <<<"$out"; then echo "FAIL $1: must not show '$2'"; echo "$out"; fail=1; fi; }
+# shellcheck source=host_lib.bash
+source "$(dirname "$0")/host_lib.bash"
 nocaps() { # every capability set of the exec'd program is empty
     local set
     for set in CapInh CapPrm CapEff CapAmb; do contains "$1" "$(printf '%s:\t0000000000000000' "$set")"; done
