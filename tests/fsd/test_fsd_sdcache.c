@@ -5,10 +5,14 @@
  * same tick) is not kept, even one second too young; every field of the key (device, inode,
  * change time seconds and nanoseconds, owner, group, mode) must match; a forgotten entry is
  * gone; an entry replaced while a user holds it stays intact for that user (its reference),
- * and the replacement answers the next lookup.
+ * and the replacement answers the next lookup; four threads adding, finding, releasing and
+ * forgetting the same few inodes (some sharing a lock stripe) never see another inode's
+ * descriptor (and give TSan/ASan the reference counts and the stripe locks to check).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include <cmocka.h>
@@ -99,12 +103,66 @@ static void replaced_entry_stays_valid_for_its_holder(void **state)
     FsdSdCacheForget(&st);
 }
 
+#define RACE_INODES 8
+#define RACE_ROUNDS 20000
+
+static void *Racer(void *Argument)
+{
+    unsigned seed = (unsigned)(uintptr_t)Argument, bad = 0;
+    for (int i = 0; i < RACE_ROUNDS; i++) {
+        seed = seed * 1103515245U + 12345U;
+        ino_t ino = 1000 + (seed >> 16) % RACE_INODES;
+        struct stat st = Settled(ino);
+        char want[32];
+        snprintf(want, sizeof want, "sd-%lu", (unsigned long)ino);
+        switch ((seed >> 8) % 4) {
+        case 0:
+            Add(&st, FsdSdCacheClock(), want);
+            break;
+        case 1:
+            FsdSdCacheForget(&st);
+            break;
+        default: {
+            PSECURITY_DESCRIPTOR sd;
+            ULONG len;
+            FSD_SDC_ENTRY *e = FsdSdCacheFind(&st, &sd, &len, NULL);
+            if (e != NULL) {
+                if (len != strlen(want) + 1 || memcmp(sd, want, len) != 0)
+                    bad++;
+                FsdSdCacheRelease(e);
+            }
+        }
+        }
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+static void racing_users_see_only_their_inode(void **state)
+{
+    (void)state;
+    pthread_t t[4];
+    for (uintptr_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, Racer, (void *)(i + 1)), 0);
+    uintptr_t bad = 0;
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        assert_int_equal(pthread_join(t[i], &r), 0);
+        bad += (uintptr_t)r;
+    }
+    assert_int_equal(bad, 0);
+    for (ino_t ino = 1000; ino < 1000 + RACE_INODES; ino++) {
+        struct stat st = Settled(ino);
+        FsdSdCacheForget(&st);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(young_objects_are_not_kept),
         cmocka_unit_test(every_key_field_must_match),
         cmocka_unit_test(replaced_entry_stays_valid_for_its_holder),
+        cmocka_unit_test(racing_users_see_only_their_inode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
