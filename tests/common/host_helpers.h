@@ -30,16 +30,23 @@ typedef struct {
     UCHAR Bytes[SECURITY_MAX_SID_SIZE];
 } __attribute__((aligned(4))) TH_SID;
 
-static inline PSID ThUnixSid(TH_SID *Buffer, ULONG Kind, ULONG Id)
+/* Buffer as the SID S-1-Authority-Subs[0]-...-Subs[Count-1] (Count up to 15). */
+static inline PSID ThSid(TH_SID *Buffer, UCHAR Authority, int Count, const ULONG *Subs)
 {
     PISID sid = (PISID)Buffer->Bytes;
     memset(sid, 0, sizeof(*Buffer));
     sid->Revision = 1;
-    sid->SubAuthorityCount = 2;
-    sid->IdentifierAuthority.Value[5] = 22;
-    sid->SubAuthority[0] = Kind;
-    sid->SubAuthority[1] = Id;
+    sid->SubAuthorityCount = (UCHAR)Count;
+    sid->IdentifierAuthority.Value[5] = Authority;
+    for (int i = 0; i < Count; i++)
+        sid->SubAuthority[i] = Subs[i];
     return sid;
+}
+
+/* Buffer as S-1-22-Kind-Id (Kind 1: a uid, 2: a gid). */
+static inline PSID ThUnixSid(TH_SID *Buffer, ULONG Kind, ULONG Id)
+{
+    return ThSid(Buffer, 22, 2, (const ULONG[]){Kind, Id});
 }
 
 /* A group for ThToken: gid and attributes (0 means enabled+mandatory). */
@@ -62,12 +69,7 @@ static inline PTOKEN ThTokenWithUserSid(PSID User, const TH_GROUP *Groups, ULONG
         groups[i].Attributes = Groups[i].Attributes ? Groups[i].Attributes : TH_ON;
     }
     TH_SID world;
-    PISID w = (PISID)world.Bytes;
-    memset(w, 0, sizeof(world));
-    w->Revision = 1;
-    w->SubAuthorityCount = 1;
-    w->IdentifierAuthority.Value[5] = 1;
-    groups[Count].Sid = w;
+    groups[Count].Sid = ThSid(&world, 1, 1, (const ULONG[]){SECURITY_WORLD_RID});
     groups[Count].Attributes = TH_ON;
     LUID_AND_ATTRIBUTES priv = {{SE_CHANGE_NOTIFY_PRIVILEGE, 0}, SE_PRIVILEGE_ENABLED};
     SEP_TOKEN_TEMPLATE t;

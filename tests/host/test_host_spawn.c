@@ -374,14 +374,7 @@ static void test_failures_are_statuses_and_leave_no_child(void **state)
     PTOKEN a = TokenA();
     /* the user SID has no uid */
     TH_SID domain;
-    PISID d = (PISID)domain.Bytes;
-    memset(d, 0, sizeof(domain));
-    d->Revision = 1;
-    d->SubAuthorityCount = 2;
-    d->IdentifierAuthority.Value[5] = 5;
-    d->SubAuthority[0] = 21;
-    d->SubAuthority[1] = 1000;
-    PTOKEN unmapped = ThTokenWithUserSid(d, NULL, 0);
+    PTOKEN unmapped = ThTokenWithUserSid(ThSid(&domain, 5, 2, (const ULONG[]){21, 1000}), NULL, 0);
     assert_status(TryRun(unmapped, "/bin/sh", 0), STATUS_NONE_MAPPED);
     ObfDereferenceObject(unmapped);
     /* impersonation tokens: Impersonation/Delegation as a primary token; below: refused */

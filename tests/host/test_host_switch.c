@@ -119,17 +119,7 @@ static void test_identification_level_is_refused_everywhere(void **state)
 static void *BodyUnmappable(void *Arg)
 {
     TH_SID user;
-    PISID sid = (PISID)user.Bytes;
-    memset(sid, 0, sizeof(user));
-    sid->Revision = 1;
-    sid->SubAuthorityCount = 5;
-    sid->IdentifierAuthority.Value[5] = 5;
-    sid->SubAuthority[0] = 21;
-    sid->SubAuthority[1] = 91;
-    sid->SubAuthority[2] = 92;
-    sid->SubAuthority[3] = 93;
-    sid->SubAuthority[4] = 1000;
-    PTOKEN token = ThTokenWithUserSid(sid, NULL, 0);
+    PTOKEN token = ThTokenWithUserSid(ThSid(&user, 5, 5, (const ULONG[]){21, 91, 92, 93, 1000}), NULL, 0);
     PETHREAD thread = PsGetCurrentThread();
     TH_IDS before, after;
     ThReadIds(&before);

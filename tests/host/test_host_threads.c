@@ -109,13 +109,9 @@ static void test_change_by_another_thread_applies_at_next_call_or_sync(void **st
     assert_status(PsImpersonateClient(Target, token, FALSE, FALSE, SecurityImpersonation), STATUS_SUCCESS);
     /* An unmappable identity is refused for the other thread too, at the call. */
     TH_SID bad;
-    PISID sid = (PISID)bad.Bytes;
-    memset(sid, 0, sizeof(bad));
-    sid->Revision = 1;
-    sid->SubAuthorityCount = 1;
-    sid->IdentifierAuthority.Value[5] = 5;
-    sid->SubAuthority[0] = 18; /* SYSTEM: not in any mapping */
-    PTOKEN system = ThTokenWithUserSid(sid, NULL, 0);
+    /* SYSTEM: not in any mapping */
+    PTOKEN system =
+        ThTokenWithUserSid(ThSid(&bad, 5, 1, (const ULONG[]){SECURITY_LOCAL_SYSTEM_RID}), NULL, 0);
     assert_status(PsImpersonateClient(Target, system, FALSE, FALSE, SecurityImpersonation), STATUS_NONE_MAPPED);
     pthread_barrier_wait(&Barrier); /* 2 */
     pthread_barrier_wait(&Barrier); /* 3 */

@@ -5,35 +5,19 @@
 #include <pwd.h>
 #include "host_helpers.h"
 
-typedef struct {
-    ULONG Words[SECURITY_MAX_SID_SIZE / 4];
-} SIDBUF;
-
-static PSID MakeSid(SIDBUF *b, UCHAR Authority, int Count, const ULONG *Subs)
-{
-    PISID s = (PISID)b;
-    memset(b, 0, sizeof(*b));
-    s->Revision = 1;
-    s->SubAuthorityCount = (UCHAR)Count;
-    s->IdentifierAuthority.Value[5] = Authority;
-    for (int i = 0; i < Count; i++)
-        s->SubAuthority[i] = Subs[i];
-    return s;
-}
-
 static void test_unix_sids_map_both_ways(void **state)
 {
-    SIDBUF b;
+    TH_SID b;
     uid_t uid;
     gid_t gid;
-    assert_true(HostSidToUid(MakeSid(&b, 22, 2, (ULONG[]){1, 1234}), &uid));
+    assert_true(HostSidToUid(ThSid(&b, 22, 2, (ULONG[]){1, 1234}), &uid));
     assert_int_equal(uid, 1234);
-    assert_false(HostSidToGid(MakeSid(&b, 22, 2, (ULONG[]){1, 1234}), &gid)); /* a user SID is not a group */
-    assert_true(HostSidToGid(MakeSid(&b, 22, 2, (ULONG[]){2, 77}), &gid));
+    assert_false(HostSidToGid(ThSid(&b, 22, 2, (ULONG[]){1, 1234}), &gid)); /* a user SID is not a group */
+    assert_true(HostSidToGid(ThSid(&b, 22, 2, (ULONG[]){2, 77}), &gid));
     assert_int_equal(gid, 77);
-    assert_false(HostSidToUid(MakeSid(&b, 22, 2, (ULONG[]){1, 0xFFFFFFFF}), &uid)); /* -1 is no id */
-    assert_false(HostSidToUid(MakeSid(&b, 22, 3, (ULONG[]){1, 5, 5}), &uid));
-    assert_false(HostSidToUid(MakeSid(&b, 5, 1, (ULONG[]){18}), &uid)); /* SYSTEM: unmapped */
+    assert_false(HostSidToUid(ThSid(&b, 22, 2, (ULONG[]){1, 0xFFFFFFFF}), &uid)); /* -1 is no id */
+    assert_false(HostSidToUid(ThSid(&b, 22, 3, (ULONG[]){1, 5, 5}), &uid));
+    assert_false(HostSidToUid(ThSid(&b, 5, 1, (ULONG[]){18}), &uid)); /* SYSTEM: unmapped */
     HostUidToSid(40001, &b);
     assert_true(HostSidToUid(&b, &uid));
     assert_int_equal(uid, 40001);
@@ -52,7 +36,7 @@ static const char GoodMap[] =
 static void test_public_unix_id_to_sid_is_the_backend_mapping(void **state)
 {
     (void)state;
-    SIDBUF b, h;
+    TH_SID b, h;
     memset(&b, 0xAA, sizeof b);
     assert_int_equal(NtsecUnixIdToSid(40001, FALSE, &b, sizeof b - 1), STATUS_BUFFER_TOO_SMALL);
     assert_int_equal(((UCHAR *)&b)[0], 0xAA);                /* nothing written */
@@ -77,24 +61,24 @@ static void test_map_file_explicit_entries_names_and_ranges(void **state)
     PHOST_IDMAP map = NULL;
     char error[256];
     ULONG id;
-    SIDBUF b;
+    TH_SID b;
     assert_status(HostParseIdMap(GoodMap, sizeof(GoodMap) - 1, &map, error, sizeof(error)), STATUS_SUCCESS);
-    assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), FALSE, &id));
+    assert_true(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), FALSE, &id));
     assert_int_equal(id, 40001);
-    assert_false(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), TRUE, &id));
-    assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 513}), TRUE, &id));
+    assert_false(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), TRUE, &id));
+    assert_true(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 513}), TRUE, &id));
     assert_int_equal(id, 40101);
-    assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 500}), FALSE, &id));
+    assert_true(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 500}), FALSE, &id));
     struct passwd *nobody = getpwnam("nobody"); /* the name resolved through getpwnam_r */
     assert_non_null(nobody);
     assert_int_equal(id, nobody->pw_uid);
     /* Range: RID r <-> base + r, for users and groups, r < size. */
-    assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 42}), FALSE, &id));
+    assert_true(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 42}), FALSE, &id));
     assert_int_equal(id, 100042);
-    assert_true(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 999}), TRUE, &id));
+    assert_true(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 999}), TRUE, &id));
     assert_int_equal(id, 100999);
-    assert_false(HostMapSidToId(map, MakeSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 1000}), FALSE, &id));
-    assert_false(HostMapSidToId(map, MakeSid(&b, 5, 6, (ULONG[]){21, 7, 8, 9, 1, 2}), FALSE, &id));
+    assert_false(HostMapSidToId(map, ThSid(&b, 5, 5, (ULONG[]){21, 7, 8, 9, 1000}), FALSE, &id));
+    assert_false(HostMapSidToId(map, ThSid(&b, 5, 6, (ULONG[]){21, 7, 8, 9, 1, 2}), FALSE, &id));
     HostFreeIdMap(map);
 }
 
@@ -161,10 +145,10 @@ static void test_load_id_map_from_file_and_unload(void **state)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, GoodMap, sizeof(GoodMap) - 1), (ssize_t)(sizeof(GoodMap) - 1));
     close(fd);
-    SIDBUF b;
+    TH_SID b;
     uid_t uid;
     assert_status(NtsecLoadIdMap(path), STATUS_SUCCESS);
-    assert_true(HostSidToUid(MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
+    assert_true(HostSidToUid(ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
     assert_int_equal(uid, 40001);
     HostUidToSid(100005, &b); /* reverse through the range */
     assert_int_equal(((PISID)&b)->SubAuthorityCount, 5);
@@ -175,10 +159,10 @@ static void test_load_id_map_from_file_and_unload(void **state)
     fclose(f);
     assert_status(NtsecLoadIdMap(path), STATUS_INVALID_PARAMETER);
     assert_non_null(strstr(NtsecIdMapErrorText(), "line 2"));
-    assert_true(HostSidToUid(MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
+    assert_true(HostSidToUid(ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
     assert_status(NtsecLoadIdMap("/nonexistent/ntsec.map"), STATUS_OBJECT_NAME_NOT_FOUND);
     assert_status(NtsecLoadIdMap(NULL), STATUS_SUCCESS);
-    assert_false(HostSidToUid(MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
+    assert_false(HostSidToUid(ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001}), &uid));
     unlink(path);
 }
 
@@ -204,9 +188,9 @@ static void test_load_id_map_under_allocation_failure_keeps_old_map(void **state
     assert_int_equal(write(fd, "uid S-1-5-21-1-2-3-1001 30000\n", 30), 30);
     close(fd);
 
-    SIDBUF b;
+    TH_SID b;
     uid_t uid;
-    PSID sid = MakeSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001});
+    PSID sid = ThSid(&b, 5, 5, (ULONG[]){21, 1, 2, 3, 1001});
     ULONG refused = 0;
     for (ULONG n = 1; n < 64; n++) {
         assert_status(NtsecLoadIdMap(small), STATUS_SUCCESS);
