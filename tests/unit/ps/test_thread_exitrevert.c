@@ -6,6 +6,8 @@
  * the declaration the finding arrives; a thread ntsec created is refused.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include "ntsec_test.h"
 #include "vfexpect.h"
 
@@ -104,12 +106,39 @@ static void test_created_thread_is_refused(void **state)
     ObDereferenceObject(primary);
 }
 
+static _Atomic NTSTATUS WorkerStatus;
+static _Atomic int WorkerRan;
+
+static VOID WorkerBody(PVOID Context)
+{
+    (void)Context;
+    atomic_store(&WorkerStatus, NtsecEndImpersonationAtThreadExit());
+    atomic_store(&WorkerRan, 1);
+}
+
+/* A system worker (ExQueueWorkItem) is a thread ntsec created and runs: refused too (a work
+ * routine must revert before it returns: IMPERSONATING_WORKER_THREAD). */
+static void test_system_worker_is_refused(void **state)
+{
+    (void)state;
+    WORK_QUEUE_ITEM item;
+    atomic_store(&WorkerStatus, STATUS_UNSUCCESSFUL);
+    atomic_store(&WorkerRan, 0);
+    ExInitializeWorkItem(&item, WorkerBody, NULL);
+    ExQueueWorkItem(&item, DelayedWorkQueue);
+    for (int i = 0; i < 200000 && !atomic_load(&WorkerRan); i++)
+        usleep(50);
+    assert_int_equal(atomic_load(&WorkerRan), 1);
+    assert_status(atomic_load(&WorkerStatus), STATUS_NOT_SUPPORTED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_declared_thread_ends_impersonating_without_finding),
         cmocka_unit_test(test_undeclared_thread_ending_impersonating_is_a_finding),
         cmocka_unit_test(test_created_thread_is_refused),
+        cmocka_unit_test(test_system_worker_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
