@@ -17,6 +17,18 @@
 #include <unistd.h>
 #include "fsd.h"
 
+/* The new object DstName in DstDir did not get the descriptor it inherits (FsdInheritSd
+ * failed: the worker's write, e.g. ENOSPC when the copied dead properties filled the
+ * object's extended-attribute space): removed again, as the client, so no copy is left with
+ * the descriptor derived from its mode. Returns the errno the copy fails with. */
+static int FsdpNoDescriptor(FSD_REQ *Req, int DstDir, const char *DstName, int Flags)
+{
+    unlinkat(DstDir, DstName, Flags);
+    Req->Layer = FSD_LAYER_NT;
+    snprintf(Req->Note, sizeof Req->Note, "cannot assign the copy's descriptor");
+    return EIO;
+}
+
 /* Copies Name (in SrcDir) to DstName (in DstDir), as the client; for the descriptor of each
  * new object the thread becomes the server for the FsdInheritSd call (reading the parent's
  * descriptor and queueing the write), then the client again. Returns 0 or errno. */
@@ -59,9 +71,11 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
         }
         FsdCopyDeadProps(sfd, dfd);
         FsdBecomeServer(Req->Conn);
-        FsdInheritSd(Req, DstDir, dfd, TRUE);
+        NTSTATUS sdst = FsdInheritSd(Req, DstDir, dfd, TRUE);
         if (!FsdBecomeClient(Req->Conn))
             rc = EPERM;
+        else if (!NT_SUCCESS(sdst))
+            rc = FsdpNoDescriptor(Req, DstDir, DstName, AT_REMOVEDIR);
         if (rc == 0 && Infinite && Level < 64) {
             DIR *d = fdopendir(dup(sfd));
             struct dirent *e;
@@ -103,9 +117,11 @@ static int FsdpCopyTree(FSD_REQ *Req, int SrcDir, const char *Name, int DstDir, 
         rc = errno;
     FsdCopyDeadProps(sfd, dfd);
     FsdBecomeServer(Req->Conn);
-    FsdInheritSd(Req, DstDir, dfd, FALSE);
+    NTSTATUS sdst = FsdInheritSd(Req, DstDir, dfd, FALSE);
     if (!FsdBecomeClient(Req->Conn))
         rc = EPERM;
+    else if (!NT_SUCCESS(sdst))
+        rc = FsdpNoDescriptor(Req, DstDir, DstName, 0);
     close(dfd);
     close(sfd);
     return rc;
