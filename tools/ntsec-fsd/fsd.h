@@ -293,6 +293,8 @@ struct _xmlNs;
 VOID FsdLockDiscovery(const char *Path, struct _xmlNode *Prop, struct _xmlNs *Dav);
 
 /* ---- xml.c ---- */
+/* Node as a document of its own, UTF-8 (malloc'd, *Length bytes, NUL after them). */
+char *FsdXmlNodeText(struct _xmlNode *Node, size_t *Length);
 struct _xmlDoc;
 /* Parses a request body: NULL and *Status 400 on any error, DTD or entity. */
 struct _xmlDoc *FsdXmlParse(const char *Body, size_t Length, int *Status);

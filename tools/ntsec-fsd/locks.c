@@ -387,18 +387,8 @@ int FsdLock(FSD_REQ *Req)
             for (xmlNodePtr s = c->children; s; s = s->next)
                 if (FsdXmlIs(s, "write")) type = TRUE;
         } else if (FsdXmlIs(c, "owner") && ownerXml == NULL) {
-            xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
-            xmlNodePtr copy = xmlDocCopyNode(c, d, 1);
-            xmlDocSetRootElement(d, copy);
-            xmlReconciliateNs(d, copy);
-            xmlChar *mem = NULL;
-            int len = 0;
-            xmlDocDumpMemoryEnc(d, &mem, &len, "utf-8");
-            xmlFreeDoc(d);
-            if (mem) {
-                ownerXml = strndup((const char *)mem, (size_t)len);
-                xmlFree(mem);
-            }
+            size_t len;
+            ownerXml = FsdXmlNodeText(c, &len);
         }
     }
     xmlFreeDoc(in);

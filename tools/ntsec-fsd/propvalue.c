@@ -30,32 +30,20 @@ const char *FsdPropNs(xmlNodePtr N)
 char *FsdPropValueFormat(xmlNodePtr Prop, size_t *Length)
 {
     const char *ns = FsdPropNs(Prop), *name = (const char *)Prop->name;
-    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
-    if (d == NULL)
-        return NULL;
-    xmlNodePtr copy = xmlDocCopyNode(Prop, d, 1);
-    if (copy == NULL) {
-        xmlFreeDoc(d);
-        return NULL;
-    }
-    xmlDocSetRootElement(d, copy);
-    xmlReconciliateNs(d, copy);
-    xmlChar *mem = NULL;
-    int len = 0;
-    xmlDocDumpMemoryEnc(d, &mem, &len, "utf-8");
-    xmlFreeDoc(d);
+    size_t len;
+    char *mem = FsdXmlNodeText(Prop, &len);
     if (mem == NULL)
         return NULL;
     size_t nl = strlen(ns), nm = strlen(name);
-    size_t total = nl + 1 + nm + 1 + (size_t)len;
+    size_t total = nl + 1 + nm + 1 + len;
     char *val = malloc(total);
     if (val != NULL) {
         memcpy(val, ns, nl + 1);
         memcpy(val + nl + 1, name, nm + 1);
-        memcpy(val + nl + nm + 2, mem, (size_t)len);
+        memcpy(val + nl + nm + 2, mem, len);
         *Length = total;
     }
-    xmlFree(mem);
+    free(mem);
     return val;
 }
 

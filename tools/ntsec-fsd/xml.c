@@ -5,6 +5,7 @@
  * all (internal subset: the billion-laughs and XXE vectors) is refused with 400, as is any
  * well-formedness or namespace error.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -55,4 +56,34 @@ int FsdRespondXml(FSD_REQ *Req, unsigned Status, xmlDocPtr Doc)
                        (const char *)mem, (size_t)len);
     xmlFree(mem);
     return r;
+}
+
+/* FsdXmlNodeText - Node (with its subtree and the namespaces it uses) as a document of its own,
+ * serialized in UTF-8: malloc'd, *Length bytes (no NUL); NULL when out of memory. */
+char *FsdXmlNodeText(xmlNodePtr Node, size_t *Length)
+{
+    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+    if (d == NULL)
+        return NULL;
+    xmlNodePtr copy = xmlDocCopyNode(Node, d, 1);
+    if (copy == NULL) {
+        xmlFreeDoc(d);
+        return NULL;
+    }
+    xmlDocSetRootElement(d, copy);
+    xmlReconciliateNs(d, copy);
+    xmlChar *mem = NULL;
+    int len = 0;
+    xmlDocDumpMemoryEnc(d, &mem, &len, "utf-8");
+    xmlFreeDoc(d);
+    if (mem == NULL)
+        return NULL;
+    char *text = malloc((size_t)len + 1);
+    if (text != NULL) {
+        memcpy(text, mem, (size_t)len);
+        text[len] = 0;
+        *Length = (size_t)len;
+    }
+    xmlFree(mem);
+    return text;
 }
