@@ -459,7 +459,15 @@ int FsdLock(FSD_REQ *Req)
                 err = fd < 0 ? -fd : 0;
                 FsdBecomeServer(Req->Conn);
                 if (fd >= 0) {
-                    FsdInheritSd(Req, pfd, fd, FALSE);
+                    /* no file may stay with the mode-derived descriptor where its parent's
+                     * would be inherited: removed again (as the client) when the write fails */
+                    if (!NT_SUCCESS(FsdInheritSd(Req, pfd, fd, FALSE))) {
+                        if (FsdBecomeClient(Req->Conn)) {
+                            unlinkat(pfd, name, 0);
+                            FsdBecomeServer(Req->Conn);
+                        }
+                        err = EIO;
+                    }
                     close(fd);
                 }
             }
@@ -473,7 +481,9 @@ int FsdLock(FSD_REQ *Req)
             free(copy.Path);
             free(copy.OwnerXml);
             return FsdRespondError(Req, err == ENOENT ? 409 : (unsigned)FsdErrnoStatus(err),
-                                   err == EACCES ? FSD_LAYER_NT : FSD_LAYER_LINUX, "cannot create the locked resource");
+                                   err == EACCES || err == EIO ? FSD_LAYER_NT : FSD_LAYER_LINUX,
+                                   err == EIO ? "cannot assign the locked resource's descriptor"
+                                              : "cannot create the locked resource");
         }
         code = 201;
     }
