@@ -16,7 +16,7 @@ SECS=${2:-60}; PER=${3:-50}
 source tests/fsd/lib/fixture.bash
 need_root
 R=$W/root; mkdir -p $R; chmod 755 $R
-cp "$S/tests/fsd/lib/loadclient.py" $W/loadclient.py; chmod 644 $W/loadclient.py
+cp "$S/tests/fsd/lib/loadclient.py" "$S/tests/fsd/lib/httpwire.py" $W/; chmod 644 $W/loadclient.py $W/httpwire.py
 users=()
 for i in 1 2 3 4; do
     u=fsds$i$$; fsd_mkuser $u; users+=($u)

@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib/fixture.bash"
 need_root
 sfx=$$
 R=$W/root; mkdir -p $R; chmod 755 $R
-cp "$S/tests/fsd/lib/loadclient.py" $W/loadclient.py; chmod 644 $W/loadclient.py
+cp "$S/tests/fsd/lib/loadclient.py" "$S/tests/fsd/lib/httpwire.py" $W/; chmod 644 $W/loadclient.py $W/httpwire.py
 users=()
 for i in 1 2 3 4; do
     u=fsdl$i$sfx; fsd_mkuser $u; users+=($u)

@@ -2,7 +2,10 @@
 # whole run: reads "METHOD PATH" lines from stdin, sends each on the same connection and
 # prints "STATUS SERVED-AS" per request (flushed), so a test can change the served tree
 # between two requests of one connection. Bounded: 60 s socket timeout, at most 1,000 lines.
-import socket, sys
+import os, socket, sys
+sys.dont_write_bytecode = True   # nothing written next to the script (it runs as test users)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpwire import read_head
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.settimeout(60)
 s.connect(sys.argv[1])
@@ -16,14 +19,7 @@ for n, line in enumerate(sys.stdin):
     extra = f"Depth: 0\r\nContent-Type: application/xml\r\n" if method == "PROPFIND" else ""
     s.sendall(f"{method} {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Content-Length: {len(body)}\r\n\r\n".encode()
               + body)
-    status = f.readline().split()
-    headers = {}
-    while True:
-        h = f.readline()
-        if h in (b"\r\n", b""):
-            break
-        k, _, v = h.decode("latin-1").partition(":")
-        headers[k.strip().lower()] = v.strip()
+    status, headers = read_head(f)
     length = int(headers.get("content-length", "0"))
     if method != "HEAD" and length:
         f.read(length)

@@ -4,7 +4,10 @@
 # (X-Ntsec-Served-As) and carry BODY. Bounded in count and time; no timing assumption: a
 # slow server only makes fewer requests (the socket timeout is generous). Prints
 # "ok=N wrong=N bad=N errors=N" (and with SECONDS also "status=CODE:N ..." for non-200s).
-import collections, socket, sys, threading, time
+import collections, os, socket, sys, threading, time
+sys.dont_write_bytecode = True   # nothing written next to the script (it runs as test users)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from httpwire import read_head
 path, url, sid, body = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].encode()
 conns, reqs = int(sys.argv[5]), int(sys.argv[6])
 seconds = float(sys.argv[7]) if len(sys.argv) > 7 else None
@@ -33,14 +36,7 @@ def one():
             if deadline is not None and time.monotonic() >= deadline:
                 break
             s.sendall(f"GET {url} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
-            status = f.readline().split()
-            hdr = {}
-            while True:
-                line = f.readline()
-                if line in (b"\r\n", b""):
-                    break
-                k, _, v = line.decode("latin-1").partition(":")
-                hdr[k.strip().lower()] = v.strip()
+            status, hdr = read_head(f)
             data = f.read(int(hdr.get("content-length", "0")))
             if len(status) < 2 or status[1] != b"200":
                 local["bad"] += 1
