@@ -319,6 +319,15 @@ NTSTATUS RtlpCondCompile(PCSTR Text, PCSTR *End, PUCHAR Out, ULONG OutSize, PULO
 NTSTATUS RtlpCondCompileUtf16(PCSTR *Text, BOOLEAN String, PUCHAR Out, ULONG OutSize,
                               PULONG Length, PCSTR *ErrorAt, PCSTR *Message);
 
+/* RtlpIsAuditAceType - a system-audit ACE type (AU, OU, XU and the callback object form).
+ * Windows' SDDL compiler refuses one in a DACL (sddl_parse.c RtlpIsAuditAce), so the printer
+ * does not print one there (sddl_format.c: it would not parse back). */
+static inline BOOLEAN RtlpIsAuditAceType(UCHAR Type)
+{
+    return Type == SYSTEM_AUDIT_ACE_TYPE || Type == SYSTEM_AUDIT_OBJECT_ACE_TYPE ||
+           Type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE || Type == SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE;
+}
+
 /* RtlpSddlAceFromText - the bytes of the one ACE whose SDDL text is exactly Text
  * ("(type;...)" and nothing after it), into Out; the printer's proof that what it printed
  * parses back to the very same bytes (sddl_parse.c). */

@@ -244,6 +244,12 @@ static VOID RtlpAppendAcl(RTLP_TEXT *Text, BOOLEAN Dacl, USHORT Control, PACL Ac
         }
         if (LabelsOnly && ace->AceType != SYSTEM_MANDATORY_LABEL_ACE_TYPE)
             continue;
+        if (Dacl && RtlpIsAuditAceType(ace->AceType)) {
+            /* valid binary, but no text parses back to it: the parser, as Windows', refuses
+             * an audit ACE in a DACL (fuzz_sd_relative found the round trip broken) */
+            RtlpUnsupported(Text, i, "an audit ACE in a DACL: ACE type", ace->AceType);
+            return;
+        }
         RtlpAppendAce(Text, ace, i);
     }
 }

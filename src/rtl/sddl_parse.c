@@ -431,8 +431,7 @@ static BOOLEAN RtlpIsAuditAce(PACL Acl)
     PACE_HEADER ace = NULL;
     if (Acl->AceCount == 0 || !NT_SUCCESS(RtlGetAce(Acl, Acl->AceCount - 1u, (PVOID *)&ace)))
         return FALSE;
-    return ace->AceType == SYSTEM_AUDIT_ACE_TYPE || ace->AceType == SYSTEM_AUDIT_OBJECT_ACE_TYPE ||
-           ace->AceType == SYSTEM_AUDIT_CALLBACK_ACE_TYPE || ace->AceType == SYSTEM_AUDIT_CALLBACK_OBJECT_ACE_TYPE;
+    return RtlpIsAuditAceType(ace->AceType);
 }
 
 /*

@@ -354,6 +354,29 @@ static void test_sddl_unprintable_aces_fail_closed(void **state)
     assert_true(RtlValidAcl((PACL)dacl));
     assert_status(NtsecSecurityDescriptorToSddl(&abs, ALL_INFO, &out), STATUS_NOT_IMPLEMENTED);
     assert_true(strstr(NtsecLastErrorText(), "ACE 0") != NULL);
+    /* A system-audit ACE in a DACL: valid binary, but the parser (as Windows' SDDL compiler,
+     * Samba windows_is_fussy.txt) refuses "D:(AU;...)", so no text round-trips (found by
+     * fuzz_sd_relative); the same ACE in the SACL prints. */
+    RtlCreateAcl((PACL)dacl, sizeof(dacl), ACL_REVISION);
+    assert_status(RtlAddAccessAllowedAce((PACL)dacl, ACL_REVISION, FILE_ALL_ACCESS, sid), STATUS_SUCCESS);
+    memset(ace, 0, sizeof(ace));
+    ace[0] = SYSTEM_AUDIT_ACE_TYPE;
+    ace[1] = SUCCESSFUL_ACCESS_ACE_FLAG;
+    ace[2] = 20;
+    ace[4] = 1;
+    memcpy(ace + 8, sid, 12);
+    assert_status(RtlAddAce((PACL)dacl, ACL_REVISION, MAXULONG, ace, 20), STATUS_SUCCESS);
+    assert_true(RtlValidAcl((PACL)dacl));
+    RtlSetDaclSecurityDescriptor(&abs, TRUE, (PACL)dacl, FALSE);
+    out = (PSTR)1;
+    assert_status(NtsecSecurityDescriptorToSddl(&abs, ALL_INFO, &out), STATUS_NOT_IMPLEMENTED);
+    assert_null(out);
+    assert_true(strstr(NtsecLastErrorText(), "ACE 1") != NULL);
+    RtlSetDaclSecurityDescriptor(&abs, FALSE, NULL, FALSE);
+    RtlSetSaclSecurityDescriptor(&abs, TRUE, (PACL)dacl, FALSE);
+    assert_status(NtsecSecurityDescriptorToSddl(&abs, ALL_INFO, &out), STATUS_SUCCESS);
+    assert_string_equal(out, "S:(A;;FA;;;WD)(AU;SA;CC;;;WD)");
+    NtsecFree(out);
 }
 
 static void test_sddl_allocation_failures_fail_closed(void **state)
