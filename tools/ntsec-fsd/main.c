@@ -187,8 +187,11 @@ static int FsdpTcpSocket(const char *Addr, int *Port)
 
 static struct MHD_Daemon *FsdpStart(int Fd, BOOLEAN Tcp)
 {
+    /* poll(2), not select(2): no FD_SETSIZE bound on a connection's descriptor (1,024
+     * connections plus the server's own files pass it), and 5-15 % more GETs per second here
+     * (docs/fsd.md "Performance") */
     return MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                                MHD_USE_ERROR_LOG | MHD_USE_ITC,
+                                MHD_USE_ERROR_LOG | MHD_USE_ITC | MHD_USE_POLL,
                             0, NULL, NULL, FsdHandler, NULL,
                             MHD_OPTION_LISTEN_SOCKET, Fd,
                             MHD_OPTION_NOTIFY_CONNECTION, FsdNotifyConnection, Tcp ? (void *)1 : NULL,
