@@ -136,7 +136,7 @@ NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
         DeleteSecurityContext(&Conn->Context);
         return STATUS_NO_TOKEN;
     }
-    FsdpKept = NULL;   /* the impersonation below replaces what the thread kept */
+    FsdStopKeeping();   /* a client this thread kept: the server first, as FsdBecomeClient does */
     if (ImpersonateSecurityContext(&Conn->Context) != SEC_E_OK) {
         ObDereferenceObject(Conn->Token);
         DeleteSecurityContext(&Conn->Context);

@@ -72,20 +72,19 @@ static BOOLEAN FsdpOpenKept(FSD_REQ *Req, int *Cfd, struct stat *St)
  * asked for; the response owns Cfd (closed here on failure). */
 static int FsdpServe(FSD_REQ *Req, int cfd, const struct stat *St)
 {
-    const struct stat cst = *St;
-    unsigned long long off = 0, len = (unsigned long long)cst.st_size;
+    unsigned long long off = 0, len = (unsigned long long)St->st_size;
     unsigned code = 200;
     char crange[96] = "";
     const char *range = FsdHeader(Req, "Range");
     const char *ifr = FsdHeader(Req, "If-Range");
     char etag[80];
-    FsdEtag(&cst, etag, sizeof etag);
+    FsdEtag(St, etag, sizeof etag);
     if (range != NULL && ifr != NULL && strcmp(ifr, etag) != 0)
         range = NULL;
     if (range != NULL && strncmp(range, "bytes=", 6) == 0 && strchr(range, ',') == NULL) {
         const char *p = range + 6;
         char *e;
-        unsigned long long a, b, size = (unsigned long long)cst.st_size;
+        unsigned long long a, b, size = (unsigned long long)St->st_size;
         int ok = 1;
         if (*p == '-') {
             b = strtoull(p + 1, &e, 10);
@@ -122,7 +121,7 @@ static int FsdpServe(FSD_REQ *Req, int cfd, const struct stat *St)
         return MHD_NO;
     }
     char date[64];
-    FsdHttpDate(cst.st_mtime, date, sizeof date);
+    FsdHttpDate(St->st_mtime, date, sizeof date);
     MHD_add_response_header(resp, "ETag", etag);
     MHD_add_response_header(resp, "Last-Modified", date);
     MHD_add_response_header(resp, "Accept-Ranges", "bytes");
@@ -177,7 +176,7 @@ int FsdGet(FSD_REQ *Req, BOOLEAN Head)
     }
     fstat(cfd, &cst);
     close(sfd);
-    if (cst.st_ino != st.st_ino || cst.st_dev != st.st_dev) {
+    if (!FsdSameInode(&cst, &st)) {
         close(cfd);
         return FsdRespondError(Req, 409, FSD_LAYER_PATH, "file replaced during the request");
     }
