@@ -12,6 +12,18 @@
 
 static PACCESS_TOKEN FsdpGuestToken; /* one reference, held for the process's life */
 
+/* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
+ * or NULL. Every impersonation and revert of the server is in this file and keeps it true:
+ * FsdpKept != NULL exactly when the thread impersonates that connection's client. */
+static __thread FSD_CONN *FsdpKept;
+static __thread unsigned long long FsdpKeptSerial; /* FsdpKept's Serial: an address reused by a later connection is not it */
+static unsigned long long FsdpNextSerial;
+
+static BOOLEAN FsdpKeeps(const FSD_CONN *Conn)
+{
+    return FsdpKept == Conn && FsdpKeptSerial == Conn->Serial;
+}
+
 /* FsdPrepareGuest - parses the guest token text once. Keeps the token's reference. */
 NTSTATUS FsdPrepareGuest(PCSTR Text)
 {
@@ -93,6 +105,8 @@ VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp)
 {
     NTSTATUS st;
     memset(Conn, 0, sizeof *Conn);
+    Conn->Serial = __atomic_add_fetch(&FsdpNextSerial, 1, __ATOMIC_RELAXED);
+    FsdStopKeeping();   /* authentication runs as the server, not as a client this thread kept */
     Conn->Tcp = Tcp;
     Conn->PeerUid = -1;
     if (!Tcp) {
@@ -118,10 +132,6 @@ VOID FsdAuthenticateConnection(FSD_CONN *Conn, int Fd, BOOLEAN Tcp)
         snprintf(Conn->AuthError, sizeof Conn->AuthError, "context not usable");
 }
 
-/* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
- * or NULL. Every impersonation and revert of the server is in this file and keeps it true:
- * FsdpKept != NULL exactly when the thread impersonates that connection's client. */
-static __thread FSD_CONN *FsdpKept;
 static __thread BOOLEAN FsdpDeclaredExit;
 
 /*
@@ -154,6 +164,8 @@ NTSTATUS FsdAdoptContext(FSD_CONN *Conn, CtxtHandle *Context)
  * Negotiate context the connection still held. */
 VOID FsdReleaseConnection(FSD_CONN *Conn)
 {
+    if (FsdpKeeps(Conn))
+        FsdStopKeeping();   /* its client is not kept past it */
     FsdNegotiateConnectionGone(Conn);
     if (!Conn->Authenticated)
         return;
@@ -184,10 +196,21 @@ BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
 {
     if (FsdConfig.BenchNoImpersonation)
         return Conn->Authenticated;
-    if (FsdpKept == Conn && Conn->Authenticated)
+    if (FsdpKeeps(Conn) && Conn->Authenticated)
         return TRUE;
-    FsdStopKeeping();  /* another client kept: the server first, so a failure leaves the server */
-    return Conn->Authenticated && ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK;
+    if (!Conn->Authenticated) {
+        FsdStopKeeping();
+        return FALSE;
+    }
+    /* Another connection's client kept (a worker thread serves many connections): straight
+     * to this one, so that two clients with the same Linux credentials cost no syscall (the
+     * host backend skips a switch to what the thread already holds). A failure leaves the
+     * previous client in place (ImpersonateSecurityContext): then the server. */
+    FsdpKept = NULL;
+    if (ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK)
+        return TRUE;
+    PsRevertToSelf();
+    return FALSE;
 }
 
 /* FsdBecomeServer - back to the server's own identity (nothing to do in the benchmark mode);
@@ -213,7 +236,7 @@ BOOLEAN FsdKeepClient(FSD_CONN *Conn)
 {
     if (!FsdBecomeClient(Conn))
         return FALSE;
-    if (FsdConfig.BenchNoImpersonation || FsdpKept == Conn)
+    if (FsdConfig.BenchNoImpersonation || FsdpKeeps(Conn))
         return TRUE;
     if (!FsdpDeclaredExit) {
         if (!NT_SUCCESS(NtsecEndImpersonationAtThreadExit())) {
@@ -223,5 +246,6 @@ BOOLEAN FsdKeepClient(FSD_CONN *Conn)
         FsdpDeclaredExit = TRUE;
     }
     FsdpKept = Conn;
+    FsdpKeptSerial = Conn->Serial;
     return TRUE;
 }

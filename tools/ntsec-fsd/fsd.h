@@ -58,6 +58,7 @@ typedef struct _FSD_CONFIG {
     const char *AuditLog;      /* NULL: none */
     unsigned long long QuotaBytes; /* per-user bytes written through PUT; 0: none */
     BOOLEAN BenchNoImpersonation;  /* --bench-no-impersonation (main.c): never to serve */
+    unsigned Threads;              /* --threads: libmicrohttpd worker threads per listener */
     int RootFd;
 } FSD_CONFIG;
 
@@ -69,6 +70,7 @@ void FsdFormatRights(ACCESS_MASK Mask, char *Buffer, size_t Size);
 
 /* One connection: the client's context, captured once when it connected (static tracking). */
 typedef struct _FSD_CONN {
+    unsigned long long Serial;          /* unique per connection (auth_local.c keeping) */
     BOOLEAN Authenticated;
     BOOLEAN Tcp;
     CtxtHandle Context;                 /* ksec context: owns the token reference */

@@ -161,6 +161,7 @@ enum MHD_Result FsdHandler(void *Cls, struct MHD_Connection *Connection, const c
         *ConCls = req;
         __atomic_add_fetch(&FsdInFlight, 1, __ATOMIC_SEQ_CST);
         if (req->Conn != NULL && req->Conn->Tcp && !req->Conn->Authenticated && FsdNegotiateEnabled()) {
+            FsdStopKeeping();   /* the handshake (keytab, replay cache) as the server */
             int st = FsdNegotiate(req);
             if (st == 401 && FsdHeader(req, "Authorization") == NULL && FsdAuthenticateGuest(req->Conn))
                 st = 0;
