@@ -7,11 +7,15 @@
 #                                 (uid 65534) impersonation on, and the same with
 #                                 --bench-no-impersonation (NTSEC_FSD_BENCH_UNSAFE=1: the
 #                                 benchmark mode that serves everything as the server);
-#                                 lighttpd and Apache prefork + mpm-itk per user, if installed
+#                                 lighttpd and Apache prefork + mpm-itk per user, if installed;
+#                                 the bare libmicrohttpd server (bench/peer_mhd.c), alone and
+#                                 with a raw per-request uid switch
 #   h2load --h1 -t2 -c16 -B unix:SOCK as uid 65534: ntsec-fsd over its Unix socket (peer
-#                                 credentials), impersonation on and off
+#                                 credentials), impersonation on and off; bare libmicrohttpd
+#   h2load --h1 -t2 -c16 over 127.0.0.1: nginx (the same load generator as the Unix rows)
 # Prints each round (with the load average) and the medians, and the issue's ratios: fsd/nginx,
-# fsd/mpm-itk, unix/nginx-tcp, impersonation on/off. Then PROPFIND depth 1 over 1,000 entries,
+# fsd/mpm-itk, unix/nginx-tcp, impersonation on/off; and what bounds them: fsd against the
+# bare libmicrohttpd server, and that server against nginx. Then PROPFIND depth 1 over 1,000 entries,
 # PUT of 1 MiB, and memory: RSS per idle unauthenticated TCP connection and per authenticated
 # Unix-socket client (connected, nothing sent; and after one GET). Servers are stopped by pid.
 # As root.
@@ -38,6 +42,19 @@ fsd_serve() { # fsd_serve NAME [options]: one instance on $W/NAME.sock and a TCP
 fsd_serve on --guest "$GUEST"; fport=$port; fpid_on=$pid
 NTSEC_FSD_BENCH_UNSAFE=1 fsd_serve off --guest "$GUEST" --bench-no-impersonation; oport=$port
 fsd_serve noauth; naport=$port; napid=$pid   # TCP without credentials: connections never authenticated
+# the bare libmicrohttpd file server (bench/peer_mhd.c, nothing of ntsec in it), the same
+# with a raw per-request credential switch to uid 65534, and over a Unix socket
+peer_serve() { # peer_serve LISTEN [UID GID]: one instance ($pid)
+    "$B/peer_mhd" "$1" "$W/www" "$(( $(nproc) * 2 ))" "${@:2}" >"$W/peer.$RANDOM.out" 2>&1 &
+    pid=$!; pids+=($pid)
+    for _ in $(seq 1 200); do
+        case $1 in unix:*) [ -S "${1#unix:}" ] && break ;; *) curl -s "http://127.0.0.1:$1/" -o /dev/null && break ;; esac
+        sleep 0.05
+    done
+}
+mport=$(freeport); peer_serve "$mport"
+msport=$(freeport); peer_serve "$msport" 65534 65534
+peer_serve "unix:$W/mhd.sock"
 # nginx
 nport=$(freeport); mkdir -p "$W/nginx/logs" "$W/nginx/tmp"
 cat >"$W/nginx/nginx.conf" <<CONF
@@ -134,10 +151,11 @@ wrk_rps() { local o; o=$(wrk -t2 -c16 -d"${T}s" "$@")
             awk '/Requests\/sec/ {print $2}' <<<"$o"; }
 h2_rps() { setpriv --reuid 65534 --regid 65534 --clear-groups h2load --h1 -t2 -c16 -D"$T" -B "unix:$W/$1.sock" \
                "http://localhost/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
+h2_tcp_rps() { h2load --h1 -t2 -c16 -D"$T" "http://127.0.0.1:$1/f4k.bin" | awk '/^finished in/ {gsub(",","",$4); print $4}'; }
 # the descriptor cache keeps only objects unchanged for 2 s (tools/ntsec-fsd/sdcache.c): a GET
 # of a file changed just now takes the checked way; wait until f4k.bin is settled
 sleep 2.5
-for p in $fport $oport $nport; do curl -sf "http://127.0.0.1:$p/f4k.bin" -o /dev/null; done
+for p in $fport $oport $nport $mport $msport; do curl -sf "http://127.0.0.1:$p/f4k.bin" -o /dev/null; done
 hdr=$(curl -sfi --unix-socket "$W/off.sock" http://localhost/f4k.bin -o /dev/null -D -)
 grep -qi '^X-Ntsec-Served-As: SERVER (bench-no-impersonation)' <<<"$hdr" \
     || { echo "bench: the impersonation-off instance does not say so" >&2; exit 1; }
@@ -148,10 +166,14 @@ if [ -n "$iport" ]; then
 fi
 # one round: every configuration once; the impersonation pairs in the order $1 $2
 declare -A R
-names=(nginx_tcp fsd_tcp_on fsd_tcp_off fsd_unix_on fsd_unix_off lighttpd_tcp itk_tcp)
+names=(nginx_tcp nginx_tcp_h2 fsd_tcp_on fsd_tcp_off fsd_unix_on fsd_unix_off mhd_tcp mhd_switch_tcp mhd_unix lighttpd_tcp itk_tcp)
 measure() { # measure NAME: one figure into R[NAME,round]
     case $1 in
     nginx_tcp) wrk_rps "http://127.0.0.1:$nport/f4k.bin" ;;
+    nginx_tcp_h2) h2_tcp_rps "$nport" ;;
+    mhd_tcp) wrk_rps "http://127.0.0.1:$mport/f4k.bin" ;;
+    mhd_switch_tcp) wrk_rps "http://127.0.0.1:$msport/f4k.bin" ;;
+    mhd_unix) h2_rps mhd ;;
     fsd_tcp_on) wrk_rps "http://127.0.0.1:$fport/f4k.bin" ;;
     fsd_tcp_off) wrk_rps "http://127.0.0.1:$oport/f4k.bin" ;;
     fsd_unix_on) h2_rps on ;;
@@ -164,25 +186,35 @@ ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; echo "$1 / $2" | 
 median() { tr ' ' '\n' <<<"$*" | grep -v '^-$' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$ROUNDS"); do
-    if [ $((r % 2)) = 1 ]; then order=(nginx_tcp fsd_tcp_on fsd_tcp_off fsd_unix_on fsd_unix_off lighttpd_tcp itk_tcp)
-    else order=(itk_tcp lighttpd_tcp fsd_unix_off fsd_unix_on fsd_tcp_off fsd_tcp_on nginx_tcp); fi
+    if [ $((r % 2)) = 1 ]; then order=("${names[@]}")
+    else order=(); for ((i = ${#names[@]} - 1; i >= 0; i--)); do order+=("${names[i]}"); done; fi
     for c in "${order[@]}"; do R[$c,$r]=$(measure $c); done
     R[ratio_tcp_nginx,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[nginx_tcp,$r]}")
     R[ratio_unix_nginx,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[nginx_tcp,$r]}")
     R[ratio_onoff_tcp,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[fsd_tcp_off,$r]}")
     R[ratio_onoff_unix,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[fsd_unix_off,$r]}")
     R[ratio_itk,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[itk_tcp,$r]}")
+    R[ratio_unix_nginx_h2,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[nginx_tcp_h2,$r]}")
+    R[ratio_tcp_mhd,$r]=$(ratio "${R[fsd_tcp_on,$r]}" "${R[mhd_tcp,$r]}")
+    R[ratio_unix_mhd,$r]=$(ratio "${R[fsd_unix_on,$r]}" "${R[mhd_unix,$r]}")
+    R[ratio_mhd_nginx,$r]=$(ratio "${R[mhd_tcp,$r]}" "${R[nginx_tcp,$r]}")
+    R[ratio_mhd_switch_nginx,$r]=$(ratio "${R[mhd_switch_tcp,$r]}" "${R[nginx_tcp,$r]}")
+    R[ratio_mhd_unix_nginx,$r]=$(ratio "${R[mhd_unix,$r]}" "${R[nginx_tcp,$r]}")
     printf 'round %d (%s): ' "$r" "${order[*]}"
     for c in "${names[@]}"; do printf '%s=%s ' "$c" "${R[$c,$r]}"; done
     printf '| load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 done
 med() { local v=(); for r in $(seq 1 "$ROUNDS"); do v+=("${R[$1,$r]}"); done; median "${v[@]}"; }
 printf '\nmedians over %d rounds of %ss each (req/s):\n' "$ROUNDS" "$T"
-printf '  %-44s %10s\n' "nginx tcp (wrk)" "$(med nginx_tcp)" \
+printf '  %-52s %10s\n' "nginx tcp (wrk)" "$(med nginx_tcp)" \
+    "nginx tcp (h2load --h1)" "$(med nginx_tcp_h2)" \
     "ntsec-fsd tcp guest, impersonation on (wrk)" "$(med fsd_tcp_on)" \
     "ntsec-fsd tcp guest, impersonation off (wrk)" "$(med fsd_tcp_off)" \
     "ntsec-fsd unix uid 65534, impersonation on" "$(med fsd_unix_on)" \
     "ntsec-fsd unix uid 65534, impersonation off" "$(med fsd_unix_off)" \
+    "bare libmicrohttpd tcp (bench/peer_mhd.c, wrk)" "$(med mhd_tcp)" \
+    "bare libmicrohttpd + per-request uid switch tcp (wrk)" "$(med mhd_switch_tcp)" \
+    "bare libmicrohttpd unix (h2load --h1)" "$(med mhd_unix)" \
     "lighttpd tcp (wrk)" "$(med lighttpd_tcp)" \
     "apache mpm-itk per-user tcp (wrk)" "$(med itk_tcp)"
 printf 'ratios (median of the per-round ratios):\n'
@@ -190,6 +222,10 @@ printf '  impersonation on / off, tcp   %s  unix %s  (goal >= 0.90)\n' "$(med ra
 printf '  fsd tcp / nginx tcp           %s  (goal >= 0.8)\n' "$(med ratio_tcp_nginx)"
 printf '  fsd unix / nginx tcp          %s  (goal >= 1.5)\n' "$(med ratio_unix_nginx)"
 printf '  fsd tcp / apache mpm-itk      %s  (goal >= 3)\n' "$(med ratio_itk)"
+printf '  fsd unix / nginx tcp, both h2load  %s\n' "$(med ratio_unix_nginx_h2)"
+printf '  fsd / bare libmicrohttpd      tcp %s  unix %s\n' "$(med ratio_tcp_mhd)" "$(med ratio_unix_mhd)"
+printf '  bare libmicrohttpd / nginx tcp    tcp %s  unix %s  with a per-request switch, tcp %s\n' \
+    "$(med ratio_mhd_nginx)" "$(med ratio_mhd_unix_nginx)" "$(med ratio_mhd_switch_nginx)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # which way the impersonating instance served its GETs (docs/fsd.md "Keeping the client")
 sleep 0.3   # the request log is written in batches every 50 ms (tools/ntsec-fsd/log.c)
@@ -210,8 +246,8 @@ t0=$(date +%s.%N)
 for i in $(seq 1 20); do setpriv --reuid 65534 --regid 65534 --clear-groups curl -sf --unix-socket "$W/on.sock" -T "$W/1m" "http://localhost/up/f$i" -o /dev/null; done
 t1=$(date +%s.%N)
 printf 'PUT 1 MiB as uid 65534: %s ms/request (20 requests, curl per request)\n' "$(ms "$t0" "$t1" 20)"
-# memory: RSS of a server before and after 100 connections that sent nothing (threads
-# counted until all are accepted), then after one GET on each (idle keep-alive)
+# memory: RSS of a server before and after 100 connections that sent nothing (the server's
+# threads counted too), then after one GET on each (idle keep-alive)
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 threads() { awk '/^Threads/ {print $2}' "/proc/$1/status"; }
 idle_conns() { # idle_conns PID unix:PATH|tcp:PORT GET(0/1) READYFILE: holds 100 connections 8 s
@@ -235,12 +271,12 @@ mem_row() { # mem_row LABEL PID WHERE GET
     local before after t0 ready=$W/ready.$RANDOM
     sleep 1; t0=$(threads "$2"); before=$(rss "$2")
     idle_conns "$2" "$3" "$4" "$ready"; local ipid=$!
-    for _ in $(seq 1 400); do [ -s "$ready" ] && [ "$(threads "$2")" -ge $((t0 + 100)) ] && break; sleep 0.05; done
+    for _ in $(seq 1 400); do [ -s "$ready" ] && break; sleep 0.05; done
     sleep 0.5; after=$(rss "$2")
     printf '%-62s %4s KiB RSS per connection (100: %s -> %s KiB, threads %s -> %s)\n' "$1" \
         "$(( (after - before) / 100 ))" "$before" "$after" "$t0" "$(threads "$2")"
     wait $ipid || true
-    for _ in $(seq 1 400); do [ "$(threads "$2")" -le "$t0" ] && break; sleep 0.05; done
+    sleep 0.5
 }
 mem_row "idle TCP connection, not authenticated (nothing sent)" $napid tcp:$naport 0
 mem_row "authenticated Unix-socket client (connected, nothing sent)" $fpid_on unix:$W/on.sock 0

@@ -1,13 +1,18 @@
 # bench/report/fsd.sh - section "fsd" of docs/BENCHMARKS.md (sourced by bench/report.sh):
-# ntsec-fsd against nginx, lighttpd and Apache mpm-itk per user (bench/fsd.sh: 4 KiB
+# ntsec-fsd against nginx, lighttpd, Apache mpm-itk per user and the bare libmicrohttpd server
+# (bench/fsd.sh: 4 KiB
 # keep-alive GETs, alternating rounds; as root), with issue 12's goals. FSD_SECONDS (10) and
 # FSD_ROUNDS (5) set the run.
 
 FSD_ROWS=("nginx_tcp|nginx over TCP (\`wrk -t2 -c16\`)"
+    "nginx_tcp_h2|nginx over TCP (\`h2load --h1 -t2 -c16\`, the Unix rows' load generator)"
     "fsd_tcp_on|ntsec-fsd over TCP, guest uid 65534, **impersonation on**"
     "fsd_tcp_off|ntsec-fsd over TCP, guest, **impersonation off** (benchmark mode)"
     "fsd_unix_on|ntsec-fsd over the Unix socket, uid 65534, **impersonation on** (\`h2load --h1 -t2 -c16\`)"
     "fsd_unix_off|ntsec-fsd over the Unix socket, uid 65534, **impersonation off**"
+    "mhd_tcp|bare libmicrohttpd over TCP (bench/peer_mhd.c: no ntsec, same daemon mode)"
+    "mhd_switch_tcp|bare libmicrohttpd over TCP + raw per-request uid switch"
+    "mhd_unix|bare libmicrohttpd over a Unix socket (\`h2load\`)"
     "lighttpd_tcp|lighttpd over TCP"
     "itk_tcp|Apache prefork + mpm-itk per user over TCP")
 
@@ -56,7 +61,7 @@ EOF2
     onoff_tcp=$(awk '/impersonation on \/ off, tcp/ { print $6 }' "$out")
     onoff_unix=$(awk '/impersonation on \/ off, tcp/ { print $8 }' "$out")
     tcp_nginx=$(awk '/fsd tcp \/ nginx tcp/ { print $6 }' "$out")
-    unix_nginx=$(awk '/fsd unix \/ nginx tcp/ { print $6 }' "$out")
+    unix_nginx=$(awk '/fsd unix \/ nginx tcp +[0-9]/ { print $6 }' "$out")
     itk=$(awk '/fsd tcp \/ apache mpm-itk/ { print $6 }' "$out")
     echo "| ratio (median of the per-round ratios) | result | goal (issue 12) |"
     echo "|---|---:|---|"
@@ -65,6 +70,17 @@ EOF2
     echo "| ntsec-fsd TCP / nginx TCP | $tcp_nginx | $(goal_ge "$tcp_nginx" 0.8 "") |"
     echo "| ntsec-fsd Unix socket / nginx TCP | $unix_nginx | $(goal_ge "$unix_nginx" 1.5 "") |"
     echo "| ntsec-fsd TCP / Apache mpm-itk per user | $itk | $(goal_ge "$itk" 3 "") |"
+    echo
+    echo "What bounds them, in the same run (no goals):"
+    echo
+    echo "| ratio | result |"
+    echo "|---|---:|"
+    echo "| ntsec-fsd Unix socket / nginx TCP, both measured with h2load | $(awk '/fsd unix \/ nginx tcp, both h2load/ { print $8 }' "$out") |"
+    echo "| ntsec-fsd / bare libmicrohttpd, TCP | $(awk '/fsd \/ bare libmicrohttpd/ { print $6 }' "$out") |"
+    echo "| ntsec-fsd / bare libmicrohttpd, Unix socket | $(awk '/fsd \/ bare libmicrohttpd/ { print $8 }' "$out") |"
+    echo "| bare libmicrohttpd / nginx, TCP | $(awk '/bare libmicrohttpd \/ nginx tcp/ { print $7 }' "$out") |"
+    echo "| bare libmicrohttpd Unix socket / nginx TCP | $(awk '/bare libmicrohttpd \/ nginx tcp/ { print $9 }' "$out") |"
+    echo "| bare libmicrohttpd + per-request uid switch / nginx, TCP | $(awk '/bare libmicrohttpd \/ nginx tcp/ { print $15 }' "$out") |"
     echo
     echo "Same run:"
     echo
