@@ -3,9 +3,10 @@
 # keep-alive connection the thread stays the client between GETs and the descriptor comes
 # from the cache - and every change of the file's descriptor (acl set) or mode (chmod) is
 # seen by the very next request of that same connection; another method on the connection
-# runs as the server again; every response is served as the client; a connection whose
-# thread ends while keeping its client raises no verifier finding (the server runs with
-# NTSEC_VERIFIER=1 NTSEC_VERIFIER_FATAL=1, so a finding would abort it).
+# runs as the server again; every response is served as the client; a connection that ends
+# while its thread keeps its client, and worker threads that end at shutdown keeping one, raise
+# no verifier finding (the server runs with NTSEC_VERIFIER=1 NTSEC_VERIFIER_FATAL=1, so a
+# finding would abort it).
 source "$(dirname "$0")/lib/fixture.bash"
 need_root
 A=fsdka$$; Bu=fsdkb$$
@@ -49,7 +50,7 @@ want "403 $SIDA" "GET after chmod took 'other' read away (same connection)" GET 
 want "200 $SIDA" "GET of b.txt" GET /b.txt
 want "200 $SIDA" "GET of b.txt again: the thread keeps the client when the connection ends" GET /b.txt
 in_log $W/server.err "path=/b.txt status=200 .*way=kept" || fail "b.txt was not served the kept way"
-exec {KC[1]}>&-   # the client closes: the connection's thread ends while keeping its client
+exec {KC[1]}>&-   # the client closes while its thread keeps its client
 wait $KC_PID 2>/dev/null || true
 
 out=$(as $Bu -i http://localhost/a.txt) || fail "the server stopped answering after the kept connection ended"; expect 200 "another user, new connection: still allowed" "$out"

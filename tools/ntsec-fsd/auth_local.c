@@ -14,7 +14,8 @@ static PACCESS_TOKEN FsdpGuestToken; /* one reference, held for the process's li
 
 /* The connection whose client this thread keeps impersonating between requests (FsdKeepClient),
  * or NULL. Every impersonation and revert of the server is in this file and keeps it true:
- * FsdpKept != NULL exactly when the thread impersonates that connection's client. */
+ * FsdpKept != NULL only while the thread impersonates that connection's client. A worker
+ * thread serves many connections (main.c FsdpStart), one request at a time. */
 static __thread FSD_CONN *FsdpKept;
 static __thread unsigned long long FsdpKeptSerial; /* FsdpKept's Serial: an address reused by a later connection is not it */
 static unsigned long long FsdpNextSerial;
@@ -227,10 +228,12 @@ VOID FsdBecomeServer(FSD_CONN *Conn)
  * FsdKeepClient - FsdBecomeClient, and the thread stays the client after the request, for
  * the connection's next request on it (static tracking across keep-alive requests, as the
  * seed's "impersonate once and keep it": no credential switch per request; docs/fsd.md
- * "Keeping the client"). Ended by FsdBecomeServer / FsdStopKeeping, or by the thread's end:
- * libmicrohttpd ends a connection's thread itself, so the thread declares
- * NtsecEndImpersonationAtThreadExit once and ntsec's teardown reverts it. FALSE: could not
- * impersonate (the thread is the server).
+ * "Keeping the client"). Ended by FsdBecomeServer / FsdStopKeeping (another method, a new
+ * connection's authentication, the kept connection's end), replaced by the next GET of
+ * another connection on the same worker thread (FsdBecomeClient switches straight to it), or
+ * ended by the thread's end: libmicrohttpd ends its worker threads itself at shutdown, so the
+ * thread declares NtsecEndImpersonationAtThreadExit once and ntsec's teardown reverts it.
+ * FALSE: could not impersonate (the thread is the server).
  */
 BOOLEAN FsdKeepClient(FSD_CONN *Conn)
 {

@@ -3,8 +3,9 @@
  * it is accepted), one FSD_REQ per request, dispatch by method, responses, and the
  * structured log line of every request:
  *   fsd: user="DOMAIN\\user (SID)" uid=N method=M path=/P status=S layer=L us=MICROSECONDS note="..."
- * The daemon runs a thread per connection, so every request of a connection runs on the
- * same thread, which impersonates the connection's client for each file operation.
+ * Each daemon runs a few worker threads (main.c FsdpStart); a connection stays on the thread
+ * that accepted it, so every request of a connection runs on that thread, which impersonates
+ * the connection's client for each file operation (and may keep it: auth_local.c).
  */
 #include <errno.h>
 #include <pthread.h>
