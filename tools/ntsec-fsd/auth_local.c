@@ -25,10 +25,29 @@ static BOOLEAN FsdpKeeps(const FSD_CONN *Conn)
     return FsdpKept == Conn && FsdpKeptSerial == Conn->Serial;
 }
 
-/* FsdPrepareGuest - parses the guest token text once. Keeps the token's reference. */
+/* FsdPrepareGuest - parses the guest token text once and keeps one Impersonation-level
+ * impersonation token of it (the reference kept; the parsed primary token and the context
+ * used to make the copy are released here). Every guest connection's context then shares
+ * that one token (NtsecCreateSecurityContextForToken references a token already at the
+ * level), so a worker thread going from one guest connection to the next finds the token it
+ * already holds and the host backend computes nothing (its token-id fast path). */
 NTSTATUS FsdPrepareGuest(PCSTR Text)
 {
-    return NtsecCreateTokenFromText(Text, &FsdpGuestToken);
+    PACCESS_TOKEN primary;
+    CtxtHandle h;
+    NTSTATUS st = NtsecCreateTokenFromText(Text, &primary);
+    if (!NT_SUCCESS(st))
+        return st;
+    st = NtsecCreateSecurityContextForToken(primary, SecurityImpersonation, 0, &h);
+    ObDereferenceObject(primary);
+    if (!NT_SUCCESS(st))
+        return st;
+    if (QuerySecurityContextToken(&h, &FsdpGuestToken) != SEC_E_OK) {
+        FsdpGuestToken = NULL;
+        st = STATUS_NO_TOKEN;
+    }
+    DeleteSecurityContext(&h);
+    return st;
 }
 
 /* FsdAuthenticateGuest - a TCP connection that sent no Negotiate token becomes the guest

@@ -211,8 +211,9 @@ static int FsdpTcpSocket(const char *Addr, int *Port)
 /* FsdpStart - a daemon on the listening socket Fd: FsdConfig.Threads worker threads, each
  * waiting with epoll(7) on the connections it accepted (no FD_SETSIZE bound) and running
  * their requests one at a time; a connection stays on the thread that accepted it. Against a
- * thread per connection this served 1.3-1.5x the GETs per second here (docs/fsd.md
- * "Performance"): 16 keep-alive connections no longer mean 16 threads taking turns. */
+ * thread per connection (e033fc1) it served 1.15-1.5x the GETs per second over TCP and about
+ * the same over the Unix socket (docs/fsd.md "Performance"); a thread per connection also
+ * meant 100 idle clients = 100 threads. */
 static struct MHD_Daemon *FsdpStart(int Fd, BOOLEAN Tcp)
 {
     return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
