@@ -143,7 +143,8 @@ static int FsdpServe(FSD_REQ *Req, int cfd, const struct stat *St)
             snprintf(crange, sizeof crange, "bytes %llu-%llu/%llu", a, b, size);
         }
     }
-    struct MHD_Response *resp = FsdpSmallBody(cfd, off, len);
+    /* HEAD sends no body: a file response never reads it, so nothing is read ahead */
+    struct MHD_Response *resp = strcmp(Req->Method, "HEAD") != 0 ? FsdpSmallBody(cfd, off, len) : NULL;
     if (resp != NULL)
         close(cfd);
     else if ((resp = MHD_create_response_from_fd_at_offset64(len, cfd, off)) == NULL) {
