@@ -9,6 +9,7 @@
 #define NTSEC_POOLTAGS_H
 
 #define EXP_UNTAGGED_TAG       0x20656e4fU /* 'None' ExAllocatePool without a tag; ex/pool.c */
+#define HOSTP_BASE_TAG         0x62734f48U /* 'HOsb'; host/hostapi.c: the base identity's groups, kept for the process's life */
 #define HOSTP_IDENTITY_TAG     0x64497348U /* 'HsId'; host/identity.c */
 #define HOSTP_IDMAP_TAG        0x70614d49U /* 'IMap'; host/idmap.c */
 #define HOSTP_NAME_TAG         0x6d4e7348U /* 'HsNm'; host/sidname.c */

@@ -2,11 +2,13 @@
  * shutdown.c - NtsecShutdown: the orderly end of the library (DESIGN "Setup API").
  *
  * Order: (1) drain the worker queues and join the system worker threads (their routines
- * may still use handles and processes), then every unjoined PsCreateSystemThread thread; (2) close every kernel handle (each owns a
- * reference); (3) release the System and host processes (src/ps); (4) with the verifier
- * on, report every object, subject context and client context still alive - by now
- * everything the caller took should have been given back; (5) free the verifier's
- * quarantine. A second call does nothing.
+ * may still use handles and processes), then every unjoined PsCreateSystemThread thread;
+ * (2) close every kernel handle (each owns a reference); (3) tear the calling thread down
+ * as at its exit if ntsec adopted it and it holds nothing (PspDetachCurrentThread), then
+ * release the System and host processes (src/ps); (4) with the verifier on, report every
+ * object, subject context and client context still alive - by now everything the caller
+ * took should have been given back; (5) free the verifier's quarantine. A second call does
+ * nothing.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ VOID NtsecShutdown(VOID)
     ExpShutdownWorkers();
     PspJoinSystemThreads();
     ObpCloseAllHandles();
+    PspDetachCurrentThread();
     PspShutdownProcesses();
     if (VfIsEnabled())
         VfReportLeaks();

@@ -9,7 +9,9 @@
 
 /* ---- HOST_CREDS ---- */
 
-NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
+/* Room for Count groups in Creds; the base identity's block has a tag of its own (HostBase:
+ * kept for the process's life, left out of the verifier's pool report at shutdown). */
+static NTSTATUS HostpCredsReserve(PHOST_CREDS Creds, ULONG Count, BOOLEAN Base)
 {
     if (Count <= Creds->GroupCapacity && Creds->Groups != NULL)
         return STATUS_SUCCESS;
@@ -18,7 +20,9 @@ NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
     ULONG capacity = Creds->GroupCapacity ? Creds->GroupCapacity : 32;
     while (capacity < Count)
         capacity *= 2;
-    gid_t *groups = ExAllocatePoolWithTag(PagedPool, (SIZE_T)capacity * sizeof(gid_t), HOSTP_TAG);
+    SIZE_T size = (SIZE_T)capacity * sizeof(gid_t);
+    gid_t *groups = Base ? ExAllocatePoolWithTag(PagedPool, size, HOSTP_BASE_TAG)
+                         : ExAllocatePoolWithTag(PagedPool, size, HOSTP_TAG);
     if (groups == NULL)
         return STATUS_NO_MEMORY;
     if (Creds->Groups != NULL) {
@@ -29,6 +33,16 @@ NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
     Creds->Groups = groups;
     Creds->GroupCapacity = capacity;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count)
+{
+    return HostpCredsReserve(Creds, Count, FALSE);
+}
+
+NTSTATUS HostCredsReserveBase(ULONG Count)
+{
+    return HostpCredsReserve(&HostBase, Count, TRUE);
 }
 
 VOID HostCredsFree(PHOST_CREDS Creds)

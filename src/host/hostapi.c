@@ -98,7 +98,7 @@ static NTSTATUS HostpReadBase(NTSEC_HOST_MODE Mode)
     if (HostSysGetResUid(&r, &e, &s) != 0 || HostSysGetResGid(&rg, &eg, &sg) != 0 ||
         HostSysGetFsUid(&fs) != 0 || HostSysGetFsGid(&fsg) != 0 || HostSysGetGroups(0, NULL, &n) != 0)
         return STATUS_UNSUCCESSFUL;
-    NTSTATUS st = HostCredsReserve(&HostBase, n + 1);
+    NTSTATUS st = HostCredsReserveBase(n + 1);
     if (!NT_SUCCESS(st))
         return st;
     if (HostSysGetGroups(HostBase.GroupCapacity, HostBase.Groups, &count) != 0)

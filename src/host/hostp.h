@@ -131,6 +131,8 @@ int HostSysGetNoNewPrivs(int *Set);
 
 /* ---- creds helpers (switch.c) ---- */
 NTSTATUS HostCredsReserve(PHOST_CREDS Creds, ULONG Count);
+/* HostCredsReserve for HostBase, whose block is tagged HOSTP_BASE_TAG. */
+NTSTATUS HostCredsReserveBase(ULONG Count);
 VOID HostCredsFree(PHOST_CREDS Creds);
 NTSTATUS HostCredsCopy(PHOST_CREDS Dest, const HOST_CREDS *Source);
 /* Adds Gid keeping Groups sorted and unique. */

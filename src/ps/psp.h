@@ -240,6 +240,11 @@ NTSTATUS PspInitializeProcesses(VOID);
 /* Joins every system thread created by PsCreateSystemThread that has not been joined. */
 VOID PspJoinSystemThreads(VOID);
 
+/* NtsecShutdown: the calling thread, if ntsec adopted it and it neither impersonates nor is
+ * attached, gets its thread-exit teardown now (its ETHREAD, its reference on the host
+ * process, the host backend's record of it); TRUE if it did. */
+BOOLEAN PspDetachCurrentThread(VOID);
+
 /* Ends impersonation on Thread (PsRevertThreadToSelf), used by thread teardown too. */
 VOID PspRevertThread(PETHREAD Thread);
 

@@ -131,6 +131,8 @@ static VOID PspBindCurrent(PETHREAD Thread)
 static PETHREAD PspAdoptCurrentThread(VOID)
 {
     PETHREAD thread;
+    if (PspHostProcess == NULL)
+        return NULL;   /* after NtsecShutdown: no process to adopt into */
     if (!NT_SUCCESS(PspAllocateThread(PspHostProcess, "thread (adopted)", &thread)))
         return NULL;
     /* With the host backend on, the first PsGetCurrentThread syncs the adopted thread to the
@@ -162,6 +164,27 @@ NTSTATUS NtsecEndImpersonationAtThreadExit(VOID)
         return STATUS_NOT_SUPPORTED;
     atomic_fetch_or(&thread->CrossThreadFlags, PSP_REVERT_AT_EXIT);
     return STATUS_SUCCESS;
+}
+
+/*
+ * PspDetachCurrentThread - see psp.h. Called by NtsecShutdown after the handles are closed
+ * and before the processes are released: the calling thread (typically main(), adopted on
+ * its first call) is still running, so its key destructor would only run at its exit, after
+ * the leak report, which then saw its ETHREAD, the host process it references, that
+ * process's primary token and the host backend's record as pool still in use. Releases the
+ * thread's reference on its own ETHREAD (PspThreadTeardown). A thread that still impersonates
+ * or is attached is left as it is: what it holds is the caller's to give back, and the leak
+ * report explains it by the running thread.
+ */
+BOOLEAN PspDetachCurrentThread(VOID)
+{
+    PETHREAD thread = PspCurrentThread;
+    if (thread == NULL || !(atomic_load(&thread->CrossThreadFlags) & PSP_ADOPTED) ||
+        PspIsImpersonating(thread) || thread->AttachedProcess != NULL)
+        return FALSE;
+    pthread_setspecific(PspThreadKey, NULL);   /* the key destructor must not run it again */
+    PspThreadTeardown(thread);
+    return TRUE;
 }
 
 PETHREAD PspCurrentThreadIfBound(VOID)

@@ -9,6 +9,7 @@
  * counts the rest under one overflow slot rather than losing them.
  */
 #include <stdio.h>
+#include "ex/pooltags.h"
 #include "verifier/vfp.h"
 
 #define VFP_POOL_SLOTS 512 /* power of two */
@@ -103,6 +104,16 @@ VOID VfReportBadPoolBlock(PCSTR Routine, PVOID Block)
     KeBugCheckEx(BAD_POOL_CALLER, 0x46, (ULONG_PTR)Block, 0, 0);
 }
 
+/* Tags of what the library keeps for the process's life by design, not on anyone's behalf,
+ * so at shutdown they say nothing about the caller: the ksec handle table's chunks, never
+ * freed (a lookup reads a chunk without a global lock, src/ksec/handles.c; a handle still
+ * open is seen by what its object holds), and the host backend's base identity, which
+ * threads still running after NtsecShutdown go back to. */
+static BOOLEAN VfpPoolTagIsPermanent(ULONG Tag)
+{
+    return Tag == KSECP_TABLE_TAG || Tag == HOSTP_BASE_TAG;
+}
+
 ULONG VfReportPoolUsage(VOID)
 {
     ULONG reported = 0;
@@ -110,7 +121,7 @@ ULONG VfReportPoolUsage(VOID)
         VFP_POOL_SLOT *s = i < VFP_POOL_SLOTS ? &VfpPoolSlots[i] : &VfpPoolOverflow;
         unsigned long long key = atomic_load(&s->Key);
         LONG_PTR blocks = atomic_load(&s->Blocks), bytes = atomic_load(&s->Bytes);
-        if (blocks <= 0 || (i < VFP_POOL_SLOTS && key == 0))
+        if (blocks <= 0 || (i < VFP_POOL_SLOTS && (key == 0 || VfpPoolTagIsPermanent((ULONG)key))))
             continue;
         char tag[16], msg[256];
         if (i < VFP_POOL_SLOTS)

@@ -213,14 +213,18 @@ static int FsdpTcpSocket(const char *Addr, int *Port)
  * their requests one at a time; a connection stays on the thread that accepted it. Against a
  * thread per connection (e033fc1) it served 1.15-1.5x the GETs per second over TCP and about
  * the same over the Unix socket (docs/fsd.md "Performance"); a thread per connection also
- * meant 100 idle clients = 100 threads. */
+ * meant 100 idle clients = 100 threads. One thread is libmicrohttpd's own polling thread and no
+ * pool option at all (a pool size of 0 or 1 is ignored with a warning on stderr). */
 static struct MHD_Daemon *FsdpStart(int Fd, BOOLEAN Tcp)
 {
+    struct MHD_OptionItem pool[] = {
+        {FsdConfig.Threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)FsdConfig.Threads, NULL},
+        {MHD_OPTION_END, 0, NULL}};
     return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                                 MHD_USE_ERROR_LOG | MHD_USE_ITC,
                             0, NULL, NULL, FsdHandler, NULL,
                             MHD_OPTION_LISTEN_SOCKET, Fd,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)FsdConfig.Threads,
+                            MHD_OPTION_ARRAY, pool,
                             MHD_OPTION_NOTIFY_CONNECTION, FsdNotifyConnection, Tcp ? (void *)1 : NULL,
                             MHD_OPTION_NOTIFY_COMPLETED, FsdCompleted, NULL,
                             MHD_OPTION_UNESCAPE_CALLBACK, FsdUnescape, NULL,
