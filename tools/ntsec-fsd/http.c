@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fsd.h"
+#include "logline.h"
 
 volatile long FsdInFlight; /* requests begun and not completed (shutdown waits for 0) */
 
@@ -246,19 +247,17 @@ void FsdCompleted(void *Cls, struct MHD_Connection *Connection, void **ConCls,
     if (Toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && req->Status == 0)
         snprintf(req->Note, sizeof req->Note, "connection ended before a response (%d)", (int)Toe);
     char line[FSD_MAX_PATH + 2048];   /* the path, the principal, the note and the rest */
-    int n = snprintf(line, sizeof line, "fsd: user=\"%s\" uid=%ld method=%s path=/%s status=%d layer=%s us=%lld%s%s%s%s\n",
-            req->Conn && req->Conn->Authenticated ? req->Conn->Principal : "-",
-            req->Conn ? req->Conn->PeerUid : -1L, req->Method, req->Path ? req->Path : "?",
-            req->Status, req->Layer ? req->Layer : "-", us, req->Kept ? " way=kept" : "",
-            req->Note[0] ? " note=\"" : "", req->Note,
-            req->Note[0] ? "\"" : "");
-    if (n > 0) {
-        if ((size_t)n >= sizeof line) {   /* cut: still one line */
-            n = sizeof line - 1;
-            line[n - 1] = '\n';
-        }
-        FsdLogLine(line, (size_t)n);
-    }
+    FSD_LOG_FIELDS f = {
+        .Principal = req->Conn && req->Conn->Authenticated ? req->Conn->Principal : "-",
+        .Uid = req->Conn ? req->Conn->PeerUid : -1L,
+        .Method = req->Method,
+        .Path = req->Path ? req->Path : "?",
+        .Status = req->Status,
+        .Layer = req->Layer ? req->Layer : "-",
+        .Us = us,
+        .Kept = req->Kept,
+        .Note = req->Note};
+    FsdLogLine(line, FsdFormatLogLine(&f, line, sizeof line));
     FsdAudit(req);
     free(req->Body);
     free(req->Path);
