@@ -19,6 +19,12 @@ static PACCESS_TOKEN FsdpGuestToken; /* one reference, held for the process's li
 static __thread FSD_CONN *FsdpKept;
 static __thread unsigned long long FsdpKeptSerial; /* FsdpKept's Serial: an address reused by a later connection is not it */
 static unsigned long long FsdpNextSerial;
+/* FsdpKept's client is the guest, and this thread impersonates the guest token itself at
+ * Impersonation level (checked once, FsdpKeepingGuest): another guest connection then needs
+ * no impersonation at all - the thread's security is already exactly what it would get.
+ * The guest token lives as long as the process (FsdpGuestToken's reference), so the
+ * comparison of Conn->Token with it can never see a recycled address. */
+static __thread BOOLEAN FsdpKeptGuest;
 
 static BOOLEAN FsdpKeeps(const FSD_CONN *Conn)
 {
@@ -203,6 +209,7 @@ VOID FsdStopKeeping(VOID)
     if (FsdpKept == NULL)
         return;
     FsdpKept = NULL;
+    FsdpKeptGuest = FALSE;
     PsRevertToSelf();
 }
 
@@ -222,11 +229,18 @@ BOOLEAN FsdBecomeClient(FSD_CONN *Conn)
         FsdStopKeeping();
         return FALSE;
     }
+    /* Another guest connection kept, and this one is the guest too: nothing to change. */
+    if (FsdpKept != NULL && FsdpKeptGuest && Conn->Token == FsdpGuestToken) {
+        FsdpKept = Conn;
+        FsdpKeptSerial = Conn->Serial;
+        return TRUE;
+    }
     /* Another connection's client kept (a worker thread serves many connections): straight
      * to this one, so that two clients with the same Linux credentials cost no syscall (the
      * host backend skips a switch to what the thread already holds). A failure leaves the
      * previous client in place (ImpersonateSecurityContext): then the server. */
     FsdpKept = NULL;
+    FsdpKeptGuest = FALSE;
     if (ImpersonateSecurityContext(&Conn->Context) == SEC_E_OK)
         return TRUE;
     PsRevertToSelf();
@@ -240,7 +254,21 @@ VOID FsdBecomeServer(FSD_CONN *Conn)
     if (FsdConfig.BenchNoImpersonation)
         return;
     FsdpKept = NULL;
+    FsdpKeptGuest = FALSE;
     RevertSecurityContext(&Conn->Context);
+}
+
+/* TRUE when the calling thread impersonates the guest token itself (not an Identification
+ * copy of it) at Impersonation level. Takes a reference on the thread's token and releases it. */
+static BOOLEAN FsdpImpersonatesGuest(VOID)
+{
+    BOOLEAN copyOnOpen, effectiveOnly;
+    SECURITY_IMPERSONATION_LEVEL level;
+    PACCESS_TOKEN now = PsReferenceImpersonationToken(PsGetCurrentThread(), &copyOnOpen, &effectiveOnly, &level);
+    BOOLEAN same = now != NULL && now == FsdpGuestToken && level == SecurityImpersonation && !effectiveOnly;
+    if (now != NULL)
+        PsDereferenceImpersonationToken(now);
+    return same;
 }
 
 /*
@@ -269,5 +297,6 @@ BOOLEAN FsdKeepClient(FSD_CONN *Conn)
     }
     FsdpKept = Conn;
     FsdpKeptSerial = Conn->Serial;
+    FsdpKeptGuest = Conn->Token == FsdpGuestToken && FsdpImpersonatesGuest();
     return TRUE;
 }

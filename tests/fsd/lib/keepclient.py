@@ -1,4 +1,5 @@
-# keepclient.py SOCKET - one keep-alive connection to the server's Unix socket, kept for the
+# keepclient.py SOCKET|tcp:PORT - one keep-alive connection to the server's Unix socket (or its
+# 127.0.0.1 TCP port), kept for the
 # whole run: reads "METHOD PATH" lines from stdin, sends each on the same connection and
 # prints "STATUS SERVED-AS" per request (flushed), so a test can change the served tree
 # between two requests of one connection. Bounded: 60 s socket timeout, at most 1,000 lines.
@@ -6,9 +7,14 @@ import os, socket, sys
 sys.dont_write_bytecode = True   # nothing written next to the script (it runs as test users)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from httpwire import read_head
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(60)
-s.connect(sys.argv[1])
+if sys.argv[1].startswith("tcp:"):   # tcp:PORT - 127.0.0.1 (the guest, no credentials sent)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(60)
+    s.connect(("127.0.0.1", int(sys.argv[1][4:])))
+else:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(60)
+    s.connect(sys.argv[1])
 f = s.makefile("rb")
 for n, line in enumerate(sys.stdin):
     if n >= 1000:
