@@ -25,6 +25,7 @@ chown $Bu $R/b_only.txt; chmod 600 $R/b_only.txt    # NT allows both; Linux only
 chmod 644 $R/both.txt
 sleep 3   # the cache keeps only descriptors of objects unchanged for 2 s (sdcache.c)
 NTSEC_VERIFIER=1 NTSEC_VERIFIER_FATAL=1 fsd_start $R --threads 1 --listen 127.0.0.1:0 --guest "user=$SIDG groups=WD"
+grep -qi "thread pool" $W/server.err && fail "--threads 1 printed libmicrohttpd's pool warning"
 PORT=$(sed -n 's/^  tcp 127.0.0.1:\([0-9]*\) .*/\1/p' $W/server.out); [ -n "$PORT" ] || fail "no TCP port"
 
 client() { setpriv --reuid "$(uid_of $1)" --regid "$(id -g $1)" --init-groups /usr/bin/python3 "$S/tests/fsd/lib/keepclient.py" "$W/sock"; }

@@ -20,7 +20,7 @@ static __thread FSD_CONN *FsdpKept;
 static __thread unsigned long long FsdpKeptSerial; /* FsdpKept's Serial: an address reused by a later connection is not it */
 static unsigned long long FsdpNextSerial;
 /* FsdpKept's client is the guest, and this thread impersonates the guest token itself at
- * Impersonation level (checked once, FsdpKeepingGuest): another guest connection then needs
+ * Impersonation level (checked once, FsdpImpersonatesGuest): another guest connection then needs
  * no impersonation at all - the thread's security is already exactly what it would get.
  * The guest token lives as long as the process (FsdpGuestToken's reference), so the
  * comparison of Conn->Token with it can never see a recycled address. */
